@@ -1,0 +1,31 @@
+package io.twtbridge.protocol;
+
+import java.util.Optional;
+
+/** The commands a client can send, by their wire name. */
+public enum Command {
+    UPLOAD_POST("upload_post"),
+    AUTH("auth"),
+    VERIFY_PIN("verify_pin");
+
+    private final String wireName;
+
+    Command(String wireName) {
+        this.wireName = wireName;
+    }
+
+    /** The name as it travels on the wire, e.g. {@code upload_post}. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** The command with this exact wire name, if any. */
+    public static Optional<Command> fromWire(String name) {
+        for (Command c : values()) {
+            if (c.wireName.equals(name)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,49 @@
+package io.twtbridge.protocol;
+
+/** The stable error codes of the JSON format; each has a fixed legacy reply. */
+public enum ErrorCode {
+    /** The user's token is invalid or revoked: the user must log in again. */
+    INVALID_TOKEN("invalid_token"),
+    /** X's rate limit was hit and the request could not be posted before its deadline. */
+    RATE_LIMITED("rate_limited"),
+    /** X refused the text as a duplicate of the user's recent post (and it was not our own earlier try). */
+    DUPLICATE("duplicate"),
+    /** The text is over 280 weighted characters. */
+    TEXT_TOO_LONG("text_too_long"),
+    /** An image is not a JPEG, PNG, GIF or WEBP, or the mix of images is not allowed. */
+    MEDIA_INVALID("media_invalid"),
+    /** An image is over X's size limit. */
+    MEDIA_TOO_LARGE("media_too_large"),
+    /** An image could not be read: missing file, path outside the upload directory, URL not reachable. */
+    MEDIA_UNREACHABLE("media_unreachable"),
+    /** The request is malformed, or X rejected it for another reason. */
+    BAD_REQUEST("bad_request"),
+    /** The command is not one of upload_post, auth, verify_pin. */
+    UNKNOWN_COMMAND("unknown_command"),
+    /** X did not answer or answered 5xx, after every retry. */
+    X_UNAVAILABLE("x_unavailable");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+
+    /** Whether this failure concerns an image (legacy reply {@code image error}). */
+    public boolean isMediaError() {
+        return this == MEDIA_INVALID || this == MEDIA_TOO_LARGE || this == MEDIA_UNREACHABLE;
+    }
+
+    public static java.util.Optional<ErrorCode> fromWire(String name) {
+        for (ErrorCode c : values()) {
+            if (c.wireName.equals(name)) {
+                return java.util.Optional.of(c);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+}

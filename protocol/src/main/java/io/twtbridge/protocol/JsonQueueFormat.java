@@ -1,0 +1,261 @@
+package io.twtbridge.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonGenerator;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON queue format for new clients (AMQP content type {@code application/json}). One UTF-8 JSON object
+ * per message; unknown members are ignored. See RPC_FORMAT.md for the schema.
+ */
+public final class JsonQueueFormat implements QueueFormat {
+    /** The one instance. */
+    public static final JsonQueueFormat INSTANCE = new JsonQueueFormat();
+
+    private JsonQueueFormat() {
+    }
+
+    @Override
+    public Decoded decode(byte[] body) {
+        if (body == null || body.length == 0) {
+            return new Decoded.Malformed(Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
+        }
+        if (body.length > Limits.MAX_JSON_BYTES) {
+            return new Decoded.Malformed(Problem.TOO_LARGE, Optional.empty(), Optional.empty(),
+                    "the message is larger than " + Limits.MAX_JSON_BYTES + " bytes");
+        }
+        if (LegacyFields.decodeUtf8(body).isEmpty()) {
+            return new Decoded.Malformed(Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), Problem.INVALID_UTF8.description());
+        }
+        JsonObject o;
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+            JsonValue v = reader.readValue();
+            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+                return new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());
+            }
+            o = v.asJsonObject();
+        } catch (JsonException | IllegalStateException e) {
+            return new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());
+        }
+        return new Reader(o).request();
+    }
+
+    /** Reads one request object; the first problem found is the answer. */
+    private static final class Reader {
+        private final JsonObject o;
+        private Optional<String> id = Optional.empty();
+        private Optional<Command> command = Optional.empty();
+
+        Reader(JsonObject o) {
+            this.o = o;
+        }
+
+        Decoded request() {
+            JsonValue idValue = o.get("id");
+            if (!(idValue instanceof JsonString s) || !Fields.usableId(s.getString())) {
+                return new Decoded.Malformed(Problem.MISSING_ID, Optional.empty(), Optional.empty(),
+                        "'id' must be a non-empty string of at most " + Limits.MAX_ID_CHARS + " characters");
+            }
+            id = Optional.of(s.getString());
+            JsonValue c = o.get("command");
+            if (!(c instanceof JsonString cs)) {
+                return fail(Problem.INVALID_FIELD, "'command' must be a string");
+            }
+            command = Command.fromWire(cs.getString());
+            if (command.isEmpty()) {
+                return fail(Problem.UNKNOWN_COMMAND, "unknown command");
+            }
+            try {
+                return switch (command.get()) {
+                    case AUTH -> new Decoded.Ok(new Request.Auth(id.get()));
+                    case VERIFY_PIN -> LegacyQueueFormat.verifyPin(id.get(), string("pin"),
+                            new Tokens(string("request_token"), string("request_token_secret")));
+                    case UPLOAD_POST -> post();
+                };
+            } catch (BadField e) {
+                return fail(Problem.INVALID_FIELD, e.getMessage());
+            }
+        }
+
+        private Decoded post() throws BadField {
+            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            String text = o.containsKey("text") ? string("text") : "";
+            List<Media> media = new ArrayList<>();
+            JsonValue mv = o.get("media");
+            if (mv != null && mv != JsonValue.NULL) {
+                if (!(mv instanceof JsonArray array)) {
+                    throw new BadField("'media' must be an array");
+                }
+                if (array.size() > Limits.MAX_MEDIA) {
+                    throw new BadField("at most " + Limits.MAX_MEDIA + " media items");
+                }
+                for (int i = 0; i < array.size(); i++) {
+                    media.add(media(i, array.get(i)));
+                }
+            }
+            Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
+            Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, replyTo);
+            if (failure.isPresent()) {
+                return fail(failure.get().problem(), failure.get().detail());
+            }
+            return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo));
+        }
+
+        private static Media media(int i, JsonValue v) throws BadField {
+            String name = "media[" + i + "]";
+            if (!(v instanceof JsonObject m)) {
+                throw new BadField("'" + name + "' must be an object");
+            }
+            Optional<String> path = optionalString(m, "path", name + ".path");
+            Optional<String> url = optionalString(m, "url", name + ".url");
+            Optional<String> data = optionalString(m, "data", name + ".data");
+            int given = (path.isPresent() ? 1 : 0) + (url.isPresent() ? 1 : 0) + (data.isPresent() ? 1 : 0);
+            if (given != 1) {
+                throw new BadField("'" + name + "' needs exactly one of 'path', 'url', 'data'");
+            }
+            Optional<String> alt = optionalString(m, "alt_text", name + ".alt_text");
+            MediaSource source;
+            if (path.isPresent()) {
+                source = new MediaSource.FilePath(path.get());
+            } else if (url.isPresent()) {
+                source = new MediaSource.Url(uri(url.get(), name));
+            } else {
+                try {
+                    source = new MediaSource.Data(Base64.getDecoder().decode(data.get()));
+                } catch (IllegalArgumentException e) {
+                    throw new BadField("'" + name + ".data' is not base64");
+                }
+            }
+            return new Media(source, alt);
+        }
+
+        private static URI uri(String s, String name) throws BadField {
+            try {
+                URI u = new URI(s);
+                if (!u.isAbsolute() || u.getHost() == null
+                        || !("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))) {
+                    throw new BadField("'" + name + ".url' must be an absolute https URL");
+                }
+                return u;
+            } catch (URISyntaxException e) {
+                throw new BadField("'" + name + ".url' is not a URL");
+            }
+        }
+
+        private String string(String key) throws BadField {
+            return optionalString(o, key, key).orElseThrow(() -> new BadField("'" + key + "' is required"));
+        }
+
+        private static Optional<String> optionalString(JsonObject obj, String key, String name) throws BadField {
+            JsonValue v = obj.get(key);
+            if (v == null || v == JsonValue.NULL) {
+                return Optional.empty();
+            }
+            if (!(v instanceof JsonString s)) {
+                throw new BadField("'" + name + "' must be a string");
+            }
+            return Optional.of(s.getString());
+        }
+
+        private Decoded fail(Problem p, String detail) {
+            return new Decoded.Malformed(p, id, command, detail);
+        }
+    }
+
+    private static final class BadField extends Exception {
+        BadField(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    @Override
+    public byte[] encodeRequest(Request request) {
+        return write(g -> {
+            g.write("id", request.id()).write("command", request.command().wireName());
+            switch (request) {
+                case Request.Auth ignored -> { }
+                case Request.VerifyPin v -> g.write("pin", v.pin())
+                        .write("request_token", v.requestToken().token())
+                        .write("request_token_secret", v.requestToken().secret());
+                case Request.Post p -> {
+                    g.write("access_token", p.user().token())
+                            .write("access_token_secret", p.user().secret())
+                            .write("text", p.text());
+                    if (!p.media().isEmpty()) {
+                        g.writeStartArray("media");
+                        for (Media m : p.media()) {
+                            g.writeStartObject();
+                            switch (m.source()) {
+                                case MediaSource.FilePath fp -> g.write("path", fp.path());
+                                case MediaSource.Url u -> g.write("url", u.url().toString());
+                                case MediaSource.Data d -> g.write("data", Base64.getEncoder().encodeToString(d.bytes()));
+                            }
+                            m.altText().ifPresent(a -> g.write("alt_text", a));
+                            g.writeEnd();
+                        }
+                        g.writeEnd();
+                    }
+                    p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
+                }
+            }
+        });
+    }
+
+    @Override
+    public byte[] encodeReply(String id, Command command, Outcome outcome) {
+        return write(g -> {
+            g.write("id", id).write("command", command.wireName());
+            switch (outcome) {
+                case Outcome.Posted p -> g.write("status", "posted")
+                        .write("tweet_id", p.tweetId())
+                        .write("tweet_url", p.tweetUrl());
+                case Outcome.AuthStarted a -> g.write("status", "auth_started")
+                        .write("authorize_url", a.authorizeUrl())
+                        .write("request_token", a.requestToken().token())
+                        .write("request_token_secret", a.requestToken().secret());
+                case Outcome.PinVerified v -> g.write("status", "verified")
+                        .write("access_token", v.accessToken().token())
+                        .write("access_token_secret", v.accessToken().secret())
+                        .write("user_id", v.userId())
+                        .write("screen_name", v.screenName());
+                case Outcome.Failed f -> {
+                    g.write("status", "failed").writeStartObject("error")
+                            .write("code", f.code().wireName())
+                            .write("message", f.message());
+                    f.retryAfterSeconds().ifPresent(s -> g.write("retry_after_s", s));
+                    g.writeEnd();
+                }
+            }
+        });
+    }
+
+    @Override
+    public String contentType() {
+        return JSON_CONTENT_TYPE;
+    }
+
+    private static byte[] write(java.util.function.Consumer<JsonGenerator> body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = Json.createGenerator(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+            g.writeStartObject();
+            body.accept(g);
+            g.writeEnd();
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,53 @@
+package io.twtbridge.protocol;
+
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/** What came of a request; every format encodes each of these. */
+public sealed interface Outcome {
+
+    /** The post is on X. */
+    record Posted(String tweetId, String tweetUrl) implements Outcome {
+        public Posted {
+            Objects.requireNonNull(tweetId, "tweetId");
+            Objects.requireNonNull(tweetUrl, "tweetUrl");
+        }
+    }
+
+    /** {@code auth} succeeded: the user opens {@code authorizeUrl} and types the PIN X shows. */
+    record AuthStarted(String authorizeUrl, Tokens requestToken) implements Outcome {
+        public AuthStarted {
+            Objects.requireNonNull(authorizeUrl, "authorizeUrl");
+            Objects.requireNonNull(requestToken, "requestToken");
+        }
+    }
+
+    /** {@code verify_pin} succeeded: the user's access token, secret and identity. */
+    record PinVerified(Tokens accessToken, String userId, String screenName) implements Outcome {
+        public PinVerified {
+            Objects.requireNonNull(accessToken, "accessToken");
+            Objects.requireNonNull(userId, "userId");
+            Objects.requireNonNull(screenName, "screenName");
+        }
+    }
+
+    /**
+     * The request failed. {@code message} is for people and never holds a secret; {@code retryAfterSeconds}
+     * is present for {@link ErrorCode#RATE_LIMITED}.
+     */
+    record Failed(ErrorCode code, String message, OptionalLong retryAfterSeconds) implements Outcome {
+        public Failed {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(message, "message");
+            Objects.requireNonNull(retryAfterSeconds, "retryAfterSeconds");
+        }
+
+        public static Failed of(ErrorCode code, String message) {
+            return new Failed(code, message, OptionalLong.empty());
+        }
+
+        public static Failed rateLimited(String message, long retryAfterSeconds) {
+            return new Failed(ErrorCode.RATE_LIMITED, message, OptionalLong.of(Math.max(0, retryAfterSeconds)));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.twtbridge.protocol;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+class JsonQueueFormatTest {
+    private static final JsonQueueFormat F = JsonQueueFormat.INSTANCE;
+
+    @Test
+    void decodesFullPost() {
+        String json = """
+                {"id":"a-1","command":"upload_post","access_token":"at","access_token_secret":"as",
+                 "text":"hello","media":[{"path":"/up/1.png","alt_text":"a cat"},{"url":"https://example.com/2.jpg"},
+                 {"data":"AQID"}],"reply_to_tweet_id":"1234","future_field":true}""";
+        Request.Post expected = new Request.Post("a-1", new Tokens("at", "as"), "hello", List.of(
+                new Media(new MediaSource.FilePath("/up/1.png"), Optional.of("a cat")),
+                Media.of(new MediaSource.Url(URI.create("https://example.com/2.jpg"))),
+                Media.of(new MediaSource.Data(new byte[] {1, 2, 3}))), Optional.of("1234"));
+        assertEquals(new Decoded.Ok(expected), F.decode(utf8(json)));
+    }
+
+    @Test
+    void decodesAuthAndVerifyPin() {
+        assertEquals(new Decoded.Ok(new Request.Auth("x")), F.decode(utf8("{\"id\":\"x\",\"command\":\"auth\"}")));
+        assertEquals(new Decoded.Ok(new Request.VerifyPin("x", "123", new Tokens("rt", "rs"))), F.decode(utf8(
+                "{\"id\":\"x\",\"command\":\"verify_pin\",\"pin\":\"123\",\"request_token\":\"rt\",\"request_token_secret\":\"rs\"}")));
+    }
+
+    @Test
+    void encodesRepliesByteExact() {
+        assertEquals("{\"id\":\"a-1\",\"command\":\"upload_post\",\"status\":\"posted\",\"tweet_id\":\"1850\","
+                        + "\"tweet_url\":\"https://x.com/i/status/1850\"}",
+                str(F.encodeReply("a-1", Command.UPLOAD_POST, new Outcome.Posted("1850", "https://x.com/i/status/1850"))));
+        assertEquals("{\"id\":\"a-1\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"rate_limited\","
+                        + "\"message\":\"user limit\",\"retry_after_s\":120}}",
+                str(F.encodeReply("a-1", Command.UPLOAD_POST, Outcome.Failed.rateLimited("user limit", 120))));
+        assertEquals("{\"id\":\"a-1\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"media_too_large\","
+                        + "\"message\":\"image 1 is 6000000 bytes\"}}",
+                str(F.encodeReply("a-1", Command.UPLOAD_POST, Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, "image 1 is 6000000 bytes"))));
+        assertEquals("{\"id\":\"b\",\"command\":\"auth\",\"status\":\"auth_started\",\"authorize_url\":\"https://x/a?oauth_token=rt\","
+                        + "\"request_token\":\"rt\",\"request_token_secret\":\"rs\"}",
+                str(F.encodeReply("b", Command.AUTH, new Outcome.AuthStarted("https://x/a?oauth_token=rt", new Tokens("rt", "rs")))));
+        assertEquals("{\"id\":\"c\",\"command\":\"verify_pin\",\"status\":\"verified\",\"access_token\":\"at\","
+                        + "\"access_token_secret\":\"as\",\"user_id\":\"42\",\"screen_name\":\"jo\"}",
+                str(F.encodeReply("c", Command.VERIFY_PIN, new Outcome.PinVerified(new Tokens("at", "as"), "42", "jo"))));
+    }
+
+    @Test
+    void malformedCorpus() {
+        assertMalformed("", Problem.EMPTY_BODY, null);
+        assertMalformed("not json", Problem.INVALID_JSON, null);
+        assertMalformed("[1,2]", Problem.INVALID_JSON, null);
+        assertMalformed("{\"id\":\"1\"", Problem.INVALID_JSON, null);
+        assertMalformed("{\"command\":\"auth\"}", Problem.MISSING_ID, null);
+        assertMalformed("{\"id\":7,\"command\":\"auth\"}", Problem.MISSING_ID, null);
+        assertMalformed("{\"id\":\"1\"}", Problem.INVALID_FIELD, "1");
+        assertMalformed("{\"id\":\"1\",\"command\":\"dance\"}", Problem.UNKNOWN_COMMAND, "1");
+        assertMalformed("{\"id\":\"1\",\"command\":\"upload_post\",\"access_token\":\"a\",\"text\":\"t\"}", Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"media\":[{\"path\":\"/a\",\"url\":\"https://b\"}]"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"media\":[{\"data\":\"***\"}]"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"media\":[{\"url\":\"ftp://host/a\"}]"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"media\":[{\"path\":\"/1\"},{\"path\":\"/2\"},{\"path\":\"/3\"},{\"path\":\"/4\"},{\"path\":\"/5\"}]"),
+                Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"reply_to_tweet_id\":\"abc\""), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"media\":[{\"path\":\"/1\",\"alt_text\":\"" + "a".repeat(1001) + "\"}]"), Problem.FIELD_TOO_LONG, "1");
+        assertMalformed(Hex.bytes("7b 22 69 64 22 3a 22 c3 28 22 7d"), Problem.INVALID_UTF8, null);
+    }
+
+    private static String post(String extra) {
+        return "{\"id\":\"1\",\"command\":\"upload_post\",\"access_token\":\"a\",\"access_token_secret\":\"b\",\"text\":\"t\","
+                + extra + "}";
+    }
+
+    private static void assertMalformed(String body, Problem problem, String id) {
+        assertMalformed(utf8(body), problem, id);
+    }
+
+    private static void assertMalformed(byte[] body, Problem problem, String id) {
+        Decoded d = F.decode(body);
+        Decoded.Malformed m = assertInstanceOf(Decoded.Malformed.class, d, () -> "expected malformed: " + d);
+        assertEquals(problem, m.problem(), m::detail);
+        assertEquals(Optional.ofNullable(id), m.id());
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String str(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
