@@ -1,0 +1,462 @@
+package io.twtbridge.twitter;
+
+import com.github.scribejava.core.builder.ServiceBuilder;
+import com.github.scribejava.core.model.OAuth1AccessToken;
+import com.github.scribejava.core.model.OAuth1RequestToken;
+import com.github.scribejava.core.model.OAuthRequest;
+import com.github.scribejava.core.model.Verb;
+import com.github.scribejava.core.services.TimestampService;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.twtbridge.protocol.Tokens;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.System.Logger.Level;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * X's API as twt-bridge uses it: the OAuth 1.0a PIN flow, media uploads and posts. Thread-safe; one instance per
+ * process. Every method answers with an {@link XResult}; none throws for anything X or the network does.
+ */
+public final class XClient {
+    /** Images up to this size go up in one {@code POST /2/media/upload}; larger ones and GIFs are chunked. */
+    static final int SIMPLE_UPLOAD_MAX = 1 << 20;
+    /** Bytes per {@code append} of a chunked upload. */
+    static final int CHUNK = 1 << 20;
+    private static final Duration MAX_PROCESSING_WAIT = Duration.ofMinutes(2);
+    private static final System.Logger LOG = System.getLogger(XClient.class.getName());
+
+    private final XClientConfig config;
+    private final WebClient http;
+    private final XApi.Signer signer;
+    private final CallListener listener;
+
+    /** Told about every HTTP exchange with X: endpoint (e.g. {@code POST /2/tweets}), status (-1: no answer), time. */
+    @FunctionalInterface
+    public interface CallListener {
+        void onCall(String endpoint, int status, Duration latency);
+    }
+
+    /** {@code auth} succeeded: send the user to {@code authorizeUrl}. */
+    public record AuthorizationStart(String authorizeUrl, Tokens requestToken) {
+    }
+
+    /** {@code verify_pin} succeeded: the user's access token and who they are. */
+    public record AccessGrant(Tokens accessToken, String userId, String screenName) {
+    }
+
+    public XClient(XClientConfig config) {
+        this(config, (e, s, l) -> { }, null);
+    }
+
+    public XClient(XClientConfig config, CallListener listener) {
+        this(config, listener, null);
+    }
+
+    XClient(XClientConfig config, CallListener listener, TimestampService timestamps) {
+        this.config = config;
+        this.listener = listener;
+        this.http = WebClient.builder()
+                .baseUri(config.baseUri())
+                .connectTimeout(config.connectTimeout())
+                .readTimeout(config.readTimeout())
+                .followRedirects(false)
+                .build();
+        this.signer = (XApi.Signer) new ServiceBuilder(config.consumerKey())
+                .apiSecret(config.consumerSecret())
+                .callback(config.callback())
+                .build(new XApi(config.baseUri().toString(), timestamps));
+    }
+
+    public XClientConfig config() {
+        return config;
+    }
+
+    /** The public web address of a post. */
+    public static String tweetUrl(String tweetId) {
+        return "https://x.com/i/status/" + tweetId;
+    }
+
+    // ---- OAuth 1.0a PIN flow ----
+
+    /** Step 1: a request token and the URL where the user authorizes the app. */
+    public XResult<AuthorizationStart> requestToken() {
+        OAuthRequest signed = signer.signedRequestTokenRequest();
+        Response r = send(Method.POST, signed.getCompleteUrl(), "/oauth/request_token", signed.getHeaders().get("Authorization"), null, new byte[0]);
+        if (r.status() != 200) {
+            return XResult.failed(r.status() == 401
+                    ? new XFailure.InvalidToken("X refused the app's consumer credentials")
+                    : failure(r));
+        }
+        Map<String, String> form = form(r.body());
+        String token = form.get("oauth_token");
+        String secret = form.get("oauth_token_secret");
+        if (token == null || secret == null) {
+            return XResult.failed(new XFailure.Unavailable("X's request_token answer had no token"));
+        }
+        String url = signer.getAuthorizationUrl(new OAuth1RequestToken(token, secret));
+        return XResult.ok(new AuthorizationStart(url, new Tokens(token, secret)));
+    }
+
+    /** Step 2: exchange the request token and the PIN (or callback {@code oauth_verifier}) for the user's access token. */
+    public XResult<AccessGrant> accessToken(Tokens requestToken, String verifier) {
+        OAuthRequest signed = signer.signedAccessTokenRequest(new OAuth1RequestToken(requestToken.token(), requestToken.secret()), verifier);
+        Response r = send(Method.POST, signed.getCompleteUrl(), "/oauth/access_token", signed.getHeaders().get("Authorization"), null, new byte[0]);
+        if (r.status() == 401) {
+            String text = new String(r.body(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+            return XResult.failed(text.contains("verifier") ? new XFailure.WrongPin() : new XFailure.RequestTokenInvalid());
+        }
+        if (r.status() != 200) {
+            return XResult.failed(failure(r));
+        }
+        Map<String, String> form = form(r.body());
+        String token = form.get("oauth_token");
+        String secret = form.get("oauth_token_secret");
+        if (token == null || secret == null) {
+            return XResult.failed(new XFailure.Unavailable("X's access_token answer had no token"));
+        }
+        return XResult.ok(new AccessGrant(new Tokens(token, secret), form.getOrDefault("user_id", ""), form.getOrDefault("screen_name", "")));
+    }
+
+    // ---- Posting ----
+
+    /**
+     * What is wrong with this post before any call to X: text over 280 weighted characters (or no text and no
+     * media), more than 4 images, a GIF with other images, an unknown type, an image over X's size limit.
+     */
+    public static Optional<XFailure> check(String text, List<MediaFile> media) {
+        int weighted = TextCheck.weightedLength(text);
+        if (weighted > TextCheck.MAX_WEIGHTED || (text.isBlank() && media.isEmpty())) {
+            return Optional.of(new XFailure.TextTooLong(weighted));
+        }
+        if (media.size() > 4) {
+            return Optional.of(new XFailure.MediaInvalid("at most 4 images per post"));
+        }
+        int gifs = 0;
+        for (int i = 0; i < media.size(); i++) {
+            MediaFile m = media.get(i);
+            Optional<ImageType> type = ImageType.detect(m.bytes());
+            if (type.isEmpty()) {
+                return Optional.of(new XFailure.MediaInvalid("image " + (i + 1) + " is not a JPEG, PNG, GIF or WEBP"));
+            }
+            if (m.bytes().length > type.get().maxBytes()) {
+                return Optional.of(new XFailure.MediaTooLarge("image " + (i + 1) + " is " + m.bytes().length
+                        + " bytes; X takes at most " + type.get().maxBytes() + " for " + type.get().mimeType()));
+            }
+            if (m.altText().isPresent() && m.altText().get().length() > 1000) {
+                return Optional.of(new XFailure.MediaInvalid("alt text of image " + (i + 1) + " is over 1000 characters"));
+            }
+            if (type.get() == ImageType.GIF) {
+                gifs++;
+            }
+        }
+        if (gifs > 0 && media.size() > 1) {
+            return Optional.of(new XFailure.MediaInvalid("a GIF must be the only image of a post"));
+        }
+        return Optional.empty();
+    }
+
+    /** Posts as the user: checks, uploads each image (with alt text), then {@code POST /2/tweets}. Answers the new post's id. */
+    public XResult<String> post(Tokens user, String text, List<MediaFile> media, Optional<String> replyToTweetId) {
+        Optional<XFailure> invalid = check(text, media);
+        if (invalid.isPresent()) {
+            return XResult.failed(invalid.get());
+        }
+        List<String> mediaIds = new ArrayList<>();
+        for (MediaFile m : media) {
+            XResult<String> up = upload(user, m);
+            if (up instanceof XResult.Failed<String> f) {
+                return XResult.failed(f.failure());
+            }
+            mediaIds.add(((XResult.Ok<String>) up).value());
+        }
+        JsonObjectBuilder body = Json.createObjectBuilder();
+        String normalized = TextCheck.normalize(text);
+        if (!normalized.isEmpty()) {
+            body.add("text", normalized);
+        }
+        if (!mediaIds.isEmpty()) {
+            JsonArrayBuilder ids = Json.createArrayBuilder();
+            mediaIds.forEach(ids::add);
+            body.add("media", Json.createObjectBuilder().add("media_ids", ids));
+        }
+        replyToTweetId.ifPresent(id -> body.add("reply", Json.createObjectBuilder().add("in_reply_to_tweet_id", id)));
+        Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
+        if (r.status() != 201 && r.status() != 200) {
+            return XResult.failed(failure(r));
+        }
+        return dataId(r);
+    }
+
+    /** Uploads one image; answers its media id. */
+    XResult<String> upload(Tokens user, MediaFile media) {
+        ImageType type = ImageType.detect(media.bytes()).orElseThrow();
+        XResult<String> id = type != ImageType.GIF && media.bytes().length <= SIMPLE_UPLOAD_MAX
+                ? simpleUpload(user, media.bytes())
+                : chunkedUpload(user, media.bytes(), type);
+        if (id instanceof XResult.Ok<String> ok && media.altText().isPresent()) {
+            JsonObject meta = Json.createObjectBuilder().add("id", ok.value()).add("metadata", Json.createObjectBuilder()
+                    .add("alt_text", Json.createObjectBuilder().add("text", media.altText().get()))).build();
+            Response r = signedSend(Method.POST, "/2/media/metadata", "", user, "application/json", utf8(meta.toString()));
+            if (r.status() != 200) {
+                return XResult.failed(failure(r));
+            }
+        }
+        return id;
+    }
+
+    private XResult<String> simpleUpload(Tokens user, byte[] bytes) {
+        Multipart mp = new Multipart().file("media", bytes).field("media_category", "tweet_image");
+        Response r = signedSend(Method.POST, "/2/media/upload", "", user, mp.contentType(), mp.body());
+        return r.status() == 200 || r.status() == 201 ? dataId(r) : XResult.failed(failure(r));
+    }
+
+    private XResult<String> chunkedUpload(Tokens user, byte[] bytes, ImageType type) {
+        JsonObject init = Json.createObjectBuilder().add("media_type", type.mimeType()).add("total_bytes", bytes.length)
+                .add("media_category", type == ImageType.GIF ? "tweet_gif" : "tweet_image").build();
+        Response r = signedSend(Method.POST, "/2/media/upload/initialize", "", user, "application/json", utf8(init.toString()));
+        if (r.status() != 200 && r.status() != 201) {
+            return XResult.failed(failure(r));
+        }
+        XResult<String> idResult = dataId(r);
+        if (!(idResult instanceof XResult.Ok<String> ok)) {
+            return idResult;
+        }
+        String id = ok.value();
+        for (int segment = 0, offset = 0; offset < bytes.length; segment++, offset += CHUNK) {
+            byte[] chunk = java.util.Arrays.copyOfRange(bytes, offset, Math.min(bytes.length, offset + CHUNK));
+            Multipart mp = new Multipart().file("media", chunk).field("segment_index", String.valueOf(segment));
+            r = signedSend(Method.POST, "/2/media/upload/" + id + "/append", "", user, mp.contentType(), mp.body());
+            if (r.status() < 200 || r.status() > 299) {
+                return XResult.failed(failure(r));
+            }
+        }
+        r = signedSend(Method.POST, "/2/media/upload/" + id + "/finalize", "", user, null, new byte[0]);
+        if (r.status() != 200 && r.status() != 201) {
+            return XResult.failed(failure(r));
+        }
+        Instant deadline = Instant.now().plus(MAX_PROCESSING_WAIT);
+        while (true) {
+            Optional<JsonObject> processing = json(r.body()).map(o -> o.getJsonObject("data"))
+                    .map(d -> d.getJsonObject("processing_info"));
+            String state = processing.map(p -> p.getString("state", "succeeded")).orElse("succeeded");
+            if (state.equals("succeeded")) {
+                return XResult.ok(id);
+            }
+            if (state.equals("failed")) {
+                String detail = processing.map(p -> p.getJsonObject("error")).map(e -> e.getString("message", "")).orElse("");
+                return XResult.failed(new XFailure.MediaInvalid("X could not process the image" + (detail.isEmpty() ? "" : ": " + detail)));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return XResult.failed(new XFailure.Unavailable("X did not finish processing the image in time"));
+            }
+            int wait = Math.clamp(processing.map(p -> p.getInt("check_after_secs", 1)).orElse(1), 1, 10);
+            try {
+                Thread.sleep(Duration.ofSeconds(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return XResult.failed(new XFailure.Unavailable("interrupted while X processed the image"));
+            }
+            r = signedSend(Method.GET, "/2/media/upload", "media_id=" + id + "&command=STATUS", user, null, null);
+            if (r.status() != 200) {
+                return XResult.failed(failure(r));
+            }
+        }
+    }
+
+    // ---- HTTP ----
+
+    /** One HTTP answer; status -1 when none came. */
+    record Response(int status, Map<String, String> headers, byte[] body) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private Response signedSend(Method method, String path, String query, Tokens user, String contentType, byte[] body) {
+        String url = config.baseUri() + path + (query.isEmpty() ? "" : "?" + query);
+        OAuthRequest toSign = new OAuthRequest(Verb.valueOf(method.text()), url);
+        signer.signRequest(new OAuth1AccessToken(user.token(), user.secret()), toSign);
+        return send(method, url, path, toSign.getHeaders().get("Authorization"), contentType, body);
+    }
+
+    private Response send(Method method, String url, String endpointPath, String authorization, String contentType, byte[] body) {
+        String endpoint = method.text() + " " + endpointPath.replaceAll("/\\d+/", "/{id}/");
+        long start = System.nanoTime();
+        try {
+            int q = url.indexOf('?');
+            var request = http.method(method).uri(q < 0 ? url : url.substring(0, q)).header(HeaderNames.AUTHORIZATION, authorization);
+            if (q >= 0) {
+                form(utf8(url.substring(q + 1))).forEach(request::queryParam);
+            }
+            if (contentType != null) {
+                request.header(HeaderNames.CONTENT_TYPE, contentType);
+            }
+            try (HttpClientResponse res = body == null ? request.request() : request.submit(body)) {
+                byte[] bytes = res.entity().hasEntity() ? res.as(byte[].class) : new byte[0];
+                Map<String, String> headers = new HashMap<>();
+                res.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));
+                int status = res.status().code();
+                Duration latency = Duration.ofNanos(System.nanoTime() - start);
+                listener.onCall(endpoint, status, latency);
+                LOG.log(Level.DEBUG, () -> endpoint + " -> " + status + " in " + latency.toMillis() + " ms");
+                return new Response(status, headers, bytes);
+            }
+        } catch (RuntimeException e) {
+            Duration latency = Duration.ofNanos(System.nanoTime() - start);
+            listener.onCall(endpoint, -1, latency);
+            String kind = e.getClass().getSimpleName() + (e.getCause() == null ? "" : "/" + e.getCause().getClass().getSimpleName());
+            LOG.log(Level.DEBUG, () -> endpoint + " failed: " + kind);
+            return new Response(-1, Map.of(), utf8("no answer from X (" + kind + ")"));
+        }
+    }
+
+    /** The typed failure for a non-success answer. */
+    static XFailure failure(Response r) {
+        int s = r.status();
+        String detail = detail(r);
+        if (s == -1) {
+            return new XFailure.Unavailable(detail);
+        }
+        if (s == 401) {
+            return new XFailure.InvalidToken(detail);
+        }
+        if (s == 403) {
+            return detail.toLowerCase(Locale.ROOT).contains("duplicate content")
+                    ? new XFailure.Duplicate(detail) : new XFailure.Forbidden(detail);
+        }
+        if (s == 429) {
+            if ("0".equals(r.header("x-app-limit-24hour-remaining"))) {
+                return new XFailure.RateLimited(reset(r, "x-app-limit-24hour-reset"), XFailure.Scope.APP);
+            }
+            if ("0".equals(r.header("x-user-limit-24hour-remaining"))) {
+                return new XFailure.RateLimited(reset(r, "x-user-limit-24hour-reset"), XFailure.Scope.USER_24H);
+            }
+            return new XFailure.RateLimited(reset(r, "x-rate-limit-reset"), XFailure.Scope.USER);
+        }
+        if (s >= 500) {
+            return new XFailure.Unavailable("X answered " + s + (detail.isEmpty() ? "" : ": " + detail));
+        }
+        return new XFailure.Rejected("X answered " + s + (detail.isEmpty() ? "" : ": " + detail));
+    }
+
+    private static Instant reset(Response r, String header) {
+        String v = r.header(header);
+        if (v == null) {
+            v = r.header("x-rate-limit-reset");
+        }
+        try {
+            return Instant.ofEpochSecond(Long.parseLong(v.trim()));
+        } catch (RuntimeException e) {
+            return Instant.now().plusSeconds(60);
+        }
+    }
+
+    /** X's words from either error shape: {@code errors[0].message}, or problem+json {@code detail} / {@code title}. */
+    static String detail(Response r) {
+        Optional<JsonObject> o = json(r.body());
+        if (o.isEmpty()) {
+            String text = new String(r.body(), StandardCharsets.UTF_8).strip();
+            return text.length() > 200 ? text.substring(0, 200) : text;
+        }
+        JsonObject j = o.get();
+        if (j.get("errors") instanceof JsonArray errors && !errors.isEmpty() && errors.get(0) instanceof JsonObject e
+                && e.get("message") instanceof JsonString m) {
+            String code = e.containsKey("code") ? " (code " + e.get("code") + ")" : "";
+            return m.getString() + code;
+        }
+        if (j.get("detail") instanceof JsonString d) {
+            return d.getString();
+        }
+        if (j.get("title") instanceof JsonString t) {
+            return t.getString();
+        }
+        return "";
+    }
+
+    private static XResult<String> dataId(Response r) {
+        Optional<String> id = json(r.body()).map(o -> o.get("data")).filter(d -> d instanceof JsonObject)
+                .map(d -> ((JsonObject) d).get("id")).filter(v -> v instanceof JsonString).map(v -> ((JsonString) v).getString());
+        return id.<XResult<String>>map(XResult::ok)
+                .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.id")));
+    }
+
+    static Optional<JsonObject> json(byte[] body) {
+        if (body == null || body.length == 0 || body[0] != '{') {
+            return Optional.empty();
+        }
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+            JsonValue v = reader.readValue();
+            return v instanceof JsonObject o ? Optional.of(o) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Map<String, String> form(byte[] body) {
+        Map<String, String> out = new HashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).trim().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A multipart/form-data body (RFC 7578). */
+    private static final class Multipart {
+        private final String boundary = "twtbridge-" + UUID.randomUUID();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Multipart field(String name, String value) {
+            out.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"));
+            return this;
+        }
+
+        Multipart file(String name, byte[] bytes) {
+            out.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
+                    + "\"; filename=\"blob\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
+            out.writeBytes(bytes);
+            out.writeBytes(utf8("\r\n"));
+            return this;
+        }
+
+        String contentType() {
+            return "multipart/form-data; boundary=" + boundary;
+        }
+
+        byte[] body() {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream(out.size() + 64);
+            copy.writeBytes(out.toByteArray());
+            copy.writeBytes(utf8("--" + boundary + "--\r\n"));
+            return copy.toByteArray();
+        }
+    }
+}

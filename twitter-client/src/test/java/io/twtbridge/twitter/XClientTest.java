@@ -1,0 +1,213 @@
+package io.twtbridge.twitter;
+
+import io.twtbridge.protocol.Tokens;
+import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.TwitterSandbox;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every typed outcome of the client, each from a real HTTP exchange with the sandbox. */
+class XClientTest {
+    private static TwitterSandbox sandbox;
+    private static XClient client;
+
+    @BeforeAll
+    static void start() {
+        sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+        client = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)));
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+    }
+
+    private static XClientConfig config(URI base, String secret, Duration readTimeout) {
+        return new XClientConfig(base, TwitterSandbox.DEFAULT_CONSUMER_KEY, secret, "oob", Duration.ofSeconds(2), readTimeout);
+    }
+
+    private static Tokens user(String name) {
+        SandboxState.UserTokens u = sandbox.state().createUser(name, TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        return new Tokens(u.accessToken(), u.accessTokenSecret());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T ok(XResult<T> r) {
+        return ((XResult.Ok<T>) assertInstanceOf(XResult.Ok.class, r, () -> "expected success, got " + r)).value();
+    }
+
+    private static <F extends XFailure> F failed(XResult<?> r, Class<F> type) {
+        XResult.Failed<?> f = assertInstanceOf(XResult.Failed.class, r, () -> "expected failure, got " + r);
+        return assertInstanceOf(type, f.failure());
+    }
+
+    @Test
+    void pinFlowThenPost() {
+        XClient.AuthorizationStart start = ok(client.requestToken());
+        assertTrue(start.authorizeUrl().startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="), start.authorizeUrl());
+        String pin = sandbox.state().authorize(start.requestToken().token(), "alice").orElseThrow();
+        XClient.AccessGrant grant = ok(client.accessToken(start.requestToken(), pin));
+        assertEquals("alice", grant.screenName());
+        String id = ok(client.post(grant.accessToken(), "hello from the PIN flow", List.of(), Optional.empty()));
+        assertEquals(List.of("hello from the PIN flow"), sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
+        assertEquals(id, sandbox.state().posts().getFirst().id());
+    }
+
+    @Test
+    void wrongPinAndReusedRequestTokenAreDistinct() {
+        XClient.AuthorizationStart start = ok(client.requestToken());
+        String pin = sandbox.state().authorize(start.requestToken().token(), "bob").orElseThrow();
+        failed(client.accessToken(start.requestToken(), pin.equals("0000000") ? "1111111" : "0000000"), XFailure.WrongPin.class);
+        ok(client.accessToken(start.requestToken(), pin));
+        failed(client.accessToken(start.requestToken(), pin), XFailure.RequestTokenInvalid.class);
+    }
+
+    @Test
+    void duplicateContent() {
+        Tokens u = user("dup");
+        ok(client.post(u, "same words", List.of(), Optional.empty()));
+        XFailure.Duplicate d = failed(client.post(u, "same words", List.of(), Optional.empty()), XFailure.Duplicate.class);
+        assertEquals("You are not allowed to create a Tweet with duplicate content.", d.detail());
+    }
+
+    @Test
+    void revokedTokenIsInvalid() {
+        Tokens u = user("revoked");
+        sandbox.state().revoke(u.token());
+        failed(client.post(u, "hi", List.of(), Optional.empty()), XFailure.InvalidToken.class);
+    }
+
+    @Test
+    void wrongConsumerSecretIsRefused() {
+        XClient bad = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET + "x", Duration.ofSeconds(5)));
+        failed(bad.post(user("c"), "hi", List.of(), Optional.empty()), XFailure.InvalidToken.class);
+        failed(bad.requestToken(), XFailure.InvalidToken.class);
+        assertEquals(2, sandbox.state().counters().signatureFailures());
+        assertEquals(0, sandbox.state().counters().posts());
+    }
+
+    @Test
+    void userAndAppRateLimits() {
+        sandbox.state().limits(new SandboxState.Limits(1, 1_000, 600, 300, 900, 1));
+        Tokens u = user("limited");
+        ok(client.post(u, "first", List.of(), Optional.empty()));
+        XFailure.RateLimited r = failed(client.post(u, "second", List.of(), Optional.empty()), XFailure.RateLimited.class);
+        assertEquals(XFailure.Scope.USER_24H, r.scope());
+        assertTrue(r.reset().isAfter(Instant.now().plusSeconds(500)), r.reset().toString());
+
+        sandbox.state().limits(new SandboxState.Limits(1_000, 1, 600, 300, 900, 1));
+        ok(client.post(user("a1"), "one", List.of(), Optional.empty()));
+        XFailure.RateLimited app = failed(client.post(user("a2"), "two", List.of(), Optional.empty()), XFailure.RateLimited.class);
+        assertTrue(app.appWide());
+    }
+
+    @Test
+    void rejectedWithXsDetail() {
+        XFailure.Rejected r = failed(client.post(user("r"), "reply", List.of(), Optional.of("42")), XFailure.Rejected.class);
+        assertTrue(r.detail().contains("400") && r.detail().contains("does not exist"), r.detail());
+    }
+
+    @Test
+    void textIsCheckedBeforeCallingX() {
+        Tokens u = user("long");
+        failed(client.post(u, "a".repeat(281), List.of(), Optional.empty()), XFailure.TextTooLong.class);
+        failed(client.post(u, "界".repeat(141), List.of(), Optional.empty()), XFailure.TextTooLong.class);
+        assertEquals(0, sandbox.state().counters().requests());
+        ok(client.post(u, "a".repeat(280), List.of(), Optional.empty()));
+        ok(client.post(u, "界".repeat(140), List.of(), Optional.empty()));
+        assertEquals(23, TextCheck.weightedLength("https://example.com/a/very/long/path/that/is/longer/than/23"));
+        assertEquals(2, TextCheck.weightedLength("😀"));
+        assertEquals(2, TextCheck.weightedLength("界"));
+        assertEquals(1, TextCheck.weightedLength("e\u0301")); // NFC: é
+    }
+
+    @Test
+    void serverErrorsAndTimeoutsAreUnavailable() {
+        Tokens u = user("flaky");
+        sandbox.state().faults(new SandboxState.Faults(0, 1.0, 503, 0));
+        XFailure.Unavailable e = failed(client.post(u, "x", List.of(), Optional.empty()), XFailure.Unavailable.class);
+        assertTrue(e.retryable());
+        assertTrue(e.detail().contains("503"), e.detail());
+
+        sandbox.state().faults(new SandboxState.Faults(0, 0, 503, 1.0));
+        failed(client.post(u, "y", List.of(), Optional.empty()), XFailure.Unavailable.class);
+
+        sandbox.state().faults(new SandboxState.Faults(1_500, 0, 503, 0));
+        XClient impatient = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofMillis(300)));
+        failed(impatient.post(u, "z", List.of(), Optional.empty()), XFailure.Unavailable.class);
+        sandbox.state().faults(SandboxState.Faults.NONE);
+    }
+
+    @Test
+    void connectionRefusedIsUnavailable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        XClient nowhere = new XClient(config(URI.create("http://127.0.0.1:" + port), "s", Duration.ofSeconds(1)));
+        failed(nowhere.post(new Tokens("t", "s"), "x", List.of(), Optional.empty()), XFailure.Unavailable.class);
+        failed(nowhere.requestToken(), XFailure.Unavailable.class);
+    }
+
+    @Test
+    void imagesWithAltTextSimpleAndChunked() {
+        Tokens u = user("pics");
+        byte[] small = Images.png(40, 40, 7);
+        byte[] large = Images.png(700, 700, 8); // > 1 MiB: chunked
+        assertTrue(large.length > XClient.SIMPLE_UPLOAD_MAX, "test image must be large: " + large.length);
+        ok(client.post(u, "two pictures", List.of(new MediaFile(small, Optional.of("a small square")),
+                new MediaFile(large, Optional.empty())), Optional.empty()));
+        SandboxState.Post p = sandbox.state().posts().getFirst();
+        assertEquals(2, p.mediaIds().size());
+        assertEquals(List.of("a small square", ""), p.altTexts());
+        assertEquals(2, sandbox.state().counters().mediaUploads());
+    }
+
+    @Test
+    void gifGoesUpChunkedAndWaitsForProcessing() {
+        Tokens u = user("gif");
+        ok(client.post(u, "", List.of(new MediaFile(Images.gif(), Optional.of("moving"))), Optional.empty()));
+        assertEquals(List.of("moving"), sandbox.state().posts().getFirst().altTexts());
+    }
+
+    @Test
+    void mediaLimitsAreEnforcedBeforeAnyUpload() {
+        Tokens u = user("limits");
+        byte[] tooBig = Images.jpegHeaderOnly((5 << 20) + 1);
+        failed(client.post(u, "big", List.of(new MediaFile(tooBig, Optional.empty())), Optional.empty()), XFailure.MediaTooLarge.class);
+        failed(client.post(u, "text file", List.of(new MediaFile("hello".getBytes(), Optional.empty())), Optional.empty()),
+                XFailure.MediaInvalid.class);
+        MediaFile png = new MediaFile(Images.png(4, 4, 1), Optional.empty());
+        failed(client.post(u, "five", List.of(png, png, png, png, png), Optional.empty()), XFailure.MediaInvalid.class);
+        failed(client.post(u, "gif and png", List.of(new MediaFile(Images.gif(), Optional.empty()), png), Optional.empty()),
+                XFailure.MediaInvalid.class);
+        assertEquals(0, sandbox.state().counters().requests());
+    }
+
+    @Test
+    void secretsNeverInToString() {
+        XClientConfig c = config(sandbox.baseUri(), "super-secret-value", Duration.ofSeconds(1));
+        assertFalse(c.toString().contains("super-secret-value"), c.toString());
+        Tokens t = new Tokens("1234567-token", "token-secret-value");
+        assertFalse(new XClient.AccessGrant(t, "1", "me").toString().contains("token-secret-value"));
+    }
+}

@@ -1,0 +1,362 @@
+package io.twtbridge.sandbox;
+
+import com.twitter.twittertext.TwitterTextParser;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The X API v2 endpoints twt-bridge uses: posts, media uploads (simple and chunked), alt text. */
+final class ApiEndpoints implements HttpService {
+    static final String DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content.";
+    private static final long MAX_IMAGE = 5L * 1024 * 1024;
+    private static final long MAX_GIF = 15L * 1024 * 1024;
+
+    private final SandboxState state;
+    private final RequestAuth auth;
+
+    ApiEndpoints(SandboxState state) {
+        this.state = state;
+        this.auth = new RequestAuth(state);
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/tweets", this::createTweet)
+                .post("/media/upload/initialize", this::initialize)
+                .post("/media/upload/{id}/append", this::append)
+                .post("/media/upload/{id}/finalize", this::finalizeUpload)
+                .get("/media/upload", this::status)
+                .post("/media/upload", this::simpleUpload)
+                .post("/media/metadata", this::metadata);
+    }
+
+    /** The signed-in user of a v2 call, or empty after answering 401. */
+    private Optional<SandboxState.AccessToken> user(ServerRequest req, ServerResponse res, byte[] body) {
+        Object r = auth.verify(req, body, true, t -> state.accessToken(t).map(SandboxState.AccessToken::secret));
+        if (r instanceof RequestAuth.Signed s) {
+            Optional<SandboxState.AccessToken> t = state.accessToken(s.token().orElseThrow())
+                    .filter(a -> a.consumerKey().equals(s.consumerKey()));
+            if (t.isPresent()) {
+                return t;
+            }
+        }
+        state.counters.signatureFailures.incrementAndGet();
+        json(res, Status.UNAUTHORIZED_401, SandboxJson.problem("Unauthorized", 401, "Unauthorized", "about:blank"));
+        return Optional.empty();
+    }
+
+    private void createTweet(ServerRequest req, ServerResponse res) {
+        byte[] body = RequestAuth.body(req);
+        Optional<SandboxState.AccessToken> user = user(req, res, body);
+        if (user.isEmpty()) {
+            return;
+        }
+        String userId = user.get().user().id();
+        SandboxState.Window w = state.userWindow(userId);
+        Optional<JsonObject> json = SandboxJson.object(body);
+        if (json.isEmpty()) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.problem("Invalid Request", 400, "The request body is not valid JSON.",
+                    "https://api.twitter.com/2/problems/invalid-request"));
+            return;
+        }
+        JsonObject o = json.get();
+        String text = o.get("text") instanceof JsonString s ? s.getString() : "";
+        List<String> mediaIds = new ArrayList<>();
+        if (o.get("media") instanceof JsonObject m && m.get("media_ids") instanceof JsonArray ids) {
+            for (JsonValue v : ids) {
+                mediaIds.add(v instanceof JsonString s ? s.getString() : v.toString());
+            }
+        }
+        String replyTo = o.get("reply") instanceof JsonObject r && r.get("in_reply_to_tweet_id") instanceof JsonString s
+                ? s.getString() : null;
+        if (text.isEmpty() && mediaIds.isEmpty()) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text or media is required."));
+            return;
+        }
+        if (!text.isEmpty() && TwitterTextParser.parseTweet(text).weightedLength > 280) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text is too long."));
+            return;
+        }
+        if (mediaIds.size() > 4) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media.media_ids", String.join(",", mediaIds),
+                    "At most 4 media ids are allowed."));
+            return;
+        }
+        List<String> alts = new ArrayList<>();
+        for (String id : mediaIds) {
+            Optional<SandboxState.Media> m = state.media(id).filter(x -> x.ownerId.equals(userId) && "succeeded".equals(x.state));
+            if (m.isEmpty()) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media.media_ids", id, "Your media IDs are invalid."));
+                return;
+            }
+            alts.add(m.get().altText == null ? "" : m.get().altText);
+        }
+        if (replyTo != null && state.posts().stream().noneMatch(p -> p.id().equals(replyTo))) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("reply.in_reply_to_tweet_id", replyTo,
+                    "The tweet to reply to does not exist."));
+            return;
+        }
+        Optional<SandboxState.RateLimitHit> hit = state.takePostSlot(userId);
+        if (hit.isPresent()) {
+            state.counters.rateLimited.incrementAndGet();
+            SandboxState.RateLimitHit h = hit.get();
+            res.header("x-rate-limit-limit", String.valueOf(state.limits().userPostLimit()))
+                    .header("x-rate-limit-remaining", "0")
+                    .header("x-rate-limit-reset", String.valueOf(h.userWindow().reset().getEpochSecond()));
+            String prefix = h.userLimit() ? "x-user-limit-24hour-" : "x-app-limit-24hour-";
+            res.header(prefix + "limit", String.valueOf(h.limit()))
+                    .header(prefix + "remaining", "0")
+                    .header(prefix + "reset", String.valueOf(h.reset().getEpochSecond()));
+            json(res, Status.TOO_MANY_REQUESTS_429, SandboxJson.problem("Too Many Requests", 429, "Too Many Requests", "about:blank"));
+            return;
+        }
+        rateHeaders(res, w);
+        if (state.isDuplicate(userId, text)) {
+            state.counters.duplicates.incrementAndGet();
+            json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403, DUPLICATE_DETAIL, "about:blank"));
+            return;
+        }
+        SandboxState.Post p = state.addPost(new SandboxState.Post(state.nextId(), userId, user.get().user().screenName(),
+                text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now()));
+        state.counters.posts.incrementAndGet();
+        json(res, Status.CREATED_201, Json.createObjectBuilder().add("data", Json.createObjectBuilder()
+                .add("id", p.id()).add("text", text)
+                .add("edit_history_tweet_ids", Json.createArrayBuilder().add(p.id()))).build().toString());
+    }
+
+    private void rateHeaders(ServerResponse res, SandboxState.Window w) {
+        int limit = state.limits().userPostLimit();
+        res.header("x-rate-limit-limit", String.valueOf(limit))
+                .header("x-rate-limit-remaining", String.valueOf(Math.max(0, limit - w.used.get())))
+                .header("x-rate-limit-reset", String.valueOf(w.reset().getEpochSecond()));
+    }
+
+    private void simpleUpload(ServerRequest req, ServerResponse res) {
+        byte[] body = RequestAuth.body(req);
+        Optional<SandboxState.AccessToken> user = user(req, res, body);
+        if (user.isEmpty()) {
+            return;
+        }
+        String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
+        byte[] media;
+        Optional<String> boundary = Multipart.boundary(contentType);
+        if (boundary.isPresent()) {
+            Optional<Map<String, byte[]>> parts = Multipart.parse(body, boundary.get());
+            if (parts.isEmpty() || !parts.get().containsKey("media")) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "The media part is missing."));
+                return;
+            }
+            media = parts.get().get("media");
+        } else {
+            Optional<JsonObject> o = SandboxJson.object(body);
+            if (o.isEmpty() || !(o.get().get("media") instanceof JsonString s)) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "The media field is missing."));
+                return;
+            }
+            try {
+                media = Base64.getDecoder().decode(s.getString());
+            } catch (IllegalArgumentException e) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "The media field is not base64."));
+                return;
+            }
+        }
+        Optional<String> type = sniff(media);
+        if (type.isEmpty()) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "Unsupported media type."));
+            return;
+        }
+        if (media.length > (type.get().equals("image/gif") ? MAX_GIF : MAX_IMAGE)) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "File size exceeds the limit."));
+            return;
+        }
+        SandboxState.Media m = new SandboxState.Media(state.nextId(), user.get().user().id(), type.get(), media.length, "succeeded");
+        m.size = media.length;
+        state.putMedia(m);
+        state.counters.mediaUploads.incrementAndGet();
+        json(res, Status.OK_200, mediaJson(m, false));
+    }
+
+    private void initialize(ServerRequest req, ServerResponse res) {
+        byte[] body = RequestAuth.body(req);
+        Optional<SandboxState.AccessToken> user = user(req, res, body);
+        if (user.isEmpty()) {
+            return;
+        }
+        Optional<JsonObject> o = SandboxJson.object(body);
+        String mediaType = o.map(j -> j.getString("media_type", "")).orElse("");
+        long total = o.map(j -> j.getJsonNumber("total_bytes") == null ? -1L : j.getJsonNumber("total_bytes").longValue()).orElse(-1L);
+        if (!List.of("image/jpeg", "image/png", "image/gif", "image/webp").contains(mediaType) || total <= 0) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media_type", mediaType, "Unsupported media type or size."));
+            return;
+        }
+        if (total > (mediaType.equals("image/gif") ? MAX_GIF : MAX_IMAGE)) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("total_bytes", String.valueOf(total), "File size exceeds the limit."));
+            return;
+        }
+        SandboxState.Media m = state.putMedia(new SandboxState.Media(state.nextId(), user.get().user().id(), mediaType, total, "initialized"));
+        json(res, Status.OK_200, Json.createObjectBuilder().add("data", Json.createObjectBuilder()
+                .add("id", m.id).add("media_key", "3_" + m.id).add("expires_after_secs", 86_400)).build().toString());
+    }
+
+    private Optional<SandboxState.Media> ownMedia(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, String id) {
+        Optional<SandboxState.Media> m = state.media(id).filter(x -> x.ownerId.equals(user.user().id()));
+        if (m.isEmpty()) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("id", id, "Your media ID is invalid."));
+        }
+        return m;
+    }
+
+    private void append(ServerRequest req, ServerResponse res) {
+        byte[] body = RequestAuth.body(req);
+        Optional<SandboxState.AccessToken> user = user(req, res, body);
+        if (user.isEmpty()) {
+            return;
+        }
+        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), req.path().pathParameters().get("id"));
+        if (m.isEmpty()) {
+            return;
+        }
+        Optional<String> boundary = Multipart.boundary(req.headers().first(HeaderNames.CONTENT_TYPE).orElse(""));
+        Optional<Map<String, byte[]>> parts = boundary.flatMap(b -> Multipart.parse(body, b));
+        if (parts.isEmpty() || !parts.get().containsKey("media") || !parts.get().containsKey("segment_index")
+                || !"initialized".equals(m.get().state)) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "A media part and a segment_index are required."));
+            return;
+        }
+        synchronized (m.get()) {
+            m.get().received.writeBytes(parts.get().get("media"));
+            if (m.get().received.size() > m.get().totalBytes) {
+                m.get().state = "failed";
+            }
+        }
+        json(res, Status.OK_200, Json.createObjectBuilder().add("data", Json.createObjectBuilder()
+                .add("expires_at", state.now().getEpochSecond() + 86_400)).build().toString());
+    }
+
+    private void finalizeUpload(ServerRequest req, ServerResponse res) {
+        byte[] body = RequestAuth.body(req);
+        Optional<SandboxState.AccessToken> user = user(req, res, body);
+        if (user.isEmpty()) {
+            return;
+        }
+        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), req.path().pathParameters().get("id"));
+        if (m.isEmpty()) {
+            return;
+        }
+        SandboxState.Media media = m.get();
+        byte[] bytes;
+        synchronized (media) {
+            bytes = media.received.toByteArray();
+        }
+        Optional<String> type = sniff(bytes);
+        if (!"initialized".equals(media.state) || bytes.length != media.totalBytes || type.isEmpty() || !type.get().equals(media.mediaType)) {
+            media.state = "failed";
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("id", media.id,
+                    "The uploaded bytes do not match the declared size or media type."));
+            return;
+        }
+        media.size = bytes.length;
+        media.pollsLeft = media.mediaType.equals("image/gif") ? state.limits().processingPolls() : 0;
+        media.state = media.pollsLeft > 0 ? "pending" : "succeeded";
+        state.counters.mediaUploads.incrementAndGet();
+        json(res, Status.OK_200, mediaJson(media, media.pollsLeft > 0));
+    }
+
+    private void status(ServerRequest req, ServerResponse res) {
+        byte[] body = RequestAuth.body(req);
+        Optional<SandboxState.AccessToken> user = user(req, res, body);
+        if (user.isEmpty()) {
+            return;
+        }
+        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), req.query().first("media_id").orElse(""));
+        if (m.isEmpty()) {
+            return;
+        }
+        SandboxState.Media media = m.get();
+        if (!"succeeded".equals(media.state) && !"failed".equals(media.state)) {
+            if (media.pollsLeft-- <= 0) {
+                media.state = "succeeded";
+            } else {
+                media.state = "in_progress";
+            }
+        }
+        json(res, Status.OK_200, mediaJson(media, true));
+    }
+
+    private void metadata(ServerRequest req, ServerResponse res) {
+        byte[] body = RequestAuth.body(req);
+        Optional<SandboxState.AccessToken> user = user(req, res, body);
+        if (user.isEmpty()) {
+            return;
+        }
+        Optional<JsonObject> o = SandboxJson.object(body);
+        String id = o.map(j -> j.getString("id", "")).orElse("");
+        Optional<String> alt = o.flatMap(j -> Optional.ofNullable(j.getJsonObject("metadata")))
+                .flatMap(md -> Optional.ofNullable(md.getJsonObject("alt_text")))
+                .map(a -> a.getString("text", null));
+        if (alt.isEmpty() || alt.get().length() > 1000) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("metadata.alt_text.text", "", "Alt text is missing or longer than 1000 characters."));
+            return;
+        }
+        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), id);
+        if (m.isEmpty()) {
+            return;
+        }
+        m.get().altText = alt.get();
+        json(res, Status.OK_200, Json.createObjectBuilder().add("data", Json.createObjectBuilder().add("id", id)
+                .add("associated_metadata", Json.createObjectBuilder().add("alt_text",
+                        Json.createObjectBuilder().add("text", alt.get())))).build().toString());
+    }
+
+    private static String mediaJson(SandboxState.Media m, boolean withProcessing) {
+        JsonObjectBuilder data = Json.createObjectBuilder().add("id", m.id).add("media_key", "3_" + m.id)
+                .add("size", m.size).add("expires_after_secs", 86_400);
+        if (withProcessing) {
+            JsonObjectBuilder p = Json.createObjectBuilder().add("state", m.state);
+            if (!"succeeded".equals(m.state) && !"failed".equals(m.state)) {
+                p.add("check_after_secs", 1);
+            }
+            data.add("processing_info", p);
+        }
+        return Json.createObjectBuilder().add("data", data).build().toString();
+    }
+
+    /** The media type from the first bytes: JPEG, PNG, GIF or WEBP. */
+    static Optional<String> sniff(byte[] b) {
+        if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
+            return Optional.of("image/jpeg");
+        }
+        if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return Optional.of("image/png");
+        }
+        if (b.length >= 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
+            return Optional.of("image/gif");
+        }
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F'
+                && b[8] == 'W' && b[9] == 'E' && b[10] == 'B' && b[11] == 'P') {
+            return Optional.of("image/webp");
+        }
+        return Optional.empty();
+    }
+
+    static void json(ServerResponse res, Status status, String body) {
+        String type = status.code() >= 400 ? "application/problem+json" : "application/json";
+        res.status(status).header(HeaderNames.CONTENT_TYPE, type + "; charset=utf-8").send(body.getBytes(StandardCharsets.UTF_8));
+    }
+}

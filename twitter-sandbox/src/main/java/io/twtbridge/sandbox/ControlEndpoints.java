@@ -1,0 +1,116 @@
+package io.twtbridge.sandbox;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+
+import java.util.Optional;
+
+/** {@code /sandbox/…}: control for tests, demos and benchmarks. Not part of X. */
+final class ControlEndpoints implements HttpService {
+    private final SandboxState state;
+    private final String defaultConsumerKey;
+    private final SandboxState.Limits initialLimits;
+
+    ControlEndpoints(SandboxState state, String defaultConsumerKey, SandboxState.Limits initialLimits) {
+        this.state = state;
+        this.defaultConsumerKey = defaultConsumerKey;
+        this.initialLimits = initialLimits;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/users", this::createUser)
+                .post("/revoke", this::revoke)
+                .get("/pin", this::pin)
+                .get("/posts", this::posts)
+                .get("/counters", this::counters)
+                .post("/reset", this::reset)
+                .put("/faults", this::faults)
+                .put("/limits", this::limits);
+    }
+
+    private void createUser(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        String name = o.getString("screen_name", "user" + SandboxState.random(6));
+        SandboxState.UserTokens u = state.createUser(name, o.getString("consumer_key", defaultConsumerKey));
+        ApiEndpoints.json(res, Status.CREATED_201, Json.createObjectBuilder().add("user_id", u.userId())
+                .add("screen_name", u.screenName()).add("access_token", u.accessToken())
+                .add("access_token_secret", u.accessTokenSecret()).build().toString());
+    }
+
+    private void revoke(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        boolean done = state.revoke(o.getString("access_token", ""));
+        ApiEndpoints.json(res, done ? Status.OK_200 : Status.NOT_FOUND_404,
+                Json.createObjectBuilder().add("revoked", done).build().toString());
+    }
+
+    private void pin(ServerRequest req, ServerResponse res) {
+        String token = req.query().first("oauth_token").orElse("");
+        String name = req.query().first("screen_name").orElse("sandbox_user");
+        Optional<String> pin = state.authorize(token, name);
+        if (pin.isEmpty()) {
+            ApiEndpoints.json(res, Status.NOT_FOUND_404, Json.createObjectBuilder().add("error", "unknown request token").build().toString());
+            return;
+        }
+        ApiEndpoints.json(res, Status.OK_200, Json.createObjectBuilder().add("pin", pin.get()).build().toString());
+    }
+
+    private void posts(ServerRequest req, ServerResponse res) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (SandboxState.Post p : state.posts()) {
+            JsonArrayBuilder media = Json.createArrayBuilder();
+            for (int i = 0; i < p.mediaIds().size(); i++) {
+                media.add(Json.createObjectBuilder().add("media_id", p.mediaIds().get(i)).add("alt_text", p.altTexts().get(i)));
+            }
+            a.add(Json.createObjectBuilder().add("id", p.id()).add("author_id", p.authorId())
+                    .add("author", p.authorScreenName()).add("text", p.text()).add("media", media)
+                    .add("in_reply_to", p.inReplyTo() == null ? "" : p.inReplyTo())
+                    .add("created_at", p.createdAt().toString()));
+        }
+        ApiEndpoints.json(res, Status.OK_200, Json.createObjectBuilder().add("posts", a).build().toString());
+    }
+
+    private void counters(ServerRequest req, ServerResponse res) {
+        SandboxState.Counters c = state.counters();
+        ApiEndpoints.json(res, Status.OK_200, Json.createObjectBuilder()
+                .add("requests", c.requests()).add("signature_failures", c.signatureFailures())
+                .add("rate_limited", c.rateLimited()).add("duplicates", c.duplicates())
+                .add("posts", c.posts()).add("media_uploads", c.mediaUploads())
+                .add("injected_errors", c.injectedErrors.get())
+                .add("peak_concurrent", c.peakConcurrent()).build().toString());
+    }
+
+    private void reset(ServerRequest req, ServerResponse res) {
+        state.reset(initialLimits);
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void faults(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        SandboxState.Faults f = new SandboxState.Faults(o.getJsonNumber("latency_ms") == null ? 0 : o.getJsonNumber("latency_ms").longValue(),
+                o.getJsonNumber("error_rate") == null ? 0 : o.getJsonNumber("error_rate").doubleValue(),
+                o.getInt("error_status", 503),
+                o.getJsonNumber("drop_rate") == null ? 0 : o.getJsonNumber("drop_rate").doubleValue());
+        state.faults(f);
+        ApiEndpoints.json(res, Status.OK_200, o.toString());
+    }
+
+    private void limits(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        SandboxState.Limits cur = state.limits();
+        SandboxState.Limits l = new SandboxState.Limits(o.getInt("user_post_limit", cur.userPostLimit()),
+                o.getInt("app_post_limit", cur.appPostLimit()),
+                o.getJsonNumber("window_s") == null ? cur.windowSeconds() : o.getJsonNumber("window_s").longValue(),
+                cur.timestampWindowSeconds(), cur.requestTokenTtlSeconds(),
+                o.getInt("processing_polls", cur.processingPolls()));
+        state.limits(l);
+        ApiEndpoints.json(res, Status.OK_200, o.toString());
+    }
+}

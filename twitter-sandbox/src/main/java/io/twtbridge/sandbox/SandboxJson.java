@@ -1,0 +1,49 @@
+package io.twtbridge.sandbox;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+
+import java.io.ByteArrayInputStream;
+import java.util.Optional;
+
+/** Small JSON helpers for the sandbox's handlers. */
+final class SandboxJson {
+    private SandboxJson() {
+    }
+
+    static Optional<JsonObject> object(byte[] body) {
+        if (body == null || body.length == 0) {
+            return Optional.empty();
+        }
+        try (JsonReader r = Json.createReader(new ByteArrayInputStream(body))) {
+            JsonValue v = r.readValue();
+            return v.getValueType() == JsonValue.ValueType.OBJECT ? Optional.of(v.asJsonObject()) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** X's problem+json body. */
+    static String problem(String title, int status, String detail, String type) {
+        return Json.createObjectBuilder()
+                .add("title", title)
+                .add("detail", detail)
+                .add("type", type)
+                .add("status", status)
+                .build().toString();
+    }
+
+    /** X's invalid-request body: the older {@code errors} array plus the problem fields. */
+    static String invalidRequest(String parameter, String value, String message) {
+        return Json.createObjectBuilder()
+                .add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                        .add("parameters", Json.createObjectBuilder().add(parameter, Json.createArrayBuilder().add(value)))
+                        .add("message", message)))
+                .add("title", "Invalid Request")
+                .add("detail", "One or more parameters to your request was invalid.")
+                .add("type", "https://api.twitter.com/2/problems/invalid-request")
+                .build().toString();
+    }
+}

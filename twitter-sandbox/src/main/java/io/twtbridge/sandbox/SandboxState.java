@@ -1,0 +1,403 @@
+package io.twtbridge.sandbox;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Everything the sandbox remembers: consumers, users, tokens, posts, media, limits, faults and counters. */
+public final class SandboxState {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Clock clock;
+    private final Map<String, String> consumers = new ConcurrentHashMap<>();
+    private final Map<String, User> usersByName = new ConcurrentHashMap<>();
+    private final Map<String, AccessToken> accessTokens = new ConcurrentHashMap<>();
+    private final Map<String, RequestToken> requestTokens = new ConcurrentHashMap<>();
+    private final Map<String, Long> nonces = new ConcurrentHashMap<>();
+    private final Map<String, Media> media = new ConcurrentHashMap<>();
+    private final List<Post> posts = new ArrayList<>();
+    private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
+    private volatile Window appWindow;
+    private volatile Faults faults = Faults.NONE;
+    private volatile Limits limits;
+    final Counters counters = new Counters();
+
+    public SandboxState(Clock clock, Limits limits) {
+        this.clock = clock;
+        this.limits = limits;
+        this.appWindow = new Window(clock.instant().plusSeconds(limits.windowSeconds()));
+    }
+
+    /** A registered X app. */
+    public void registerConsumer(String key, String secret) {
+        consumers.put(key, secret);
+    }
+
+    Optional<String> consumerSecret(String key) {
+        return Optional.ofNullable(consumers.get(key));
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** A sandbox user with a fresh access token for {@code consumerKey} (created when new). */
+    public synchronized UserTokens createUser(String screenName, String consumerKey) {
+        User user = usersByName.computeIfAbsent(screenName, n -> new User(String.valueOf(ids.incrementAndGet() % 1_000_000_000L), n));
+        AccessToken token = newAccessToken(user, consumerKey);
+        return new UserTokens(user.id(), user.screenName(), token.token(), token.secret());
+    }
+
+    private AccessToken newAccessToken(User user, String consumerKey) {
+        AccessToken t = new AccessToken(user.id() + "-" + random(20), random(40), user, consumerKey, new AtomicInteger());
+        accessTokens.put(t.token(), t);
+        return t;
+    }
+
+    /** Revokes an access token: every later call with it gets 401. */
+    public boolean revoke(String accessToken) {
+        AccessToken t = accessTokens.get(accessToken);
+        if (t == null) {
+            return false;
+        }
+        t.revoked().set(1);
+        return true;
+    }
+
+    Optional<AccessToken> accessToken(String token) {
+        return Optional.ofNullable(accessTokens.get(token)).filter(t -> t.revoked().get() == 0);
+    }
+
+    RequestToken newRequestToken(String consumerKey, String callback) {
+        RequestToken t = new RequestToken(random(27), random(32), consumerKey, callback,
+                String.format("%07d", RANDOM.nextInt(10_000_000)), now().plusSeconds(limits.requestTokenTtlSeconds()));
+        requestTokens.put(t.token(), t);
+        return t;
+    }
+
+    Optional<RequestToken> requestToken(String token) {
+        return Optional.ofNullable(requestTokens.get(token)).filter(t -> t.expires().isAfter(now()));
+    }
+
+    /** The user approves the app: the PIN becomes valid for that user. Returns the PIN. */
+    public Optional<String> authorize(String requestToken, String screenName) {
+        return requestToken(requestToken).map(t -> {
+            User user = usersByName.computeIfAbsent(screenName, n -> new User(String.valueOf(ids.incrementAndGet() % 1_000_000_000L), n));
+            t.approvedBy = user;
+            return t.verifier();
+        });
+    }
+
+    /** Exchanges an approved request token once; empty plus a reason when refused. */
+    synchronized Exchange exchange(String requestToken, String verifier) {
+        RequestToken t = requestTokens.get(requestToken);
+        if (t == null || !t.expires().isAfter(now())) {
+            return new Exchange(null, "Invalid request token.");
+        }
+        if (t.approvedBy == null || !t.verifier().equals(verifier)) {
+            return new Exchange(null, "Error processing your OAuth request: Invalid oauth_verifier parameter");
+        }
+        requestTokens.remove(requestToken);
+        return new Exchange(newAccessToken(t.approvedBy, t.consumerKey()), null);
+    }
+
+    record Exchange(AccessToken token, String error) {
+    }
+
+    /** Records a nonce; false when it was seen before within the timestamp window. */
+    boolean freshNonce(String consumerKey, String token, String timestamp, String nonce) {
+        long nowS = now().getEpochSecond();
+        if (nonces.size() > 200_000) {
+            nonces.values().removeIf(t -> t < nowS - limits.timestampWindowSeconds() * 2L);
+        }
+        return nonces.putIfAbsent(consumerKey + "\n" + token + "\n" + timestamp + "\n" + nonce, nowS) == null;
+    }
+
+    String nextId() {
+        return String.valueOf(ids.incrementAndGet());
+    }
+
+    Media putMedia(Media m) {
+        media.put(m.id, m);
+        return m;
+    }
+
+    Optional<Media> media(String id) {
+        return Optional.ofNullable(media.get(id));
+    }
+
+    synchronized boolean isDuplicate(String userId, String text) {
+        if (text.isEmpty()) {
+            return false;
+        }
+        for (Post p : posts) {
+            if (p.authorId().equals(userId) && p.text().equals(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    synchronized Post addPost(Post p) {
+        posts.add(p);
+        return p;
+    }
+
+    /** Every post so far, oldest first. */
+    public synchronized List<Post> posts() {
+        return List.copyOf(posts);
+    }
+
+    /** The rate-limit decision for one post by this user: empty when allowed. */
+    synchronized Optional<RateLimitHit> takePostSlot(String userId) {
+        Instant now = now();
+        Limits l = limits;
+        if (!appWindow.reset().isAfter(now)) {
+            appWindow = new Window(now.plusSeconds(l.windowSeconds()));
+        }
+        Window w = userWindows.compute(userId, (k, v) -> v == null || !v.reset().isAfter(now) ? new Window(now.plusSeconds(l.windowSeconds())) : v);
+        if (appWindow.used.get() >= l.appPostLimit()) {
+            return Optional.of(new RateLimitHit(false, appWindow.reset(), l.appPostLimit(), w));
+        }
+        if (w.used.get() >= l.userPostLimit()) {
+            return Optional.of(new RateLimitHit(true, w.reset(), l.userPostLimit(), w));
+        }
+        w.used.incrementAndGet();
+        appWindow.used.incrementAndGet();
+        return Optional.empty();
+    }
+
+    synchronized Window userWindow(String userId) {
+        return userWindows.computeIfAbsent(userId, k -> new Window(now().plusSeconds(limits.windowSeconds())));
+    }
+
+    Window appWindow() {
+        return appWindow;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public void limits(Limits l) {
+        this.limits = l;
+        synchronized (this) {
+            userWindows.clear();
+            appWindow = new Window(now().plusSeconds(l.windowSeconds()));
+        }
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public void faults(Faults f) {
+        this.faults = f;
+    }
+
+    /** Forgets users, tokens, posts, media, windows, faults and counters; keeps the registered consumers. */
+    public synchronized void reset(Limits l) {
+        usersByName.clear();
+        accessTokens.clear();
+        requestTokens.clear();
+        nonces.clear();
+        media.clear();
+        posts.clear();
+        faults = Faults.NONE;
+        counters.reset();
+        limits(l);
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    static String random(int chars) {
+        byte[] b = new byte[(chars + 1) / 2];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b).substring(0, chars);
+    }
+
+    /** A user of the sandbox. */
+    public record User(String id, String screenName) {
+    }
+
+    /** What {@link #createUser} hands out. */
+    public record UserTokens(String userId, String screenName, String accessToken, String accessTokenSecret) {
+        @Override
+        public String toString() {
+            return "UserTokens[" + screenName + "]";
+        }
+    }
+
+    record AccessToken(String token, String secret, User user, String consumerKey, AtomicInteger revoked) {
+    }
+
+    static final class RequestToken {
+        private final String token;
+        private final String secret;
+        private final String consumerKey;
+        private final String callback;
+        private final String verifier;
+        private final Instant expires;
+        volatile User approvedBy;
+
+        RequestToken(String token, String secret, String consumerKey, String callback, String verifier, Instant expires) {
+            this.token = token;
+            this.secret = secret;
+            this.consumerKey = consumerKey;
+            this.callback = callback;
+            this.verifier = verifier;
+            this.expires = expires;
+        }
+
+        String token() {
+            return token;
+        }
+
+        String secret() {
+            return secret;
+        }
+
+        String consumerKey() {
+            return consumerKey;
+        }
+
+        String callback() {
+            return callback;
+        }
+
+        String verifier() {
+            return verifier;
+        }
+
+        Instant expires() {
+            return expires;
+        }
+    }
+
+    /** Uploaded media. Chunked uploads fill {@code received} until finalized. */
+    static final class Media {
+        final String id;
+        final String ownerId;
+        final String mediaType;
+        final long totalBytes;
+        final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        volatile String state; // "initialized", "pending", "in_progress", "succeeded", "failed"
+        volatile int pollsLeft;
+        volatile String altText;
+        volatile long size;
+
+        Media(String id, String ownerId, String mediaType, long totalBytes, String state) {
+            this.id = id;
+            this.ownerId = ownerId;
+            this.mediaType = mediaType;
+            this.totalBytes = totalBytes;
+            this.state = state;
+        }
+    }
+
+    /** A post the sandbox accepted. */
+    public record Post(String id, String authorId, String authorScreenName, String text, List<String> mediaIds,
+                       List<String> altTexts, String inReplyTo, Instant createdAt) {
+    }
+
+    /** A rate-limit window: posts used until {@code reset}. */
+    static final class Window {
+        private final Instant reset;
+        final AtomicInteger used = new AtomicInteger();
+
+        Window(Instant reset) {
+            this.reset = reset;
+        }
+
+        Instant reset() {
+            return reset;
+        }
+    }
+
+    record RateLimitHit(boolean userLimit, Instant reset, int limit, Window userWindow) {
+    }
+
+    /** Posting limits: per user and per app, per window. */
+    public record Limits(int userPostLimit, int appPostLimit, long windowSeconds, long timestampWindowSeconds,
+                         long requestTokenTtlSeconds, int processingPolls) {
+        public static final Limits DEFAULT = new Limits(1_000_000, 10_000_000, 900, 300, 900, 1);
+    }
+
+    /** Injected faults: latency, an error rate with a status, and dropped connections. */
+    public record Faults(long latencyMs, double errorRate, int errorStatus, double dropRate) {
+        public static final Faults NONE = new Faults(0, 0, 503, 0);
+    }
+
+    /** What happened so far. */
+    public static final class Counters {
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong signatureFailures = new AtomicLong();
+        final AtomicLong rateLimited = new AtomicLong();
+        final AtomicLong duplicates = new AtomicLong();
+        final AtomicLong posts = new AtomicLong();
+        final AtomicLong mediaUploads = new AtomicLong();
+        final AtomicLong injectedErrors = new AtomicLong();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger peakConcurrent = new AtomicInteger();
+
+        void enter() {
+            requests.incrementAndGet();
+            int now = inFlight.incrementAndGet();
+            peakConcurrent.accumulateAndGet(now, Math::max);
+        }
+
+        void exit() {
+            inFlight.decrementAndGet();
+        }
+
+        void reset() {
+            requests.set(0);
+            signatureFailures.set(0);
+            rateLimited.set(0);
+            duplicates.set(0);
+            posts.set(0);
+            mediaUploads.set(0);
+            injectedErrors.set(0);
+            peakConcurrent.set(inFlight.get());
+        }
+
+        public long requests() {
+            return requests.get();
+        }
+
+        public long signatureFailures() {
+            return signatureFailures.get();
+        }
+
+        public long rateLimited() {
+            return rateLimited.get();
+        }
+
+        public long duplicates() {
+            return duplicates.get();
+        }
+
+        public long posts() {
+            return posts.get();
+        }
+
+        public long mediaUploads() {
+            return mediaUploads.get();
+        }
+
+        public int peakConcurrent() {
+            return peakConcurrent.get();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.twtbridge.sandbox;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The X sandbox: a Helidon SE server emulating the part of X that twt-bridge uses. Start one with
+ * {@link #start(Settings)}; point a client at {@link #baseUri()}; drive it through {@link #state()} or the
+ * {@code /sandbox} HTTP endpoints.
+ */
+public final class TwitterSandbox implements AutoCloseable {
+    /** Consumer key registered by default. */
+    public static final String DEFAULT_CONSUMER_KEY = "sandbox-consumer-key";
+    /** Consumer secret registered by default. */
+    public static final String DEFAULT_CONSUMER_SECRET = "sandbox-consumer-secret";
+
+    private final WebServer server;
+    private final SandboxState state;
+
+    private TwitterSandbox(WebServer server, SandboxState state) {
+        this.server = server;
+        this.state = state;
+    }
+
+    /** What the sandbox starts with. {@code port} 0 picks a free port. */
+    public record Settings(int port, String host, String consumerKey, String consumerSecret, SandboxState.Limits limits) {
+        public static Settings defaults() {
+            return new Settings(0, "127.0.0.1", DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, SandboxState.Limits.DEFAULT);
+        }
+
+        /** From config: {@code server.port}, {@code server.host}, {@code twitter.consumer.key/secret}. */
+        public static Settings from(Config config) {
+            return new Settings(config.get("server.port").asInt().orElse(8081),
+                    config.get("server.host").asString().orElse("127.0.0.1"),
+                    config.get("twitter.consumer.key").asString().orElse(DEFAULT_CONSUMER_KEY),
+                    config.get("twitter.consumer.secret").asString().orElse(DEFAULT_CONSUMER_SECRET),
+                    SandboxState.Limits.DEFAULT);
+        }
+    }
+
+    /** Starts a sandbox. */
+    public static TwitterSandbox start(Settings settings) {
+        SandboxState state = new SandboxState(Clock.systemUTC(), settings.limits());
+        state.registerConsumer(settings.consumerKey(), settings.consumerSecret());
+        WebServerConfig.Builder builder = WebServer.builder().host(settings.host()).port(settings.port());
+        setup(builder, state, settings);
+        return new TwitterSandbox(builder.build().start(), state);
+    }
+
+    /** Adds the sandbox's routing to a server (the tests and the local stack reuse this). */
+    public static void setup(WebServerConfig.Builder server, SandboxState state, Settings settings) {
+        server.routing(routing -> routing(routing, state, settings));
+    }
+
+    static void routing(HttpRouting.Builder routing, SandboxState state, Settings settings) {
+        routing.addFilter((chain, req, res) -> {
+            String path = req.path().rawPath();
+            if (path.startsWith("/sandbox")) {
+                chain.proceed();
+                return;
+            }
+            state.counters.enter();
+            try {
+                SandboxState.Faults f = state.faults();
+                if (f.latencyMs() > 0) {
+                    try {
+                        Thread.sleep(f.latencyMs());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                if (f.dropRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.dropRate()) {
+                    state.counters.injectedErrors.incrementAndGet();
+                    // Promise a body, send part of it, then fail: the server closes the connection mid-response.
+                    res.header("Content-Length", "1000");
+                    var out = res.outputStream();
+                    try {
+                        out.write("{\"partial\":".getBytes());
+                        out.flush();
+                    } catch (java.io.IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    throw new IllegalStateException("sandbox: injected connection drop");
+                }
+                if (f.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.errorRate()) {
+                    state.counters.injectedErrors.incrementAndGet();
+                    int status = f.errorStatus();
+                    ApiEndpoints.json(res, io.helidon.http.Status.create(status), SandboxJson.problem(
+                            status == 503 ? "Service Unavailable" : "Internal Error", status, "Injected by the sandbox", "about:blank"));
+                    return;
+                }
+                chain.proceed();
+            } finally {
+                state.counters.exit();
+            }
+        });
+        routing.register("/oauth", new OAuthEndpoints(state))
+                .register("/2", new ApiEndpoints(state))
+                .register("/sandbox", new ControlEndpoints(state, settings.consumerKey(), settings.limits()));
+    }
+
+    /** Where clients send requests, e.g. {@code http://127.0.0.1:41234}. */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + server.port());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The sandbox's memory, for tests that set up users or read posts directly. */
+    public SandboxState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

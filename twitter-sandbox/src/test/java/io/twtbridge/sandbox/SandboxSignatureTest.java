@@ -1,0 +1,85 @@
+package io.twtbridge.sandbox;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sandbox refuses what X refuses: a signature off by one character, a reused nonce, a stale timestamp. */
+class SandboxSignatureTest {
+    private static TwitterSandbox sandbox;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    /** A signed Authorization header for POST /2/tweets, built independently from the sandbox's handlers. */
+    private static String header(SandboxState.UserTokens u, long timestamp, String nonce) {
+        String host = "127.0.0.1:" + sandbox.port();
+        List<OAuthVerifier.Param> p = new ArrayList<>();
+        p.add(new OAuthVerifier.Param("oauth_consumer_key", TwitterSandbox.DEFAULT_CONSUMER_KEY));
+        p.add(new OAuthVerifier.Param("oauth_nonce", nonce));
+        p.add(new OAuthVerifier.Param("oauth_signature_method", "HMAC-SHA1"));
+        p.add(new OAuthVerifier.Param("oauth_timestamp", String.valueOf(timestamp)));
+        p.add(new OAuthVerifier.Param("oauth_token", u.accessToken()));
+        p.add(new OAuthVerifier.Param("oauth_version", "1.0"));
+        String sig = OAuthVerifier.hmacSha1(OAuthVerifier.baseString("POST", "http://" + host + "/2/tweets", p),
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET, u.accessTokenSecret());
+        StringBuilder h = new StringBuilder("OAuth ");
+        for (OAuthVerifier.Param x : p) {
+            h.append(x.name()).append("=\"").append(OAuthVerifier.encode(x.value())).append("\", ");
+        }
+        return h.append("oauth_signature=\"").append(OAuthVerifier.encode(sig)).append('"').toString();
+    }
+
+    private static HttpResponse<String> post(String authorization, String text) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/2/tweets"))
+                .header("Authorization", authorization).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String offByOne(String header) {
+        int i = header.indexOf("oauth_signature=\"") + "oauth_signature=\"".length();
+        char c = header.charAt(i);
+        return header.substring(0, i) + (c == 'A' ? 'B' : 'A') + header.substring(i + 1);
+    }
+
+    @Test
+    void acceptsAValidSignatureAndRefusesOneOffByOneCharacter() throws Exception {
+        SandboxState.UserTokens u = sandbox.state().createUser("sig", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<String> ok = post(header(u, now, UUID.randomUUID().toString()), "valid");
+        assertEquals(201, ok.statusCode(), ok.body());
+        assertTrue(ok.headers().firstValue("x-rate-limit-remaining").isPresent());
+        HttpResponse<String> bad = post(offByOne(header(u, now, UUID.randomUUID().toString())), "tampered");
+        assertEquals(401, bad.statusCode());
+        assertEquals("{\"title\":\"Unauthorized\",\"detail\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401}", bad.body());
+    }
+
+    @Test
+    void refusesAReusedNonceAndAStaleTimestamp() throws Exception {
+        SandboxState.UserTokens u = sandbox.state().createUser("nonce", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        long now = System.currentTimeMillis() / 1000;
+        String h = header(u, now, "same-nonce");
+        assertEquals(201, post(h, "first").statusCode());
+        assertEquals(401, post(h, "first again").statusCode());
+        assertEquals(401, post(header(u, now - 3600, UUID.randomUUID().toString()), "old").statusCode());
+    }
+}
