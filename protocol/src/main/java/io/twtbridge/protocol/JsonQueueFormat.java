@@ -221,9 +221,15 @@ public final class JsonQueueFormat implements QueueFormat {
         return write(g -> {
             g.write("id", id).write("command", command.wireName());
             switch (outcome) {
-                case Outcome.Posted p -> g.write("status", "posted")
-                        .write("tweet_id", p.tweetId())
-                        .write("tweet_url", p.tweetUrl());
+                case Outcome.Posted p -> {
+                    g.write("status", "posted");
+                    if (p.tweetId().isPresent()) {
+                        g.write("tweet_id", p.tweetId().get());
+                        p.tweetUrl().ifPresent(u -> g.write("tweet_url", u));
+                    } else {
+                        g.write("already_posted", true);
+                    }
+                }
                 case Outcome.AuthStarted a -> g.write("status", "auth_started")
                         .write("authorize_url", a.authorizeUrl())
                         .write("request_token", a.requestToken().token())

@@ -1,16 +1,29 @@
 package io.twtbridge.protocol;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** What came of a request; every format encodes each of these. */
 public sealed interface Outcome {
 
-    /** The post is on X. */
-    record Posted(String tweetId, String tweetUrl) implements Outcome {
+    /**
+     * The post is on X. {@code tweetId} and {@code tweetUrl} are empty only when an earlier attempt of the same
+     * request already posted it (X then answers "duplicate content" and does not say which post it was).
+     */
+    record Posted(Optional<String> tweetId, Optional<String> tweetUrl) implements Outcome {
         public Posted {
             Objects.requireNonNull(tweetId, "tweetId");
             Objects.requireNonNull(tweetUrl, "tweetUrl");
+        }
+
+        public static Posted of(String tweetId, String tweetUrl) {
+            return new Posted(Optional.of(tweetId), Optional.of(tweetUrl));
+        }
+
+        /** Posted by an earlier attempt of the same request; X did not say which post it was. */
+        public static Posted earlier() {
+            return new Posted(Optional.empty(), Optional.empty());
         }
     }
 

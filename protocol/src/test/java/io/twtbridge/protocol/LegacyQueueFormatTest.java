@@ -59,7 +59,7 @@ class LegacyQueueFormatTest {
     void encodesSuccessReply() {
         // 7 ÿ twt ÿ upload_post ÿ 0
         assertEquals("37c3bf747774c3bf75706c6f61645f706f7374c3bf30",
-                Hex.of(F.encodeReply("7", Command.UPLOAD_POST, new Outcome.Posted("1", "https://x.com/i/status/1"))));
+                Hex.of(F.encodeReply("7", Command.UPLOAD_POST, Outcome.Posted.of("1", "https://x.com/i/status/1"))));
     }
 
     @Test

@@ -1,0 +1,21 @@
+package io.twtbridge.worker;
+
+import io.twtbridge.protocol.Outcome;
+
+import java.time.Instant;
+
+/** What to do with a request after one attempt. */
+sealed interface Decision {
+
+    /** Answer now with this outcome. */
+    record Answer(Outcome outcome) implements Decision {
+    }
+
+    /** X was unavailable: try again later (with backoff), if attempts and age allow. */
+    record Retry(String reason) implements Decision {
+    }
+
+    /** X rate-limited the user (or, when {@code appWide}, the whole app) until {@code until}. */
+    record WaitUntil(Instant until, boolean appWide) implements Decision {
+    }
+}

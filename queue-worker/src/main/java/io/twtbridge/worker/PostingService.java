@@ -1,0 +1,75 @@
+package io.twtbridge.worker;
+
+import io.twtbridge.protocol.ErrorCode;
+import io.twtbridge.protocol.Outcome;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.twitter.XClient;
+import io.twtbridge.twitter.XFailure;
+import io.twtbridge.twitter.XResult;
+
+/** One attempt at a request: load its media, call X, and decide what the answer is. No AMQP here. */
+final class PostingService {
+    private final XClient x;
+    private final MediaLoader media;
+
+    PostingService(XClient x, MediaLoader media) {
+        this.x = x;
+        this.media = media;
+    }
+
+    /**
+     * @param earlierAttempt whether this request may already have reached X before (a redelivery or a retry): a
+     *                       "duplicate content" answer then means our own earlier attempt posted it
+     */
+    Decision attempt(Request request, boolean earlierAttempt) {
+        return switch (request) {
+            case Request.Post p -> post(p, earlierAttempt);
+            case Request.Auth a -> switch (x.requestToken()) {
+                case XResult.Ok<XClient.AuthorizationStart> ok ->
+                        new Decision.Answer(new Outcome.AuthStarted(ok.value().authorizeUrl(), ok.value().requestToken()));
+                case XResult.Failed<XClient.AuthorizationStart> f -> decide(f.failure(), false);
+            };
+            case Request.VerifyPin v -> switch (x.accessToken(v.requestToken(), v.pin())) {
+                case XResult.Ok<XClient.AccessGrant> ok -> new Decision.Answer(
+                        new Outcome.PinVerified(ok.value().accessToken(), ok.value().userId(), ok.value().screenName()));
+                case XResult.Failed<XClient.AccessGrant> f -> decide(f.failure(), false);
+            };
+        };
+    }
+
+    private Decision post(Request.Post p, boolean earlierAttempt) {
+        MediaLoader.Loaded loaded = media.load(p.media());
+        if (loaded instanceof MediaLoader.Loaded.Failed f) {
+            return new Decision.Answer(f.failure());
+        }
+        var files = ((MediaLoader.Loaded.Files) loaded).files();
+        return switch (x.post(p.user(), p.text(), files, p.replyToTweetId())) {
+            case XResult.Ok<String> ok -> new Decision.Answer(Outcome.Posted.of(ok.value(), XClient.tweetUrl(ok.value())));
+            case XResult.Failed<String> f -> decide(f.failure(), earlierAttempt);
+        };
+    }
+
+    /** The decision for a failure of X's. */
+    static Decision decide(XFailure failure, boolean earlierAttempt) {
+        return switch (failure) {
+            case XFailure.Unavailable u -> new Decision.Retry(u.detail());
+            case XFailure.RateLimited r -> new Decision.WaitUntil(r.reset(), r.appWide());
+            case XFailure.Duplicate d -> earlierAttempt
+                    ? new Decision.Answer(Outcome.Posted.earlier())
+                    : fail(ErrorCode.DUPLICATE, "X refused a duplicate of a recent post: " + d.detail());
+            case XFailure.InvalidToken t -> fail(ErrorCode.INVALID_TOKEN, "X refused the token: " + t.detail());
+            case XFailure.Forbidden f -> fail(ErrorCode.BAD_REQUEST, "X refused the post: " + f.detail());
+            case XFailure.Rejected r -> fail(ErrorCode.BAD_REQUEST, r.detail());
+            case XFailure.WrongPin w -> fail(ErrorCode.BAD_REQUEST, "the PIN is wrong");
+            case XFailure.RequestTokenInvalid t -> fail(ErrorCode.BAD_REQUEST, "the request token is unknown, expired or used");
+            case XFailure.TextTooLong t -> fail(ErrorCode.TEXT_TOO_LONG,
+                    "the text counts " + t.weightedLength() + " weighted characters; X takes 280 (and text or media is required)");
+            case XFailure.MediaInvalid m -> fail(ErrorCode.MEDIA_INVALID, m.detail());
+            case XFailure.MediaTooLarge m -> fail(ErrorCode.MEDIA_TOO_LARGE, m.detail());
+        };
+    }
+
+    private static Decision fail(ErrorCode code, String message) {
+        return new Decision.Answer(Outcome.Failed.of(code, message));
+    }
+}

@@ -1,0 +1,189 @@
+package io.twtbridge.worker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
+import io.twtbridge.protocol.Tokens;
+import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.twitter.XClientConfig;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A real RabbitMQ (127.0.0.1:5672, or AMQP_TEST_URI), a real sandbox over HTTP, and workers under test, on
+ * queues of their own so tests cannot see each other's messages.
+ */
+final class Harness implements AutoCloseable {
+    static final URI AMQP = URI.create(System.getenv().getOrDefault("AMQP_TEST_URI", "amqp://guest:guest@127.0.0.1:5672/"));
+    static final List<Duration> TEST_TIERS = List.of(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5));
+
+    final TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+    final String requests;
+    final String replies;
+    final Connection connection;
+    final Channel channel;
+    private final List<Worker> workers = new ArrayList<>();
+    private final BlockingQueue<Reply> replyQueue = new LinkedBlockingQueue<>();
+
+    /** A reply as the client sees it. */
+    record Reply(byte[] body, AMQP.BasicProperties props, String queue) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    Harness() throws Exception {
+        this("twt-test-" + UUID.randomUUID(), "to_server-test-" + UUID.randomUUID());
+    }
+
+    Harness(String requests, String replies) throws Exception {
+        this.requests = requests;
+        this.replies = replies;
+        ConnectionFactory f = Worker.connectionFactory(AMQP);
+        f.setAutomaticRecoveryEnabled(true);
+        f.setNetworkRecoveryInterval(500);
+        connection = f.newConnection("twt-test-client");
+        channel = connection.createChannel();
+        channel.queueDeclare(replies, true, false, false, null);
+        listen(replies);
+    }
+
+    /** Collects every message arriving on a queue into the reply stream. */
+    void listen(String queue) throws IOException {
+        channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                replyQueue.add(new Reply(body, props, queue));
+            }
+        });
+    }
+
+    WorkerConfig config(Optional<Path> mediaDir) {
+        return new WorkerConfig(AMQP, requests, replies, WorkerConfig.QueueMode.QUORUM, 200, 10,
+                5, Duration.ofMinutes(2), Duration.ofMillis(100), Duration.ofSeconds(30), TEST_TIERS, Duration.ofSeconds(20),
+                mediaDir, new WorkerConfig.MediaFetch(15L << 20, Duration.ofSeconds(5), 3, true, true));
+    }
+
+    XClientConfig xConfig() {
+        return new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                "oob", Duration.ofSeconds(2), Duration.ofSeconds(5));
+    }
+
+    Worker startWorker(WorkerConfig config) {
+        Worker w = new Worker(config, xConfig());
+        workers.add(w);
+        w.start();
+        await("worker ready", Duration.ofSeconds(20), w::ready);
+        return w;
+    }
+
+    Worker startWorker() {
+        return startWorker(config(Optional.empty()));
+    }
+
+    Tokens user(String name) {
+        SandboxState.UserTokens u = sandbox.state().createUser(name, TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        return new Tokens(u.accessToken(), u.accessTokenSecret());
+    }
+
+    void send(byte[] body) throws IOException {
+        send(body, new AMQP.BasicProperties.Builder().deliveryMode(2).build());
+    }
+
+    void send(byte[] body, AMQP.BasicProperties props) throws IOException {
+        channel.basicPublish("", requests, props, body);
+    }
+
+    static byte[] legacy(String... fields) {
+        return String.join("\u00FF", fields).getBytes(StandardCharsets.UTF_8);
+    }
+
+    Reply nextReply(Duration timeout) throws InterruptedException {
+        Reply r = replyQueue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(r, "no reply within " + timeout);
+        return r;
+    }
+
+    /** No further reply arrives within the window (used after all expected replies were read). */
+    void assertNoMoreReplies(Duration window) throws InterruptedException {
+        Reply r = replyQueue.poll(window.toMillis(), TimeUnit.MILLISECONDS);
+        assertTrue(r == null, () -> "unexpected extra reply: " + r.text());
+    }
+
+    /** Waits for a condition, checking every 20 ms. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    GetResponse getFrom(String queue, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            GetResponse r = channel.basicGet(queue, true);
+            if (r != null) {
+                return r;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("nothing arrived on " + queue + " within " + timeout);
+        return null;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Worker w : workers) {
+            w.close();
+        }
+        try (Channel ch = connection.createChannel()) {
+            ch.queueDelete(requests);
+            ch.queueDelete(replies);
+            ch.queueDelete(requests + ".dead");
+            for (Duration t : TEST_TIERS) {
+                ch.queueDelete(config(Optional.empty()).delayQueue(t));
+            }
+        }
+        connection.close();
+        sandbox.close();
+    }
+
+    static Map<String, Object> headers(AMQP.BasicProperties p) {
+        return p.getHeaders() == null ? Map.of() : p.getHeaders();
+    }
+}
