@@ -31,7 +31,10 @@ public final class Main {
         WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
         setup(server, worker);
         WebServer web = server.build().start();
-        worker.start();
+        worker.start(message -> {
+            System.err.println("queue-worker: " + message);
+            System.exit(1);
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
             web.stop();

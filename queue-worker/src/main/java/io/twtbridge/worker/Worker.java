@@ -84,10 +84,18 @@ public final class Worker implements AutoCloseable {
 
     /** Connects (retrying while RabbitMQ is not up yet) and starts consuming, in the background. */
     public void start() {
-        starter = Thread.ofPlatform().name("twt-worker-connect").daemon(true).start(this::connectLoop);
+        start(message -> { });
     }
 
-    private void connectLoop() {
+    /**
+     * Like {@link #start()}; {@code onFatal} is told, in one line, when the worker cannot ever start (e.g. queue
+     * {@code twt} exists with another type). The process should then exit.
+     */
+    public void start(java.util.function.Consumer<String> onFatal) {
+        starter = Thread.ofPlatform().name("twt-worker-connect").daemon(true).start(() -> connectLoop(onFatal));
+    }
+
+    private void connectLoop(java.util.function.Consumer<String> onFatal) {
         long backoffMs = 500;
         while (!closing) {
             try {
@@ -96,6 +104,7 @@ public final class Worker implements AutoCloseable {
             } catch (IllegalStateException e) {
                 LOG.log(Level.ERROR, "queue-worker cannot start: " + e.getMessage());
                 closeQuietly();
+                onFatal.accept(e.getMessage());
                 return;
             } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
                 LOG.log(Level.WARNING, "RabbitMQ at " + config.amqpUri().getHost() + ":" + config.amqpUri().getPort()

@@ -136,6 +136,42 @@ class LegacyContractTest {
     }
 
     @Test
+    void theMainServersOwnDeclarationOfTheReplyQueueStillWorks() throws Exception {
+        try (var ch = h.connection.createChannel()) {
+            ch.queueDeclare(h.replies, true, false, false, null); // exactly as the main server declares to_server
+        }
+    }
+
+    @Test
+    void aRequestQueueOfAnotherTypeStopsTheWorkerWithAClearMessage() throws Exception {
+        String existing = "twt-legacy-" + java.util.UUID.randomUUID();
+        try (var ch = h.connection.createChannel()) {
+            ch.queueDeclare(existing, false, false, false, null); // how the original Python worker declared twt
+            WorkerConfig c = h.config(Optional.empty());
+            WorkerConfig quorum = new WorkerConfig(c.amqpUri(), existing, c.replyQueue(), WorkerConfig.QueueMode.QUORUM, c.prefetch(),
+                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.rateLimitDeadline(), c.delayTiers(),
+                    c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch());
+            java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
+            try (Worker w = new Worker(quorum, h.xConfig())) {
+                w.start(fatal::complete);
+                String message = fatal.get(15, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(message.contains("PRECONDITION_FAILED") && message.contains("WORKER_QUEUE_MODE"), message);
+            }
+            WorkerConfig legacyMode = new WorkerConfig(c.amqpUri(), existing, c.replyQueue(), WorkerConfig.QueueMode.LEGACY, c.prefetch(),
+                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.rateLimitDeadline(), c.delayTiers(),
+                    c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch());
+            try (Worker w = new Worker(legacyMode, h.xConfig())) {
+                w.start();
+                Harness.await("legacy-mode worker ready", Duration.ofSeconds(15), w::ready);
+            }
+            ch.queueDelete(existing);
+            for (Duration t : Harness.TEST_TIERS) {
+                ch.queueDelete(legacyMode.delayQueue(t));
+            }
+        }
+    }
+
+    @Test
     void authAndVerifyPinOnTheQueue() throws Exception {
         String[] auth = reply(legacy("401", "auth")).split("ÿ", -1);
         assertEquals(6, auth.length);

@@ -1,0 +1,88 @@
+package io.twtbridge.worker;
+
+import io.twtbridge.protocol.Tokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.twtbridge.worker.Harness.legacy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The worker as a process, configured only by environment variables, as it runs in a container. */
+class MainProcessTest {
+    private Harness h;
+    private Process process;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new Harness();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (process != null) {
+            process.destroy(); // SIGTERM: the shutdown hook drains and closes
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "worker did not stop on SIGTERM");
+        }
+        h.close();
+    }
+
+    private ProcessBuilder worker(Map<String, String> env) {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        pb.environment().keySet().removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("AMQP") || k.startsWith("WORKER_"));
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        return pb;
+    }
+
+    @Test
+    void missingCredentialsStopStartUpWithOneClearLine() throws Exception {
+        Process p = worker(Map.of("TWITTER_CONSUMER_KEY", "k")).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue());
+        assertTrue(out.contains("queue-worker: TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)"), out);
+    }
+
+    @Test
+    void environmentVariablesConfigureTheWholeWorker() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        process = worker(Map.of(
+                "SERVER_PORT", String.valueOf(port),
+                "AMQP_URI", Harness.AMQP.toString(),
+                "TWITTER_CONSUMER_KEY", "sandbox-consumer-key",
+                "TWITTER_CONSUMER_SECRET", "sandbox-consumer-secret",
+                "TWITTER_API_BASE_URL", h.sandbox.baseUri().toString(),
+                "WORKER_QUEUE_REQUESTS", h.requests,
+                "WORKER_QUEUE_REPLIES", h.replies))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build();
+        Harness.await("worker process ready", Duration.ofSeconds(30), () -> {
+            try {
+                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Tokens u = h.user("process");
+        h.send(legacy("9", "upload_post", u.token(), u.secret(), "from a process", ""));
+        assertEquals("9ÿtwtÿupload_postÿ0", h.nextReply(Duration.ofSeconds(15)).text());
+    }
+}

@@ -1,0 +1,203 @@
+package io.twtbridge.worker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.Media;
+import io.twtbridge.protocol.MediaSource;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
+import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.twitter.XClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static io.twtbridge.worker.Harness.legacy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Guarantees of the worker over real RabbitMQ and a real sandbox: retries, rate limits, ordering, redelivery. */
+class WorkerBehaviourTest {
+    private static final Duration T = Duration.ofSeconds(20);
+    private Harness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new Harness();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    private static AMQP.BasicProperties json(String replyTo, String correlationId) {
+        return new AMQP.BasicProperties.Builder().contentType("application/json").replyTo(replyTo)
+                .correlationId(correlationId).deliveryMode(2).build();
+    }
+
+    private static JsonObject parse(Harness.Reply r) {
+        return Json.createReader(new StringReader(r.text())).readObject();
+    }
+
+    private static byte[] jsonPost(String id, Tokens u, String text, List<Media> media) {
+        return JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post(id, u, text, media, Optional.empty()));
+    }
+
+    @Test
+    void jsonRequestWithReplyToAndCorrelationId() throws Exception {
+        h.startWorker();
+        String own = "client-replies-" + java.util.UUID.randomUUID();
+        h.channel.queueDeclare(own, false, true, true, null);
+        h.listen(own);
+        Tokens u = h.user("json");
+        h.send(jsonPost("j-1", u, "json hello", List.of(new Media(new MediaSource.Data(TestImages.png()), Optional.of("a pixel")))),
+                json(own, "corr-42"));
+        Harness.Reply r = h.nextReply(T);
+        assertEquals(own, r.queue());
+        assertEquals("corr-42", r.props().getCorrelationId());
+        assertEquals("application/json", r.props().getContentType());
+        JsonObject o = parse(r);
+        assertEquals("posted", o.getString("status"));
+        String id = h.sandbox.state().posts().getFirst().id();
+        assertEquals(id, o.getString("tweet_id"));
+        assertEquals(XClient.tweetUrl(id), o.getString("tweet_url"));
+        assertEquals(List.of("a pixel"), h.sandbox.state().posts().getFirst().altTexts());
+
+        h.send(jsonPost("j-2", u, "x".repeat(300), List.of()), json(null, null));
+        JsonObject tooLong = parse(h.nextReply(T));
+        assertEquals("failed", tooLong.getString("status"));
+        assertEquals("text_too_long", tooLong.getJsonObject("error").getString("code"));
+        h.send("{\"id\":\"j-3\",\"command\":\"upload_post\"}".getBytes(), json(null, null));
+        assertEquals("bad_request", parse(h.nextReply(T)).getJsonObject("error").getString("code"));
+        h.send(jsonPost("j-4", u, "", List.of(new Media(new MediaSource.Data("text".getBytes()), Optional.empty()))), json(null, null));
+        assertEquals("media_invalid", parse(h.nextReply(T)).getJsonObject("error").getString("code"));
+    }
+
+    @Test
+    void retriesAfterServerErrorsThenPostsOnce() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("retry");
+        h.sandbox.state().faults(new SandboxState.Faults(0, 1.0, 503, 0));
+        h.send(legacy("1", "upload_post", u.token(), u.secret(), "after the storm", ""));
+        Harness.await("two failed attempts", T, () -> h.sandbox.state().counters().requests() >= 2);
+        h.sandbox.state().faults(SandboxState.Faults.NONE);
+        assertEquals("1ÿtwtÿupload_postÿ0", h.nextReply(T).text());
+        assertEquals(1, h.sandbox.state().posts().size());
+    }
+
+    @Test
+    void givesUpAfterTheConfiguredAttempts() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("down");
+        h.sandbox.state().faults(new SandboxState.Faults(0, 1.0, 502, 0));
+        h.send(jsonPost("g-1", u, "never", List.of()), json(null, null));
+        JsonObject o = parse(h.nextReply(T));
+        assertEquals("x_unavailable", o.getJsonObject("error").getString("code"));
+        assertEquals(6, h.sandbox.state().counters().requests(), "one attempt plus five retries");
+    }
+
+    @Test
+    void oneUsersRateLimitDoesNotBlockAnother() throws Exception {
+        h.startWorker();
+        h.sandbox.state().limits(new SandboxState.Limits(1, 1_000, 2, 300, 900, 1));
+        Tokens a = h.user("limited");
+        Tokens b = h.user("free");
+        h.send(legacy("a1", "upload_post", a.token(), a.secret(), "a first", ""));
+        assertEquals("a1ÿtwtÿupload_postÿ0", h.nextReply(T).text());
+        h.send(legacy("a2", "upload_post", a.token(), a.secret(), "a second", ""));
+        Harness.await("a's 429", T, () -> h.sandbox.state().counters().rateLimited() >= 1);
+        h.send(legacy("b1", "upload_post", b.token(), b.secret(), "b first", ""));
+        assertEquals("b1ÿtwtÿupload_postÿ0", h.nextReply(T).text(), "b is answered while a waits");
+        assertEquals("a2ÿtwtÿupload_postÿ0", h.nextReply(T).text(), "a is posted after the reset");
+        assertEquals(List.of("a first", "b first", "a second"), h.sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
+    }
+
+    @Test
+    void rateLimitPastTheDeadlineIsAnsweredWithRetryAfter() throws Exception {
+        WorkerConfig c = h.config(Optional.empty());
+        h.startWorker(new WorkerConfig(c.amqpUri(), c.requestQueue(), c.replyQueue(), c.requestQueueMode(), c.prefetch(),
+                c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), Duration.ofSeconds(5), c.delayTiers(),
+                c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()));
+        h.sandbox.state().limits(new SandboxState.Limits(1_000, 1, 3_600, 300, 900, 1));
+        Tokens u = h.user("app-limited");
+        h.send(jsonPost("r-1", u, "one", List.of()), json(null, null));
+        assertEquals("posted", parse(h.nextReply(T)).getString("status"));
+        h.send(jsonPost("r-2", u, "two", List.of()), json(null, null));
+        JsonObject o = parse(h.nextReply(T));
+        assertEquals("rate_limited", o.getJsonObject("error").getString("code"));
+        long retryAfter = o.getJsonObject("error").getJsonNumber("retry_after_s").longValue();
+        assertTrue(retryAfter > 3_000 && retryAfter <= 3_600, "retry_after_s=" + retryAfter);
+    }
+
+    @Test
+    void eachUsersPostsGoOutInOrderUnderConcurrencyAndFaults() throws Exception {
+        h.startWorker();
+        h.sandbox.state().faults(new SandboxState.Faults(5, 0.25, 503, 0));
+        List<Tokens> users = List.of(h.user("o1"), h.user("o2"), h.user("o3"), h.user("o4"));
+        int perUser = 15;
+        for (int i = 0; i < perUser; i++) {
+            for (int k = 0; k < users.size(); k++) {
+                Tokens u = users.get(k);
+                h.send(legacy("o" + k + "-" + i, "upload_post", u.token(), u.secret(), "user " + k + " post " + i, ""));
+            }
+        }
+        Set<String> ids = new HashSet<>();
+        for (int n = 0; n < perUser * users.size(); n++) {
+            String[] f = h.nextReply(Duration.ofSeconds(60)).text().split("ÿ", -1);
+            assertEquals("0", f[3], () -> "failed: " + String.join("|", f));
+            assertTrue(ids.add(f[0]), "second reply for " + f[0]);
+        }
+        h.sandbox.state().faults(SandboxState.Faults.NONE);
+        Map<String, List<String>> byAuthor = new HashMap<>();
+        for (SandboxState.Post p : h.sandbox.state().posts()) {
+            byAuthor.computeIfAbsent(p.authorScreenName(), k -> new ArrayList<>()).add(p.text());
+        }
+        for (int k = 0; k < users.size(); k++) {
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < perUser; i++) {
+                expected.add("user " + k + " post " + i);
+            }
+            assertEquals(expected, byAuthor.get("o" + (k + 1)), "order of user " + k);
+        }
+        assertTrue(h.sandbox.state().counters().peakConcurrent() > 1, "requests ran concurrently");
+        h.assertNoMoreReplies(Duration.ofMillis(500));
+    }
+
+    @Test
+    void aRedeliveredRequestThatAlreadyPostedIsASuccessNotADoublePost() throws Exception {
+        Tokens u = h.user("redelivered");
+        byte[] request = legacy("77", "upload_post", u.token(), u.secret(), "posted before the crash", "");
+        // An earlier worker posted it and died before answering: the post is on X, the request is unacked.
+        new XClient(h.xConfig()).post(u, "posted before the crash", List.of(), Optional.empty());
+        h.channel.queueDeclare(h.requests, true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 10,
+                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", h.requests + ".dead"));
+        h.send(request);
+        try (Channel crashed = h.connection.createChannel()) {
+            GetResponse taken = null;
+            long deadline = System.nanoTime() + T.toNanos();
+            while (taken == null && System.nanoTime() < deadline) {
+                taken = crashed.basicGet(h.requests, false);
+            }
+            assertTrue(taken != null, "request not on the queue");
+        } // closing the channel without an ack: the broker redelivers it
+        h.startWorker();
+        assertEquals("77ÿtwtÿupload_postÿ0", h.nextReply(T).text());
+        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.state().counters().duplicates());
+    }
+}
