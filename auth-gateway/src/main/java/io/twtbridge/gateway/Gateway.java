@@ -1,0 +1,64 @@
+package io.twtbridge.gateway;
+
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import io.twtbridge.twitter.XClient;
+import io.twtbridge.twitter.XClientConfig;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** The gateway's parts, wired onto a web server by {@link #setup(WebServerConfig.Builder)}. */
+public final class Gateway implements AutoCloseable {
+    private final GatewayConfig config;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final LoginService login;
+    private final Connections connections;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public Gateway(GatewayConfig config, XClientConfig x) {
+        this.config = config;
+        this.login = new LoginService(new XClient(x, metrics::xCall), metrics);
+        this.connections = new Connections(config);
+        metrics.openConnections(connections::open);
+    }
+
+    /**
+     * The WebSocket endpoint at {@code /} (origins and frame size through Helidon's own WebSocket settings), the
+     * sample page at {@code GET /}, and {@code /observe/health} and {@code /observe/metrics}.
+     */
+    public void setup(WebServerConfig.Builder server) {
+        server.addProtocol(WsConfig.builder()
+                        .name("websocket")
+                        .origins(config.allowedOrigins())
+                        .maxFrameLength(config.maxMessageBytes())
+                        .build())
+                .addRouting(WsRouting.builder().endpoint("/", () -> new AuthSocket(config, login, metrics, connections, executor)))
+                .routing(routing -> routing.register("/", new PageService()))
+                .addFeature(ObserveFeature.builder()
+                        .addObserver(HealthObserver.builder()
+                                .details(true)
+                                .addCheck(() -> HealthCheckResponse.builder().status(true)
+                                        .detail("open_connections", connections.open()).build(), HealthCheckType.READINESS, "gateway")
+                                .build())
+                        .addObserver(MetricsObserver.create())
+                        .build());
+    }
+
+    /** Open WebSocket connections now. */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,42 @@
+package io.twtbridge.gateway;
+
+import io.helidon.config.Config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The gateway's limits and origin policy, from the {@code gateway} config node (see application.yaml for each key
+ * and its environment variable).
+ *
+ * @param allowedOrigins      origins whose pages may open the WebSocket (e.g. {@code https://app.example.com});
+ *                            empty means same-origin only (the Origin must match the Host the gateway sees)
+ * @param allowMissingOrigin  whether a handshake without an Origin header (not a browser) is accepted
+ * @param maxMessageBytes     largest text message; larger closes with 1009
+ * @param idleTimeout         a connection with no message for this long closes with 1001
+ * @param messagesPerMinute   messages one connection may send per minute; more closes with 1008
+ * @param connectionsPerAddress open connections one client address may hold; more closes with 1013
+ * @param clientAddressHeader the header carrying the client's address behind a proxy (e.g. X-Forwarded-For), or empty
+ */
+public record GatewayConfig(Set<String> allowedOrigins,
+                            boolean allowMissingOrigin,
+                            int maxMessageBytes,
+                            Duration idleTimeout,
+                            int messagesPerMinute,
+                            int connectionsPerAddress,
+                            String clientAddressHeader) {
+
+    public static GatewayConfig from(Config gateway) {
+        return new GatewayConfig(
+                Arrays.stream(gateway.get("allowed.origins").asString().orElse("").split(","))
+                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                gateway.get("allow-missing-origin").asBoolean().orElse(false),
+                gateway.get("max-message-bytes").asInt().orElse(4096),
+                gateway.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(5)),
+                gateway.get("messages-per-minute").asInt().orElse(30),
+                gateway.get("connections-per-address").asInt().orElse(20),
+                gateway.get("client-address-header").asString().orElse(""));
+    }
+}

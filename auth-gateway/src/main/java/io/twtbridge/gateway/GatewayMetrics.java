@@ -1,0 +1,39 @@
+package io.twtbridge.gateway;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
+import io.helidon.metrics.api.Timer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The gateway's meters, at {@code /observe/metrics}. Labels never carry a token, PIN or address. */
+final class GatewayMetrics {
+    private final MeterRegistry registry = Metrics.globalRegistry();
+
+    /** An auth flow event: {@code started}, {@code completed} or {@code failed}. */
+    void flow(String event) {
+        registry.getOrCreate(Counter.builder("twt_gateway_auth_flows").description("PIN login steps by result")
+                .tags(List.of(Tag.create("event", event)))).increment();
+    }
+
+    /** A limit was breached: {@code origin}, {@code message_size}, {@code rate}, {@code idle}, {@code connections}, {@code binary}. */
+    void breach(String limit) {
+        registry.getOrCreate(Counter.builder("twt_gateway_limit_breaches").description("Connections refused or closed by a limit")
+                .tags(List.of(Tag.create("limit", limit)))).increment();
+    }
+
+    void xCall(String endpoint, int status, Duration latency) {
+        registry.getOrCreate(Timer.builder("twt_gateway_x_call").description("Calls to X")
+                .tags(List.of(Tag.create("endpoint", endpoint), Tag.create("status", status < 0 ? "none" : status / 100 + "xx"))))
+                .record(latency);
+    }
+
+    void openConnections(Supplier<Integer> open) {
+        registry.getOrCreate(Gauge.builder("twt_gateway_open_connections", open).description("Open WebSocket connections"));
+    }
+}

@@ -1,0 +1,53 @@
+package io.twtbridge.gateway;
+
+import io.twtbridge.protocol.ErrorCode;
+import io.twtbridge.protocol.Outcome;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.twitter.XClient;
+import io.twtbridge.twitter.XFailure;
+import io.twtbridge.twitter.XResult;
+
+/** The two steps of X's PIN login, as outcomes. Stateless: any step can come on any connection. */
+final class LoginService {
+    private final XClient x;
+    private final GatewayMetrics metrics;
+
+    LoginService(XClient x, GatewayMetrics metrics) {
+        this.x = x;
+        this.metrics = metrics;
+    }
+
+    Outcome handle(Request request) {
+        return switch (request) {
+            case Request.Auth a -> {
+                metrics.flow("started");
+                yield switch (x.requestToken()) {
+                    case XResult.Ok<XClient.AuthorizationStart> ok ->
+                            new Outcome.AuthStarted(ok.value().authorizeUrl(), ok.value().requestToken());
+                    case XResult.Failed<XClient.AuthorizationStart> f -> failed(f.failure());
+                };
+            }
+            case Request.VerifyPin v -> switch (x.accessToken(v.requestToken(), v.pin())) {
+                case XResult.Ok<XClient.AccessGrant> ok -> {
+                    metrics.flow("completed");
+                    yield new Outcome.PinVerified(ok.value().accessToken(), ok.value().userId(), ok.value().screenName());
+                }
+                case XResult.Failed<XClient.AccessGrant> f -> failed(f.failure());
+            };
+            case Request.Post p -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "posts go through the queue, not the gateway");
+        };
+    }
+
+    private Outcome failed(XFailure f) {
+        metrics.flow("failed");
+        return switch (f) {
+            case XFailure.WrongPin w -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the PIN is wrong");
+            case XFailure.RequestTokenInvalid t -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the login expired or was already used; start again");
+            case XFailure.Unavailable u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is not answering; try again in a moment");
+            case XFailure.RateLimited r -> Outcome.Failed.rateLimited("X's rate limit; try again later",
+                    Math.max(1, r.reset().getEpochSecond() - java.time.Instant.now().getEpochSecond()));
+            case XFailure.InvalidToken t -> Outcome.Failed.of(ErrorCode.INVALID_TOKEN, "X refused the app's credentials");
+            default -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "X refused the login");
+        };
+    }
+}

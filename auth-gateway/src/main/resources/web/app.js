@@ -1,0 +1,130 @@
+// The sample login page of twt-bridge's auth-gateway. Plain JavaScript, no build step.
+// It uses the gateway's JSON frames ({"id","command":"auth"} / "verify_pin") so it can show the screen name;
+// the original pages' "auth" / "verify_pin ÿ pin ÿ token ÿ secret" frames work the same way (see RPC_FORMAT.md).
+'use strict';
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  let requestToken = null;
+  let counter = 0;
+
+  function gatewayUrl() {
+    return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
+  }
+
+  // One request on a fresh connection, as the original pages did: no step depends on an earlier connection.
+  function call(request) {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(gatewayUrl());
+      const timer = setTimeout(() => { ws.close(); reject(new Error('The gateway did not answer in time.')); }, 20000);
+      ws.onopen = () => ws.send(JSON.stringify(Object.assign({ id: String(++counter) }, request)));
+      ws.onmessage = (event) => {
+        clearTimeout(timer);
+        ws.close(1000);
+        try {
+          resolve(JSON.parse(event.data));
+        } catch (e) {
+          reject(new Error('The gateway answered something unexpected.'));
+        }
+      };
+      ws.onerror = () => { clearTimeout(timer); reject(new Error('Cannot reach the gateway.')); };
+      ws.onclose = (event) => {
+        if (event.code !== 1000 && event.code !== 1005) {
+          clearTimeout(timer);
+          reject(new Error('The gateway closed the connection (' + event.code + (event.reason ? ': ' + event.reason : '') + ').'));
+        }
+      };
+    });
+  }
+
+  function showError(message) {
+    $('error').textContent = message;
+    $('error').hidden = false;
+    $('status').textContent = '';
+  }
+
+  function clearError() {
+    $('error').hidden = true;
+    $('error').textContent = '';
+  }
+
+  function failure(reply) {
+    return (reply.error && reply.error.message) || 'Something went wrong.';
+  }
+
+  function mask(value) {
+    return value.length <= 4 ? '••••' : '••••••••' + value.slice(-4);
+  }
+
+  $('connect').addEventListener('click', async () => {
+    clearError();
+    $('connect').disabled = true;
+    $('status').textContent = 'Asking X for a login link…';
+    try {
+      const reply = await call({ command: 'auth' });
+      if (reply.status !== 'auth_started') {
+        showError(failure(reply));
+        return;
+      }
+      requestToken = { token: reply.request_token, secret: reply.request_token_secret };
+      $('authorize-link').href = reply.authorize_url;
+      $('authorize').hidden = false;
+      $('step-2').hidden = false;
+      $('status').textContent = 'Authorize the app on X, then type the PIN here.';
+      window.open(reply.authorize_url, '_blank', 'noopener');
+      $('pin').focus();
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      $('connect').disabled = false;
+    }
+  });
+
+  $('pin-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearError();
+    if (!requestToken) {
+      showError('Start with "Connect an X account".');
+      return;
+    }
+    $('verify').disabled = true;
+    $('status').textContent = 'Checking the PIN…';
+    try {
+      const reply = await call({
+        command: 'verify_pin',
+        pin: $('pin').value.trim(),
+        request_token: requestToken.token,
+        request_token_secret: requestToken.secret
+      });
+      if (reply.status !== 'verified') {
+        showError(failure(reply));
+        return;
+      }
+      $('screen-name').textContent = reply.screen_name;
+      $('user-id').textContent = reply.user_id;
+      for (const [id, value] of [['access-token', reply.access_token], ['access-token-secret', reply.access_token_secret]]) {
+        $(id).dataset.secret = value;
+        $(id).textContent = mask(value);
+      }
+      $('reveal').setAttribute('aria-pressed', 'false');
+      $('reveal').textContent = 'Reveal tokens';
+      $('result').hidden = false;
+      $('status').textContent = 'Done: the account is connected.';
+      requestToken = null;
+    } catch (e) {
+      showError(e.message);
+    } finally {
+      $('verify').disabled = false;
+    }
+  });
+
+  $('reveal').addEventListener('click', () => {
+    const show = $('reveal').getAttribute('aria-pressed') !== 'true';
+    for (const id of ['access-token', 'access-token-secret']) {
+      const value = $(id).dataset.secret;
+      $(id).textContent = show ? value : mask(value);
+    }
+    $('reveal').setAttribute('aria-pressed', String(show));
+    $('reveal').textContent = show ? 'Hide tokens' : 'Reveal tokens';
+  });
+})();
