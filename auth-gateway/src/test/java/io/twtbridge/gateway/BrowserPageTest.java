@@ -1,0 +1,126 @@
+package io.twtbridge.gateway;
+
+import io.twtbridge.protocol.Tokens;
+import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.twitter.XClient;
+import io.twtbridge.twitter.XClientConfig;
+import io.twtbridge.twitter.XResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sample page in real headless Chromium (Debian's chromium and chromedriver), through the sandbox's PIN page. */
+class BrowserPageTest {
+    private static TwitterSandbox sandbox;
+    private static GatewayFixture g;
+    private static WebDriver browser;
+
+    /** Starts Debian's Chromium through the system chromedriver; nothing is downloaded. */
+    static WebDriver chromium() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver")))
+                .usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+        // No allowed origins configured: Helidon's same-origin default admits the gateway's own page.
+        g = new GatewayFixture(sandbox, new GatewayConfig(Set.of(), false, 4096, Duration.ofMinutes(5), 30, 20, ""));
+        browser = chromium();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (g != null) {
+            g.close();
+        }
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    private static WebDriverWait waitUpTo(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    }
+
+    /** Clicks Connect, authorizes on the sandbox's page in another tab, and returns the PIN it shows. */
+    private static String connectAndAuthorize(String screenName) {
+        browser.get(g.http("/").toString());
+        String page = browser.getWindowHandle();
+        browser.findElement(By.id("connect")).click();
+        waitUpTo(15).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link")));
+        String href = browser.findElement(By.id("authorize-link")).getAttribute("href");
+        assertTrue(href.startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="), href);
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(href);
+        browser.findElement(By.id("screen_name")).clear();
+        browser.findElement(By.id("screen_name")).sendKeys(screenName);
+        browser.findElement(By.id("allow")).click();
+        String pin = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin"))).getText().trim();
+        browser.close();
+        browser.switchTo().window(page);
+        return pin;
+    }
+
+    @Test
+    void theWholeFlowInABrowser() {
+        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        String pin = connectAndAuthorize("browser_user");
+        browser.findElement(By.id("pin")).sendKeys(pin);
+        browser.findElement(By.id("verify")).click();
+        waitUpTo(15).until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
+        assertEquals("browser_user", browser.findElement(By.id("screen-name")).getText());
+        String masked = browser.findElement(By.id("access-token")).getText();
+        assertTrue(masked.startsWith("••••"), masked);
+        browser.findElement(By.id("reveal")).click();
+        String token = browser.findElement(By.id("access-token")).getText();
+        String secret = browser.findElement(By.id("access-token-secret")).getText();
+        assertFalse(token.contains("•") || secret.contains("•"));
+        assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
+        // The tokens the page shows are the user's real tokens.
+        XClient x = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        assertInstanceOf(XResult.Ok.class, x.post(new Tokens(token, secret), "from the browser", List.of(), Optional.empty()));
+        assertEquals("browser_user", sandbox.state().posts().getFirst().authorScreenName());
+    }
+
+    @Test
+    void aWrongPinShowsAClearError() {
+        String pin = connectAndAuthorize("wrong_pin_user");
+        browser.findElement(By.id("pin")).sendKeys(pin.equals("0000000") ? "1111111" : "0000000");
+        browser.findElement(By.id("verify")).click();
+        String error = waitUpTo(15).until(ExpectedConditions.visibilityOfElementLocated(By.id("error"))).getText();
+        assertEquals("the PIN is wrong", error);
+    }
+}
