@@ -1,9 +1,9 @@
 package io.twtbridge.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -24,6 +24,8 @@ import java.util.Optional;
  * per message; unknown members are ignored. See RPC_FORMAT.md for the schema.
  */
 public final class JsonQueueFormat implements QueueFormat {
+    /** Looked up once: Json.createX() would search the class path on every call. */
+    static final JsonProvider JSON = JsonProvider.provider();
     /** The one instance. */
     public static final JsonQueueFormat INSTANCE = new JsonQueueFormat();
 
@@ -43,7 +45,7 @@ public final class JsonQueueFormat implements QueueFormat {
             return new Decoded.Malformed(Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), Problem.INVALID_UTF8.description());
         }
         JsonObject o;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
             JsonValue v = reader.readValue();
             if (v.getValueType() != JsonValue.ValueType.OBJECT) {
                 return new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());
@@ -257,7 +259,7 @@ public final class JsonQueueFormat implements QueueFormat {
 
     private static byte[] write(java.util.function.Consumer<JsonGenerator> body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = Json.createGenerator(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+        try (JsonGenerator g = JSON.createGenerator(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
             g.writeStartObject();
             body.accept(g);
             g.writeEnd();

@@ -11,10 +11,10 @@ import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.twtbridge.protocol.Tokens;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -40,11 +40,14 @@ import java.util.UUID;
  * process. Every method answers with an {@link XResult}; none throws for anything X or the network does.
  */
 public final class XClient {
+    /** Looked up once: Json.createX() would search the class path on every call. */
+    static final JsonProvider JSON = JsonProvider.provider();
     /** Images up to this size go up in one {@code POST /2/media/upload}; larger ones and GIFs are chunked. */
     static final int SIMPLE_UPLOAD_MAX = 1 << 20;
     /** Bytes per {@code append} of a chunked upload. */
     static final int CHUNK = 1 << 20;
     private static final Duration MAX_PROCESSING_WAIT = Duration.ofMinutes(2);
+    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d+/");
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
@@ -191,17 +194,17 @@ public final class XClient {
             }
             mediaIds.add(((XResult.Ok<String>) up).value());
         }
-        JsonObjectBuilder body = Json.createObjectBuilder();
+        JsonObjectBuilder body = JSON.createObjectBuilder();
         String normalized = TextCheck.normalize(text);
         if (!normalized.isEmpty()) {
             body.add("text", normalized);
         }
         if (!mediaIds.isEmpty()) {
-            JsonArrayBuilder ids = Json.createArrayBuilder();
+            JsonArrayBuilder ids = JSON.createArrayBuilder();
             mediaIds.forEach(ids::add);
-            body.add("media", Json.createObjectBuilder().add("media_ids", ids));
+            body.add("media", JSON.createObjectBuilder().add("media_ids", ids));
         }
-        replyToTweetId.ifPresent(id -> body.add("reply", Json.createObjectBuilder().add("in_reply_to_tweet_id", id)));
+        replyToTweetId.ifPresent(id -> body.add("reply", JSON.createObjectBuilder().add("in_reply_to_tweet_id", id)));
         Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
             return XResult.failed(failure(r));
@@ -216,8 +219,8 @@ public final class XClient {
                 ? simpleUpload(user, media.bytes())
                 : chunkedUpload(user, media.bytes(), type);
         if (id instanceof XResult.Ok<String> ok && media.altText().isPresent()) {
-            JsonObject meta = Json.createObjectBuilder().add("id", ok.value()).add("metadata", Json.createObjectBuilder()
-                    .add("alt_text", Json.createObjectBuilder().add("text", media.altText().get()))).build();
+            JsonObject meta = JSON.createObjectBuilder().add("id", ok.value()).add("metadata", JSON.createObjectBuilder()
+                    .add("alt_text", JSON.createObjectBuilder().add("text", media.altText().get()))).build();
             Response r = signedSend(Method.POST, "/2/media/metadata", "", user, "application/json", utf8(meta.toString()));
             if (r.status() != 200) {
                 return XResult.failed(failure(r));
@@ -233,7 +236,7 @@ public final class XClient {
     }
 
     private XResult<String> chunkedUpload(Tokens user, byte[] bytes, ImageType type) {
-        JsonObject init = Json.createObjectBuilder().add("media_type", type.mimeType()).add("total_bytes", bytes.length)
+        JsonObject init = JSON.createObjectBuilder().add("media_type", type.mimeType()).add("total_bytes", bytes.length)
                 .add("media_category", type == ImageType.GIF ? "tweet_gif" : "tweet_image").build();
         Response r = signedSend(Method.POST, "/2/media/upload/initialize", "", user, "application/json", utf8(init.toString()));
         if (r.status() != 200 && r.status() != 201) {
@@ -302,7 +305,7 @@ public final class XClient {
     }
 
     private Response send(Method method, String url, String endpointPath, String authorization, String contentType, byte[] body) {
-        String endpoint = method.text() + " " + endpointPath.replaceAll("/\\d+/", "/{id}/");
+        String endpoint = method.text() + " " + MEDIA_ID.matcher(endpointPath).replaceAll("/{id}/");
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');
@@ -406,7 +409,7 @@ public final class XClient {
         if (body == null || body.length == 0 || body[0] != '{') {
             return Optional.empty();
         }
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
             JsonValue v = reader.readValue();
             return v instanceof JsonObject o ? Optional.of(o) : Optional.empty();
         } catch (RuntimeException e) {

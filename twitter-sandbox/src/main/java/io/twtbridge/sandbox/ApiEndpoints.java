@@ -7,7 +7,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -135,9 +134,9 @@ final class ApiEndpoints implements HttpService {
         SandboxState.Post p = state.addPost(new SandboxState.Post(state.nextId(), userId, user.get().user().screenName(),
                 text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now()));
         state.counters.posts.incrementAndGet();
-        json(res, Status.CREATED_201, Json.createObjectBuilder().add("data", Json.createObjectBuilder()
+        json(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
                 .add("id", p.id()).add("text", text)
-                .add("edit_history_tweet_ids", Json.createArrayBuilder().add(p.id()))).build().toString());
+                .add("edit_history_tweet_ids", SandboxJson.JSON.createArrayBuilder().add(p.id()))).build().toString());
     }
 
     private void rateHeaders(ServerResponse res, SandboxState.Window w) {
@@ -210,7 +209,7 @@ final class ApiEndpoints implements HttpService {
             return;
         }
         SandboxState.Media m = state.putMedia(new SandboxState.Media(state.nextId(), user.get().user().id(), mediaType, total, "initialized"));
-        json(res, Status.OK_200, Json.createObjectBuilder().add("data", Json.createObjectBuilder()
+        json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
                 .add("id", m.id).add("media_key", "3_" + m.id).add("expires_after_secs", 86_400)).build().toString());
     }
 
@@ -245,7 +244,7 @@ final class ApiEndpoints implements HttpService {
                 m.get().state = "failed";
             }
         }
-        json(res, Status.OK_200, Json.createObjectBuilder().add("data", Json.createObjectBuilder()
+        json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
                 .add("expires_at", state.now().getEpochSecond() + 86_400)).build().toString());
     }
 
@@ -319,22 +318,22 @@ final class ApiEndpoints implements HttpService {
             return;
         }
         m.get().altText = alt.get();
-        json(res, Status.OK_200, Json.createObjectBuilder().add("data", Json.createObjectBuilder().add("id", id)
-                .add("associated_metadata", Json.createObjectBuilder().add("alt_text",
-                        Json.createObjectBuilder().add("text", alt.get())))).build().toString());
+        json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder().add("id", id)
+                .add("associated_metadata", SandboxJson.JSON.createObjectBuilder().add("alt_text",
+                        SandboxJson.JSON.createObjectBuilder().add("text", alt.get())))).build().toString());
     }
 
     private static String mediaJson(SandboxState.Media m, boolean withProcessing) {
-        JsonObjectBuilder data = Json.createObjectBuilder().add("id", m.id).add("media_key", "3_" + m.id)
+        JsonObjectBuilder data = SandboxJson.JSON.createObjectBuilder().add("id", m.id).add("media_key", "3_" + m.id)
                 .add("size", m.size).add("expires_after_secs", 86_400);
         if (withProcessing) {
-            JsonObjectBuilder p = Json.createObjectBuilder().add("state", m.state);
+            JsonObjectBuilder p = SandboxJson.JSON.createObjectBuilder().add("state", m.state);
             if (!"succeeded".equals(m.state) && !"failed".equals(m.state)) {
                 p.add("check_after_secs", 1);
             }
             data.add("processing_info", p);
         }
-        return Json.createObjectBuilder().add("data", data).build().toString();
+        return SandboxJson.JSON.createObjectBuilder().add("data", data).build().toString();
     }
 
     /** The media type from the first bytes: JPEG, PNG, GIF or WEBP. */

@@ -5,7 +5,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 
@@ -39,7 +38,7 @@ final class ControlEndpoints implements HttpService {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
         String name = o.getString("screen_name", "user" + SandboxState.random(6));
         SandboxState.UserTokens u = state.createUser(name, o.getString("consumer_key", defaultConsumerKey));
-        ApiEndpoints.json(res, Status.CREATED_201, Json.createObjectBuilder().add("user_id", u.userId())
+        ApiEndpoints.json(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("user_id", u.userId())
                 .add("screen_name", u.screenName()).add("access_token", u.accessToken())
                 .add("access_token_secret", u.accessTokenSecret()).build().toString());
     }
@@ -48,7 +47,7 @@ final class ControlEndpoints implements HttpService {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
         boolean done = state.revoke(o.getString("access_token", ""));
         ApiEndpoints.json(res, done ? Status.OK_200 : Status.NOT_FOUND_404,
-                Json.createObjectBuilder().add("revoked", done).build().toString());
+                SandboxJson.JSON.createObjectBuilder().add("revoked", done).build().toString());
     }
 
     private void pin(ServerRequest req, ServerResponse res) {
@@ -56,30 +55,30 @@ final class ControlEndpoints implements HttpService {
         String name = req.query().first("screen_name").orElse("sandbox_user");
         Optional<String> pin = state.authorize(token, name);
         if (pin.isEmpty()) {
-            ApiEndpoints.json(res, Status.NOT_FOUND_404, Json.createObjectBuilder().add("error", "unknown request token").build().toString());
+            ApiEndpoints.json(res, Status.NOT_FOUND_404, SandboxJson.JSON.createObjectBuilder().add("error", "unknown request token").build().toString());
             return;
         }
-        ApiEndpoints.json(res, Status.OK_200, Json.createObjectBuilder().add("pin", pin.get()).build().toString());
+        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("pin", pin.get()).build().toString());
     }
 
     private void posts(ServerRequest req, ServerResponse res) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = SandboxJson.JSON.createArrayBuilder();
         for (SandboxState.Post p : state.posts()) {
-            JsonArrayBuilder media = Json.createArrayBuilder();
+            JsonArrayBuilder media = SandboxJson.JSON.createArrayBuilder();
             for (int i = 0; i < p.mediaIds().size(); i++) {
-                media.add(Json.createObjectBuilder().add("media_id", p.mediaIds().get(i)).add("alt_text", p.altTexts().get(i)));
+                media.add(SandboxJson.JSON.createObjectBuilder().add("media_id", p.mediaIds().get(i)).add("alt_text", p.altTexts().get(i)));
             }
-            a.add(Json.createObjectBuilder().add("id", p.id()).add("author_id", p.authorId())
+            a.add(SandboxJson.JSON.createObjectBuilder().add("id", p.id()).add("author_id", p.authorId())
                     .add("author", p.authorScreenName()).add("text", p.text()).add("media", media)
                     .add("in_reply_to", p.inReplyTo() == null ? "" : p.inReplyTo())
                     .add("created_at", p.createdAt().toString()));
         }
-        ApiEndpoints.json(res, Status.OK_200, Json.createObjectBuilder().add("posts", a).build().toString());
+        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("posts", a).build().toString());
     }
 
     private void counters(ServerRequest req, ServerResponse res) {
         SandboxState.Counters c = state.counters();
-        ApiEndpoints.json(res, Status.OK_200, Json.createObjectBuilder()
+        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder()
                 .add("requests", c.requests()).add("signature_failures", c.signatureFailures())
                 .add("rate_limited", c.rateLimited()).add("duplicates", c.duplicates())
                 .add("posts", c.posts()).add("media_uploads", c.mediaUploads())

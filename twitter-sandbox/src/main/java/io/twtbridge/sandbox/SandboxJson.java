@@ -1,7 +1,7 @@
 package io.twtbridge.sandbox;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
@@ -10,6 +10,8 @@ import java.util.Optional;
 
 /** Small JSON helpers for the sandbox's handlers. */
 final class SandboxJson {
+    /** Looked up once: Json.createX() would search the class path on every call. */
+    static final JsonProvider JSON = JsonProvider.provider();
     private SandboxJson() {
     }
 
@@ -17,7 +19,7 @@ final class SandboxJson {
         if (body == null || body.length == 0) {
             return Optional.empty();
         }
-        try (JsonReader r = Json.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader r = JSON.createReader(new ByteArrayInputStream(body))) {
             JsonValue v = r.readValue();
             return v.getValueType() == JsonValue.ValueType.OBJECT ? Optional.of(v.asJsonObject()) : Optional.empty();
         } catch (RuntimeException e) {
@@ -27,7 +29,7 @@ final class SandboxJson {
 
     /** X's problem+json body. */
     static String problem(String title, int status, String detail, String type) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("title", title)
                 .add("detail", detail)
                 .add("type", type)
@@ -37,9 +39,9 @@ final class SandboxJson {
 
     /** X's invalid-request body: the older {@code errors} array plus the problem fields. */
     static String invalidRequest(String parameter, String value, String message) {
-        return Json.createObjectBuilder()
-                .add("errors", Json.createArrayBuilder().add(Json.createObjectBuilder()
-                        .add("parameters", Json.createObjectBuilder().add(parameter, Json.createArrayBuilder().add(value)))
+        return JSON.createObjectBuilder()
+                .add("errors", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
+                        .add("parameters", JSON.createObjectBuilder().add(parameter, JSON.createArrayBuilder().add(value)))
                         .add("message", message)))
                 .add("title", "Invalid Request")
                 .add("detail", "One or more parameters to your request was invalid.")

@@ -24,6 +24,7 @@ public final class SandboxState {
     private final Map<String, Long> nonces = new ConcurrentHashMap<>();
     private final Map<String, Media> media = new ConcurrentHashMap<>();
     private final List<Post> posts = new ArrayList<>();
+    private final Map<String, java.util.Set<String>> textsByUser = new java.util.HashMap<>();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
@@ -136,19 +137,12 @@ public final class SandboxState {
     }
 
     synchronized boolean isDuplicate(String userId, String text) {
-        if (text.isEmpty()) {
-            return false;
-        }
-        for (Post p : posts) {
-            if (p.authorId().equals(userId) && p.text().equals(text)) {
-                return true;
-            }
-        }
-        return false;
+        return !text.isEmpty() && textsByUser.getOrDefault(userId, java.util.Set.of()).contains(text);
     }
 
     synchronized Post addPost(Post p) {
         posts.add(p);
+        textsByUser.computeIfAbsent(p.authorId(), k -> new java.util.HashSet<>()).add(p.text());
         return p;
     }
 
@@ -212,6 +206,7 @@ public final class SandboxState {
         nonces.clear();
         media.clear();
         posts.clear();
+        textsByUser.clear();
         faults = Faults.NONE;
         counters.reset();
         limits(l);
