@@ -56,7 +56,7 @@ public final class WorkerThroughput {
                 tokens.add(sandbox.state().createUser("bench" + i, TwitterSandbox.DEFAULT_CONSUMER_KEY));
             }
             WorkerConfig config = new WorkerConfig(amqp, requests, replies, WorkerConfig.QueueMode.QUORUM, prefetch, 10, 5,
-                    Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(15), WorkerConfig.DEFAULT_TIERS,
+                    Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofMinutes(15), WorkerConfig.DEFAULT_TIERS,
                     Duration.ofSeconds(20), Optional.empty(),
                     new WorkerConfig.MediaFetch(15L << 20, Duration.ofSeconds(10), 3, false, false));
             XClientConfig x = new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,

@@ -298,9 +298,9 @@ public final class Worker implements AutoCloseable {
         return Outcome.Failed.rateLimited("X's rate limit allows no post before the request's deadline; retry after " + s + " s", s);
     }
 
-    /** Exponential backoff with full jitter between half and all of base·2^(attempt-1). */
+    /** Exponential backoff with jitter: between half and all of base·2^(attempt-1), capped at the max delay. */
     Duration backoff(int attempt) {
-        long max = config.retryBaseDelay().toMillis() << Math.min(20, attempt - 1);
+        long max = Math.min(config.retryMaxDelay().toMillis(), config.retryBaseDelay().toMillis() << Math.min(20, attempt - 1));
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(max / 2, max + 1));
     }
 

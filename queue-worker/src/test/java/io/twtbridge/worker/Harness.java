@@ -82,7 +82,7 @@ final class Harness implements AutoCloseable {
 
     WorkerConfig config(Optional<Path> mediaDir) {
         return new WorkerConfig(AMQP, requests, replies, WorkerConfig.QueueMode.QUORUM, 200, 10,
-                5, Duration.ofMinutes(2), Duration.ofMillis(100), Duration.ofSeconds(30), TEST_TIERS, Duration.ofSeconds(20),
+                5, Duration.ofMinutes(2), Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30), TEST_TIERS, Duration.ofSeconds(20),
                 mediaDir, new WorkerConfig.MediaFetch(15L << 20, Duration.ofSeconds(5), 3, true, true));
     }
 

@@ -149,7 +149,7 @@ class LegacyContractTest {
             ch.queueDeclare(existing, false, false, false, null); // how the original Python worker declared twt
             WorkerConfig c = h.config(Optional.empty());
             WorkerConfig quorum = new WorkerConfig(c.amqpUri(), existing, c.replyQueue(), WorkerConfig.QueueMode.QUORUM, c.prefetch(),
-                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.rateLimitDeadline(), c.delayTiers(),
+                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.retryMaxDelay(), c.rateLimitDeadline(), c.delayTiers(),
                     c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch());
             java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
             try (Worker w = new Worker(quorum, h.xConfig())) {
@@ -158,7 +158,7 @@ class LegacyContractTest {
                 assertTrue(message.contains("PRECONDITION_FAILED") && message.contains("WORKER_QUEUE_MODE"), message);
             }
             WorkerConfig legacyMode = new WorkerConfig(c.amqpUri(), existing, c.replyQueue(), WorkerConfig.QueueMode.LEGACY, c.prefetch(),
-                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.rateLimitDeadline(), c.delayTiers(),
+                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.retryMaxDelay(), c.rateLimitDeadline(), c.delayTiers(),
                     c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch());
             try (Worker w = new Worker(legacyMode, h.xConfig())) {
                 w.start();

@@ -79,7 +79,7 @@ class ObserveTest {
         WorkerConfig c = h.config(Optional.empty());
         Worker worker = new Worker(new WorkerConfig(URI.create("amqp://guest:guest@127.0.0.1:" + port + "/"), c.requestQueue(),
                 c.replyQueue(), c.requestQueueMode(), c.prefetch(), c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(),
-                c.retryBaseDelay(), c.rateLimitDeadline(), c.delayTiers(), c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()),
+                c.retryBaseDelay(), c.retryMaxDelay(), c.rateLimitDeadline(), c.delayTiers(), c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()),
                 h.xConfig());
         try {
             worker.start();

@@ -131,7 +131,7 @@ class WorkerBehaviourTest {
     void rateLimitPastTheDeadlineIsAnsweredWithRetryAfter() throws Exception {
         WorkerConfig c = h.config(Optional.empty());
         h.startWorker(new WorkerConfig(c.amqpUri(), c.requestQueue(), c.replyQueue(), c.requestQueueMode(), c.prefetch(),
-                c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), Duration.ofSeconds(5), c.delayTiers(),
+                c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.retryMaxDelay(), Duration.ofSeconds(5), c.delayTiers(),
                 c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()));
         h.sandbox.state().limits(new SandboxState.Limits(1_000, 1, 3_600, 300, 900, 1));
         Tokens u = h.user("app-limited");
@@ -146,7 +146,11 @@ class WorkerBehaviourTest {
 
     @Test
     void eachUsersPostsGoOutInOrderUnderConcurrencyAndFaults() throws Exception {
-        h.startWorker();
+        WorkerConfig c = h.config(Optional.empty());
+        // Enough retries that a 25 % error rate never exhausts them (0.25^31).
+        h.startWorker(new WorkerConfig(c.amqpUri(), c.requestQueue(), c.replyQueue(), c.requestQueueMode(), c.prefetch(),
+                c.deliveryLimit(), 30, c.maxRetryAge(), c.retryBaseDelay(), Duration.ofMillis(300), c.rateLimitDeadline(),
+                c.delayTiers(), c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()));
         h.sandbox.state().faults(new SandboxState.Faults(5, 0.25, 503, 0));
         List<Tokens> users = List.of(h.user("o1"), h.user("o2"), h.user("o3"), h.user("o4"));
         int perUser = 15;
