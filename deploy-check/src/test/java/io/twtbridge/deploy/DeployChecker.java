@@ -1,0 +1,554 @@
+package io.twtbridge.deploy;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Ingress;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1StatefulSet;
+import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checks deploy/ and the Dockerfiles without a cluster: every manifest against the Kubernetes API's typed models
+ * (unknown fields rejected), and every cross-reference (selectors, ports, probes, env vars, Secret and ConfigMap
+ * keys, images). Returns the problems found; none means the folder is consistent.
+ */
+final class DeployChecker {
+    private static final Gson GSON = new GsonBuilder().create();
+    /** The apps we build: image name = module folder; their health endpoints. */
+    private static final Set<String> APPS = Set.of("queue-worker", "auth-gateway");
+    private static final Set<String> HEALTH_PATHS = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
+    private static final Pattern IMAGE = Pattern.compile("^ghcr\\.io/twt-bridge/([a-z-]+):[\\w.-]+$");
+
+    private final Path repo;
+    private final Path deploy;
+    private final List<String> problems = new ArrayList<>();
+    /** Every document of the top-level files, in order. */
+    private final List<Map<String, Object>> docs = new ArrayList<>();
+
+    DeployChecker(Path repo, Path deploy) {
+        this.repo = repo;
+        this.deploy = deploy;
+    }
+
+    static List<String> check(Path repo, Path deploy) throws IOException {
+        DeployChecker c = new DeployChecker(repo, deploy);
+        c.run();
+        return c.problems;
+    }
+
+    private void run() throws IOException {
+        loadTopLevel();
+        validateSchemas();
+        checkNamespaces();
+        checkSelectors();
+        checkWorkloads();
+        checkServicesAndIngress();
+        checkOptionalFolders();
+    }
+
+    // ---- loading and schemas ----
+
+    private void loadTopLevel() throws IOException {
+        try (Stream<Path> files = Files.list(deploy)) {
+            for (Path f : files.sorted().toList()) {
+                String name = f.getFileName().toString();
+                if (Files.isDirectory(f)) {
+                    if (!Files.exists(f.resolve("README.md"))) {
+                        problems.add(name + "/: an optional folder needs its own README.md");
+                    }
+                    continue;
+                }
+                if (name.equals("README.md")) {
+                    continue;
+                }
+                if (!name.endsWith(".yaml")) {
+                    problems.add(name + ": only manifests (*.yaml) and README.md may sit directly in deploy/");
+                    continue;
+                }
+                if (name.startsWith("kustomization")) {
+                    problems.add(name + ": kubectl apply -f deploy/ would apply it as a manifest");
+                }
+                for (Map<String, Object> doc : load(f)) {
+                    if (doc.get("apiVersion") == null || doc.get("kind") == null) {
+                        problems.add(name + ": a document without apiVersion and kind is not a manifest");
+                        continue;
+                    }
+                    doc.put("__file", name);
+                    docs.add(doc);
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> load(Path f) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (Reader r = Files.newBufferedReader(f)) {
+            for (Object o : new Yaml().loadAll(r)) {
+                if (o instanceof Map<?, ?> m) {
+                    out.add(new LinkedHashMap<>((Map<String, Object>) m));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void validateSchemas() {
+        for (Map<String, Object> doc : docs) {
+            Map<String, Object> clean = new LinkedHashMap<>(doc);
+            clean.remove("__file");
+            String json = GSON.toJson(clean);
+            String kind = str(doc.get("kind"));
+            String api = str(doc.get("apiVersion"));
+            try {
+                switch (api + "/" + kind) {
+                    case "v1/Namespace" -> V1Namespace.fromJson(json);
+                    case "v1/ConfigMap" -> V1ConfigMap.fromJson(json);
+                    case "v1/Secret" -> V1Secret.fromJson(json);
+                    case "v1/Service" -> V1Service.fromJson(json);
+                    case "apps/v1/Deployment" -> V1Deployment.fromJson(json);
+                    case "apps/v1/StatefulSet" -> V1StatefulSet.fromJson(json);
+                    case "policy/v1/PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
+                    case "autoscaling/v2/HorizontalPodAutoscaler" -> V2HorizontalPodAutoscaler.fromJson(json);
+                    case "networking.k8s.io/v1/Ingress" -> V1Ingress.fromJson(json);
+                    case "networking.k8s.io/v1/NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
+                    default -> problems.add(where(doc) + ": no schema known for " + api + " " + kind
+                            + " (CRDs belong in an optional sub-folder)");
+                }
+            } catch (IOException | RuntimeException e) {
+                problems.add(where(doc) + ": does not match the Kubernetes API schema: " + e.getMessage());
+            }
+        }
+    }
+
+    // ---- cross-references ----
+
+    private void checkNamespaces() {
+        Set<String> declared = new HashSet<>();
+        for (Map<String, Object> doc : docs) {
+            if ("Namespace".equals(doc.get("kind"))) {
+                declared.add(name(doc));
+            } else {
+                String ns = str(meta(doc).get("namespace"));
+                if (ns == null) {
+                    problems.add(where(doc) + ": no metadata.namespace");
+                } else if (!declared.contains(ns)) {
+                    problems.add(where(doc) + ": namespace " + ns + " is not declared in an earlier file");
+                }
+            }
+        }
+    }
+
+    private List<Map<String, Object>> kind(String kind) {
+        return docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+    }
+
+    private Map<String, Object> find(String kind, String name) {
+        return kind(kind).stream().filter(d -> name.equals(name(d))).findFirst().orElse(null);
+    }
+
+    /** Pod templates of all workloads, by workload name. */
+    private Map<String, Map<String, Object>> podTemplates() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (String k : List.of("Deployment", "StatefulSet")) {
+            for (Map<String, Object> d : kind(k)) {
+                out.put(name(d), map(map(d, "spec"), "template"));
+            }
+        }
+        return out;
+    }
+
+    private boolean matchesSomePod(Map<String, Object> selector) {
+        return podTemplates().values().stream().anyMatch(t -> labels(t).entrySet().containsAll(selector.entrySet()));
+    }
+
+    private void checkSelectors() {
+        for (String k : List.of("Deployment", "StatefulSet")) {
+            for (Map<String, Object> d : kind(k)) {
+                Map<String, Object> selector = map(map(map(d, "spec"), "selector"), "matchLabels");
+                Map<String, Object> labels = labels(map(map(d, "spec"), "template"));
+                if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {
+                    problems.add(where(d) + ": spec.selector.matchLabels " + selector + " does not match the pod labels " + labels);
+                }
+            }
+        }
+        for (Map<String, Object> s : kind("Service")) {
+            Map<String, Object> selector = map(map(s, "spec"), "selector");
+            if (!selector.isEmpty() && !matchesSomePod(selector)) {
+                problems.add(where(s) + ": selector " + selector + " matches no pod");
+            }
+        }
+        for (Map<String, Object> p : kind("PodDisruptionBudget")) {
+            Map<String, Object> selector = map(map(map(p, "spec"), "selector"), "matchLabels");
+            if (!matchesSomePod(selector)) {
+                problems.add(where(p) + ": selector " + selector + " matches no pod");
+            }
+        }
+        for (Map<String, Object> n : kind("NetworkPolicy")) {
+            Map<String, Object> spec = map(n, "spec");
+            Map<String, Object> pods = map(map(spec, "podSelector"), "matchLabels");
+            if (!matchesSomePod(pods)) {
+                problems.add(where(n) + ": podSelector " + pods + " matches no pod");
+            }
+            for (String dir : List.of("ingress", "egress")) {
+                for (Map<String, Object> rule : list(spec.get(dir))) {
+                    for (Map<String, Object> peer : list(rule.get(dir.equals("ingress") ? "from" : "to"))) {
+                        Map<String, Object> ps = map(map(peer, "podSelector"), "matchLabels");
+                        if (peer.containsKey("podSelector") && !peer.containsKey("namespaceSelector") && !matchesSomePod(ps)) {
+                            problems.add(where(n) + ": " + dir + " peer podSelector " + ps + " matches no pod");
+                        }
+                    }
+                }
+            }
+        }
+        for (Map<String, Object> h : kind("HorizontalPodAutoscaler")) {
+            Map<String, Object> target = map(map(h, "spec"), "scaleTargetRef");
+            if (find(str(target.get("kind")), str(target.get("name"))) == null) {
+                problems.add(where(h) + ": scaleTargetRef " + target.get("kind") + "/" + target.get("name") + " does not exist");
+            }
+        }
+        for (Map<String, Object> s : kind("StatefulSet")) {
+            Map<String, Object> svc = find("Service", str(map(s, "spec").get("serviceName")));
+            if (svc == null || !"None".equals(map(svc, "spec").get("clusterIP"))) {
+                problems.add(where(s) + ": serviceName must name a headless Service");
+            }
+        }
+    }
+
+    private void checkWorkloads() throws IOException {
+        for (String k : List.of("Deployment", "StatefulSet")) {
+            for (Map<String, Object> d : kind(k)) {
+                Map<String, Object> podSpec = map(map(map(d, "spec"), "template"), "spec");
+                checkVolumes(d, podSpec);
+                for (Map<String, Object> c : concat(list(podSpec.get("initContainers")), list(podSpec.get("containers")))) {
+                    checkContainer(d, podSpec, c);
+                }
+            }
+        }
+    }
+
+    private void checkVolumes(Map<String, Object> d, Map<String, Object> podSpec) {
+        for (Map<String, Object> v : list(podSpec.get("volumes"))) {
+            if (v.get("configMap") instanceof Map<?, ?> cm) {
+                requireKeys(d, "ConfigMap", str(cm.get("name")), list(cm.get("items")).stream().map(i -> str(i.get("key"))).toList());
+            }
+            if (v.get("secret") instanceof Map<?, ?> s) {
+                requireKeys(d, "Secret", str(s.get("secretName")), list(s.get("items")).stream().map(i -> str(i.get("key"))).toList());
+            }
+        }
+    }
+
+    private void requireKeys(Map<String, Object> d, String kind, String name, List<String> keys) {
+        Map<String, Object> target = find(kind, name);
+        if (target == null) {
+            problems.add(where(d) + ": refers to " + kind + " " + name + ", which does not exist");
+            return;
+        }
+        Map<String, Object> data = new HashMap<>(map(target, "data"));
+        data.putAll(map(target, "stringData"));
+        for (String key : keys) {
+            if (!data.containsKey(key)) {
+                problems.add(where(d) + ": " + kind + " " + name + " has no key " + key);
+            }
+        }
+    }
+
+    private void checkContainer(Map<String, Object> d, Map<String, Object> podSpec, Map<String, Object> c) throws IOException {
+        String container = str(c.get("name"));
+        Map<String, Integer> ports = new HashMap<>();
+        for (Map<String, Object> p : list(c.get("ports"))) {
+            ports.put(str(p.get("name")), ((Number) p.get("containerPort")).intValue());
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Map<String, Object> e : list(c.get("env"))) {
+            String name = str(e.get("name"));
+            env.put(name, str(e.get("value")));
+            Map<String, Object> from = map(e, "valueFrom");
+            if (from.get("secretKeyRef") instanceof Map<?, ?> ref) {
+                requireKeys(d, "Secret", str(ref.get("name")), List.of(str(ref.get("key"))));
+            }
+            if (from.get("configMapKeyRef") instanceof Map<?, ?> ref) {
+                requireKeys(d, "ConfigMap", str(ref.get("name")), List.of(str(ref.get("key"))));
+            }
+        }
+        if (c.containsKey("envFrom")) {
+            problems.add(where(d) + ": container " + container + " uses envFrom; set each variable explicitly so every one is checked");
+        }
+        Matcher image = IMAGE.matcher(str(c.get("image")));
+        if (!image.matches()) {
+            return; // a third-party image (rabbitmq): nothing of ours to check
+        }
+        String app = image.group(1);
+        if (!APPS.contains(app)) {
+            problems.add(where(d) + ": image " + c.get("image") + " names no app of this repository");
+            return;
+        }
+        checkDockerfile(d, app);
+        Set<String> readable = envVarsRead(app);
+        for (String name : env.keySet()) {
+            if (!readable.contains(name)) {
+                problems.add(where(d) + ": container " + container + " sets " + name + ", which " + app + " does not read");
+            }
+        }
+        String serverPort = env.get("SERVER_PORT");
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            Map<String, Object> get = map(map(c, probe), "httpGet");
+            if (get.isEmpty()) {
+                problems.add(where(d) + ": container " + container + " has no HTTP " + probe);
+                continue;
+            }
+            Object port = get.get("port");
+            Integer number = port instanceof Number n ? Integer.valueOf(n.intValue()) : ports.get(str(port));
+            if (number == null) {
+                problems.add(where(d) + ": " + probe + " port " + port + " is not a container port");
+            } else if (!String.valueOf(number).equals(serverPort)) {
+                problems.add(where(d) + ": " + probe + " probes port " + number + " but the app listens on SERVER_PORT " + serverPort);
+            }
+            if (!HEALTH_PATHS.contains(str(get.get("path")))) {
+                problems.add(where(d) + ": " + probe + " path " + get.get("path") + " is not one of " + app + "'s health endpoints");
+            }
+        }
+        Map<String, Object> sc = map(c, "securityContext");
+        Map<String, Object> podSc = map(podSpec, "securityContext");
+        if (!Boolean.TRUE.equals(sc.get("readOnlyRootFilesystem")) || !Boolean.FALSE.equals(sc.get("allowPrivilegeEscalation"))
+                || !String.valueOf(map(sc, "capabilities").get("drop")).contains("ALL")
+                || !Boolean.TRUE.equals(podSc.get("runAsNonRoot"))) {
+            problems.add(where(d) + ": container " + container + " must run as non-root, read-only, without privilege escalation, all capabilities dropped");
+        }
+        if (app.equals("queue-worker")) {
+            Number grace = (Number) podSpec.get("terminationGracePeriodSeconds");
+            String drain = configValue(c, "WORKER_SHUTDOWN_GRACE");
+            if (grace == null || drain == null || grace.longValue() <= Duration.parse(drain).toSeconds()) {
+                problems.add(where(d) + ": terminationGracePeriodSeconds must be longer than WORKER_SHUTDOWN_GRACE (" + drain + ")");
+            }
+        }
+    }
+
+    /** The value a container gets for a variable from a ConfigMap key or a literal. */
+    private String configValue(Map<String, Object> c, String var) {
+        for (Map<String, Object> e : list(c.get("env"))) {
+            if (var.equals(e.get("name"))) {
+                if (e.get("value") != null) {
+                    return str(e.get("value"));
+                }
+                if (map(e, "valueFrom").get("configMapKeyRef") instanceof Map<?, ?> ref) {
+                    Map<String, Object> cm = find("ConfigMap", str(ref.get("name")));
+                    return cm == null ? null : str(map(cm, "data").get(str(ref.get("key"))));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The environment variables an app reads: its application.yaml keys, upper case, dots and dashes as underscores. */
+    private Set<String> envVarsRead(String app) throws IOException {
+        Path yaml = repo.resolve(app).resolve("src/main/resources/application.yaml");
+        Set<String> out = new HashSet<>();
+        try (Reader r = Files.newBufferedReader(yaml)) {
+            flatten("", new Yaml().load(r), out);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Object node, Set<String> out) {
+        if (node instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                flatten(prefix.isEmpty() ? str(e.getKey()) : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else {
+            out.add(prefix.toUpperCase().replace('.', '_').replace('-', '_'));
+        }
+    }
+
+    private final Set<String> dockerfilesChecked = new HashSet<>();
+
+    /** The Dockerfile builds this app: what it copies exists after mvn package, and its entry point runs the app's jar. */
+    private void checkDockerfile(Map<String, Object> d, String app) throws IOException {
+        if (!dockerfilesChecked.add(app)) {
+            return;
+        }
+        Path dockerfile = repo.resolve(app).resolve("Dockerfile");
+        if (!Files.exists(dockerfile)) {
+            problems.add(where(d) + ": image of " + app + " but " + app + "/Dockerfile does not exist");
+            return;
+        }
+        String text = Files.readString(dockerfile);
+        Matcher copied = Pattern.compile("cp (" + Pattern.quote(app) + "/target/[^ ]+) ").matcher(text);
+        int found = 0;
+        while (copied.find()) {
+            found++;
+            String path = copied.group(1).replace("*.jar", "");
+            Path p = repo.resolve(path);
+            if (!Files.exists(p) || Files.isDirectory(p) && isEmpty(p)) {
+                problems.add(app + "/Dockerfile copies " + copied.group(1) + ", which mvn package does not produce");
+            }
+        }
+        if (found == 0) {
+            problems.add(app + "/Dockerfile copies nothing from " + app + "/target");
+        }
+        Matcher entry = Pattern.compile("ENTRYPOINT \\[\"java\", \"-jar\", \"/app/([^\"]+)\"]").matcher(text);
+        if (!entry.find() || !entry.group(1).equals(app + ".jar")) {
+            problems.add(app + "/Dockerfile: ENTRYPOINT must run /app/" + app + ".jar");
+            return;
+        }
+        Path jar = repo.resolve(app).resolve("target").resolve(app + ".jar");
+        if (!Files.exists(jar)) {
+            problems.add(app + "/target/" + app + ".jar does not exist: run mvn package first");
+            return;
+        }
+        try (JarFile j = new JarFile(jar.toFile())) {
+            String main = j.getManifest().getMainAttributes().getValue("Main-Class");
+            if (main == null || j.getEntry(main.replace('.', '/') + ".class") == null) {
+                problems.add(app + ".jar: its Main-Class " + main + " is not in the jar");
+            }
+            String classPath = j.getManifest().getMainAttributes().getValue("Class-Path");
+            if (classPath == null || !classPath.startsWith("libs/")) {
+                problems.add(app + ".jar: its Class-Path must point into libs/, where the Dockerfile puts the dependencies");
+            }
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private void checkServicesAndIngress() {
+        for (Map<String, Object> s : kind("Service")) {
+            Map<String, Object> selector = map(map(s, "spec"), "selector");
+            for (Map<String, Object> p : list(map(s, "spec").get("ports"))) {
+                if (p.get("targetPort") instanceof String named) {
+                    boolean declared = podTemplates().values().stream()
+                            .filter(t -> labels(t).entrySet().containsAll(selector.entrySet()))
+                            .flatMap(t -> list(map(t, "spec").get("containers")).stream())
+                            .flatMap(c -> list(c.get("ports")).stream())
+                            .anyMatch(cp -> named.equals(cp.get("name")));
+                    if (!declared) {
+                        problems.add(where(s) + ": targetPort " + named + " is no port of the selected pods");
+                    }
+                }
+            }
+        }
+        for (Map<String, Object> i : kind("Ingress")) {
+            for (Map<String, Object> rule : list(map(i, "spec").get("rules"))) {
+                for (Map<String, Object> path : list(map(rule, "http").get("paths"))) {
+                    Map<String, Object> svc = map(map(path, "backend"), "service");
+                    Map<String, Object> target = find("Service", str(svc.get("name")));
+                    String port = str(map(svc, "port").get("name"));
+                    if (target == null || list(map(target, "spec").get("ports")).stream().noneMatch(p -> Objects.equals(port, p.get("name")))) {
+                        problems.add(where(i) + ": backend " + svc.get("name") + ":" + port + " is no Service port");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Optional folders hold CRDs (no schema here): check that they parse and refer to things that exist. */
+    private void checkOptionalFolders() throws IOException {
+        try (Stream<Path> dirs = Files.list(deploy)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                        for (Map<String, Object> doc : load(f)) {
+                            String here = dir.getFileName() + "/" + f.getFileName() + " " + doc.get("kind") + "/" + name(doc);
+                            if (doc.get("apiVersion") == null || doc.get("kind") == null || name(doc) == null) {
+                                problems.add(here + ": apiVersion, kind and metadata.name are required");
+                                continue;
+                            }
+                            Map<String, Object> spec = map(doc, "spec");
+                            if ("ScaledObject".equals(doc.get("kind")) && find("Deployment", str(map(spec, "scaleTargetRef").get("name"))) == null) {
+                                problems.add(here + ": scaleTargetRef names no Deployment");
+                            }
+                            for (Map<String, Object> ref : list(spec.get("secretTargetRef"))) {
+                                doc.put("__file", here);
+                                requireKeys(doc, "Secret", str(ref.get("name")), List.of(str(ref.get("key"))));
+                            }
+                            for (Map<String, Object> rule : list(spec.get("rules"))) {
+                                for (Map<String, Object> b : list(rule.get("backendRefs"))) {
+                                    Map<String, Object> svc = find("Service", str(b.get("name")));
+                                    if (svc == null || list(map(svc, "spec").get("ports")).stream().noneMatch(p -> Objects.equals(p.get("port"), b.get("port")))) {
+                                        problems.add(here + ": backendRef " + b.get("name") + ":" + b.get("port") + " is no Service port");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- helpers over SnakeYAML's maps ----
+
+    private static String where(Map<String, Object> doc) {
+        return doc.get("__file") + " " + doc.get("kind") + "/" + name(doc);
+    }
+
+    private static String name(Map<String, Object> doc) {
+        return str(meta(doc).get("name"));
+    }
+
+    private static Map<String, Object> meta(Map<String, Object> doc) {
+        return map(doc, "metadata");
+    }
+
+    private static Map<String, Object> labels(Map<String, Object> template) {
+        return map(map(template, "metadata"), "labels");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<?, ?> m, String key) {
+        return m != null && m.get(key) instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Object o) {
+        if (!(o instanceof List<?> l)) {
+            return List.of();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object x : l) {
+            if (x instanceof Map<?, ?> m) {
+                out.add((Map<String, Object>) m);
+            }
+        }
+        return out;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+}
