@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClientConfig;
@@ -22,7 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -55,10 +57,11 @@ public final class WorkerThroughput {
             for (int i = 0; i < users; i++) {
                 tokens.add(sandbox.state().createUser("bench" + i, TwitterSandbox.DEFAULT_CONSUMER_KEY));
             }
-            WorkerConfig config = new WorkerConfig(amqp, requests, replies, WorkerConfig.QueueMode.QUORUM, prefetch, 10, 5,
-                    Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofMinutes(2), Duration.ofMinutes(15), WorkerConfig.DEFAULT_TIERS,
-                    Duration.ofSeconds(20), Optional.empty(),
-                    new WorkerConfig.MediaFetch(15L << 20, Duration.ofSeconds(10), 3, false, false));
+            WorkerConfig config = WorkerConfig.from(Config.just(ConfigSources.create(Map.of(
+                    "amqp.uri", amqp.toString(),
+                    "worker.queue.requests", requests,
+                    "worker.queue.replies", replies,
+                    "worker.prefetch", String.valueOf(prefetch)))));
             XClientConfig x = new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
                     TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(5), Duration.ofSeconds(30));
             Connection connection = Worker.connectionFactory(amqp).newConnection("twt-benchmark-client");

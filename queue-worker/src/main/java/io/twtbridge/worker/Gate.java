@@ -2,29 +2,37 @@ package io.twtbridge.worker;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who may call X now. A user is blocked while one of their requests waits for a retry or a rate-limit reset (its
- * "owner"): their later requests wait behind it, so they still go out in order, while other users flow. An
- * app-wide rate limit blocks everyone. Pure logic, no I/O.
+ * Who may call X now, keeping each user's posts in order. A user whose request had to wait (a retry, a rate
+ * limit, or waiting behind another) has a line: the parked requests, by their defer id, in arrival order. Only the
+ * head of the line may go to X, and only once its own wait is over; everyone behind it, and any new request of that
+ * user, parks again. Other users flow. An app-wide rate limit parks everyone. Pure logic, no I/O.
  */
 final class Gate {
-    /** A block left behind by an owner that never came back (e.g. dead-lettered) stops counting after this. */
+    /** A head that has not come back this long after its wait ended (e.g. it was dead-lettered) is dropped. */
     static final Duration STALE_AFTER = Duration.ofMinutes(2);
 
-    private final Map<String, Block> users = new ConcurrentHashMap<>();
+    private final Map<String, Line> lines = new ConcurrentHashMap<>();
     private volatile Instant appUntil = Instant.EPOCH;
 
-    record Block(Instant until, String owner, boolean rateLimit) {
+    /** One user's parked requests. Guarded by itself. */
+    private static final class Line {
+        final ArrayDeque<String> waiting = new ArrayDeque<>();
+        Instant until = Instant.EPOCH;
+        boolean rateLimit;
+        Instant headSeen;
     }
 
     sealed interface Verdict {
         record Proceed() implements Verdict {
         }
 
-        /** Wait this long (through a delay queue) and look again. */
+        /** Park for this long (through a delay queue) and ask again. */
         record Defer(Duration delay) implements Verdict {
         }
 
@@ -35,7 +43,7 @@ final class Gate {
 
     /**
      * @param user     the user's key
-     * @param deferId  the id this request carries from an earlier deferral, or null
+     * @param deferId  the id this request carries from an earlier parking, or null
      * @param deadline the latest time the request may still be posted
      */
     Verdict check(String user, String deferId, Instant deadline, Instant now) {
@@ -43,33 +51,75 @@ final class Gate {
         if (app.isAfter(now)) {
             return app.isAfter(deadline) ? new Verdict.Expire(Duration.between(now, app)) : new Verdict.Defer(Duration.between(now, app));
         }
-        Block b = users.get(user);
-        if (b == null) {
+        Line line = lines.get(user);
+        if (line == null) {
             return new Verdict.Proceed();
         }
-        boolean owner = b.owner().equals(deferId);
-        if (!owner && now.isAfter(b.until().plus(STALE_AFTER))) {
-            users.remove(user, b);
-            return new Verdict.Proceed();
+        synchronized (line) {
+            while (!line.waiting.isEmpty() && !line.waiting.peekFirst().equals(deferId)
+                    && now.isAfter(latest(line.until, line.headSeen).plus(STALE_AFTER))) {
+                line.waiting.pollFirst(); // the head never came back
+                line.until = Instant.EPOCH;
+                line.rateLimit = false;
+                line.headSeen = now;
+            }
+            if (line.waiting.isEmpty()) {
+                lines.remove(user, line);
+                return new Verdict.Proceed();
+            }
+            boolean head = line.waiting.peekFirst().equals(deferId);
+            if (head) {
+                line.headSeen = now;
+                if (!line.until.isAfter(now)) {
+                    return new Verdict.Proceed();
+                }
+            }
+            if (line.rateLimit && line.until.isAfter(deadline)) {
+                return new Verdict.Expire(Duration.between(now, line.until));
+            }
+            return new Verdict.Defer(line.until.isAfter(now) ? Duration.between(now, line.until) : Duration.ZERO);
         }
-        if (owner && !b.until().isAfter(now)) {
-            return new Verdict.Proceed();
-        }
-        if (b.rateLimit() && b.until().isAfter(deadline)) {
-            return new Verdict.Expire(Duration.between(now, b.until()));
-        }
-        return new Verdict.Defer(b.until().isAfter(now) ? Duration.between(now, b.until()) : Duration.ZERO);
     }
 
-    /** Blocks the user until {@code until}, owned by the request carrying {@code owner}. */
-    void block(String user, Instant until, String owner, boolean rateLimit) {
-        users.put(user, new Block(until, owner, rateLimit));
+    /** A request of this user parks: it keeps its place in the line, or joins the end. Returns its defer id. */
+    String park(String user, String deferId, Instant now) {
+        Line line = lines.computeIfAbsent(user, k -> new Line());
+        synchronized (line) {
+            String id = deferId != null ? deferId : UUID.randomUUID().toString();
+            if (!line.waiting.contains(id)) {
+                if (line.waiting.isEmpty()) {
+                    line.headSeen = now;
+                }
+                line.waiting.addLast(id);
+            }
+            return id;
+        }
     }
 
-    /** The owner was answered: its user flows again. */
-    void release(String user, String owner) {
-        if (owner != null) {
-            users.computeIfPresent(user, (k, b) -> b.owner().equals(owner) ? null : b);
+    /** The head of the user's line must wait until {@code until} (a retry's backoff, or X's rate-limit reset). */
+    void block(String user, Instant until, boolean rateLimit) {
+        Line line = lines.computeIfAbsent(user, k -> new Line());
+        synchronized (line) {
+            line.until = until;
+            line.rateLimit = rateLimit;
+        }
+    }
+
+    /** The request was answered: it leaves the line, and the next one becomes the head. */
+    void done(String user, String deferId, Instant now) {
+        Line line = lines.get(user);
+        if (line == null) {
+            return;
+        }
+        synchronized (line) {
+            if (deferId != null && line.waiting.remove(deferId)) {
+                line.until = Instant.EPOCH;
+                line.rateLimit = false;
+                line.headSeen = now;
+            }
+            if (line.waiting.isEmpty()) {
+                lines.remove(user, line);
+            }
         }
     }
 
@@ -81,12 +131,16 @@ final class Gate {
         }
     }
 
-    /** Users blocked by a rate limit right now. */
+    /** Users waiting for an X rate-limit reset right now. */
     long rateLimitedUsers(Instant now) {
-        return users.values().stream().filter(b -> b.rateLimit() && b.until().isAfter(now)).count();
+        return lines.values().stream().filter(l -> {
+            synchronized (l) {
+                return l.rateLimit && l.until.isAfter(now);
+            }
+        }).count();
     }
 
-    boolean appBlocked(Instant now) {
-        return appUntil.isAfter(now);
+    private static Instant latest(Instant a, Instant b) {
+        return b == null || a.isAfter(b) ? a : b;
     }
 }

@@ -18,6 +18,16 @@ final class Topology {
             // Declared exactly as the main server declares it: durable, no arguments.
             ch.queueDeclare(c.replyQueue(), true, false, false, null);
             ch.queueDeclare(c.deadLetterQueue(), true, false, false, null);
+            if (c.brokerProfile() == WorkerConfig.BrokerProfile.PLAIN) {
+                // No queue arguments at all: quorum falls back to a durable classic queue.
+                switch (c.requestQueueMode()) {
+                    case QUORUM, CLASSIC -> ch.queueDeclare(c.requestQueue(), true, false, false, null);
+                    case LEGACY -> ch.queueDeclare(c.requestQueue(), false, false, false, null);
+                    case PASSIVE -> ch.queueDeclarePassive(c.requestQueue());
+                }
+                ch.queueDeclare(c.plainDelayQueue(), true, false, false, null);
+                return;
+            }
             switch (c.requestQueueMode()) {
                 case QUORUM -> {
                     Map<String, Object> args = new HashMap<>();
@@ -43,7 +53,8 @@ final class Topology {
                 throw new IllegalStateException("cannot declare the queues (" + s.getReason().protocolMethodName() + ": "
                         + s.getMessage().replaceAll(".*reply-text=", "").replaceAll(",.*", "")
                         + "); if queue '" + c.requestQueue() + "' already exists with another type, set WORKER_QUEUE_MODE"
-                        + " (quorum, classic, legacy or passive) to match it", e);
+                        + " (quorum, classic, legacy or passive) to match it; a broker that is not RabbitMQ needs"
+                        + " WORKER_BROKER_PROFILE=plain", e);
             }
             throw e;
         }

@@ -66,6 +66,7 @@ public final class Worker implements AutoCloseable {
     private volatile Connection connection;
     private volatile Channel consumeChannel;
     private volatile ConfirmingPublisher publisher;
+    private volatile DelayPump delayPump;
     private volatile String consumerTag;
     private volatile boolean closing;
     private volatile Thread starter;
@@ -134,6 +135,9 @@ public final class Worker implements AutoCloseable {
             throw new IOException(e);
         }
         publisher = new ConfirmingPublisher(c.createChannel());
+        if (config.brokerProfile() == WorkerConfig.BrokerProfile.PLAIN) {
+            delayPump = new DelayPump(c.createChannel(), config.plainDelayQueue(), config.requestQueue(), publisher);
+        }
         Channel ch = c.createChannel();
         ch.basicQos(config.prefetch());
         consumeChannel = ch;
@@ -237,59 +241,57 @@ public final class Worker implements AutoCloseable {
             switch (gate.check(user, meta.deferId(), deadline, now)) {
                 case Gate.Verdict.Proceed ignored -> { }
                 case Gate.Verdict.Defer w -> {
-                    defer(d, meta, w.delay(), "waiting_behind_user");
+                    String id = gate.park(user, meta.deferId(), now);
+                    defer(d, new Meta(meta.attempt(), meta.firstSeen(), id), w.delay(), "waiting_behind_user");
                     return;
                 }
                 case Gate.Verdict.Expire e -> {
                     answer(d, format, request.id(), request.command(), rateLimited(e.retryAfter()));
-                    gate.release(user, meta.deferId());
+                    gate.done(user, meta.deferId(), now);
                     return;
                 }
             }
         }
         Decision decision = service.attempt(request, d.redelivered() || meta.attempt() > 0);
         switch (decision) {
-            case Decision.Answer a -> {
-                answer(d, format, request.id(), request.command(), a.outcome());
-                if (user != null) {
-                    gate.release(user, meta.deferId());
-                }
-            }
+            case Decision.Answer a -> finish(d, format, request, a.outcome(), user, meta);
             case Decision.Retry r -> {
                 int attempt = meta.attempt() + 1;
                 if (attempt > config.maxAttempts() || Duration.between(meta.firstSeen(), now).compareTo(config.maxRetryAge()) > 0) {
-                    answer(d, format, request.id(), request.command(), Outcome.Failed.of(ErrorCode.X_UNAVAILABLE,
-                            "X is unavailable (" + r.reason() + ") after " + meta.attempt() + " retries"));
-                    if (user != null) {
-                        gate.release(user, meta.deferId());
-                    }
+                    finish(d, format, request, Outcome.Failed.of(ErrorCode.X_UNAVAILABLE,
+                            "X is unavailable (" + r.reason() + ") after " + meta.attempt() + " retries"), user, meta);
                     return;
                 }
                 Duration wait = backoff(attempt);
-                String owner = meta.deferId() != null ? meta.deferId() : UUID.randomUUID().toString();
+                String id = user != null ? gate.park(user, meta.deferId(), now) : UUID.randomUUID().toString();
                 if (user != null) {
-                    gate.block(user, now.plus(wait), owner, false);
+                    gate.block(user, now.plus(wait), false);
                 }
                 metrics.retried();
-                defer(d, new Meta(attempt, meta.firstSeen(), owner), wait, "x_unavailable");
+                defer(d, new Meta(attempt, meta.firstSeen(), id), wait, "x_unavailable");
             }
             case Decision.WaitUntil w -> {
                 if (user == null || w.until().isAfter(deadline)) {
-                    answer(d, format, request.id(), request.command(), rateLimited(Duration.between(now, w.until())));
-                    if (user != null) {
-                        gate.release(user, meta.deferId());
-                    }
+                    finish(d, format, request, rateLimited(Duration.between(now, w.until())), user, meta);
                     return;
                 }
-                String owner = meta.deferId() != null ? meta.deferId() : UUID.randomUUID().toString();
+                String id = gate.park(user, meta.deferId(), now);
                 if (w.appWide()) {
                     gate.blockApp(w.until());
                 } else {
-                    gate.block(user, w.until(), owner, true);
+                    gate.block(user, w.until(), true);
                 }
-                defer(d, new Meta(meta.attempt(), meta.firstSeen(), owner), Duration.between(now, w.until()),
+                defer(d, new Meta(meta.attempt(), meta.firstSeen(), id), Duration.between(now, w.until()),
                         w.appWide() ? "app_rate_limited" : "user_rate_limited");
             }
+        }
+    }
+
+    /** Answers, and lets the user's next parked request go. */
+    private void finish(Delivery d, QueueFormat format, Request request, Outcome outcome, String user, Meta meta) {
+        answer(d, format, request.id(), request.command(), outcome);
+        if (user != null) {
+            gate.done(user, meta.deferId(), Instant.now());
         }
     }
 
@@ -335,7 +337,8 @@ public final class Worker implements AutoCloseable {
     }
 
     private void defer(Delivery d, Meta meta, Duration wait, String reason) {
-        Duration tier = tierFor(wait);
+        boolean plain = config.brokerProfile() == WorkerConfig.BrokerProfile.PLAIN;
+        Duration tier = plain ? wait : tierFor(wait);
         Map<String, Object> headers = new HashMap<>(d.headers());
         headers.keySet().removeIf(k -> k.startsWith("x-death") || k.startsWith("x-first-death") || k.startsWith("x-last-death"));
         headers.put(H_ATTEMPT, meta.attempt());
@@ -343,8 +346,11 @@ public final class Worker implements AutoCloseable {
         if (meta.deferId() != null) {
             headers.put(H_DEFER_ID, meta.deferId());
         }
+        if (plain) {
+            headers.put(DelayPump.H_NOT_BEFORE, System.currentTimeMillis() + Math.max(wait.toMillis(), config.delayTiers().getFirst().toMillis()));
+        }
         AMQP.BasicProperties props = d.props().builder().headers(headers).deliveryMode(2).expiration(null).build();
-        if (confirmed(config.delayQueue(tier), props, d.body())) {
+        if (confirmed(plain ? config.plainDelayQueue() : config.delayQueue(tier), props, d.body())) {
             ack(d);
             metrics.deferred(reason);
             LOG.log(Level.DEBUG, () -> "request parked for " + tier.toSeconds() + " s (" + reason + ")");
@@ -466,6 +472,9 @@ public final class Worker implements AutoCloseable {
         }
         if (inFlight.get() > 0) {
             LOG.log(Level.WARNING, inFlight.get() + " requests still in flight after the grace period; they go back to the queue");
+        }
+        if (delayPump != null) {
+            delayPump.close();
         }
         closeQuietly();
         executor.shutdownNow();

@@ -16,6 +16,7 @@ public record WorkerConfig(URI amqpUri,
                            String requestQueue,
                            String replyQueue,
                            QueueMode requestQueueMode,
+                           BrokerProfile brokerProfile,
                            int prefetch,
                            int deliveryLimit,
                            int maxAttempts,
@@ -40,6 +41,16 @@ public record WorkerConfig(URI amqpUri,
         PASSIVE
     }
 
+    /**
+     * What the broker can do. {@code RABBITMQ}: queue arguments (quorum queues, delivery limits, TTL delay queues
+     * dead-lettering back to {@code twt}). {@code PLAIN}: any AMQP 0-9-1 broker (e.g. the embedded Qpid Broker-J of
+     * the local stack): queues without arguments, and the worker itself moves parked requests back when due.
+     */
+    public enum BrokerProfile {
+        RABBITMQ,
+        PLAIN
+    }
+
     /** Limits for media given as an https URL. */
     public record MediaFetch(long maxBytes, Duration timeout, int maxRedirects, boolean allowPrivateAddresses, boolean allowHttp) {
     }
@@ -52,6 +63,7 @@ public record WorkerConfig(URI amqpUri,
                 w.get("queue.requests").asString().orElse("twt"),
                 w.get("queue.replies").asString().orElse("to_server"),
                 QueueMode.valueOf(w.get("queue.mode").asString().orElse("quorum").toUpperCase()),
+                BrokerProfile.valueOf(w.get("broker.profile").asString().orElse("rabbitmq").toUpperCase()),
                 w.get("prefetch").asInt().orElse(500),
                 w.get("delivery-limit").asInt().orElse(10),
                 w.get("retry.max-attempts").asInt().orElse(5),
@@ -78,6 +90,11 @@ public record WorkerConfig(URI amqpUri,
         return requestQueue + ".dead";
     }
 
+    /** The one delay queue of the {@code PLAIN} profile: requests wait there until their x-twt-not-before. */
+    public String plainDelayQueue() {
+        return requestQueue + ".delay";
+    }
+
     /** The delay queue of one tier, e.g. {@code twt.delay.5s}. */
     public String delayQueue(Duration tier) {
         long ms = tier.toMillis();
@@ -89,6 +106,6 @@ public record WorkerConfig(URI amqpUri,
     @Override
     public String toString() {
         return "WorkerConfig[amqp=" + amqpUri.getHost() + ":" + amqpUri.getPort() + ", queues=" + requestQueue + "/"
-                + replyQueue + ", mode=" + requestQueueMode + ", prefetch=" + prefetch + "]";
+                + replyQueue + ", mode=" + requestQueueMode + ", broker=" + brokerProfile + ", prefetch=" + prefetch + "]";
     }
 }

@@ -6,6 +6,7 @@ import io.twtbridge.sandbox.SandboxState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 import static io.twtbridge.worker.Harness.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +35,7 @@ class LegacyContractTest {
     static void start() throws Exception {
         h = new Harness();
         outside = Files.createTempDirectory("not-uploads");
-        h.startWorker(h.config(Optional.of(uploads)));
+        h.startWorker(h.config(Map.of("media.allowed.dir", uploads.toString())));
     }
 
     @AfterAll
@@ -143,31 +144,27 @@ class LegacyContractTest {
     }
 
     @Test
+    @Tag("rabbitmq-only")
     void aRequestQueueOfAnotherTypeStopsTheWorkerWithAClearMessage() throws Exception {
+        Harness.requireRabbitMq("declaring a quorum queue over an existing classic one");
         String existing = "twt-legacy-" + java.util.UUID.randomUUID();
         try (var ch = h.connection.createChannel()) {
             ch.queueDeclare(existing, false, false, false, null); // how the original Python worker declared twt
-            WorkerConfig c = h.config(Optional.empty());
-            WorkerConfig quorum = new WorkerConfig(c.amqpUri(), existing, c.replyQueue(), WorkerConfig.QueueMode.QUORUM, c.prefetch(),
-                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.retryMaxDelay(), c.rateLimitDeadline(), c.delayTiers(),
-                    c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch());
+            WorkerConfig quorum = h.config(Map.of("worker.queue.requests", existing, "worker.queue.mode", "quorum"));
             java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
             try (Worker w = new Worker(quorum, h.xConfig())) {
                 w.start(fatal::complete);
                 String message = fatal.get(15, java.util.concurrent.TimeUnit.SECONDS);
                 assertTrue(message.contains("PRECONDITION_FAILED") && message.contains("WORKER_QUEUE_MODE"), message);
             }
-            WorkerConfig legacyMode = new WorkerConfig(c.amqpUri(), existing, c.replyQueue(), WorkerConfig.QueueMode.LEGACY, c.prefetch(),
-                    c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.retryMaxDelay(), c.rateLimitDeadline(), c.delayTiers(),
-                    c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch());
+            WorkerConfig legacyMode = h.config(Map.of("worker.queue.requests", existing, "worker.queue.mode", "legacy"));
             try (Worker w = new Worker(legacyMode, h.xConfig())) {
                 w.start();
                 Harness.await("legacy-mode worker ready", Duration.ofSeconds(15), w::ready);
             }
-            ch.queueDelete(existing);
-            for (Duration t : Harness.TEST_TIERS) {
-                ch.queueDelete(legacyMode.delayQueue(t));
-            }
+            List<String> leftovers = new java.util.ArrayList<>(List.of(existing));
+            Harness.TEST_TIERS.forEach(t -> leftovers.add(legacyMode.delayQueue(t)));
+            h.deleteQuietly(leftovers);
         }
     }
 

@@ -69,6 +69,7 @@ class MainProcessTest {
                 "TWITTER_CONSUMER_KEY", "sandbox-consumer-key",
                 "TWITTER_CONSUMER_SECRET", "sandbox-consumer-secret",
                 "TWITTER_API_BASE_URL", h.sandbox.baseUri().toString(),
+                "WORKER_BROKER_PROFILE", Harness.BROKER.profile(),
                 "WORKER_QUEUE_REQUESTS", h.requests,
                 "WORKER_QUEUE_REPLIES", h.replies))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

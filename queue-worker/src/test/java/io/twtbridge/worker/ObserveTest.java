@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.twtbridge.worker.Harness.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,11 +75,7 @@ class ObserveTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        WorkerConfig c = h.config(Optional.empty());
-        Worker worker = new Worker(new WorkerConfig(URI.create("amqp://guest:guest@127.0.0.1:" + port + "/"), c.requestQueue(),
-                c.replyQueue(), c.requestQueueMode(), c.prefetch(), c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(),
-                c.retryBaseDelay(), c.retryMaxDelay(), c.rateLimitDeadline(), c.delayTiers(), c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()),
-                h.xConfig());
+        Worker worker = new Worker(h.config(Map.of("amqp.uri", "amqp://guest:guest@127.0.0.1:" + port + "/")), h.xConfig());
         try {
             worker.start();
             server = serve(worker);

@@ -4,6 +4,7 @@ import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.SandboxState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -72,7 +73,9 @@ class ResilienceTest {
     }
 
     @Test
+    @Tag("rabbitmq-only")
     void aDroppedBrokerConnectionRecoversWithoutLossOrDoublePosts() throws Exception {
+        Harness.requireRabbitMq("closing a connection from the broker side with rabbitmqctl");
         h.sandbox.state().faults(new SandboxState.Faults(20, 0, 503, 0));
         Worker worker = h.startWorker();
         int total = 150;

@@ -129,10 +129,7 @@ class WorkerBehaviourTest {
 
     @Test
     void rateLimitPastTheDeadlineIsAnsweredWithRetryAfter() throws Exception {
-        WorkerConfig c = h.config(Optional.empty());
-        h.startWorker(new WorkerConfig(c.amqpUri(), c.requestQueue(), c.replyQueue(), c.requestQueueMode(), c.prefetch(),
-                c.deliveryLimit(), c.maxAttempts(), c.maxRetryAge(), c.retryBaseDelay(), c.retryMaxDelay(), Duration.ofSeconds(5), c.delayTiers(),
-                c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()));
+        h.startWorker(h.config(Map.of("worker.rate-limit.deadline", "PT5S")));
         h.sandbox.state().limits(new SandboxState.Limits(1_000, 1, 3_600, 300, 900, 1));
         Tokens u = h.user("app-limited");
         h.send(jsonPost("r-1", u, "one", List.of()), json(null, null));
@@ -146,11 +143,8 @@ class WorkerBehaviourTest {
 
     @Test
     void eachUsersPostsGoOutInOrderUnderConcurrencyAndFaults() throws Exception {
-        WorkerConfig c = h.config(Optional.empty());
         // Enough retries that a 25 % error rate never exhausts them (0.25^31).
-        h.startWorker(new WorkerConfig(c.amqpUri(), c.requestQueue(), c.replyQueue(), c.requestQueueMode(), c.prefetch(),
-                c.deliveryLimit(), 30, c.maxRetryAge(), c.retryBaseDelay(), Duration.ofMillis(300), c.rateLimitDeadline(),
-                c.delayTiers(), c.shutdownGrace(), c.mediaAllowedDir(), c.mediaFetch()));
+        h.startWorker(h.config(Map.of("worker.retry.max-attempts", "30", "worker.retry.max-delay", "PT0.3S")));
         h.sandbox.state().faults(new SandboxState.Faults(5, 0.25, 503, 0));
         List<Tokens> users = List.of(h.user("o1"), h.user("o2"), h.user("o3"), h.user("o4"));
         int perUser = 15;
@@ -188,8 +182,7 @@ class WorkerBehaviourTest {
         byte[] request = legacy("77", "upload_post", u.token(), u.secret(), "posted before the crash", "");
         // An earlier worker posted it and died before answering: the post is on X, the request is unacked.
         new XClient(h.xConfig()).post(u, "posted before the crash", List.of(), Optional.empty());
-        h.channel.queueDeclare(h.requests, true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 10,
-                "x-dead-letter-exchange", "", "x-dead-letter-routing-key", h.requests + ".dead"));
+        h.declareRequestQueue();
         h.send(request);
         try (Channel crashed = h.connection.createChannel()) {
             GetResponse taken = null;
