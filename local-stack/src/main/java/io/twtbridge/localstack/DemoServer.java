@@ -1,0 +1,216 @@
+package io.twtbridge.localstack;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.LegacyQueueFormat;
+import io.twtbridge.protocol.Media;
+import io.twtbridge.protocol.MediaSource;
+import io.twtbridge.protocol.QueueFormat;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
+import io.twtbridge.worker.Worker;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The demo page and the little API behind it, playing the existing main server: it publishes posting requests on
+ * {@code twt} (legacy or JSON format), stores legacy images in the upload directory it shares with the worker, and
+ * collects the replies arriving on {@code to_server}.
+ */
+final class DemoServer implements HttpService, AutoCloseable {
+    static final JsonProvider JSON = JsonProvider.provider();
+
+    private final Path uploads;
+    private final URI gateway;
+    private final Optional<URI> sandbox;
+    private final Connection connection;
+    private final Channel channel;
+    private final AtomicLong msgIds = new AtomicLong(1000);
+    private final List<String> replies = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final byte[] html = resource("demo/index.html");
+    private final byte[] js = resource("demo/demo.js");
+    private final byte[] css = resource("demo/demo.css");
+
+    DemoServer(URI amqp, Path uploads, URI gateway, Optional<URI> sandbox) throws IOException {
+        this.uploads = uploads;
+        this.gateway = gateway;
+        this.sandbox = sandbox;
+        try {
+            connection = Worker.connectionFactory(amqp).newConnection("twt-local-demo");
+            channel = connection.createChannel();
+            channel.queueDeclare("to_server", true, false, false, null);
+            channel.basicConsume("to_server", true, new DefaultConsumer(channel) {
+                @Override
+                public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                    String format = QueueFormat.JSON_CONTENT_TYPE.equals(props.getContentType()) ? "json" : "legacy";
+                    String entry = JSON.createObjectBuilder().add("format", format)
+                            .add("body", new String(body, StandardCharsets.UTF_8)).build().toString();
+                    synchronized (replies) {
+                        replies.add(entry);
+                    }
+                }
+            });
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", (req, res) -> page(res, html, "text/html; charset=utf-8"))
+                .get("/demo.js", (req, res) -> page(res, js, "text/javascript; charset=utf-8"))
+                .get("/demo.css", (req, res) -> page(res, css, "text/css; charset=utf-8"))
+                .get("/api/config", (req, res) -> json(res, Status.OK_200, JSON.createObjectBuilder()
+                        .add("gateway", gateway.toString()).add("sandbox", sandbox.isPresent()).build().toString()))
+                .post("/api/posts", this::post)
+                .get("/api/replies", this::replies)
+                .get("/api/timeline", this::timeline);
+    }
+
+    private void page(ServerResponse res, byte[] body, String type) {
+        String ws = "ws://localhost:" + gateway.getPort() + " ws://127.0.0.1:" + gateway.getPort();
+        res.header(HeaderNames.CONTENT_TYPE, type)
+                .header("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                        + "connect-src 'self' " + ws + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+                .header("X-Content-Type-Options", "nosniff")
+                .header(HeaderNames.CACHE_CONTROL, "no-store")
+                .send(body);
+    }
+
+    /** {"format","access_token","access_token_secret","text","images":[{"data","alt_text"}]} → publishes a request. */
+    private void post(ServerRequest req, ServerResponse res) {
+        JsonObject o;
+        try (var reader = JSON.createReader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
+            o = reader.readObject();
+        } catch (RuntimeException e) {
+            json(res, Status.BAD_REQUEST_400, error("the body must be a JSON object"));
+            return;
+        }
+        boolean legacy = !"json".equals(o.getString("format", "legacy"));
+        String id = String.valueOf(msgIds.incrementAndGet());
+        List<Media> media = new ArrayList<>();
+        JsonArray images = o.containsKey("images") && o.get("images") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
+        try {
+            for (JsonValue v : images) {
+                JsonObject image = v.asJsonObject();
+                byte[] bytes = Base64.getDecoder().decode(image.getString("data", ""));
+                Optional<String> alt = Optional.ofNullable(image.getString("alt_text", null)).filter(s -> !s.isBlank());
+                if (legacy) {
+                    if (images.size() > 1 || alt.isPresent()) {
+                        json(res, Status.BAD_REQUEST_400, error("the legacy format carries one image, without alt text: switch to JSON"));
+                        return;
+                    }
+                    // What the main server does: store the upload, send its path.
+                    Path file = uploads.resolve(UUID.randomUUID() + ".img");
+                    Files.write(file, bytes);
+                    media.add(Media.of(new MediaSource.FilePath(file.toString())));
+                } else {
+                    media.add(new Media(new MediaSource.Data(bytes), alt));
+                }
+            }
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            json(res, Status.BAD_REQUEST_400, error("an image could not be read"));
+            return;
+        }
+        Request.Post post = new Request.Post(id, new Tokens(o.getString("access_token", ""), o.getString("access_token_secret", "")),
+                o.getString("text", "").replace('\u00FF', 'y'), media, Optional.empty());
+        QueueFormat format = legacy ? LegacyQueueFormat.INSTANCE : JsonQueueFormat.INSTANCE;
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(format.contentType()).deliveryMode(2).build();
+        try {
+            synchronized (channel) {
+                channel.basicPublish("", "twt", props, format.encodeRequest(post));
+            }
+        } catch (IOException e) {
+            json(res, Status.SERVICE_UNAVAILABLE_503, error("the broker refused the message"));
+            return;
+        }
+        json(res, Status.ACCEPTED_202, JSON.createObjectBuilder().add("id", id).add("format", legacy ? "legacy" : "json")
+                .add("sent", new String(format.encodeRequest(post), StandardCharsets.UTF_8).replace(post.user().secret(), "****")
+                        .replace(post.user().token(), "****")).build().toString());
+    }
+
+    private void replies(ServerRequest req, ServerResponse res) {
+        int since = req.query().first("since").map(Integer::parseInt).orElse(0);
+        JsonArrayBuilder out = JSON.createArrayBuilder();
+        int next;
+        synchronized (replies) {
+            for (int i = Math.max(0, since); i < replies.size(); i++) {
+                out.add(JSON.createReader(new java.io.StringReader(replies.get(i))).readObject());
+            }
+            next = replies.size();
+        }
+        json(res, Status.OK_200, JSON.createObjectBuilder().add("replies", out).add("next", next).build().toString());
+    }
+
+    /** The sandbox's posts (the "timeline"), when the stack runs the sandbox. */
+    private void timeline(ServerRequest req, ServerResponse res) {
+        if (sandbox.isEmpty()) {
+            json(res, Status.OK_200, "{\"posts\":[]}");
+            return;
+        }
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(sandbox.get().resolve("/sandbox/posts")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            json(res, Status.OK_200, r.body());
+        } catch (IOException | InterruptedException e) {
+            json(res, Status.BAD_GATEWAY_502, error("the sandbox did not answer"));
+        }
+    }
+
+    private static String error(String message) {
+        return JSON.createObjectBuilder().add("error", message).build().toString();
+    }
+
+    private static void json(ServerResponse res, Status status, String body) {
+        res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = DemoServer.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        connection.abort(2_000);
+    }
+}

@@ -1,0 +1,220 @@
+package io.twtbridge.localstack;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.twtbridge.broker.EmbeddedBroker;
+import io.twtbridge.gateway.Gateway;
+import io.twtbridge.gateway.GatewayConfig;
+import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.twitter.XClientConfig;
+import io.twtbridge.worker.Worker;
+import io.twtbridge.worker.WorkerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The whole system in one JVM: an embedded AMQP broker (unless {@code AMQP_URI} points at a RabbitMQ), the X sandbox
+ * (unless {@code TWITTER_API_BASE_URL} points at X), the queue-worker, the auth-gateway and a demo page playing the
+ * main server. {@link #close()} stops everything, in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final Settings settings;
+    private URI amqp;
+    private URI demo;
+    private URI gateway;
+    private URI x;
+    private boolean sandboxed;
+    private boolean embeddedBroker;
+    private Path uploads;
+
+    /**
+     * What to start. Ports 0 pick free ones. Empty {@code amqpUri}: the embedded broker; empty {@code xBaseUri}:
+     * the sandbox.
+     */
+    public record Settings(int demoPort, int gatewayPort, int sandboxPort, int brokerPort, Optional<URI> amqpUri,
+                           Optional<URI> xBaseUri, Optional<String> consumerKey, Optional<String> consumerSecret) {
+
+        /** From the environment: LOCAL_DEMO_PORT (8080), LOCAL_GATEWAY_PORT (12345), LOCAL_SANDBOX_PORT (8081),
+         * LOCAL_BROKER_PORT (5673), AMQP_URI, TWITTER_API_BASE_URL, TWITTER_CONSUMER_KEY, TWITTER_CONSUMER_SECRET. */
+        public static Settings fromEnvironment(Map<String, String> env) {
+            return new Settings(port(env, "LOCAL_DEMO_PORT", 8080), port(env, "LOCAL_GATEWAY_PORT", 12345),
+                    port(env, "LOCAL_SANDBOX_PORT", 8081), port(env, "LOCAL_BROKER_PORT", 5673),
+                    nonBlank(env, "AMQP_URI").map(URI::create), nonBlank(env, "TWITTER_API_BASE_URL").map(URI::create),
+                    nonBlank(env, "TWITTER_CONSUMER_KEY"), nonBlank(env, "TWITTER_CONSUMER_SECRET"));
+        }
+
+        private static int port(Map<String, String> env, String name, int fallback) {
+            return nonBlank(env, name).map(Integer::parseInt).orElse(fallback);
+        }
+
+        private static Optional<String> nonBlank(Map<String, String> env, String name) {
+            return Optional.ofNullable(env.get(name)).map(String::trim).filter(s -> !s.isEmpty());
+        }
+    }
+
+    private LocalStack(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts everything; on any failure, stops what had started and throws. */
+    public static LocalStack start(Settings settings) {
+        LocalStack stack = new LocalStack(settings);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException | IOException e) {
+            stack.close();
+            throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+        }
+    }
+
+    private void startAll() throws IOException {
+        uploads = Files.createTempDirectory("twt-local-uploads");
+        String brokerProfile;
+        if (settings.amqpUri().isPresent()) {
+            amqp = settings.amqpUri().get();
+            brokerProfile = "rabbitmq";
+        } else {
+            EmbeddedBroker broker = EmbeddedBroker.start(free(settings.brokerPort()));
+            parts.add(broker);
+            amqp = broker.amqpUri();
+            brokerProfile = "plain";
+            embeddedBroker = true;
+        }
+
+        XClientConfig xConfig;
+        if (settings.xBaseUri().isPresent()) {
+            x = settings.xBaseUri().get();
+            xConfig = new XClientConfig(x, settings.consumerKey().orElseThrow(() -> new IllegalStateException(
+                    "TWITTER_CONSUMER_KEY is required with TWITTER_API_BASE_URL")), settings.consumerSecret().orElseThrow(() ->
+                    new IllegalStateException("TWITTER_CONSUMER_SECRET is required with TWITTER_API_BASE_URL")),
+                    "oob", Duration.ofSeconds(5), Duration.ofSeconds(20));
+        } else {
+            TwitterSandbox sandbox = TwitterSandbox.start(new TwitterSandbox.Settings(free(settings.sandboxPort()), "127.0.0.1",
+                    TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                    io.twtbridge.sandbox.SandboxState.Limits.DEFAULT));
+            parts.add(sandbox);
+            x = sandbox.baseUri();
+            sandboxed = true;
+            xConfig = new XClientConfig(x, TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                    "oob", Duration.ofSeconds(5), Duration.ofSeconds(20));
+        }
+
+        Map<String, String> worker = new HashMap<>();
+        worker.put("amqp.uri", amqp.toString());
+        worker.put("worker.broker.profile", brokerProfile);
+        worker.put("worker.prefetch", "100");
+        worker.put("worker.shutdown-grace", "PT5S");
+        worker.put("media.allowed.dir", uploads.toString());
+        Worker w = new Worker(WorkerConfig.from(Config.just(ConfigSources.create(worker))), xConfig);
+        parts.add(w);
+        w.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!w.ready()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the queue-worker did not connect to " + amqp.getHost() + ":" + amqp.getPort());
+            }
+            sleep(50);
+        }
+
+        int demoPort = free(settings.demoPort());
+        int gatewayPort = free(settings.gatewayPort());
+        Set<String> origins = Set.of("http://localhost:" + demoPort, "http://127.0.0.1:" + demoPort,
+                "http://localhost:" + gatewayPort, "http://127.0.0.1:" + gatewayPort);
+        Gateway g = new Gateway(new GatewayConfig(origins, false, 4096, Duration.ofMinutes(10), 30, 50, ""), xConfig);
+        parts.add(g);
+        WebServerConfig.Builder gatewayServer = WebServer.builder().host("127.0.0.1").port(gatewayPort);
+        g.setup(gatewayServer);
+        WebServer gatewayWeb = gatewayServer.build().start();
+        parts.add(gatewayWeb::stop);
+        gateway = URI.create("ws://localhost:" + gatewayWeb.port() + "/");
+
+        DemoServer demoServer = new DemoServer(amqp, uploads, gateway, sandboxed ? Optional.of(x) : Optional.empty());
+        parts.add(demoServer);
+        WebServer demoWeb = WebServer.builder().host("127.0.0.1").port(demoPort)
+                .routing(r -> r.register("/", demoServer)).build().start();
+        parts.add(demoWeb::stop);
+        demo = URI.create("http://localhost:" + demoWeb.port() + "/");
+    }
+
+    /** The one short banner printed at start-up. */
+    public String banner() {
+        return String.join(System.lineSeparator(),
+                "",
+                "twt-bridge local stack is up",
+                "  Demo (you are the main server):  " + demo,
+                "  Login page of the auth-gateway:  " + URI.create("http://localhost:" + gateway.getPort() + "/"),
+                "  X:                               " + x + (sandboxed ? "  (sandbox; PIN page opens from the demo)" : "  (real X)"),
+                "  Broker:                          " + amqp.getHost() + ":" + amqp.getPort()
+                        + (embeddedBroker ? "  (embedded Qpid Broker-J, in memory)" : "  (RabbitMQ)"),
+                "Ctrl-C stops everything.",
+                "");
+    }
+
+    public URI demoUri() {
+        return demo;
+    }
+
+    public URI gatewayUri() {
+        return gateway;
+    }
+
+    public URI xUri() {
+        return x;
+    }
+
+    /** Stops everything that started, newest first. */
+    @Override
+    public void close() {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                System.err.println("local-stack: stopping a part failed: " + e.getMessage());
+            }
+        }
+        parts.clear();
+        if (uploads != null) {
+            try (Stream<Path> files = Files.walk(uploads)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("local-stack: could not delete " + uploads);
+            }
+        }
+    }
+
+    private static int free(int port) throws IOException {
+        if (port != 0) {
+            return port;
+        }
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting");
+        }
+    }
+}
