@@ -3,6 +3,7 @@ package io.twtbridge.sandbox;
 import com.twitter.twittertext.TwitterTextParser;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -36,13 +37,27 @@ final class ApiEndpoints implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/tweets", this::createTweet)
-                .post("/media/upload/initialize", this::initialize)
-                .post("/media/upload/{id}/append", this::append)
-                .post("/media/upload/{id}/finalize", this::finalizeUpload)
-                .get("/media/upload", this::status)
-                .post("/media/upload", this::simpleUpload)
-                .post("/media/metadata", this::metadata);
+        rules.post("/tweets", signed(this::createTweet))
+                .post("/media/upload/initialize", signed(this::initialize))
+                .post("/media/upload/{id}/append", signed(this::append))
+                .post("/media/upload/{id}/finalize", signed(this::finalizeUpload))
+                .get("/media/upload", signed(this::status))
+                .post("/media/upload", signed(this::simpleUpload))
+                .post("/media/metadata", signed(this::metadata));
+    }
+
+    /** A handler of a call whose OAuth signature checked out, for the user owning the access token. */
+    @FunctionalInterface
+    private interface SignedHandler {
+        void handle(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body);
+    }
+
+    /** Verifies the signature first, answering 401 as X does when it is off. */
+    private Handler signed(SignedHandler handler) {
+        return (req, res) -> {
+            byte[] body = RequestAuth.body(req);
+            user(req, res, body).ifPresent(user -> handler.handle(req, res, user, body));
+        };
     }
 
     /** The signed-in user of a v2 call, or empty after answering 401. */
@@ -60,13 +75,8 @@ final class ApiEndpoints implements HttpService {
         return Optional.empty();
     }
 
-    private void createTweet(ServerRequest req, ServerResponse res) {
-        byte[] body = RequestAuth.body(req);
-        Optional<SandboxState.AccessToken> user = user(req, res, body);
-        if (user.isEmpty()) {
-            return;
-        }
-        String userId = user.get().user().id();
+    private void createTweet(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
+        String userId = user.user().id();
         SandboxState.Window w = state.userWindow(userId);
         Optional<JsonObject> json = SandboxJson.object(body);
         if (json.isEmpty()) {
@@ -131,7 +141,7 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403, DUPLICATE_DETAIL, "about:blank"));
             return;
         }
-        SandboxState.Post p = state.addPost(new SandboxState.Post(state.nextId(), userId, user.get().user().screenName(),
+        SandboxState.Post p = state.addPost(new SandboxState.Post(state.nextId(), userId, user.user().screenName(),
                 text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now()));
         state.counters.posts.incrementAndGet();
         json(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
@@ -146,12 +156,7 @@ final class ApiEndpoints implements HttpService {
                 .header("x-rate-limit-reset", String.valueOf(w.reset().getEpochSecond()));
     }
 
-    private void simpleUpload(ServerRequest req, ServerResponse res) {
-        byte[] body = RequestAuth.body(req);
-        Optional<SandboxState.AccessToken> user = user(req, res, body);
-        if (user.isEmpty()) {
-            return;
-        }
+    private void simpleUpload(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
         byte[] media;
         Optional<String> boundary = Multipart.boundary(contentType);
@@ -184,19 +189,14 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "File size exceeds the limit."));
             return;
         }
-        SandboxState.Media m = new SandboxState.Media(state.nextId(), user.get().user().id(), type.get(), media.length, "succeeded");
+        SandboxState.Media m = new SandboxState.Media(state.nextId(), user.user().id(), type.get(), media.length, "succeeded");
         m.size = media.length;
         state.putMedia(m);
         state.counters.mediaUploads.incrementAndGet();
         json(res, Status.OK_200, mediaJson(m, false));
     }
 
-    private void initialize(ServerRequest req, ServerResponse res) {
-        byte[] body = RequestAuth.body(req);
-        Optional<SandboxState.AccessToken> user = user(req, res, body);
-        if (user.isEmpty()) {
-            return;
-        }
+    private void initialize(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
         Optional<JsonObject> o = SandboxJson.object(body);
         String mediaType = o.map(j -> j.getString("media_type", "")).orElse("");
         long total = o.map(j -> j.getJsonNumber("total_bytes") == null ? -1L : j.getJsonNumber("total_bytes").longValue()).orElse(-1L);
@@ -208,7 +208,7 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("total_bytes", String.valueOf(total), "File size exceeds the limit."));
             return;
         }
-        SandboxState.Media m = state.putMedia(new SandboxState.Media(state.nextId(), user.get().user().id(), mediaType, total, "initialized"));
+        SandboxState.Media m = state.putMedia(new SandboxState.Media(state.nextId(), user.user().id(), mediaType, total, "initialized"));
         json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
                 .add("id", m.id).add("media_key", "3_" + m.id).add("expires_after_secs", 86_400)).build().toString());
     }
@@ -221,13 +221,8 @@ final class ApiEndpoints implements HttpService {
         return m;
     }
 
-    private void append(ServerRequest req, ServerResponse res) {
-        byte[] body = RequestAuth.body(req);
-        Optional<SandboxState.AccessToken> user = user(req, res, body);
-        if (user.isEmpty()) {
-            return;
-        }
-        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), req.path().pathParameters().get("id"));
+    private void append(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
+        Optional<SandboxState.Media> m = ownMedia(req, res, user, req.path().pathParameters().get("id"));
         if (m.isEmpty()) {
             return;
         }
@@ -248,13 +243,8 @@ final class ApiEndpoints implements HttpService {
                 .add("expires_at", state.now().getEpochSecond() + 86_400)).build().toString());
     }
 
-    private void finalizeUpload(ServerRequest req, ServerResponse res) {
-        byte[] body = RequestAuth.body(req);
-        Optional<SandboxState.AccessToken> user = user(req, res, body);
-        if (user.isEmpty()) {
-            return;
-        }
-        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), req.path().pathParameters().get("id"));
+    private void finalizeUpload(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
+        Optional<SandboxState.Media> m = ownMedia(req, res, user, req.path().pathParameters().get("id"));
         if (m.isEmpty()) {
             return;
         }
@@ -277,13 +267,8 @@ final class ApiEndpoints implements HttpService {
         json(res, Status.OK_200, mediaJson(media, media.pollsLeft > 0));
     }
 
-    private void status(ServerRequest req, ServerResponse res) {
-        byte[] body = RequestAuth.body(req);
-        Optional<SandboxState.AccessToken> user = user(req, res, body);
-        if (user.isEmpty()) {
-            return;
-        }
-        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), req.query().first("media_id").orElse(""));
+    private void status(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
+        Optional<SandboxState.Media> m = ownMedia(req, res, user, req.query().first("media_id").orElse(""));
         if (m.isEmpty()) {
             return;
         }
@@ -298,12 +283,7 @@ final class ApiEndpoints implements HttpService {
         json(res, Status.OK_200, mediaJson(media, true));
     }
 
-    private void metadata(ServerRequest req, ServerResponse res) {
-        byte[] body = RequestAuth.body(req);
-        Optional<SandboxState.AccessToken> user = user(req, res, body);
-        if (user.isEmpty()) {
-            return;
-        }
+    private void metadata(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
         Optional<JsonObject> o = SandboxJson.object(body);
         String id = o.map(j -> j.getString("id", "")).orElse("");
         Optional<String> alt = o.flatMap(j -> Optional.ofNullable(j.getJsonObject("metadata")))
@@ -313,7 +293,7 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("metadata.alt_text.text", "", "Alt text is missing or longer than 1000 characters."));
             return;
         }
-        Optional<SandboxState.Media> m = ownMedia(req, res, user.get(), id);
+        Optional<SandboxState.Media> m = ownMedia(req, res, user, id);
         if (m.isEmpty()) {
             return;
         }
