@@ -32,9 +32,4 @@ final class Sequencer {
         });
         mine[0].whenComplete((v, e) -> tails.remove(key, mine[0]));
     }
-
-    /** Keys with work queued or running. */
-    int activeKeys() {
-        return tails.size();
-    }
 }

@@ -23,9 +23,4 @@ public final class TextCheck {
         TwitterTextParseResults r = TwitterTextParser.parseTweet(normalize(text));
         return r.weightedLength;
     }
-
-    /** Whether the text fits one post. */
-    public static boolean fits(String text) {
-        return weightedLength(text) <= MAX_WEIGHTED;
-    }
 }

@@ -92,10 +92,6 @@ public final class XClient {
                 .build(new XApi(config.baseUri().toString(), timestamps));
     }
 
-    public XClientConfig config() {
-        return config;
-    }
-
     /** The public web address of a post. */
     public static String tweetUrl(String tweetId) {
         return "https://x.com/i/status/" + tweetId;

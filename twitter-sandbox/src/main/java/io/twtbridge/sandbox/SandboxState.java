@@ -174,10 +174,6 @@ public final class SandboxState {
         return userWindows.computeIfAbsent(userId, k -> new Window(now().plusSeconds(limits.windowSeconds())));
     }
 
-    Window appWindow() {
-        return appWindow;
-    }
-
     public Limits limits() {
         return limits;
     }
