@@ -90,6 +90,34 @@ class XClientTest {
     }
 
     @Test
+    void aSuspendedAccountIsForbiddenNotDuplicate() {
+        Tokens u = user("suspended");
+        sandbox.state().suspend("suspended");
+        XFailure.Forbidden f = failed(client.post(u, "hi", List.of(), Optional.empty()), XFailure.Forbidden.class);
+        assertEquals("You are not permitted to perform this action.", f.detail());
+    }
+
+    @Test
+    void callbackUrlFlowRedirectsWithTheVerifier() throws Exception {
+        XClient withCallback = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "https://app.example/x-callback?state=1", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        XClient.AuthorizationStart start = ok(withCallback.requestToken());
+        // the user presses "Authorize app" on X's page
+        java.net.http.HttpResponse<String> approved = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUri() + "/oauth/authorize"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("oauth_token=" + start.requestToken().token()
+                                + "&screen_name=callback_user")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, approved.statusCode());
+        String location = approved.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith("https://app.example/x-callback?state=1&oauth_token=" + start.requestToken().token()
+                + "&oauth_verifier="), location);
+        String verifier = location.substring(location.indexOf("oauth_verifier=") + "oauth_verifier=".length());
+        assertEquals("callback_user", ok(withCallback.accessToken(start.requestToken(), verifier)).screenName());
+    }
+
+    @Test
     void revokedTokenIsInvalid() {
         Tokens u = user("revoked");
         sandbox.state().revoke(u.token());

@@ -26,6 +26,7 @@ final class ControlEndpoints implements HttpService {
     public void routing(HttpRules rules) {
         rules.post("/users", this::createUser)
                 .post("/revoke", this::revoke)
+                .post("/suspend", this::suspend)
                 .get("/pin", this::pin)
                 .get("/posts", this::posts)
                 .get("/counters", this::counters)
@@ -48,6 +49,12 @@ final class ControlEndpoints implements HttpService {
         boolean done = state.revoke(o.getString("access_token", ""));
         ApiEndpoints.json(res, done ? Status.OK_200 : Status.NOT_FOUND_404,
                 SandboxJson.JSON.createObjectBuilder().add("revoked", done).build().toString());
+    }
+
+    private void suspend(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        state.suspend(o.getString("screen_name", ""));
+        res.status(Status.NO_CONTENT_204).send();
     }
 
     private void pin(ServerRequest req, ServerResponse res) {

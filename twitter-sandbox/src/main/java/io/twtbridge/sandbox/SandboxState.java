@@ -25,6 +25,7 @@ public final class SandboxState {
     private final Map<String, Media> media = new ConcurrentHashMap<>();
     private final List<Post> posts = new ArrayList<>();
     private final Map<String, java.util.Set<String>> textsByUser = new java.util.HashMap<>();
+    private final java.util.Set<String> suspended = ConcurrentHashMap.newKeySet();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
@@ -72,6 +73,18 @@ public final class SandboxState {
         }
         t.revoked().set(1);
         return true;
+    }
+
+    /** Suspends a user: their posts get 403 (not a duplicate), as X answers for a suspended account. */
+    public void suspend(String screenName) {
+        User u = usersByName.get(screenName);
+        if (u != null) {
+            suspended.add(u.id());
+        }
+    }
+
+    boolean isSuspended(String userId) {
+        return suspended.contains(userId);
     }
 
     Optional<AccessToken> accessToken(String token) {
@@ -203,6 +216,7 @@ public final class SandboxState {
         media.clear();
         posts.clear();
         textsByUser.clear();
+        suspended.clear();
         faults = Faults.NONE;
         counters.reset();
         limits(l);
