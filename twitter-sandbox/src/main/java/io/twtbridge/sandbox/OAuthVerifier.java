@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * OAuth 1.0a HMAC-SHA1 signature checking, written from RFC 5849 section 3.4 on its own (it does not call
  * the client's signing library, so the two cannot share a bug).
  */
-public final class OAuthVerifier {
+final class OAuthVerifier {
     private OAuthVerifier() {
     }
 
