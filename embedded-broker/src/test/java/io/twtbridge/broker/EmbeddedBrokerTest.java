@@ -42,6 +42,5 @@ class EmbeddedBrokerTest {
         }
         int closedPort = port;
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", closedPort).close(), "the port is released");
-        assertTrue(closedPort > 0);
     }
 }

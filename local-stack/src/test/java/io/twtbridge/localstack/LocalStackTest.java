@@ -4,18 +4,15 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +55,5 @@ class LocalStackTest {
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
         assertTrue(left.isEmpty(), "threads left running: " + left);
-        assertFalse(stack.banner().isEmpty());
-        assertTrue(Optional.of(stack.demoUri()).map(URI::getHost).orElseThrow().equals("localhost"));
     }
 }
