@@ -40,14 +40,6 @@ final class LoginService {
 
     private Outcome failed(XFailure f) {
         metrics.flow("failed");
-        return switch (f) {
-            case XFailure.WrongPin w -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the PIN is wrong");
-            case XFailure.RequestTokenInvalid t -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the login expired or was already used; start again");
-            case XFailure.Unavailable u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is not answering; try again in a moment");
-            case XFailure.RateLimited r -> Outcome.Failed.rateLimited("X's rate limit; try again later",
-                    Math.max(1, r.reset().getEpochSecond() - java.time.Instant.now().getEpochSecond()));
-            case XFailure.InvalidToken t -> Outcome.Failed.of(ErrorCode.INVALID_TOKEN, "X refused the app's credentials");
-            default -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "X refused the login");
-        };
+        return f.toOutcome();
     }
 }

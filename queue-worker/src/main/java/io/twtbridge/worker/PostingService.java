@@ -1,6 +1,5 @@
 package io.twtbridge.worker;
 
-import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.twitter.XClient;
@@ -49,27 +48,14 @@ final class PostingService {
         };
     }
 
-    /** The decision for a failure of X's. */
+    /** The decision for a failure of X's: retry, wait, or answer. */
     static Decision decide(XFailure failure, boolean earlierAttempt) {
         return switch (failure) {
             case XFailure.Unavailable u -> new Decision.Retry(u.detail());
             case XFailure.RateLimited r -> new Decision.WaitUntil(r.reset(), r.appWide());
-            case XFailure.Duplicate d -> earlierAttempt
-                    ? new Decision.Answer(Outcome.Posted.earlier())
-                    : fail(ErrorCode.DUPLICATE, "X refused a duplicate of a recent post: " + d.detail());
-            case XFailure.InvalidToken t -> fail(ErrorCode.INVALID_TOKEN, "X refused the token: " + t.detail());
-            case XFailure.Forbidden f -> fail(ErrorCode.BAD_REQUEST, "X refused the post: " + f.detail());
-            case XFailure.Rejected r -> fail(ErrorCode.BAD_REQUEST, r.detail());
-            case XFailure.WrongPin w -> fail(ErrorCode.BAD_REQUEST, "the PIN is wrong");
-            case XFailure.RequestTokenInvalid t -> fail(ErrorCode.BAD_REQUEST, "the request token is unknown, expired or used");
-            case XFailure.TextTooLong t -> fail(ErrorCode.TEXT_TOO_LONG,
-                    "the text counts " + t.weightedLength() + " weighted characters; X takes 280 (and text or media is required)");
-            case XFailure.MediaInvalid m -> fail(ErrorCode.MEDIA_INVALID, m.detail());
-            case XFailure.MediaTooLarge m -> fail(ErrorCode.MEDIA_TOO_LARGE, m.detail());
+            // On a redelivery or a retry, "duplicate content" means our own earlier attempt posted it.
+            case XFailure.Duplicate d when earlierAttempt -> new Decision.Answer(Outcome.Posted.earlier());
+            default -> new Decision.Answer(failure.toOutcome());
         };
-    }
-
-    private static Decision fail(ErrorCode code, String message) {
-        return new Decision.Answer(Outcome.Failed.of(code, message));
     }
 }
