@@ -110,6 +110,19 @@ class GatewayProtocolTest {
     }
 
     @Test
+    void aSlowXDoesNotStallOtherSessions() throws Exception {
+        sandbox.state().faults(new SandboxState.Faults(1_500, 0, 503, 0));
+        WsClient slow = g.connect();
+        WsClient other = g.connect();
+        slow.send("auth");
+        assertEquals("twtÿerrorÿunknown_command", other.call("hello"));
+        assertTrue(slow.messages.isEmpty(), "the other session was answered while X was still busy with the first");
+        assertEquals(5, fields(slow.next()).length);
+        slow.close();
+        other.close();
+    }
+
+    @Test
     void badFramesGetDocumentedRepliesWithoutEchoingSecrets() throws Exception {
         WsClient c = g.connect();
         assertEquals("twtÿerrorÿunknown_command", c.call("hello"));
