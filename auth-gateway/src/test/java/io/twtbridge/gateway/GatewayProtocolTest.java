@@ -111,7 +111,7 @@ class GatewayProtocolTest {
 
     @Test
     void aSlowXDoesNotStallOtherSessions() throws Exception {
-        sandbox.state().faults(new SandboxState.Faults(1_500, 0, 503, 0));
+        sandbox.state().faults(new SandboxState.Faults(3_000, 0, 503, 0));
         WsClient slow = g.connect();
         WsClient other = g.connect();
         slow.send("auth");
