@@ -149,16 +149,17 @@ final class DemoServer implements HttpService, AutoCloseable {
                 o.getString("text", "").replace('\u00FF', 'y'), media, Optional.empty());
         QueueFormat format = legacy ? LegacyQueueFormat.INSTANCE : JsonQueueFormat.INSTANCE;
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(format.contentType()).deliveryMode(2).build();
+        byte[] request = format.encodeRequest(post);
         try {
             synchronized (channel) {
-                channel.basicPublish("", "twt", props, format.encodeRequest(post));
+                channel.basicPublish("", "twt", props, request);
             }
         } catch (IOException e) {
             json(res, Status.SERVICE_UNAVAILABLE_503, error("the broker refused the message"));
             return;
         }
         json(res, Status.ACCEPTED_202, JSON.createObjectBuilder().add("id", id).add("format", legacy ? "legacy" : "json")
-                .add("sent", new String(format.encodeRequest(post), StandardCharsets.UTF_8).replace(post.user().secret(), "****")
+                .add("sent", new String(request, StandardCharsets.UTF_8).replace(post.user().secret(), "****")
                         .replace(post.user().token(), "****")).build().toString());
     }
 

@@ -37,13 +37,4 @@ public enum ErrorCode {
     public boolean isMediaError() {
         return this == MEDIA_INVALID || this == MEDIA_TOO_LARGE || this == MEDIA_UNREACHABLE;
     }
-
-    public static java.util.Optional<ErrorCode> fromWire(String name) {
-        for (ErrorCode c : values()) {
-            if (c.wireName.equals(name)) {
-                return java.util.Optional.of(c);
-            }
-        }
-        return java.util.Optional.empty();
-    }
 }

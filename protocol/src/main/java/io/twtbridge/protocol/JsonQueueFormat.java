@@ -9,7 +9,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
 
-import java.io.ByteArrayInputStream;
+import java.io.StringReader;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -41,11 +41,13 @@ public final class JsonQueueFormat implements QueueFormat {
             return new Decoded.Malformed(Problem.TOO_LARGE, Optional.empty(), Optional.empty(),
                     "the message is larger than " + Limits.MAX_JSON_BYTES + " bytes");
         }
-        if (LegacyFields.decodeUtf8(body).isEmpty()) {
+        // Decoded once, strictly; the parser then reads the text (it would replace bad bytes instead of refusing them).
+        Optional<String> text = LegacyFields.decodeUtf8(body);
+        if (text.isEmpty()) {
             return new Decoded.Malformed(Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), Problem.INVALID_UTF8.description());
         }
         JsonObject o;
-        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(text.get()))) {
             JsonValue v = reader.readValue();
             if (v.getValueType() != JsonValue.ValueType.OBJECT) {
                 return new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());

@@ -9,11 +9,18 @@ import io.helidon.metrics.api.Timer;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** The worker's meters, served at {@code /observe/metrics}. Labels never carry a token, secret or msg_id. */
+/**
+ * The worker's meters, served at {@code /observe/metrics}. Labels never carry a token, secret or msg_id. Meters are
+ * registered once per label set and kept, so recording on the per-request path is a map lookup.
+ */
 final class WorkerMetrics {
     private final MeterRegistry registry;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     WorkerMetrics() {
         this(Metrics.globalRegistry());
@@ -25,31 +32,41 @@ final class WorkerMetrics {
 
     /** One answered request, by command and outcome ({@code posted}, an error code, …). */
     void answered(String command, String outcome) {
-        registry.getOrCreate(Counter.builder("twt_requests").description("Requests answered, by outcome")
-                .tags(List.of(Tag.create("command", command), Tag.create("outcome", outcome)))).increment();
+        counter("twt_requests", "Requests answered, by outcome", "command", command, "outcome", outcome).increment();
     }
 
     void xCall(String endpoint, int status, Duration latency) {
-        registry.getOrCreate(Timer.builder("twt_x_call").description("Calls to X")
-                .tags(List.of(Tag.create("endpoint", endpoint), Tag.create("status", status < 0 ? "none" : String.valueOf(status / 100) + "xx"))))
-                .record(latency);
+        String statusClass = status < 0 ? "none" : status / 100 + "xx";
+        timers.computeIfAbsent(endpoint + "|" + statusClass, k -> registry.getOrCreate(Timer.builder("twt_x_call")
+                .description("Calls to X")
+                .tags(List.of(Tag.create("endpoint", endpoint), Tag.create("status", statusClass))))).record(latency);
     }
 
     void retried() {
-        registry.getOrCreate(Counter.builder("twt_retries").description("Requests sent back through a delay queue after X was unavailable")).increment();
+        counter("twt_retries", "Requests sent back through a delay queue after X was unavailable").increment();
     }
 
     void deferred(String reason) {
-        registry.getOrCreate(Counter.builder("twt_deferrals").description("Requests parked in a delay queue")
-                .tags(List.of(Tag.create("reason", reason)))).increment();
+        counter("twt_deferrals", "Requests parked in a delay queue", "reason", reason).increment();
     }
 
     void deadLettered() {
-        registry.getOrCreate(Counter.builder("twt_dead_lettered").description("Requests that could not be answered, sent to the dead-letter queue")).increment();
+        counter("twt_dead_lettered", "Requests that could not be answered, sent to the dead-letter queue").increment();
     }
 
     void gauges(Supplier<Integer> inFlight, Supplier<Long> rateLimitedUsers) {
         registry.getOrCreate(Gauge.builder("twt_in_flight", inFlight).description("Requests being worked on"));
         registry.getOrCreate(Gauge.builder("twt_rate_limited_users", rateLimitedUsers).description("Users waiting for an X rate-limit reset"));
+    }
+
+    /** The counter with this name and these tag name/value pairs, registered on first use. */
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(name + "|" + String.join("|", tags), k -> {
+            Counter.Builder b = Counter.builder(name).description(description);
+            for (int i = 0; i < tags.length; i += 2) {
+                b.addTag(Tag.create(tags[i], tags[i + 1]));
+            }
+            return registry.getOrCreate(b);
+        });
     }
 }

@@ -185,12 +185,15 @@ class WorkerBehaviourTest {
         h.declareRequestQueue();
         h.send(request);
         try (Channel crashed = h.connection.createChannel()) {
-            GetResponse taken = null;
-            long deadline = System.nanoTime() + T.toNanos();
-            while (taken == null && System.nanoTime() < deadline) {
-                taken = crashed.basicGet(h.requests, false);
-            }
-            assertTrue(taken != null, "request not on the queue");
+            GetResponse[] taken = new GetResponse[1];
+            Harness.await("the request on the queue", T, () -> {
+                try {
+                    taken[0] = crashed.basicGet(h.requests, false);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return taken[0] != null;
+            });
         } // closing the channel without an ack: the broker redelivers it
         h.startWorker();
         assertEquals("77ÿtwtÿupload_postÿ0", h.nextReply(T).text());

@@ -62,7 +62,7 @@ final class ApiEndpoints implements HttpService {
 
     /** The signed-in user of a v2 call, or empty after answering 401. */
     private Optional<SandboxState.AccessToken> user(ServerRequest req, ServerResponse res, byte[] body) {
-        Object r = auth.verify(req, body, true, t -> state.accessToken(t).map(SandboxState.AccessToken::secret));
+        RequestAuth.Verification r = auth.verify(req, body, true, t -> state.accessToken(t).map(SandboxState.AccessToken::secret));
         if (r instanceof RequestAuth.Signed s) {
             Optional<SandboxState.AccessToken> t = state.accessToken(s.token().orElseThrow())
                     .filter(a -> a.consumerKey().equals(s.consumerKey()));

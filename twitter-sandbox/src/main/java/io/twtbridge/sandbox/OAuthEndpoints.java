@@ -31,7 +31,7 @@ final class OAuthEndpoints implements HttpService {
 
     private void requestToken(ServerRequest req, ServerResponse res) {
         byte[] body = RequestAuth.body(req);
-        Object result = auth.verify(req, body, false, t -> Optional.empty());
+        RequestAuth.Verification result = auth.verify(req, body, false, t -> Optional.empty());
         if (!(result instanceof RequestAuth.Signed signed)) {
             unauthorized(res, "Could not authenticate you.");
             return;
@@ -98,7 +98,7 @@ final class OAuthEndpoints implements HttpService {
 
     private void accessToken(ServerRequest req, ServerResponse res) {
         byte[] body = RequestAuth.body(req);
-        Object result = auth.verify(req, body, true, t -> state.requestToken(t).map(SandboxState.RequestToken::secret));
+        RequestAuth.Verification result = auth.verify(req, body, true, t -> state.requestToken(t).map(SandboxState.RequestToken::secret));
         if (!(result instanceof RequestAuth.Signed signed)) {
             unauthorized(res, "Invalid request token.");
             return;

@@ -24,28 +24,33 @@ final class RequestAuth {
         this.state = state;
     }
 
+    /** The result of checking a request's signature. */
+    sealed interface Verification {
+    }
+
     /** A request whose signature checked out. {@code token} is empty for request_token calls. */
-    record Signed(String consumerKey, Optional<String> token, Map<String, String> oauthParams, List<OAuthVerifier.Param> params) {
+    record Signed(String consumerKey, Optional<String> token, Map<String, String> oauthParams, List<OAuthVerifier.Param> params)
+            implements Verification {
     }
 
     /** Why a signature was refused (for the sandbox log and counters only; X answers a bare 401). */
-    record Refused(String reason) {
+    record Refused(String reason) implements Verification {
     }
 
     /**
      * Verifies the request. {@code tokenSecret} looks up the secret of the {@code oauth_token} (request token or
      * access token); empty when the token is unknown.
      */
-    Object verify(ServerRequest req, byte[] body, boolean tokenRequired,
+    Verification verify(ServerRequest req, byte[] body, boolean tokenRequired,
                   java.util.function.Function<String, Optional<String>> tokenSecret) {
-        Object result = check(req, body, tokenRequired, tokenSecret);
+        Verification result = check(req, body, tokenRequired, tokenSecret);
         if (result instanceof Refused r) {
             LOG.log(System.Logger.Level.INFO, () -> req.prologue().method().text() + " " + req.path().absolute().rawPath() + ": 401, " + r.reason());
         }
         return result;
     }
 
-    private Object check(ServerRequest req, byte[] body, boolean tokenRequired,
+    private Verification check(ServerRequest req, byte[] body, boolean tokenRequired,
                          java.util.function.Function<String, Optional<String>> tokenSecret) {
         Optional<Map<String, String>> header = OAuthVerifier.parseHeader(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         if (header.isEmpty()) {
@@ -96,10 +101,8 @@ final class RequestAuth {
         });
         params.addAll(OAuthVerifier.parseForm(req.query().rawValue()));
         String contentType = req.headers().first(HeaderNames.CONTENT_TYPE).orElse("");
-        List<OAuthVerifier.Param> form = List.of();
         if (contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            form = OAuthVerifier.parseForm(new String(body, StandardCharsets.UTF_8));
-            params.addAll(form);
+            params.addAll(OAuthVerifier.parseForm(new String(body, StandardCharsets.UTF_8)));
         }
         String host = req.headers().first(HeaderNames.HOST).orElse("localhost");
         String baseUri = OAuthVerifier.baseUri("http", host, req.path().absolute().rawPath());
@@ -111,7 +114,6 @@ final class RequestAuth {
         if (!state.freshNonce(consumerKey, token == null ? "" : token, timestamp, nonce)) {
             return new Refused("nonce reused");
         }
-        List<OAuthVerifier.Param> all = new ArrayList<>(params);
-        return new Signed(consumerKey, Optional.ofNullable(token).filter(t -> !t.isEmpty()), oauth, all);
+        return new Signed(consumerKey, Optional.ofNullable(token).filter(t -> !t.isEmpty()), oauth, params);
     }
 }
