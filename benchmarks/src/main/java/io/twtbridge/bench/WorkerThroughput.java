@@ -115,9 +115,11 @@ public final class WorkerThroughput {
                 try (Channel cleanup = connection.createChannel()) {
                     cleanup.queueDelete(requests);
                     cleanup.queueDelete(replies);
-                    cleanup.queueDelete(requests + ".dead");
-                    for (Duration t : WorkerConfig.DEFAULT_TIERS) {
-                        cleanup.queueDelete(config.delayQueue(t));
+                    cleanup.queueDelete(config.deadLetterQueue());
+                    cleanup.queueDelete(config.rosterQueue());
+                    for (int k = 0; k < config.shards(); k++) {
+                        cleanup.queueDelete(config.shardQueue(k));
+                        cleanup.queueDelete(config.shardStateQueue(k));
                     }
                 }
                 connection.close();

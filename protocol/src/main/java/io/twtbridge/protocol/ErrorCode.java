@@ -21,7 +21,12 @@ public enum ErrorCode {
     /** The command is not one of upload_post, auth, verify_pin. */
     UNKNOWN_COMMAND("unknown_command"),
     /** X did not answer or answered 5xx, after every retry. */
-    X_UNAVAILABLE("x_unavailable");
+    X_UNAVAILABLE("x_unavailable"),
+    /**
+     * An earlier attempt of this request may have reached X, and X would not refuse a repeat (a post without text):
+     * the worker did not post it again. Legacy reply: {@code exception_occurred}.
+     */
+    OUTCOME_UNKNOWN("outcome_unknown");
 
     private final String wireName;
 

@@ -11,8 +11,11 @@ sealed interface Decision {
     record Answer(Outcome outcome) implements Decision {
     }
 
-    /** X was unavailable: try again later (with backoff), if attempts and age allow. */
-    record Retry(String reason) implements Decision {
+    /**
+     * X was unavailable: try again later (with backoff), if attempts and age allow. {@code mayHavePosted}: the
+     * failure came after the post itself was sent (a timeout, a dropped connection, a 5xx), so X may have created it.
+     */
+    record Retry(String reason, boolean mayHavePosted) implements Decision {
     }
 
     /** X rate-limited the user (or, when {@code appWide}, the whole app) until {@code until}. */

@@ -41,7 +41,10 @@ public final class Main {
         }, "twt-worker-shutdown"));
     }
 
-    /** Health and metrics for a worker: {@code /observe/health} (ready = connected and consuming), {@code /observe/metrics}. */
+    /**
+     * Health and metrics for a worker: {@code /observe/health/ready} (connected to the broker),
+     * {@code /observe/health/live} (consuming as it should, see {@link Worker#live()}), {@code /observe/metrics}.
+     */
     public static void setup(WebServerConfig.Builder server, Worker worker) {
         server.addFeature(ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
@@ -49,7 +52,12 @@ public final class Main {
                         .addCheck(() -> HealthCheckResponse.builder()
                                 .status(worker.ready())
                                 .detail("in_flight", worker.inFlight())
+                                .detail("shards", worker.ownedShards().size())
+                                .detail("routing", worker.routing())
                                 .build(), HealthCheckType.READINESS, "rabbitmq")
+                        .addCheck(() -> HealthCheckResponse.builder()
+                                .status(worker.live())
+                                .build(), HealthCheckType.LIVENESS, "consuming")
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build());

@@ -51,7 +51,8 @@ final class PostingService {
     /** The decision for a failure of X's: retry, wait, or answer. */
     static Decision decide(XFailure failure, boolean earlierAttempt) {
         return switch (failure) {
-            case XFailure.Unavailable u -> new Decision.Retry(u.detail());
+            case XFailure.Unavailable u -> new Decision.Retry(u.detail(), false);
+            case XFailure.Uncertain u -> new Decision.Retry(u.detail(), true);
             case XFailure.RateLimited r -> new Decision.WaitUntil(r.reset(), r.appWide());
             // On a redelivery or a retry, "duplicate content" means our own earlier attempt posted it.
             case XFailure.Duplicate d when earlierAttempt -> new Decision.Answer(Outcome.Posted.earlier());

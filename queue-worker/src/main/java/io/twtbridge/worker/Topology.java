@@ -4,49 +4,36 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Declares the queues the worker uses. See RPC_FORMAT.md, "Queues". */
+/** Declares the queues the worker uses. See RPC_FORMAT.md §5, "Queues". */
 final class Topology {
     private Topology() {
     }
 
     static void declare(Channel ch, WorkerConfig c) throws IOException {
+        boolean rabbit = c.brokerProfile() == WorkerConfig.BrokerProfile.RABBITMQ;
         try {
             // Declared exactly as the main server declares it: durable, no arguments.
             ch.queueDeclare(c.replyQueue(), true, false, false, null);
             ch.queueDeclare(c.deadLetterQueue(), true, false, false, null);
-            if (c.brokerProfile() == WorkerConfig.BrokerProfile.PLAIN) {
-                // No queue arguments at all: quorum falls back to a durable classic queue.
-                switch (c.requestQueueMode()) {
-                    case QUORUM, CLASSIC -> ch.queueDeclare(c.requestQueue(), true, false, false, null);
-                    case LEGACY -> ch.queueDeclare(c.requestQueue(), false, false, false, null);
-                    case PASSIVE -> ch.queueDeclarePassive(c.requestQueue());
-                }
-                ch.queueDeclare(c.plainDelayQueue(), true, false, false, null);
-                return;
-            }
+            ch.queueDeclare(c.rosterQueue(), true, false, false, null);
             switch (c.requestQueueMode()) {
-                case QUORUM -> {
-                    Map<String, Object> args = new HashMap<>();
-                    args.put("x-queue-type", "quorum");
-                    args.put("x-delivery-limit", c.deliveryLimit());
-                    args.put("x-dead-letter-exchange", "");
-                    args.put("x-dead-letter-routing-key", c.deadLetterQueue());
-                    ch.queueDeclare(c.requestQueue(), true, false, false, args);
-                }
+                case QUORUM -> ch.queueDeclare(c.requestQueue(), true, false, false, rabbit ? quorum(c) : null);
                 case CLASSIC -> ch.queueDeclare(c.requestQueue(), true, false, false, null);
                 case LEGACY -> ch.queueDeclare(c.requestQueue(), false, false, false, null);
                 case PASSIVE -> ch.queueDeclarePassive(c.requestQueue());
             }
-            for (Duration tier : c.delayTiers()) {
-                Map<String, Object> args = new HashMap<>();
-                args.put("x-message-ttl", tier.toMillis());
-                args.put("x-dead-letter-exchange", "");
-                args.put("x-dead-letter-routing-key", c.requestQueue());
-                ch.queueDeclare(c.delayQueue(tier), true, false, false, args);
+            for (int k = 0; k < c.shards(); k++) {
+                ch.queueDeclare(c.shardQueue(k), true, false, false, rabbit ? quorum(c) : null);
+                if (c.keepsShardState()) {
+                    Map<String, Object> state = new HashMap<>();
+                    state.put("x-queue-type", "quorum");
+                    state.put("x-max-length", 1);
+                    state.put("x-overflow", "drop-head");
+                    ch.queueDeclare(c.shardStateQueue(k), true, false, false, state);
+                }
             }
         } catch (IOException e) {
             if (e.getCause() instanceof ShutdownSignalException s) {
@@ -58,5 +45,15 @@ final class Topology {
             }
             throw e;
         }
+    }
+
+    /** A replicated quorum queue that dead-letters a request the worker failed on too often. */
+    private static Map<String, Object> quorum(WorkerConfig c) {
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-queue-type", "quorum");
+        args.put("x-delivery-limit", c.deliveryLimit());
+        args.put("x-dead-letter-exchange", "");
+        args.put("x-dead-letter-routing-key", c.deadLetterQueue());
+        return args;
     }
 }

@@ -1,75 +1,54 @@
 package io.twtbridge.worker;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-import io.twtbridge.protocol.Command;
-import io.twtbridge.protocol.Decoded;
-import io.twtbridge.protocol.ErrorCode;
-import io.twtbridge.protocol.Outcome;
-import io.twtbridge.protocol.QueueFormat;
-import io.twtbridge.protocol.Request;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * Consumes requests from {@code twt}, works on many at once (virtual threads, bounded by the prefetch) while
- * keeping each user's posts in order, and answers each exactly once. A request is acknowledged only after its
- * reply (or its parking in a delay queue, or its dead-lettering) is confirmed by the broker.
+ * The consuming side of the worker: one connection to the broker, and which queues this worker consumes. Requests
+ * arrive on {@code twt}; one worker at a time (the router) moves each to its user's shard queue; every worker takes
+ * an even share of the shards (the share is the shard count divided by the number of workers, counted as the
+ * consumers of the roster queue), consuming each exclusively. A loop, every {@code WORKER_REBALANCE_INTERVAL},
+ * reconnects after a connection loss, takes free shards up to its share, gives back shards beyond it, and takes
+ * over routing when no worker routes: whatever closes a channel or a connection, consumption comes back.
  */
 public final class Worker implements AutoCloseable {
-    static final String H_ATTEMPT = "x-twt-attempt";
-    static final String H_FIRST_SEEN = "x-twt-first-seen";
-    static final String H_DEFER_ID = "x-twt-defer-id";
-    static final String H_REASON = "x-twt-reason";
-    static final String H_PROBLEM = "x-twt-problem";
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
 
     private final WorkerConfig config;
-    private final PostingService service;
     private final WorkerMetrics metrics;
-    private final Gate gate = new Gate();
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final Sequencer sequencer = new Sequencer(executor);
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<String> recentlyAnswered = Collections.synchronizedSet(Collections.newSetFromMap(
-            new LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > 100_000;
-                }
-            }));
+    private final RequestHandler handler;
+    private final Map<Integer, Shard> owned = new ConcurrentHashMap<>();
+    private final int offset = ThreadLocalRandom.current().nextInt(1 << 20);
     private volatile Connection connection;
-    private volatile Channel consumeChannel;
-    private volatile ConfirmingPublisher publisher;
-    private volatile DelayPump delayPump;
-    private volatile String consumerTag;
+    private volatile Channel control;
+    private volatile Router router;
     private volatile boolean closing;
-    private volatile Thread starter;
+    private volatile Thread loop;
+    /** Last time the loop found the worker doing its job (consuming, or every shard taken by others). */
+    private volatile Instant lastGood = Instant.now();
+    private volatile Instant lastTick = Instant.now();
 
     /** A worker talking to X as configured; call {@link #start()}. */
     public Worker(WorkerConfig config, XClientConfig x) {
@@ -78,9 +57,10 @@ public final class Worker implements AutoCloseable {
 
     private Worker(WorkerConfig config, XClientConfig x, WorkerMetrics metrics) {
         this.config = config;
-        this.service = new PostingService(new XClient(x, metrics::xCall), new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()));
         this.metrics = metrics;
-        metrics.gauges(inFlight::get, () -> gate.rateLimitedUsers(Instant.now()));
+        PostingService service = new PostingService(new XClient(x, metrics::xCall), new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()));
+        this.handler = new RequestHandler(config, service, metrics);
+        metrics.gauges(handler::inFlight, () -> owned.values().stream().mapToLong(s -> s.state().blockedUsers(Instant.now())).sum(), owned::size);
     }
 
     /** Connects (retrying while RabbitMQ is not up yet) and starts consuming, in the background. */
@@ -92,25 +72,28 @@ public final class Worker implements AutoCloseable {
      * Like {@link #start()}; {@code onFatal} is told, in one line, when the worker cannot ever start (e.g. queue
      * {@code twt} exists with another type). The process should then exit.
      */
-    public void start(java.util.function.Consumer<String> onFatal) {
-        starter = Thread.ofPlatform().name("twt-worker-connect").daemon(true).start(() -> connectLoop(onFatal));
+    public void start(Consumer<String> onFatal) {
+        loop = Thread.ofPlatform().name("twt-worker-loop").daemon(true).start(() -> run(onFatal));
     }
 
-    private void connectLoop(java.util.function.Consumer<String> onFatal) {
+    private void run(Consumer<String> onFatal) {
         long backoffMs = 500;
         while (!closing) {
             try {
-                connect();
+                tick();
+                backoffMs = 500;
+                Thread.sleep(config.rebalanceInterval().toMillis());
+            } catch (InterruptedException e) {
                 return;
             } catch (IllegalStateException e) {
                 LOG.log(Level.ERROR, "queue-worker cannot start: " + e.getMessage());
-                closeQuietly();
+                dropConnection();
                 onFatal.accept(e.getMessage());
                 return;
-            } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            } catch (Exception e) {
                 LOG.log(Level.WARNING, "RabbitMQ at " + config.amqpUri().getHost() + ":" + config.amqpUri().getPort()
-                        + " not reachable yet (" + e.getClass().getSimpleName() + "), retrying in " + backoffMs + " ms");
-                closeQuietly();
+                        + " not usable (" + e.getClass().getSimpleName() + "), retrying in " + backoffMs + " ms");
+                dropConnection();
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException ie) {
@@ -121,40 +104,79 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void connect() throws IOException, java.util.concurrent.TimeoutException {
+    /** One round: connected, shards owned up to the share, routing taken if nobody routes. */
+    private void tick() throws IOException, TimeoutException {
+        lastTick = Instant.now();
+        if (connection == null || !connection.isOpen() || control == null || !control.isOpen()) {
+            dropConnection();
+            connect();
+        }
+        owned.values().removeIf(Shard::isLost);
+        int workers = Math.max(1, control.queueDeclarePassive(config.rosterQueue()).getConsumerCount());
+        int share = (config.shards() + workers - 1) / workers;
+        List<Integer> mine = new ArrayList<>(new TreeSet<>(owned.keySet()));
+        for (int i = share; i < mine.size() && !closing; i++) {
+            Shard s = owned.remove(mine.get(i));
+            executor.submit(() -> s.release(config.shutdownGrace()));
+            LOG.log(Level.INFO, "giving shard " + s.index + " to another worker (" + workers + " workers, " + share + " shards each)");
+        }
+        boolean everyShardTaken = true;
+        for (int i = 0; i < config.shards() && !closing; i++) {
+            int k = Math.floorMod(offset + i, config.shards());
+            if (owned.containsKey(k)) {
+                continue;
+            }
+            if (control.queueDeclarePassive(config.shardQueue(k)).getConsumerCount() > 0) {
+                continue;
+            }
+            everyShardTaken = false;
+            if (owned.size() >= share) {
+                continue;
+            }
+            try {
+                owned.put(k, Shard.acquire(connection, config, k, executor, handler));
+                LOG.log(Level.INFO, "consuming shard " + k);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "shard " + k + " taken by another worker");
+            }
+        }
+        Router r = router;
+        if ((r == null || r.isLost()) && !closing && control.queueDeclarePassive(config.requestQueue()).getConsumerCount() == 0) {
+            try {
+                router = Router.acquire(connection, config, metrics);
+                LOG.log(Level.INFO, "routing " + config.requestQueue() + " to " + config.shards() + " shards");
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "another worker routes");
+            }
+        }
+        if (!owned.isEmpty() || everyShardTaken) {
+            lastGood = Instant.now();
+        }
+    }
+
+    private void connect() throws IOException, TimeoutException {
         ConnectionFactory f = connectionFactory(config.amqpUri());
-        f.setAutomaticRecoveryEnabled(true);
-        f.setTopologyRecoveryEnabled(true);
-        f.setNetworkRecoveryInterval(1000);
+        // Recovery is ours: a recovered exclusive consumer could otherwise come back next to a new owner.
+        f.setAutomaticRecoveryEnabled(false);
+        f.setTopologyRecoveryEnabled(false);
         f.setRequestedHeartbeat(20);
         Connection c = f.newConnection("twt-queue-worker");
         connection = c;
         try (Channel declare = c.createChannel()) {
             Topology.declare(declare, config);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IOException(e);
-        }
-        publisher = new ConfirmingPublisher(c.createChannel());
-        if (config.brokerProfile() == WorkerConfig.BrokerProfile.PLAIN) {
-            delayPump = new DelayPump(c.createChannel(), config.plainDelayQueue(), config.requestQueue(), publisher);
         }
         Channel ch = c.createChannel();
-        ch.basicQos(config.prefetch());
-        consumeChannel = ch;
-        consumerTag = ch.basicConsume(config.requestQueue(), false, "twt-worker-" + UUID.randomUUID(), new DefaultConsumer(ch) {
-            @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-                dispatch(new Delivery(envelope.getDeliveryTag(), envelope.isRedeliver(), props, body));
-            }
-        });
-        LOG.log(Level.INFO, "queue-worker consuming " + config);
+        // Being a consumer of the roster is how the others count this worker.
+        ch.basicConsume(config.rosterQueue(), true, "twt-worker-" + offset, new DefaultConsumer(ch));
+        control = ch;
+        LOG.log(Level.INFO, "queue-worker connected " + config);
     }
 
     /**
      * A connection factory for an {@code amqp://} or {@code amqps://} URI. A path of just {@code /} means the default
      * virtual host {@code /} (as people write it), not the empty-named one.
      */
-    public static ConnectionFactory connectionFactory(java.net.URI uri) {
+    public static ConnectionFactory connectionFactory(URI uri) {
         ConnectionFactory f = new ConnectionFactory();
         try {
             String s = uri.toString();
@@ -165,281 +187,47 @@ public final class Worker implements AutoCloseable {
         return f;
     }
 
-    /** Ready: connected, and consuming. */
+    /** Ready: connected and counted among the workers, so shards and routing come to it. */
     public boolean ready() {
         Connection c = connection;
-        Channel ch = consumeChannel;
-        return !closing && c != null && c.isOpen() && ch != null && ch.isOpen() && consumerTag != null;
+        Channel ch = control;
+        return !closing && c != null && c.isOpen() && ch != null && ch.isOpen();
+    }
+
+    /**
+     * Alive: the worker's loop runs, and while it is connected it consumes (or every shard is consumed by other
+     * workers) — not the case for longer than {@code WORKER_LIVENESS_TIMEOUT} means it can no longer do its job. A
+     * broker that is down does not count: restarting would not help.
+     */
+    public boolean live() {
+        Instant now = Instant.now();
+        Duration limit = config.livenessTimeout();
+        if (Duration.between(lastTick, now).compareTo(limit.plus(config.rebalanceInterval())) > 0) {
+            return false;
+        }
+        return !ready() || Duration.between(lastGood, now).compareTo(limit) <= 0;
     }
 
     /** Requests being worked on now. */
     public int inFlight() {
-        return inFlight.get();
+        return handler.inFlight();
     }
 
-    record Delivery(long tag, boolean redelivered, AMQP.BasicProperties props, byte[] body) {
-        Map<String, Object> headers() {
-            return props.getHeaders() == null ? Map.of() : props.getHeaders();
-        }
+    /** The shards this worker consumes now. */
+    public Set<Integer> ownedShards() {
+        return Set.copyOf(owned.keySet());
     }
 
-    /** Bookkeeping a request carries between attempts, in its headers. */
-    record Meta(int attempt, Instant firstSeen, String deferId) {
-        static Meta of(Delivery d, Instant now) {
-            Map<String, Object> h = d.headers();
-            int attempt = h.get(H_ATTEMPT) instanceof Number n ? n.intValue() : 0;
-            Instant first = h.get(H_FIRST_SEEN) instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : now;
-            Object id = h.get(H_DEFER_ID);
-            return new Meta(attempt, first, id == null ? null : id.toString());
-        }
-    }
-
-    private void dispatch(Delivery d) {
-        inFlight.incrementAndGet();
-        Request.Post post = null;
-        QueueFormat format = QueueFormat.forContentType(d.props().getContentType());
-        Decoded decoded = format.decode(d.body());
-        if (decoded instanceof Decoded.Ok ok && ok.request() instanceof Request.Post p) {
-            post = p;
-        }
-        // One user's posts run one after another; everything else runs freely.
-        String key = post != null ? "u:" + post.user().token() : "d:" + d.tag();
-        sequencer.submit(key, () -> {
-            try {
-                process(d, format, decoded);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "unexpected failure on a request (" + e.getClass().getSimpleName() + ")", e);
-                recover(d);
-            } finally {
-                inFlight.decrementAndGet();
-                synchronized (inFlight) {
-                    inFlight.notifyAll();
-                }
-            }
-        });
-    }
-
-    private void process(Delivery d, QueueFormat format, Decoded decoded) {
-        if (d.redelivered() && recentlyAnswered.contains(fingerprint(d))) {
-            LOG.log(Level.INFO, "redelivered request was already answered; acknowledging it without a second reply");
-            ack(d);
-            return;
-        }
-        switch (decoded) {
-            case Decoded.Malformed m when m.answerable() -> answer(d, format, m.id().get(), m.command().orElse(Command.UPLOAD_POST), m.failure());
-            case Decoded.Malformed m -> deadLetter(d, m.problem().name(), m.detail());
-            case Decoded.Ok ok -> handle(d, format, ok.request());
-        }
-    }
-
-    private void handle(Delivery d, QueueFormat format, Request request) {
-        Instant now = Instant.now();
-        Meta meta = Meta.of(d, now);
-        String user = request instanceof Request.Post p ? p.user().token() : null;
-        Instant deadline = meta.firstSeen().plus(config.rateLimitDeadline());
-        if (user != null) {
-            switch (gate.check(user, meta.deferId(), deadline, now)) {
-                case Gate.Verdict.Proceed ignored -> { }
-                case Gate.Verdict.Defer w -> {
-                    String id = gate.park(user, meta.deferId(), now);
-                    defer(d, new Meta(meta.attempt(), meta.firstSeen(), id), w.delay(), "waiting_behind_user");
-                    return;
-                }
-                case Gate.Verdict.Expire e -> {
-                    answer(d, format, request.id(), request.command(), rateLimited(e.retryAfter()));
-                    gate.done(user, meta.deferId(), now);
-                    return;
-                }
-            }
-        }
-        Decision decision = service.attempt(request, d.redelivered() || meta.attempt() > 0);
-        switch (decision) {
-            case Decision.Answer a -> finish(d, format, request, a.outcome(), user, meta);
-            case Decision.Retry r -> {
-                int attempt = meta.attempt() + 1;
-                if (attempt > config.maxAttempts() || Duration.between(meta.firstSeen(), now).compareTo(config.maxRetryAge()) > 0) {
-                    finish(d, format, request, Outcome.Failed.of(ErrorCode.X_UNAVAILABLE,
-                            "X is unavailable (" + r.reason() + ") after " + meta.attempt() + " retries"), user, meta);
-                    return;
-                }
-                Duration wait = backoff(attempt);
-                String id = user != null ? gate.park(user, meta.deferId(), now) : UUID.randomUUID().toString();
-                if (user != null) {
-                    gate.block(user, now.plus(wait), false);
-                }
-                metrics.retried();
-                defer(d, new Meta(attempt, meta.firstSeen(), id), wait, "x_unavailable");
-            }
-            case Decision.WaitUntil w -> {
-                if (user == null || w.until().isAfter(deadline)) {
-                    finish(d, format, request, rateLimited(Duration.between(now, w.until())), user, meta);
-                    return;
-                }
-                String id = gate.park(user, meta.deferId(), now);
-                if (w.appWide()) {
-                    gate.blockApp(w.until());
-                } else {
-                    gate.block(user, w.until(), true);
-                }
-                defer(d, new Meta(meta.attempt(), meta.firstSeen(), id), Duration.between(now, w.until()),
-                        w.appWide() ? "app_rate_limited" : "user_rate_limited");
-            }
-        }
-    }
-
-    /** Answers, and lets the user's next parked request go. */
-    private void finish(Delivery d, QueueFormat format, Request request, Outcome outcome, String user, Meta meta) {
-        answer(d, format, request.id(), request.command(), outcome);
-        if (user != null) {
-            gate.done(user, meta.deferId(), Instant.now());
-        }
-    }
-
-    private static Outcome.Failed rateLimited(Duration retryAfter) {
-        long s = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        return Outcome.Failed.rateLimited("X's rate limit allows no post before the request's deadline; retry after " + s + " s", s);
-    }
-
-    /** Exponential backoff with jitter: between half and all of base·2^(attempt-1), capped at the max delay. */
-    Duration backoff(int attempt) {
-        long max = Math.min(config.retryMaxDelay().toMillis(), config.retryBaseDelay().toMillis() << Math.min(20, attempt - 1));
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(max / 2, max + 1));
-    }
-
-    /** The delay queue for a wait: the longest tier not longer than the wait (the shortest, for short waits). */
-    Duration tierFor(Duration wait) {
-        List<Duration> tiers = config.delayTiers();
-        Duration pick = tiers.getFirst();
-        for (Duration t : tiers) {
-            if (t.compareTo(wait) <= 0) {
-                pick = t;
-            }
-        }
-        return pick;
-    }
-
-    private void answer(Delivery d, QueueFormat format, String id, Command command, Outcome outcome) {
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
-                .contentType(format.contentType())
-                .correlationId(d.props().getCorrelationId())
-                .deliveryMode(2)
-                .build();
-        String target = d.props().getReplyTo() != null && !d.props().getReplyTo().isEmpty() ? d.props().getReplyTo() : config.replyQueue();
-        String label = label(outcome);
-        if (confirmed(target, props, format.encodeReply(id, command, outcome))) {
-            recentlyAnswered.add(fingerprint(d));
-            ack(d);
-            metrics.answered(command.wireName(), label);
-            LOG.log(Level.INFO, "msg_id=" + id + " command=" + command.wireName() + " outcome=" + label + describe(outcome));
-        } else {
-            requeue(d);
-        }
-    }
-
-    private void defer(Delivery d, Meta meta, Duration wait, String reason) {
-        boolean plain = config.brokerProfile() == WorkerConfig.BrokerProfile.PLAIN;
-        Duration tier = plain ? wait : tierFor(wait);
-        Map<String, Object> headers = new HashMap<>(d.headers());
-        headers.keySet().removeIf(k -> k.startsWith("x-death") || k.startsWith("x-first-death") || k.startsWith("x-last-death"));
-        headers.put(H_ATTEMPT, meta.attempt());
-        headers.put(H_FIRST_SEEN, meta.firstSeen().toEpochMilli());
-        if (meta.deferId() != null) {
-            headers.put(H_DEFER_ID, meta.deferId());
-        }
-        if (plain) {
-            headers.put(DelayPump.H_NOT_BEFORE, System.currentTimeMillis() + Math.max(wait.toMillis(), config.delayTiers().getFirst().toMillis()));
-        }
-        AMQP.BasicProperties props = d.props().builder().headers(headers).deliveryMode(2).expiration(null).build();
-        if (confirmed(plain ? config.plainDelayQueue() : config.delayQueue(tier), props, d.body())) {
-            ack(d);
-            metrics.deferred(reason);
-            LOG.log(Level.DEBUG, () -> "request parked for " + tier.toSeconds() + " s (" + reason + ")");
-        } else {
-            requeue(d);
-        }
-    }
-
-    private void deadLetter(Delivery d, String problem, String detail) {
-        Map<String, Object> headers = new HashMap<>(d.headers());
-        headers.put(H_REASON, detail);
-        headers.put(H_PROBLEM, problem);
-        AMQP.BasicProperties props = d.props().builder().headers(headers).deliveryMode(2).build();
-        if (confirmed(config.deadLetterQueue(), props, d.body())) {
-            ack(d);
-            metrics.deadLettered();
-            LOG.log(Level.WARNING, "request without a usable msg_id dead-lettered to " + config.deadLetterQueue() + ": " + detail);
-        } else {
-            requeue(d);
-        }
-    }
-
-    /** After an unexpected failure: a first delivery goes back to the queue once; a redelivery is dead-lettered. */
-    private void recover(Delivery d) {
-        if (d.redelivered()) {
-            deadLetter(d, "INTERNAL_ERROR", "the worker failed on this request twice");
-        } else {
-            requeue(d);
-        }
-    }
-
-    private boolean confirmed(String queue, AMQP.BasicProperties props, byte[] body) {
-        try {
-            publisher.publish(queue, props, body).get(30, TimeUnit.SECONDS);
-            return true;
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "publish to " + queue + " not confirmed (" + e.getClass().getSimpleName() + "); the request will be redelivered");
-            return false;
-        }
-    }
-
-    private void ack(Delivery d) {
-        try {
-            consumeChannel.basicAck(d.tag(), false);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "ack failed (" + e.getClass().getSimpleName() + "); the broker will redeliver");
-        }
-    }
-
-    private void requeue(Delivery d) {
-        try {
-            consumeChannel.basicNack(d.tag(), false, true);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "nack failed; the broker will redeliver");
-        }
-    }
-
-    private static String fingerprint(Delivery d) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(d.body());
-            sha.update(String.valueOf(d.props().getReplyTo()).getBytes(StandardCharsets.UTF_8));
-            sha.update(String.valueOf(d.props().getCorrelationId()).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String label(Outcome o) {
-        return switch (o) {
-            case Outcome.Posted p -> p.tweetId().isPresent() ? "posted" : "posted_earlier";
-            case Outcome.AuthStarted a -> "auth_started";
-            case Outcome.PinVerified v -> "verified";
-            case Outcome.Failed f -> f.code().wireName();
-        };
-    }
-
-    private static String describe(Outcome o) {
-        return switch (o) {
-            case Outcome.Posted p -> p.tweetId().map(id -> " tweet_id=" + id).orElse("");
-            case Outcome.Failed f -> " detail=\"" + f.message() + "\"";
-            default -> "";
-        };
+    /** Whether this worker moves requests from {@code twt} to the shards now. */
+    public boolean routing() {
+        Router r = router;
+        return r != null && !r.isLost();
     }
 
     /**
-     * Stops consuming, lets in-flight requests finish (each is answered or stays unacknowledged and goes back
-     * to the queue) within the grace period, then closes the connection.
+     * Stops routing and consuming, lets calls to X under way finish and be answered within the grace period
+     * (waits for rate limits stop at once), then closes the connection: every unanswered request goes back to its
+     * queue for the next owner.
      */
     @Override
     public void close() {
@@ -447,42 +235,44 @@ public final class Worker implements AutoCloseable {
             return;
         }
         closing = true;
-        Thread t = starter;
+        Thread t = loop;
         if (t != null) {
             t.interrupt();
         }
-        try {
-            Channel ch = consumeChannel;
-            if (ch != null && consumerTag != null && ch.isOpen()) {
-                ch.basicCancel(consumerTag);
+        Router r = router;
+        if (r != null) {
+            r.close();
+        }
+        List<Shard> shards = new ArrayList<>(owned.values());
+        owned.clear();
+        List<Thread> releases = new ArrayList<>();
+        for (Shard s : shards) {
+            releases.add(Thread.ofVirtual().start(() -> s.release(config.shutdownGrace())));
+        }
+        for (Thread release : releases) {
+            try {
+                release.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "cancel failed");
         }
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        synchronized (inFlight) {
-            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
-                try {
-                    inFlight.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        if (inFlight.get() > 0) {
-            LOG.log(Level.WARNING, inFlight.get() + " requests still in flight after the grace period; they go back to the queue");
-        }
-        if (delayPump != null) {
-            delayPump.close();
-        }
-        closeQuietly();
+        dropConnection();
         executor.shutdownNow();
         LOG.log(Level.INFO, "queue-worker stopped");
     }
 
-    private void closeQuietly() {
+    private void dropConnection() {
+        owned.values().forEach(Shard::abandon);
+        owned.clear();
+        Router r = router;
+        if (r != null) {
+            r.close();
+        }
+        router = null;
         Connection c = connection;
+        connection = null;
+        control = null;
         if (c != null) {
             try {
                 c.abort(5_000);

@@ -5,7 +5,6 @@ import io.helidon.config.Config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,13 +18,12 @@ public record WorkerConfig(URI amqpUri,
                            BrokerProfile brokerProfile,
                            int prefetch,
                            int deliveryLimit,
-                           int maxAttempts,
-                           Duration maxRetryAge,
-                           Duration retryBaseDelay,
-                           Duration retryMaxDelay,
-                           Duration rateLimitDeadline,
-                           List<Duration> delayTiers,
+                           int shards,
+                           String replyToPrefix,
+                           RetryPolicy retry,
                            Duration shutdownGrace,
+                           Duration rebalanceInterval,
+                           Duration livenessTimeout,
                            Optional<Path> mediaAllowedDir,
                            MediaFetch mediaFetch) {
 
@@ -42,9 +40,9 @@ public record WorkerConfig(URI amqpUri,
     }
 
     /**
-     * What the broker can do. {@code RABBITMQ}: queue arguments (quorum queues, delivery limits, TTL delay queues
-     * dead-lettering back to {@code twt}). {@code PLAIN}: any AMQP 0-9-1 broker (e.g. the embedded Qpid Broker-J of
-     * the local stack): queues without arguments, and the worker itself moves parked requests back when due.
+     * What the broker can do. {@code RABBITMQ}: queue arguments (quorum queues, delivery limits, dead-lettering,
+     * length limits: shard state survives a hand-over). {@code PLAIN}: any AMQP 0-9-1 broker (e.g. the embedded Qpid
+     * Broker-J of the local stack): queues without arguments, no shard state.
      */
     public enum BrokerProfile {
         RABBITMQ,
@@ -58,6 +56,10 @@ public record WorkerConfig(URI amqpUri,
     public static WorkerConfig from(Config config) {
         Config w = config.get("worker");
         Config media = config.get("media");
+        int shards = w.get("shards").asInt().orElse(16);
+        if (shards < 1 || shards > 1000) {
+            throw new IllegalStateException("WORKER_SHARDS must be between 1 and 1000");
+        }
         return new WorkerConfig(
                 URI.create(config.get("amqp.uri").asString().orElse("amqp://guest:guest@localhost:5672/")),
                 w.get("queue.requests").asString().orElse("twt"),
@@ -66,13 +68,16 @@ public record WorkerConfig(URI amqpUri,
                 BrokerProfile.valueOf(w.get("broker.profile").asString().orElse("rabbitmq").toUpperCase()),
                 w.get("prefetch").asInt().orElse(500),
                 w.get("delivery-limit").asInt().orElse(10),
-                w.get("retry.max-attempts").asInt().orElse(5),
-                w.get("retry.max-age").as(Duration.class).orElse(Duration.ofMinutes(10)),
-                w.get("retry.base-delay").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                w.get("retry.max-delay").as(Duration.class).orElse(Duration.ofMinutes(2)),
-                w.get("rate-limit.deadline").as(Duration.class).orElse(Duration.ofMinutes(15)),
-                w.get("delay-tiers").asList(Duration.class).orElse(DEFAULT_TIERS),
+                shards,
+                w.get("reply-to.prefix").asString().orElse(""),
+                new RetryPolicy(w.get("retry.max-attempts").asInt().orElse(5),
+                        w.get("retry.max-age").as(Duration.class).orElse(Duration.ofMinutes(10)),
+                        w.get("retry.base-delay").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                        w.get("retry.max-delay").as(Duration.class).orElse(Duration.ofMinutes(2)),
+                        w.get("rate-limit.deadline").as(Duration.class).orElse(Duration.ofMinutes(15))),
                 w.get("shutdown-grace").as(Duration.class).orElse(Duration.ofSeconds(20)),
+                w.get("rebalance-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                w.get("liveness-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)),
                 media.get("allowed.dir").asString().filter(s -> !s.isBlank()).map(Path::of),
                 new MediaFetch(media.get("url.max-bytes").asLong().orElse(15L << 20),
                         media.get("url.timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
@@ -81,31 +86,39 @@ public record WorkerConfig(URI amqpUri,
                         media.get("url.allow-http").asBoolean().orElse(false)));
     }
 
-    /** Delay queues, shortest first: a wait is cut into hops of these lengths. */
-    public static final List<Duration> DEFAULT_TIERS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
-            Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofHours(1));
-
-    /** The dead-letter queue: requests that cannot be answered, with the reason in a header. */
+    /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */
     public String deadLetterQueue() {
         return requestQueue + ".dead";
     }
 
-    /** The one delay queue of the {@code PLAIN} profile: requests wait there until their x-twt-not-before. */
-    public String plainDelayQueue() {
-        return requestQueue + ".delay";
+    /** Shard {@code k}'s queue, e.g. {@code twt.shard.3}: one user's requests always go to the same one. */
+    public String shardQueue(int k) {
+        return requestQueue + ".shard." + k;
     }
 
-    /** The delay queue of one tier, e.g. {@code twt.delay.5s}. */
-    public String delayQueue(Duration tier) {
-        long ms = tier.toMillis();
-        String name = ms % 3_600_000 == 0 ? ms / 3_600_000 + "h" : ms % 60_000 == 0 ? ms / 60_000 + "m"
-                : ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-        return requestQueue + ".delay." + name;
+    /** Shard {@code k}'s state queue: one message, what its owner must remember across a hand-over ({@link ShardState}). */
+    public String shardStateQueue(int k) {
+        return shardQueue(k) + ".state";
+    }
+
+    /** Every worker consumes this queue (nothing is ever published to it): its consumer count is the number of workers. */
+    public String rosterQueue() {
+        return requestQueue + ".workers";
+    }
+
+    /** Requests in flight at once on one shard: the worker's prefetch shared by the shards, at least 8. */
+    public int shardPrefetch() {
+        return Math.max(8, (prefetch + shards - 1) / shards);
+    }
+
+    /** Whether the broker keeps shard state (it needs RabbitMQ's {@code x-max-length}). */
+    public boolean keepsShardState() {
+        return brokerProfile == BrokerProfile.RABBITMQ;
     }
 
     @Override
     public String toString() {
         return "WorkerConfig[amqp=" + amqpUri.getHost() + ":" + amqpUri.getPort() + ", queues=" + requestQueue + "/"
-                + replyQueue + ", mode=" + requestQueueMode + ", broker=" + brokerProfile + ", prefetch=" + prefetch + "]";
+                + replyQueue + ", mode=" + requestQueueMode + ", broker=" + brokerProfile + ", shards=" + shards + ", prefetch=" + prefetch + "]";
     }
 }

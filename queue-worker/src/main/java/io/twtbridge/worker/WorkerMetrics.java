@@ -43,20 +43,33 @@ final class WorkerMetrics {
     }
 
     void retried() {
-        counter("twt_retries", "Requests sent back through a delay queue after X was unavailable").increment();
+        counter("twt_retries", "Retries after X was unavailable").increment();
     }
 
     void deferred(String reason) {
-        counter("twt_deferrals", "Requests parked in a delay queue", "reason", reason).increment();
+        counter("twt_deferrals", "Waits before a call to X (rate limits)", "reason", reason).increment();
+    }
+
+    void routed() {
+        counter("twt_routed", "Requests moved from the request queue to their shard").increment();
+    }
+
+    void outcomeUnknown() {
+        counter("twt_outcome_unknown", "Posts not repeated because an earlier attempt may have reached X").increment();
+    }
+
+    void undeliverableReply() {
+        counter("twt_undeliverable_replies", "Replies kept in the dead-letter queue (reply_to refused, missing or returned)").increment();
     }
 
     void deadLettered() {
         counter("twt_dead_lettered", "Requests that could not be answered, sent to the dead-letter queue").increment();
     }
 
-    void gauges(Supplier<Integer> inFlight, Supplier<Long> rateLimitedUsers) {
+    void gauges(Supplier<Integer> inFlight, Supplier<Long> rateLimitedUsers, Supplier<Integer> ownedShards) {
         registry.getOrCreate(Gauge.builder("twt_in_flight", inFlight).description("Requests being worked on"));
         registry.getOrCreate(Gauge.builder("twt_rate_limited_users", rateLimitedUsers).description("Users waiting for an X rate-limit reset"));
+        registry.getOrCreate(Gauge.builder("twt_owned_shards", ownedShards).description("Shards this worker consumes"));
     }
 
     /** The counter with this name and these tag name/value pairs, registered on first use. */

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class Harness implements AutoCloseable {
     static final TestBroker BROKER = TestBroker.get();
     static final URI AMQP = BROKER.uri();
-    static final List<Duration> TEST_TIERS = List.of(Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(5));
+    /** Shards of the test queues: few, so that tests set up fast, and more than one, so that routing is exercised. */
+    static final int SHARDS = 4;
 
     final TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
     final String requests;
@@ -93,9 +94,9 @@ final class Harness implements AutoCloseable {
         m.put("worker.retry.base-delay", "PT0.1S");
         m.put("worker.retry.max-delay", "PT1S");
         m.put("worker.rate-limit.deadline", "PT30S");
-        for (int i = 0; i < TEST_TIERS.size(); i++) {
-            m.put("worker.delay-tiers." + i, TEST_TIERS.get(i).toString());
-        }
+        m.put("worker.shards", String.valueOf(SHARDS));
+        m.put("worker.rebalance-interval", "PT0.1S");
+        m.put("worker.reply-to.prefix", "reply-test-");
         m.put("media.url.allow-private", "true");
         m.put("media.url.allow-http", "true");
         m.putAll(overrides);
@@ -221,8 +222,12 @@ final class Harness implements AutoCloseable {
         for (Worker w : workers) {
             w.close();
         }
-        List<String> queues = new ArrayList<>(List.of(requests, replies, requests + ".dead", config().plainDelayQueue()));
-        TEST_TIERS.forEach(t -> queues.add(config().delayQueue(t)));
+        WorkerConfig c = config();
+        List<String> queues = new ArrayList<>(List.of(requests, replies, c.deadLetterQueue(), c.rosterQueue()));
+        for (int k = 0; k < c.shards(); k++) {
+            queues.add(c.shardQueue(k));
+            queues.add(c.shardStateQueue(k));
+        }
         deleteQuietly(queues);
         connection.close();
         sandbox.close();

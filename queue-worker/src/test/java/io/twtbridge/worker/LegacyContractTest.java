@@ -162,8 +162,11 @@ class LegacyContractTest {
                 w.start();
                 Harness.await("legacy-mode worker ready", Duration.ofSeconds(15), w::ready);
             }
-            List<String> leftovers = new java.util.ArrayList<>(List.of(existing));
-            Harness.TEST_TIERS.forEach(t -> leftovers.add(legacyMode.delayQueue(t)));
+            List<String> leftovers = new java.util.ArrayList<>(List.of(existing, legacyMode.rosterQueue(), legacyMode.deadLetterQueue()));
+            for (int k = 0; k < legacyMode.shards(); k++) {
+                leftovers.add(legacyMode.shardQueue(k));
+                leftovers.add(legacyMode.shardStateQueue(k));
+            }
             h.deleteQuietly(leftovers);
         }
     }

@@ -61,7 +61,7 @@ class WorkerBehaviourTest {
     @Test
     void jsonRequestWithReplyToAndCorrelationId() throws Exception {
         h.startWorker();
-        String own = "client-replies-" + java.util.UUID.randomUUID();
+        String own = "reply-test-" + java.util.UUID.randomUUID();
         h.channel.queueDeclare(own, false, true, true, null);
         h.listen(own);
         Tokens u = h.user("json");

@@ -203,7 +203,9 @@ public final class XClient {
         replyToTweetId.ifPresent(id -> body.add("reply", JSON.createObjectBuilder().add("in_reply_to_tweet_id", id)));
         Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
-            return XResult.failed(failure(r));
+            XFailure f = failure(r);
+            // Sent, but no clear answer: X may have created the post.
+            return XResult.failed(f instanceof XFailure.Unavailable u ? new XFailure.Uncertain(u.detail()) : f);
         }
         return dataId(r);
     }

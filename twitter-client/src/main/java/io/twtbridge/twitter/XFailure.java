@@ -23,6 +23,7 @@ public sealed interface XFailure {
                     Math.max(1, r.reset().getEpochSecond() - Instant.now().getEpochSecond()));
             case Rejected r -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, r.detail());
             case Unavailable u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
+            case Uncertain u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
             case WrongPin w -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the PIN is wrong");
             case RequestTokenInvalid t -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the login expired or was already used; start again");
             case TextTooLong t -> Outcome.Failed.of(ErrorCode.TEXT_TOO_LONG,
@@ -67,6 +68,17 @@ public sealed interface XFailure {
 
     /** 5xx, timeout or connection failure: retryable. */
     record Unavailable(String detail) implements XFailure {
+        @Override
+        public boolean retryable() {
+            return true;
+        }
+    }
+
+    /**
+     * Like {@link Unavailable}, but after the post itself was sent ({@code POST /2/tweets}): X may have created it.
+     * Retryable only where X would refuse a repeat (a post with text).
+     */
+    record Uncertain(String detail) implements XFailure {
         @Override
         public boolean retryable() {
             return true;

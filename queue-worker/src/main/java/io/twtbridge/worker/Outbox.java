@@ -1,0 +1,117 @@
+package io.twtbridge.worker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Everything the worker sends on a consuming channel, in AMQP transactions: the messages a request causes (its
+ * reply, its move to a shard, its dead-lettering) and the acknowledgement of the request are committed together,
+ * so the broker has either all of them or none. A worker killed or cut off before the commit leaves the request
+ * unacknowledged and nothing published; after the commit, the request is gone and its reply is stored.
+ * Many requests share one commit: one thread takes whatever is waiting and commits it as a batch.
+ */
+final class Outbox implements AutoCloseable {
+    /** Most operations in one transaction. */
+    static final int MAX_BATCH = 256;
+    private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
+
+    /** One thing to do inside a transaction. */
+    sealed interface Op {
+        /** Publish to {@code exchange} with {@code routingKey}; {@code mandatory}: the broker returns it if unroutable. */
+        record Publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties props, byte[] body) implements Op {
+        }
+
+        /** Acknowledge a delivery of this channel. */
+        record Ack(long deliveryTag) implements Op {
+        }
+    }
+
+    private record Batch(List<Op> ops, CompletableFuture<Void> done) {
+    }
+
+    private final Channel channel;
+    private final Runnable onBroken;
+    private final LinkedBlockingQueue<Batch> waiting = new LinkedBlockingQueue<>();
+    private final Thread committer;
+    private volatile boolean closed;
+
+    /** @param onBroken told once when a commit fails: the channel must then be closed, so its requests go back */
+    Outbox(Channel channel, String name, Runnable onBroken) throws IOException {
+        this.channel = channel;
+        this.onBroken = onBroken;
+        channel.txSelect();
+        committer = Thread.ofVirtual().name("twt-outbox-" + name).start(this::run);
+    }
+
+    /** Commits these operations together (with others waiting); completes when the broker has committed them. */
+    CompletableFuture<Void> commit(List<Op> ops) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IOException("the channel is closed"));
+            return done;
+        }
+        waiting.add(new Batch(ops, done));
+        if (closed) {
+            failWaiting();
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Batch> batch = new ArrayList<>();
+        while (!closed) {
+            try {
+                batch.add(waiting.take());
+                int ops = batch.getFirst().ops().size();
+                Batch next;
+                while (ops < MAX_BATCH && (next = waiting.poll()) != null) {
+                    batch.add(next);
+                    ops += next.ops().size();
+                }
+                for (Batch b : batch) {
+                    for (Op op : b.ops()) {
+                        switch (op) {
+                            case Op.Publish p -> channel.basicPublish(p.exchange(), p.routingKey(), p.mandatory(), p.props(), p.body());
+                            case Op.Ack a -> channel.basicAck(a.deliveryTag(), false);
+                        }
+                    }
+                }
+                channel.txCommit();
+                batch.forEach(b -> b.done().complete(null));
+            } catch (InterruptedException e) {
+                break;
+            } catch (Exception e) {
+                // The channel is gone (or the broker refused the transaction, which closes it): nothing of this
+                // batch was committed, and the broker redelivers its requests.
+                closed = true;
+                LOG.log(Level.WARNING, "transaction not committed (" + e.getClass().getSimpleName() + "); its requests go back to the queue");
+                batch.forEach(b -> b.done().completeExceptionally(new IOException("not committed", e)));
+                onBroken.run();
+            }
+            batch.clear();
+        }
+        closed = true;
+        failWaiting();
+    }
+
+    private void failWaiting() {
+        Batch b;
+        while ((b = waiting.poll()) != null) {
+            b.done().completeExceptionally(new IOException("the channel is closed"));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        committer.interrupt();
+        failWaiting();
+    }
+}

@@ -1,0 +1,225 @@
+package io.twtbridge.worker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.GetResponse;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One shard this worker owns: the only consumer of its queue (an exclusive consumer, so no other worker can
+ * consume it at the same time), on a channel of its own whose {@link Outbox} commits replies and acks together.
+ * Requests of one user run one after another ({@link Sequencer}); a request that must wait (a retry, a rate
+ * limit) waits where it is, unacknowledged, so the user's later requests stay behind it and nothing is reordered
+ * when the shard changes hands: the broker gives every unacknowledged request back, in order, to the next owner.
+ */
+final class Shard {
+    private static final System.Logger LOG = System.getLogger(Shard.class.getName());
+
+    /** A request as delivered. */
+    record Delivery(long tag, boolean redelivered, AMQP.BasicProperties props, byte[] body) {
+        Map<String, Object> headers() {
+            return props.getHeaders() == null ? Map.of() : props.getHeaders();
+        }
+    }
+
+    /** Hands each delivery of an owned shard to the worker's request handling; never throws. */
+    interface Handler {
+        void dispatch(Shard shard, Delivery delivery);
+
+        /** The broker returned a message published on the shard's channel (its queue is gone): keep it elsewhere. */
+        void returned(Shard shard, String routingKey, AMQP.BasicProperties props, byte[] body, String why);
+    }
+
+    final int index;
+    private final WorkerConfig config;
+    private final Channel channel;
+    private final Outbox outbox;
+    private final Sequencer sequencer;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CountDownLatch lost = new CountDownLatch(1);
+    private volatile ShardState state = ShardState.unknown();
+
+    private Shard(int index, WorkerConfig config, Channel channel, ExecutorService executor) throws IOException {
+        this.index = index;
+        this.config = config;
+        this.channel = channel;
+        this.sequencer = new Sequencer(executor);
+        this.outbox = new Outbox(channel, "shard-" + index, this::abandon);
+        channel.addShutdownListener(cause -> lost.countDown());
+    }
+
+    /**
+     * Takes shard {@code k} if no other worker consumes it: consumes its queue exclusively, reads its state, then
+     * starts handing deliveries to {@code handler}. Throws when another worker has it (the broker refuses).
+     */
+    static Shard acquire(Connection connection, WorkerConfig config, int k, ExecutorService executor, Handler handler) throws IOException {
+        Channel ch = connection.createChannel();
+        try {
+            ch.basicQos(config.shardPrefetch());
+            CountDownLatch ready = new CountDownLatch(1);
+            Shard[] self = new Shard[1];
+            ch.basicConsume(config.shardQueue(k), false, "twt-shard-" + k, false, true, null, new DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                    try {
+                        if (ready.await(30, TimeUnit.SECONDS)) {
+                            handler.dispatch(self[0], new Delivery(env.getDeliveryTag(), env.isRedeliver(), props, body));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Throwable t) {
+                        // Never on the consumer thread: the request stays unacknowledged and comes back.
+                        LOG.log(Level.ERROR, "dispatch failed on shard " + k + " (" + t.getClass().getSimpleName() + ")");
+                    }
+                }
+            });
+            Shard shard = new Shard(k, config, ch, executor);
+            ch.addReturnListener(r -> handler.returned(shard, r.getRoutingKey(), r.getProperties(), r.getBody(), r.getReplyText()));
+            shard.state = config.keepsShardState() ? readState(ch, config.shardStateQueue(k)) : ShardState.unknown();
+            self[0] = shard;
+            ready.countDown();
+            return shard;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    /** Reads the state the previous owner left (and leaves it there). Any failure gives an unknown state. */
+    private static ShardState readState(Channel ch, String queue) {
+        try {
+            GetResponse r = ch.basicGet(queue, false);
+            if (r == null) {
+                return ShardState.empty();
+            }
+            ch.basicReject(r.getEnvelope().getDeliveryTag(), true);
+            return ShardState.parse(r.getBody());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "shard state not readable (" + e.getClass().getSimpleName() + ")");
+            return ShardState.unknown();
+        }
+    }
+
+    ShardState state() {
+        return state;
+    }
+
+    Sequencer sequencer() {
+        return sequencer;
+    }
+
+    /** Commits these operations with others on this shard's channel; false when the shard is gone (the request comes back). */
+    boolean commit(List<Outbox.Op> ops) {
+        try {
+            outbox.commit(ops).get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            abandon();
+            return false;
+        }
+    }
+
+    /** Commits these operations with others, without waiting (for the connection's own thread). */
+    void commitLater(List<Outbox.Op> ops) {
+        outbox.commit(ops);
+    }
+
+    /** Stores this shard's state (before a call to X whose repetition must be avoided); false when the shard is gone. */
+    boolean saveState() {
+        if (!config.keepsShardState() || isLost()) {
+            return !isLost();
+        }
+        byte[] body = state.snapshot(Instant.now());
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+        return commit(List.of(new Outbox.Op.Publish("", config.shardStateQueue(index), false, props, body)));
+    }
+
+    /** Waits until {@code until}; false if the shard was lost or released meanwhile (then drop the request: it comes back). */
+    boolean awaitUntil(Instant until) {
+        long ms = Duration.between(Instant.now(), until).toMillis();
+        try {
+            return ms <= 0 ? !isLost() : !lost.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    boolean isLost() {
+        return lost.getCount() == 0;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    void started() {
+        inFlight.incrementAndGet();
+    }
+
+    void finished() {
+        inFlight.decrementAndGet();
+        synchronized (inFlight) {
+            inFlight.notifyAll();
+        }
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Gives the shard up: no new work starts, waits stop, calls to X already under way finish and are answered
+     * (within {@code grace}), then the channel closes and the broker hands every unanswered request, in order, to
+     * the next owner.
+     */
+    void release(Duration grace) {
+        lost.countDown();
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (inFlight) {
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    inFlight.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.log(Level.WARNING, inFlight.get() + " requests of shard " + index + " still in flight after the grace period; they go back to the queue");
+        }
+        abandon();
+    }
+
+    /** Closes the channel at once: every unacknowledged request goes back to the queue. */
+    void abandon() {
+        lost.countDown();
+        outbox.close();
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(Channel ch) {
+        try {
+            ch.abort();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "channel abort failed");
+        }
+    }
+}

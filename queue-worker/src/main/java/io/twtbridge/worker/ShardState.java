@@ -1,0 +1,114 @@
+package io.twtbridge.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the owner of a shard must remember across a hand-over, kept in the shard's state queue (one message, the
+ * latest): users X rate-limited and until when, and the posts X would not deduplicate whose call to X has begun
+ * and not yet been answered. Users appear only as a hash of their token. Text format, one entry a line:
+ * {@code b <user-hash> <epoch-ms>} and {@code a <fingerprint>}.
+ */
+final class ShardState {
+    /** Most entries read from a state message; a longer one is treated as unknown. */
+    static final int MAX_ENTRIES = 100_000;
+
+    private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
+    private final Set<String> attempting = ConcurrentHashMap.newKeySet();
+    private final boolean known;
+
+    private ShardState(boolean known) {
+        this.known = known;
+    }
+
+    /** A new shard, or one whose previous owner left no state: nothing blocked, nothing attempted. */
+    static ShardState empty() {
+        return new ShardState(true);
+    }
+
+    /**
+     * No state could be read (a broker without state queues, or an unreadable message): nothing is blocked, and any
+     * redelivered post that X would not deduplicate may have been attempted.
+     */
+    static ShardState unknown() {
+        return new ShardState(false);
+    }
+
+    /** Parses a state message; anything unexpected makes the whole state unknown. */
+    static ShardState parse(byte[] body) {
+        if (body == null) {
+            return empty();
+        }
+        ShardState s = new ShardState(true);
+        String[] lines = new String(body, StandardCharsets.UTF_8).split("\n", MAX_ENTRIES + 1);
+        if (lines.length > MAX_ENTRIES) {
+            return unknown();
+        }
+        try {
+            for (String line : lines) {
+                String[] f = line.split(" ", 3);
+                switch (f[0]) {
+                    case "" -> { }
+                    case "b" -> s.blocked.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
+                    case "a" -> s.attempting.add(f[1]);
+                    default -> {
+                        return unknown();
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            return unknown();
+        }
+        return s;
+    }
+
+    /** The state as a message body: blocks still in force, and attempts in progress. */
+    byte[] snapshot(Instant now) {
+        StringBuilder b = new StringBuilder();
+        blocked.forEach((user, until) -> {
+            if (until.isAfter(now)) {
+                b.append("b ").append(user).append(' ').append(until.toEpochMilli()).append('\n');
+            }
+        });
+        attempting.forEach(fp -> b.append("a ").append(fp).append('\n'));
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Until when X rate-limits this user, or {@link Instant#EPOCH}. */
+    Instant blockedUntil(String userHash, Instant now) {
+        Instant until = blocked.get(userHash);
+        if (until == null) {
+            return Instant.EPOCH;
+        }
+        if (!until.isAfter(now)) {
+            blocked.remove(userHash, until);
+            return Instant.EPOCH;
+        }
+        return until;
+    }
+
+    void block(String userHash, Instant until) {
+        blocked.merge(userHash, until, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /** Users rate-limited now. */
+    long blockedUsers(Instant now) {
+        return blocked.values().stream().filter(u -> u.isAfter(now)).count();
+    }
+
+    /** Whether a call to X may have begun for this request without its answer being committed. */
+    boolean mayHaveAttempted(String fingerprint) {
+        return !known || attempting.contains(fingerprint);
+    }
+
+    void attemptStarted(String fingerprint) {
+        attempting.add(fingerprint);
+    }
+
+    void attemptFinished(String fingerprint) {
+        attempting.remove(fingerprint);
+    }
+}

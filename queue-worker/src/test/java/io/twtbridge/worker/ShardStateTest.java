@@ -1,0 +1,70 @@
+package io.twtbridge.worker;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a shard's next owner learns from the previous one. */
+class ShardStateTest {
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+
+    @Test
+    void blocksAndAttemptsSurviveASnapshot() {
+        ShardState s = ShardState.empty();
+        s.block("u1", NOW.plusSeconds(60));
+        s.block("u2", NOW.minusSeconds(1)); // already over: not carried
+        s.attemptStarted("fp1");
+        s.attemptStarted("fp2");
+        s.attemptFinished("fp2");
+        ShardState next = ShardState.parse(s.snapshot(NOW));
+        assertEquals(NOW.plusSeconds(60), next.blockedUntil("u1", NOW));
+        assertEquals(Instant.EPOCH, next.blockedUntil("u2", NOW));
+        assertTrue(next.mayHaveAttempted("fp1"));
+        assertFalse(next.mayHaveAttempted("fp2"));
+        assertEquals(1, next.blockedUsers(NOW));
+    }
+
+    @Test
+    void noStateMeansNothingBlockedAndNothingAttempted() {
+        ShardState s = ShardState.parse(null);
+        assertFalse(s.mayHaveAttempted("fp"));
+        assertEquals(Instant.EPOCH, s.blockedUntil("u", NOW));
+    }
+
+    @Test
+    void anUnreadableStateAssumesEveryUnrepeatablePostMayHaveBeenAttempted() {
+        for (String bad : new String[] {"b u1 notanumber", "z what", "b", "a"}) {
+            ShardState s = ShardState.parse(bad.getBytes(StandardCharsets.UTF_8));
+            assertTrue(s.mayHaveAttempted("anything"), bad);
+        }
+        assertTrue(ShardState.unknown().mayHaveAttempted("anything"));
+    }
+
+    @Test
+    void theStateNeverNamesAToken() {
+        String token = "1234567890-AbCdEfGhIjKlMnOpQrStUvWxYz";
+        ShardState s = ShardState.empty();
+        s.block(ShardQueues.userHash(token), NOW.plusSeconds(5));
+        assertFalse(new String(s.snapshot(NOW), StandardCharsets.UTF_8).contains(token));
+    }
+
+    @Test
+    void oneUserAlwaysMapsToTheSameShard() {
+        int first = ShardQueues.shardOf("token-a", 16);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(first, ShardQueues.shardOf("token-a", 16));
+        }
+        int[] counts = new int[16];
+        for (int i = 0; i < 16_000; i++) {
+            counts[ShardQueues.shardOf("user-" + i, 16)]++;
+        }
+        for (int c : counts) {
+            assertTrue(c > 800 && c < 1200, "uneven shards: " + java.util.Arrays.toString(counts));
+        }
+    }
+}
