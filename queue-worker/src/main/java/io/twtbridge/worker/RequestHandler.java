@@ -11,9 +11,12 @@ import io.twtbridge.protocol.Request;
 import io.twtbridge.twitter.TextCheck;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,6 +33,8 @@ final class RequestHandler implements Shard.Handler {
     private final PostingService service;
     private final WorkerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Requests dispatched and not finished, per user. */
+    private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
     private final Replies replies;
     /** X rate-limits the whole app until then. */
     private volatile Instant appUntil = Instant.EPOCH;
@@ -60,12 +65,22 @@ final class RequestHandler implements Shard.Handler {
             decoded = new Decoded.Malformed(Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the request could not be decoded");
         }
         Decoded request = decoded;
-        String key = request instanceof Decoded.Ok ok && ok.request() instanceof Request.Post p ? "u:" + p.user().token() : "d:" + d.tag();
+        Request.Post post = request instanceof Decoded.Ok ok && ok.request() instanceof Request.Post p ? p : null;
+        String key = post != null ? "u:" + post.user().token() : "d:" + d.tag();
+        // A rate-limited user's requests wait in the shard's prefetch; past a quarter of it, later ones are answered
+        // rate_limited at once, so one user cannot hold the shard's other users back.
+        boolean overflow = post != null && waiting.merge(key, 1, Integer::sum) > Math.max(1, config.shardPrefetch() / 4)
+                && blockedUntil(shard, post).isAfter(Instant.now());
         inFlight.incrementAndGet();
         shard.started();
-        shard.sequencer().submit(key, () -> {
+        Runnable work = () -> {
             try {
-                if (!shard.isLost()) {
+                if (shard.isLost()) {
+                    return;
+                }
+                if (overflow) {
+                    answer(shard, d, format, post.id(), post.command(), rateLimitedNow(blockedUntil(shard, post)));
+                } else {
                     process(shard, d, format, request);
                 }
             } catch (RuntimeException e) {
@@ -74,10 +89,27 @@ final class RequestHandler implements Shard.Handler {
                 LOG.log(Level.ERROR, "unexpected failure on a request (" + e.getClass().getSimpleName() + ")");
                 shard.abandon();
             } finally {
+                if (post != null) {
+                    waiting.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+                }
                 inFlight.decrementAndGet();
                 shard.finished();
             }
-        });
+        };
+        if (overflow) {
+            Thread.ofVirtual().start(work);
+        } else {
+            shard.sequencer().submit(key, work);
+        }
+    }
+
+    private Instant blockedUntil(Shard shard, Request.Post post) {
+        return later(appUntil, shard.state().blockedUntil(ShardQueues.userHash(post.user().token()), Instant.now()));
+    }
+
+    private static Outcome.Failed rateLimitedNow(Instant until) {
+        long s = Math.max(1, (Duration.between(Instant.now(), until).toMillis() + 999) / 1000);
+        return Outcome.Failed.rateLimited("X rate-limits this user and too many of their posts are waiting; retry after " + s + " s", s);
     }
 
     @Override

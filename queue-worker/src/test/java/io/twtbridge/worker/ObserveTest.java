@@ -8,6 +8,7 @@ import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.XClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -67,6 +68,46 @@ class ObserveTest {
         assertTrue(metrics.contains("twt_x_call"), "X latency is measured");
         assertTrue(metrics.contains("twt_in_flight"), "in-flight gauge");
         assertFalse(metrics.contains(u.token()) || metrics.contains(u.secret()), "no secrets in metrics");
+    }
+
+    @Test
+    @Tag("rabbitmq-only")
+    void notLiveWhenConnectedButUnableToConsumeFreeShards() throws Exception {
+        Harness.requireRabbitMq("users and permissions (rabbitmqctl)");
+        Worker healthy = h.startWorker();
+        server = serve(healthy);
+        Harness.await("healthy worker owns shards", Duration.ofSeconds(10), () -> !healthy.ownedShards().isEmpty());
+        assertEquals(200, get("/observe/health/live").statusCode());
+        healthy.close();
+        server.stop();
+        // A user that may read every queue except the shards: connected and declared, but consuming nothing.
+        String user = "twt-live-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        rabbitmqctl("add_user", user, "pw");
+        try {
+            rabbitmqctl("set_permissions", "-p", "/", user, ".*", ".*", "^(?!.*\\.shard\\.).*$");
+            URI uri = URI.create("amqp://" + user + ":pw@127.0.0.1:5672/");
+            Worker stuck = h.startWorker(h.config(Map.of("amqp.uri", uri.toString(), "worker.liveness-timeout", "PT1S")));
+            server = serve(stuck);
+            Harness.await("liveness fails", Duration.ofSeconds(15), () -> {
+                try {
+                    return get("/observe/health/live").statusCode() == 503;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            assertTrue(stuck.ownedShards().isEmpty());
+            assertEquals(200, get("/observe/health/ready").statusCode(), "still connected: ready, but not live");
+        } finally {
+            rabbitmqctl("delete_user", user);
+        }
+    }
+
+    private static void rabbitmqctl(String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("rabbitmqctl", "-q"));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), "rabbitmqctl " + String.join(" ", args) + ": " + out);
     }
 
     @Test
