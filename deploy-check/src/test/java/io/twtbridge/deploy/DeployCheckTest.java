@@ -7,9 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** deploy/ validates offline, and the checker catches the mistakes it exists for. */
@@ -99,5 +103,100 @@ class DeployCheckTest {
         Path copy = mutated(tmp, "10-config.yaml", "twt-bridge-config", "twt-bridge-config");
         Files.writeString(copy.resolve("kustomization.yaml"), "resources:\n  - 00-namespace.yaml\n");
         assertCaught(DeployChecker.check(REPO, copy), "kustomization.yaml");
+    }
+
+    // ---- secrets: created once by a script, never applied ----
+
+    @Test
+    void aSecretManifestInTheAppliedFolderIsCaught(@TempDir Path tmp) throws IOException {
+        Path copy = mutated(tmp, "10-config.yaml", "twt-bridge-config", "twt-bridge-config");
+        Files.writeString(copy.resolve("11-secrets.yaml"), """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: rabbitmq-credentials
+                  namespace: twt-bridge
+                stringData:
+                  erlang-cookie: "REPLACE-ME"
+                """);
+        assertCaught(DeployChecker.check(REPO, copy), "Secret/rabbitmq-credentials: a Secret in the applied folder is overwritten");
+    }
+
+    @Test
+    void aSecretTheScriptDoesNotCreateIsCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "20-rabbitmq.yaml", "secretName: rabbitmq-credentials", "secretName: rabbitmq-cookie"));
+        assertCaught(p, "refers to Secret rabbitmq-cookie, which secrets/create-secrets.sh does not create");
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        List<String> key = DeployChecker.check(REPO, mutated(other, "secrets/create-secrets.sh", "erlang-cookie=\"$cookie\"", "cookie=\"$cookie\""));
+        assertCaught(key, "Secret rabbitmq-credentials has no key erlang-cookie");
+        Path third = tmp.resolve("third");
+        Files.createDirectories(third);
+        List<String> apply = DeployChecker.check(REPO, mutated(third, "secrets/create-secrets.sh",
+                "kubectl -n \"$NS\" create secret generic \"$name\"", "kubectl -n \"$NS\" apply secret generic \"$name\""));
+        assertCaught(apply, "may overwrite a Secret; only kubectl create it");
+    }
+
+    /** Runs create-secrets.sh against a stand-in kubectl: it creates each Secret once and never overwrites one. */
+    @Test
+    void theSecretsScriptCreatesOnceAndNeverOverwrites(@TempDir Path tmp) throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        Path kubectl = bin.resolve("kubectl");
+        Files.copy(Path.of(DeployCheckTest.class.getResource("/fake-kubectl").toURI()), kubectl);
+        assertTrue(kubectl.toFile().setExecutable(true));
+        Path secrets = state.resolve("secrets");
+
+        assertNotEquals(0, runSecretsScript(bin, state, Map.of()), "without X credentials and no twt-bridge-x, the script must fail");
+        assertTrue(!Files.exists(secrets.resolve("twt-bridge-x")), "nothing created when X credentials are missing");
+
+        assertEquals(0, runSecretsScript(bin, state, Map.of("TWITTER_CONSUMER_KEY", "ck", "TWITTER_CONSUMER_SECRET", "cs")));
+        Map<String, String> first = snapshot(secrets);
+        assertEquals("ck", first.get("twt-bridge-x/TWITTER_CONSUMER_KEY"));
+        String pass = first.get("rabbitmq-credentials/RABBITMQ_DEFAULT_PASS");
+        assertTrue(pass.matches("[0-9a-f]{48}"), pass);
+        assertTrue(first.get("rabbitmq-credentials/erlang-cookie").matches("[0-9a-f]{64}"));
+        assertEquals("amqp://twt:" + pass + "@rabbitmq.twt-bridge.svc:5672/", first.get("twt-bridge-amqp/AMQP_URI"));
+        assertEquals("http://twt:" + pass + "@rabbitmq.twt-bridge.svc:15672/", first.get("twt-bridge-amqp/MANAGEMENT_URI"));
+
+        // A second run (other X values in the environment) changes nothing and creates nothing.
+        Files.writeString(state.resolve("log"), "");
+        assertEquals(0, runSecretsScript(bin, state, Map.of("TWITTER_CONSUMER_KEY", "other", "TWITTER_CONSUMER_SECRET", "other")));
+        assertEquals(first, snapshot(secrets));
+        assertTrue(Files.readAllLines(state.resolve("log")).stream().noneMatch(l -> l.contains("create")), "second run created something");
+
+        // A lost twt-bridge-amqp is recreated from the broker's existing password, not a new one.
+        try (Stream<Path> s = Files.list(secrets.resolve("twt-bridge-amqp"))) {
+            for (Path f : s.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(secrets.resolve("twt-bridge-amqp"));
+        assertEquals(0, runSecretsScript(bin, state, Map.of()));
+        assertEquals(first, snapshot(secrets));
+    }
+
+    private static int runSecretsScript(Path bin, Path state, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", REPO.resolve("deploy").resolve(DeployChecker.SECRETS_SCRIPT).toString());
+        pb.environment().remove("TWITTER_CONSUMER_KEY");
+        pb.environment().remove("TWITTER_CONSUMER_SECRET");
+        pb.environment().putAll(env);
+        pb.environment().put("FAKE_KUBE_STATE", state.toString());
+        pb.environment().put("PATH", bin + ":" + pb.environment().get("PATH"));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(state.resolve("out").toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "script hangs");
+        return p.exitValue();
+    }
+
+    private static Map<String, String> snapshot(Path secrets) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(secrets)) {
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                out.put(secrets.relativize(f).toString(), Files.readString(f));
+            }
+        }
+        return out;
     }
 }

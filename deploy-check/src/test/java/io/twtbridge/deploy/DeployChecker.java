@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,6 +50,9 @@ final class DeployChecker {
     private final List<String> problems = new ArrayList<>();
     /** Every document of the top-level files, in order. */
     private final List<Map<String, Object>> docs = new ArrayList<>();
+    /** The Secrets secrets/create-secrets.sh creates, with their keys: the only Secrets there are. */
+    private final Map<String, Set<String>> createdSecrets = new LinkedHashMap<>();
+    static final String SECRETS_SCRIPT = "secrets/create-secrets.sh";
 
     DeployChecker(Path repo, Path deploy) {
         this.repo = repo;
@@ -63,6 +67,7 @@ final class DeployChecker {
 
     private void run() throws IOException {
         loadTopLevel();
+        loadSecretsScript();
         validateSchemas();
         checkNamespaces();
         checkSelectors();
@@ -102,6 +107,45 @@ final class DeployChecker {
                     docs.add(doc);
                 }
             }
+        }
+    }
+
+    /**
+     * Secrets are created once by secrets/create-secrets.sh, never applied: a Secret manifest in deploy/ would put its
+     * placeholder values back over the real ones on every {@code kubectl apply -f deploy/}. Reads the names and keys
+     * of its {@code create_once NAME KEY=VALUE...} calls.
+     */
+    private void loadSecretsScript() throws IOException {
+        for (Map<String, Object> doc : kind("Secret")) {
+            problems.add(where(doc) + ": a Secret in the applied folder is overwritten by every kubectl apply -f deploy/;"
+                    + " create it once in " + SECRETS_SCRIPT);
+        }
+        Path script = deploy.resolve(SECRETS_SCRIPT);
+        if (!Files.exists(script)) {
+            problems.add(SECRETS_SCRIPT + " does not exist: nothing creates the Secrets");
+            return;
+        }
+        String text = Files.readString(script).replace("\\\n", " ");
+        // Its only apply is the namespace's: kubectl apply (or replace, patch) would overwrite an existing Secret.
+        for (String line : text.lines().filter(l -> !l.strip().startsWith("#")).toList()) {
+            if (line.matches("\\s*kubectl\\b.*\\b(apply|replace|patch|edit)\\b.*") && !line.contains("00-namespace.yaml")) {
+                problems.add(SECRETS_SCRIPT + ": '" + line.strip() + "' may overwrite a Secret; only kubectl create it");
+            }
+        }
+        Matcher call = Pattern.compile("(?m)^\\s*create_once\\s+([a-z0-9.-]+)((?:\\s+[A-Za-z0-9_.-]+=\\S+)+)\\s*$").matcher(text);
+        while (call.find()) {
+            Set<String> keys = new LinkedHashSet<>();
+            Matcher key = Pattern.compile("\\s([A-Za-z0-9_.-]+)=").matcher(call.group(2));
+            while (key.find()) {
+                keys.add(key.group(1));
+            }
+            createdSecrets.put(call.group(1), keys);
+        }
+        if (createdSecrets.isEmpty()) {
+            problems.add(SECRETS_SCRIPT + ": no create_once NAME KEY=VALUE... call found");
+        }
+        if (text.contains("REPLACE-ME")) {
+            problems.add(SECRETS_SCRIPT + ": holds a placeholder value");
         }
     }
 
@@ -264,6 +308,19 @@ final class DeployChecker {
     }
 
     private void requireKeys(Map<String, Object> d, String kind, String name, List<String> keys) {
+        if (kind.equals("Secret")) {
+            Set<String> created = createdSecrets.get(name);
+            if (created == null) {
+                problems.add(where(d) + ": refers to Secret " + name + ", which " + SECRETS_SCRIPT + " does not create");
+                return;
+            }
+            for (String key : keys) {
+                if (!created.contains(key)) {
+                    problems.add(where(d) + ": Secret " + name + " has no key " + key + " (" + SECRETS_SCRIPT + ")");
+                }
+            }
+            return;
+        }
         Map<String, Object> target = find(kind, name);
         if (target == null) {
             problems.add(where(d) + ": refers to " + kind + " " + name + ", which does not exist");
