@@ -82,7 +82,7 @@ class DeployCheckTest {
         assertCaught(p, "does not match the Kubernetes API schema");
         Path deep = tmp.resolve("deep");
         Files.createDirectories(deep);
-        List<String> nested = DeployChecker.check(REPO, mutated(deep, "20-rabbitmq.yaml", "periodSeconds: 30", "periodSecond: 30"));
+        List<String> nested = DeployChecker.check(REPO, mutated(deep, "20-rabbitmq.yaml", "failureThreshold: 60", "failureThresold: 60"));
         assertCaught(nested, "StatefulSet/rabbitmq: does not match the Kubernetes API schema");
     }
 
@@ -198,5 +198,65 @@ class DeployCheckTest {
             }
         }
         return out;
+    }
+
+    // ---- RabbitMQ 4.2 ----
+
+    @Test
+    void aThreeOnlyRabbitmqKeyIsCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "20-rabbitmq.yaml", "queue_leader_locator = balanced", "queue_master_locator = balanced"));
+        assertCaught(p, "rabbitmq.conf sets queue_master_locator, which RabbitMQ 4.x ignores");
+        assertCaught(p, "rabbitmq.conf needs queue_leader_locator = balanced");
+    }
+
+    @Test
+    void aMemoryOverrideThatDoesNotFollowTheLimitIsCaught(@TempDir Path tmp) throws IOException {
+        // the limit doubles, the override stays: RabbitMQ would throttle at a third of what it may use
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "20-rabbitmq.yaml", "            limits:\n              cpu: \"2\"\n              memory: 2Gi",
+                "            limits:\n              cpu: \"2\"\n              memory: 4Gi"));
+        assertCaught(p, "rabbitmq.conf needs total_memory_available_override_value = 3435973837 (has 1717986919)");
+        assertEquals(1717986919L, DeployChecker.removeHeadroom(2L << 30));
+        assertEquals((16L << 30) - (2L << 30), DeployChecker.removeHeadroom(16L << 30), "headroom is capped at 2 GiB");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        List<String> missing = DeployChecker.check(REPO, mutated(other, "20-rabbitmq.yaml", "    total_memory_available_override_value = 1717986919\n", ""));
+        assertCaught(missing, "needs total_memory_available_override_value = 1717986919 (has null)");
+    }
+
+    @Test
+    void missingQuorumMembershipSettingsAreCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "20-rabbitmq.yaml", "  replicas: 3\n", "  replicas: 5\n"));
+        assertCaught(p, "needs quorum_queue.continuous_membership_reconciliation.target_group_size = 5");
+        assertCaught(p, "needs cluster_formation.target_cluster_size_hint = 5");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        assertCaught(DeployChecker.check(REPO, mutated(other, "20-rabbitmq.yaml", "continuous_membership_reconciliation.enabled = true",
+                "continuous_membership_reconciliation.enabled = false")), "needs quorum_queue.continuous_membership_reconciliation.enabled = true");
+    }
+
+    @Test
+    void aTrailingCommentInRabbitmqConfIsCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "20-rabbitmq.yaml", "disk_free_limit.absolute = 2GB", "disk_free_limit.absolute = 2GB  # two"));
+        assertCaught(p, "is not 'key = value'");
+    }
+
+    @Test
+    void aPreStopHookThatDoesNotWaitForQuorumIsCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "20-rabbitmq.yaml", "rabbitmq-upgrade await_online_quorum_plus_one -t 480;", "true;"));
+        assertCaught(p, "preStop hook must run rabbitmq-upgrade await_online_quorum_plus_one, then rabbitmq-upgrade drain");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        assertCaught(DeployChecker.check(REPO, mutated(other, "20-rabbitmq.yaml", "terminationGracePeriodSeconds: 600", "terminationGracePeriodSeconds: 300")),
+                "preStop timeouts (540 s) plus 30 s for the node's shutdown exceed terminationGracePeriodSeconds (300)");
+        Path third = Files.createDirectories(tmp.resolve("third"));
+        assertCaught(DeployChecker.check(REPO, mutated(third, "20-rabbitmq.yaml", "rabbitmq-upgrade drain -t 60", "rabbitmq-upgrade drain")),
+                "needs a timeout (-t seconds)");
+    }
+
+    @Test
+    void anExecProbeIsCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "20-rabbitmq.yaml", "          readinessProbe:\n            tcpSocket:\n              port: amqp\n",
+                "          readinessProbe:\n            exec:\n              command: [\"rabbitmq-diagnostics\", \"-q\", \"check_port_connectivity\"]\n"));
+        assertCaught(p, "container rabbitmq has an exec readinessProbe");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        assertCaught(DeployChecker.check(REPO, mutated(other, "20-rabbitmq.yaml", "path: /api/health/checks/reached-target-cluster-size", "path: /api/health/checks/alarms")),
+                "startup probe must be GET /api/health/checks/reached-target-cluster-size");
     }
 }

@@ -2,6 +2,7 @@ package io.twtbridge.deploy;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Ingress;
@@ -73,6 +74,7 @@ final class DeployChecker {
         checkSelectors();
         checkWorkloads();
         checkServicesAndIngress();
+        checkRabbitmq();
         checkOptionalFolders();
     }
 
@@ -356,6 +358,12 @@ final class DeployChecker {
         if (c.containsKey("envFrom")) {
             problems.add(where(d) + ": container " + container + " uses envFrom; set each variable explicitly so every one is checked");
         }
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            if (map(c, probe).containsKey("exec")) {
+                problems.add(where(d) + ": container " + container + " has an exec " + probe + ": it runs a process inside the memory limit"
+                        + " every period and times out under load; use httpGet or tcpSocket");
+            }
+        }
         Matcher image = IMAGE.matcher(str(c.get("image")));
         if (!image.matches()) {
             return; // a third-party image (rabbitmq): nothing of ours to check
@@ -525,6 +533,110 @@ final class DeployChecker {
                 }
             }
         }
+    }
+
+    // ---- RabbitMQ 4.2 ----
+
+    /** rabbitmq.conf keys that do nothing (or stop the node) on RabbitMQ 4.x: classic mirroring and its leader locator are gone. */
+    private static final List<String> RABBITMQ_3_ONLY = List.of("queue_master_locator", "mirroring_", "ha_");
+    private static final Pattern CONF_LINE = Pattern.compile("^([a-z0-9_.\\-]+)\\s*=\\s*(\\S.*)$");
+
+    /**
+     * The broker's settings a quorum-queue cluster on Kubernetes needs (as the RabbitMQ cluster operator sets them):
+     * 4.x keys only, memory sized from the container limit, membership reconciliation and the cluster size hint at
+     * the StatefulSet's replicas, cheap probes, a preStop hook that waits for quorum and drains within the grace period.
+     */
+    private void checkRabbitmq() {
+        Map<String, Object> sts = find("StatefulSet", "rabbitmq");
+        Map<String, Object> cm = find("ConfigMap", "rabbitmq-config");
+        if (sts == null || cm == null) {
+            problems.add("20-rabbitmq.yaml: StatefulSet rabbitmq and ConfigMap rabbitmq-config are expected");
+            return;
+        }
+        String where = where(sts);
+        Map<String, Object> podSpec = map(map(map(sts, "spec"), "template"), "spec");
+        Map<String, Object> c = list(podSpec.get("containers")).stream().filter(x -> "rabbitmq".equals(x.get("name"))).findFirst().orElse(Map.of());
+        int replicas = map(sts, "spec").get("replicas") instanceof Number n ? n.intValue() : 1;
+
+        Map<String, String> conf = new LinkedHashMap<>();
+        for (String line : String.valueOf(map(cm, "data").get("rabbitmq.conf")).lines().map(String::strip).toList()) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = CONF_LINE.matcher(line);
+            if (!m.matches() || m.group(2).contains("#")) {
+                problems.add(where(cm) + ": rabbitmq.conf line '" + line + "' is not 'key = value' (comments go on their own line)");
+                continue;
+            }
+            conf.put(m.group(1), m.group(2).strip());
+        }
+        for (String key : conf.keySet()) {
+            if (RABBITMQ_3_ONLY.stream().anyMatch(key::startsWith)) {
+                problems.add(where(cm) + ": rabbitmq.conf sets " + key + ", which RabbitMQ 4.x ignores or rejects (queue_leader_locator replaces queue_master_locator)");
+            }
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("queue_leader_locator", "balanced");
+        expected.put("default_queue_type", "quorum");
+        expected.put("quorum_queue.continuous_membership_reconciliation.enabled", "true");
+        expected.put("quorum_queue.continuous_membership_reconciliation.target_group_size", String.valueOf(replicas));
+        expected.put("cluster_formation.target_cluster_size_hint", String.valueOf(replicas));
+        Object limit = map(map(c, "resources"), "limits").get("memory");
+        if (limit == null) {
+            problems.add(where + ": the rabbitmq container needs a memory limit");
+        } else {
+            long bytes = new Quantity(str(limit)).getNumber().longValue();
+            expected.put("total_memory_available_override_value", String.valueOf(removeHeadroom(bytes)));
+        }
+        expected.forEach((key, value) -> {
+            if (!value.equals(conf.get(key))) {
+                problems.add(where(cm) + ": rabbitmq.conf needs " + key + " = " + value + " (has " + conf.get(key) + ")"
+                        + (key.startsWith("total_memory") ? ": the memory limit " + limit + " minus the cluster operator's headroom" : ""));
+            }
+        });
+        String plugins = String.valueOf(map(cm, "data").get("enabled_plugins"));
+        for (String plugin : List.of("rabbitmq_peer_discovery_k8s", "rabbitmq_management", "rabbitmq_prometheus")) {
+            if (!plugins.contains(plugin)) {
+                problems.add(where(cm) + ": enabled_plugins lacks " + plugin);
+            }
+        }
+        if (!"/api/health/checks/reached-target-cluster-size".equals(map(map(c, "startupProbe"), "httpGet").get("path"))) {
+            problems.add(where + ": the startup probe must be GET /api/health/checks/reached-target-cluster-size, so no node is Ready before the cluster has formed");
+        }
+        if (map(c, "readinessProbe").isEmpty()) {
+            problems.add(where + ": the rabbitmq container needs a readiness probe (tcpSocket on amqp)");
+        }
+
+        Number grace = (Number) podSpec.get("terminationGracePeriodSeconds");
+        String hook = String.join(" ", stringList(map(map(map(c, "lifecycle"), "preStop"), "exec").get("command")));
+        int await = hook.indexOf("rabbitmq-upgrade await_online_quorum_plus_one");
+        int drain = hook.indexOf("rabbitmq-upgrade drain");
+        if (await < 0 || drain < await) {
+            problems.add(where + ": the preStop hook must run rabbitmq-upgrade await_online_quorum_plus_one, then rabbitmq-upgrade drain");
+        } else {
+            long total = 0;
+            for (String cmd : List.of(hook.substring(await, drain), hook.substring(drain))) {
+                Matcher t = Pattern.compile("\\s(?:-t|--timeout)\\s+(\\d+)").matcher(cmd);
+                if (!t.find()) {
+                    problems.add(where + ": preStop: '" + cmd.strip() + "' needs a timeout (-t seconds)");
+                } else {
+                    total += Long.parseLong(t.group(1));
+                }
+            }
+            if (grace == null || total + 30 > grace.longValue()) {
+                problems.add(where + ": the preStop timeouts (" + total + " s) plus 30 s for the node's shutdown exceed terminationGracePeriodSeconds (" + grace + ")");
+            }
+        }
+    }
+
+    /** The memory RabbitMQ may use in a container: the limit minus 20 % headroom, at most 2 GiB (cluster-operator's removeHeadroom). */
+    static long removeHeadroom(long limit) {
+        long gib = 1L << 30;
+        return limit / 5 > 2 * gib ? limit - 2 * gib : limit - limit / 5;
+    }
+
+    private static List<String> stringList(Object o) {
+        return o instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
     /** Optional folders hold CRDs (no schema here): check that they parse and refer to things that exist. */
