@@ -78,7 +78,7 @@ class DeployCheckTest {
 
     @Test
     void anUnknownFieldFailsTheSchema(@TempDir Path tmp) throws IOException {
-        List<String> p = DeployChecker.check(REPO, mutated(tmp, "30-queue-worker.yaml", "  replicas: 2\n", "  replicaz: 2\n"));
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "30-queue-worker.yaml", "  strategy:\n", "  strategi:\n"));
         assertCaught(p, "does not match the Kubernetes API schema");
         Path deep = tmp.resolve("deep");
         Files.createDirectories(deep);
@@ -258,5 +258,74 @@ class DeployCheckTest {
         Path other = Files.createDirectories(tmp.resolve("other"));
         assertCaught(DeployChecker.check(REPO, mutated(other, "20-rabbitmq.yaml", "path: /api/health/checks/reached-target-cluster-size", "path: /api/health/checks/alarms")),
                 "startup probe must be GET /api/health/checks/reached-target-cluster-size");
+    }
+
+    // ---- scaling: one owner of the worker's replicas ----
+
+    @Test
+    void replicasInTheWorkerDeploymentAreCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "30-queue-worker.yaml", "spec:\n  selector:", "spec:\n  replicas: 2\n  selector:"));
+        assertCaught(p, "Deployment/queue-worker: spec.replicas is reset by every kubectl apply");
+    }
+
+    @Test
+    void anAutoscalerInTheAppliedFolderOrTwoInOneFolderAreCaught(@TempDir Path tmp) throws IOException {
+        Path copy = mutated(tmp, "10-config.yaml", "twt-bridge-config", "twt-bridge-config");
+        Files.copy(copy.resolve("hpa/hpa.yaml"), copy.resolve("35-hpa.yaml"));
+        assertCaught(DeployChecker.check(REPO, copy), "HorizontalPodAutoscaler/queue-worker: an autoscaler in the applied folder comes back");
+        Files.delete(copy.resolve("35-hpa.yaml"));
+        Files.copy(copy.resolve("hpa/hpa.yaml"), copy.resolve("keda/hpa.yaml"));
+        assertCaught(DeployChecker.check(REPO, copy), "keda/: 2 autoscalers target Deployment queue-worker");
+        Files.delete(copy.resolve("keda/hpa.yaml"));
+        Files.delete(copy.resolve("keda/scaledobject.yaml"));
+        Files.delete(copy.resolve("hpa/hpa.yaml"));
+        assertCaught(DeployChecker.check(REPO, copy), "no optional folder (keda/, hpa/) holds an autoscaler for Deployment queue-worker");
+    }
+
+    @Test
+    void aMinAvailableDisruptionBudgetIsCaught(@TempDir Path tmp) throws IOException {
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "40-auth-gateway.yaml", "  maxUnavailable: 1\n", "  minAvailable: 1\n"));
+        assertCaught(p, "PodDisruptionBudget/auth-gateway: use maxUnavailable, not minAvailable");
+    }
+
+    @Test
+    void moreReplicasThanShardsAreCaught(@TempDir Path tmp) throws IOException {
+        assertCaught(DeployChecker.check(REPO, mutated(tmp, "keda/scaledobject.yaml", "maxReplicaCount: 16", "maxReplicaCount: 20")),
+                "maxReplicaCount 20 exceeds WORKER_SHARDS 16");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        assertCaught(DeployChecker.check(REPO, mutated(other, "10-config.yaml", "WORKER_SHARDS: \"16\"", "WORKER_SHARDS: \"8\"")),
+                "hpa/hpa.yaml HorizontalPodAutoscaler/queue-worker: maxReplicas 16 exceeds WORKER_SHARDS 8");
+    }
+
+    @Test
+    void aKedaTriggerThatMissesUnackedOrShardsIsCaught(@TempDir Path tmp) throws IOException {
+        assertCaught(DeployChecker.check(REPO, mutated(tmp, "keda/scaledobject.yaml", "excludeUnacknowledged: \"false\"", "excludeUnacknowledged: \"true\"")),
+                "excludeUnacknowledged: true counts ready messages only");
+        Path amqp = Files.createDirectories(tmp.resolve("amqp"));
+        assertCaught(DeployChecker.check(REPO, mutated(amqp, "keda/scaledobject.yaml", "protocol: http", "protocol: amqp")),
+                "rabbitmq trigger needs protocol: http (has amqp)");
+        Path onlyTwt = Files.createDirectories(tmp.resolve("onlyTwt"));
+        assertCaught(DeployChecker.check(REPO, mutated(onlyTwt, "keda/scaledobject.yaml", "queueName: '^twt(\\.shard\\.[0-9]+)?$'", "queueName: '^twt$'")),
+                "queue regex ^twt$ does not match twt.shard.0");
+        Path loose = Files.createDirectories(tmp.resolve("loose"));
+        assertCaught(DeployChecker.check(REPO, mutated(loose, "keda/scaledobject.yaml", "queueName: '^twt(\\.shard\\.[0-9]+)?$'", "queueName: 'twt'")),
+                "also matches twt.dead");
+    }
+
+    @Test
+    void anHpaOnCpuOrOnTheWrongQueuesIsCaught(@TempDir Path tmp) throws IOException {
+        assertCaught(DeployChecker.check(REPO, mutated(tmp, "hpa/hpa.yaml",
+                "    - type: External\n      external:\n        metric:\n          name: twt_bridge_queue_depth\n        target:\n          type: AverageValue\n          averageValue: \"1000\"",
+                "    - type: Resource\n      resource:\n        name: cpu\n        target:\n          type: Utilization\n          averageUtilization: 70")),
+                "scale the worker on the queues' depth (an External metric), not on CPU");
+        Path ready = Files.createDirectories(tmp.resolve("ready"));
+        assertCaught(DeployChecker.check(REPO, mutated(ready, "hpa/README.md", "(rabbitmq_detailed_queue_messages{<<", "(rabbitmq_detailed_queue_messages_ready{<<")),
+                "must sum rabbitmq_detailed_queue_messages (ready + unacknowledged)");
+        Path all = Files.createDirectories(tmp.resolve("all"));
+        assertCaught(DeployChecker.check(REPO, mutated(all, "hpa/README.md", "queue=~\"twt(\\\\.shard\\\\.[0-9]+)?\"", "queue=~\"twt.*\"")),
+                "also matches twt.dead");
+        Path schema = Files.createDirectories(tmp.resolve("schema"));
+        assertCaught(DeployChecker.check(REPO, mutated(schema, "hpa/hpa.yaml", "minReplicas: 2", "minReplica: 2")),
+                "hpa/hpa.yaml HorizontalPodAutoscaler/queue-worker: does not match the Kubernetes API schema");
     }
 }

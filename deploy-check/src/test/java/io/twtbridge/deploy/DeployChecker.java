@@ -166,30 +166,38 @@ final class DeployChecker {
 
     private void validateSchemas() {
         for (Map<String, Object> doc : docs) {
-            Map<String, Object> clean = new LinkedHashMap<>(doc);
-            clean.remove("__file");
-            String json = GSON.toJson(clean);
-            String kind = str(doc.get("kind"));
-            String api = str(doc.get("apiVersion"));
-            try {
-                switch (api + "/" + kind) {
-                    case "v1/Namespace" -> V1Namespace.fromJson(json);
-                    case "v1/ConfigMap" -> V1ConfigMap.fromJson(json);
-                    case "v1/Secret" -> V1Secret.fromJson(json);
-                    case "v1/Service" -> V1Service.fromJson(json);
-                    case "apps/v1/Deployment" -> V1Deployment.fromJson(json);
-                    case "apps/v1/StatefulSet" -> V1StatefulSet.fromJson(json);
-                    case "policy/v1/PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
-                    case "autoscaling/v2/HorizontalPodAutoscaler" -> V2HorizontalPodAutoscaler.fromJson(json);
-                    case "networking.k8s.io/v1/Ingress" -> V1Ingress.fromJson(json);
-                    case "networking.k8s.io/v1/NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
-                    default -> problems.add(where(doc) + ": no schema known for " + api + " " + kind
-                            + " (CRDs belong in an optional sub-folder)");
-                }
-            } catch (IOException | RuntimeException e) {
-                problems.add(where(doc) + ": does not match the Kubernetes API schema: " + e.getMessage());
+            if (!validateSchema(doc, where(doc))) {
+                problems.add(where(doc) + ": no schema known for " + doc.get("apiVersion") + " " + doc.get("kind")
+                        + " (CRDs belong in an optional sub-folder)");
             }
         }
+    }
+
+    /** Validates a document of a kind the Kubernetes API models know; false for any other kind (a CRD). */
+    private boolean validateSchema(Map<String, Object> doc, String where) {
+        Map<String, Object> clean = new LinkedHashMap<>(doc);
+        clean.remove("__file");
+        String json = GSON.toJson(clean);
+        try {
+            switch (doc.get("apiVersion") + "/" + doc.get("kind")) {
+                case "v1/Namespace" -> V1Namespace.fromJson(json);
+                case "v1/ConfigMap" -> V1ConfigMap.fromJson(json);
+                case "v1/Secret" -> V1Secret.fromJson(json);
+                case "v1/Service" -> V1Service.fromJson(json);
+                case "apps/v1/Deployment" -> V1Deployment.fromJson(json);
+                case "apps/v1/StatefulSet" -> V1StatefulSet.fromJson(json);
+                case "policy/v1/PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
+                case "autoscaling/v2/HorizontalPodAutoscaler" -> V2HorizontalPodAutoscaler.fromJson(json);
+                case "networking.k8s.io/v1/Ingress" -> V1Ingress.fromJson(json);
+                case "networking.k8s.io/v1/NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
+                default -> {
+                    return false;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(where + ": does not match the Kubernetes API schema: " + e.getMessage());
+        }
+        return true;
     }
 
     // ---- cross-references ----
@@ -639,10 +647,15 @@ final class DeployChecker {
         return o instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
-    /** Optional folders hold CRDs (no schema here): check that they parse and refer to things that exist. */
+    /**
+     * Optional folders hold CRDs and alternatives (schemas checked where known): check that they parse and refer to
+     * things that exist, and that each is a complete, single choice of autoscaler.
+     */
     private void checkOptionalFolders() throws IOException {
+        Map<String, List<String>> autoscalerFolders = new LinkedHashMap<>();
         try (Stream<Path> dirs = Files.list(deploy)) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                Map<String, Integer> autoscalersHere = new LinkedHashMap<>();
                 try (Stream<Path> files = Files.list(dir)) {
                     for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                         for (Map<String, Object> doc : load(f)) {
@@ -651,9 +664,20 @@ final class DeployChecker {
                                 problems.add(here + ": apiVersion, kind and metadata.name are required");
                                 continue;
                             }
+                            validateSchema(doc, here);
+                            if ("Secret".equals(doc.get("kind"))) {
+                                problems.add(here + ": Secrets are created once by " + SECRETS_SCRIPT + ", not applied");
+                            }
                             Map<String, Object> spec = map(doc, "spec");
-                            if ("ScaledObject".equals(doc.get("kind")) && find("Deployment", str(map(spec, "scaleTargetRef").get("name"))) == null) {
-                                problems.add(here + ": scaleTargetRef names no Deployment");
+                            String target = autoscalerTarget(doc);
+                            if (target != null) {
+                                if (find("Deployment", target) == null) {
+                                    problems.add(here + ": scaleTargetRef names no Deployment");
+                                } else {
+                                    autoscalersHere.merge(target, 1, Integer::sum);
+                                    autoscalerFolders.computeIfAbsent(target, k -> new ArrayList<>()).add(dir.getFileName().toString());
+                                    checkAutoscaler(dir, here, doc, find("Deployment", target));
+                                }
                             }
                             for (Map<String, Object> ref : list(spec.get("secretTargetRef"))) {
                                 doc.put("__file", here);
@@ -670,6 +694,129 @@ final class DeployChecker {
                         }
                     }
                 }
+                autoscalersHere.forEach((target, n) -> {
+                    if (n > 1) {
+                        problems.add(dir.getFileName() + "/: " + n + " autoscalers target Deployment " + target + "; they would fight over its replicas");
+                    }
+                });
+            }
+        }
+        // The worker's replica count has exactly one owner: the autoscaler folder you pick, never deploy/ itself.
+        Map<String, Object> worker = find("Deployment", "queue-worker");
+        if (worker != null && !autoscalerFolders.containsKey("queue-worker")) {
+            problems.add("no optional folder (keda/, hpa/) holds an autoscaler for Deployment queue-worker");
+        }
+        for (Map<String, Object> h : kind("HorizontalPodAutoscaler")) {
+            problems.add(where(h) + ": an autoscaler in the applied folder comes back with every kubectl apply -f deploy/,"
+                    + " next to the one in keda/ or hpa/; keep autoscalers in their optional folder");
+        }
+        for (Map<String, Object> d : kind("Deployment")) {
+            if (map(d, "spec").containsKey("replicas") && (autoscalerFolders.containsKey(name(d)) || "queue-worker".equals(name(d)))) {
+                problems.add(where(d) + ": spec.replicas is reset by every kubectl apply -f deploy/, overriding the autoscaler; leave it out");
+            }
+        }
+        for (Map<String, Object> p : kind("PodDisruptionBudget")) {
+            if (map(p, "spec").containsKey("minAvailable") || !map(p, "spec").containsKey("maxUnavailable")) {
+                problems.add(where(p) + ": use maxUnavailable, not minAvailable: with as many replicas as minAvailable"
+                        + " (e.g. 1 replica, minAvailable: 1) it blocks every node drain");
+            }
+        }
+    }
+
+    /** The Deployment an HPA or a KEDA ScaledObject scales, or null for any other document. */
+    private static String autoscalerTarget(Map<String, Object> doc) {
+        Map<String, Object> ref = map(map(doc, "spec"), "scaleTargetRef");
+        boolean hpa = "HorizontalPodAutoscaler".equals(doc.get("kind"));
+        if (!hpa && !"ScaledObject".equals(doc.get("kind"))) {
+            return null;
+        }
+        String kind = ref.get("kind") == null ? "Deployment" : str(ref.get("kind"));
+        return kind.equals("Deployment") ? str(ref.get("name")) : null;
+    }
+
+    /** Names the worker's requests live in: twt, its shards; and queues an autoscaler must not count. */
+    private static final List<String> NOT_WORK_QUEUES = List.of("to_server", "twt.dead", "twt.delay.5000", "twt.shard.x", "twt.shard.1.old", "xtwt");
+
+    /**
+     * An autoscaler of a worker scales on the depth of twt and all twt.shard.* queues, ready AND unacknowledged
+     * messages (each worker holds up to WORKER_PREFETCH unacknowledged), and stops at WORKER_SHARDS replicas.
+     */
+    private void checkAutoscaler(Path dir, String here, Map<String, Object> doc, Map<String, Object> deployment) throws IOException {
+        Map<String, Object> spec = map(doc, "spec");
+        Map<String, Object> c = list(map(map(map(deployment, "spec"), "template"), "spec").get("containers")).stream().findFirst().orElse(Map.of());
+        String shards = configValue(c, "WORKER_SHARDS");
+        if (shards == null) {
+            return; // not a sharded worker
+        }
+        boolean hpa = "HorizontalPodAutoscaler".equals(doc.get("kind"));
+        Object max = spec.get(hpa ? "maxReplicas" : "maxReplicaCount");
+        if (!(max instanceof Number n) || n.intValue() > Integer.parseInt(shards)) {
+            problems.add(here + ": " + (hpa ? "maxReplicas " : "maxReplicaCount ") + max + " exceeds WORKER_SHARDS " + shards
+                    + " (each shard has one consumer; further replicas idle)");
+        }
+        int n = Integer.parseInt(shards);
+        List<String> work = List.of("twt", "twt.shard.0", "twt.shard." + (n - 1));
+        if (!hpa) {
+            List<Map<String, Object>> triggers = list(spec.get("triggers"));
+            if (triggers.isEmpty() || triggers.stream().anyMatch(t -> !"rabbitmq".equals(t.get("type")))) {
+                problems.add(here + ": scale on the rabbitmq trigger only");
+            }
+            for (Map<String, Object> t : triggers) {
+                Map<String, Object> m = map(t, "metadata");
+                Map<String, String> need = Map.of("protocol", "http", "useRegex", "true", "operation", "sum", "mode", "QueueLength");
+                need.forEach((k, v) -> {
+                    if (!v.equals(str(m.get(k)))) {
+                        problems.add(here + ": rabbitmq trigger needs " + k + ": " + v + " (has " + m.get(k) + "): the depth of twt and all its shards,"
+                                + " ready and unacknowledged, comes only from the management API");
+                    }
+                });
+                if ("true".equals(str(m.get("excludeUnacknowledged")))) {
+                    problems.add(here + ": excludeUnacknowledged: true counts ready messages only, while each worker holds up to WORKER_PREFETCH unacknowledged");
+                }
+                checkQueueRegex(here, str(m.get("queueName")), work);
+            }
+        } else {
+            List<Map<String, Object>> external = list(spec.get("metrics")).stream().filter(m -> "External".equals(m.get("type"))).toList();
+            if (external.isEmpty()) {
+                problems.add(here + ": scale the worker on the queues' depth (an External metric), not on CPU");
+            }
+            Path readme = dir.resolve("README.md");
+            String text = Files.exists(readme) ? Files.readString(readme) : "";
+            for (Map<String, Object> m : external) {
+                String metric = str(map(map(m, "external"), "metric").get("name"));
+                // The README's prometheus-adapter rule defines the metric: the total depth, over twt and its shards.
+                Matcher rule = Pattern.compile("as: " + Pattern.quote(String.valueOf(metric)) + "\\s+metricsQuery: '(.*)'").matcher(text);
+                if (!rule.find()) {
+                    problems.add(here + ": " + dir.getFileName() + "/README.md defines no prometheus-adapter rule for metric " + metric);
+                    continue;
+                }
+                Matcher q = Pattern.compile("(rabbitmq_detailed_queue_messages\\w*)\\{[^}]*queue=~\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(rule.group(1));
+                if (!q.find() || !q.group(1).equals("rabbitmq_detailed_queue_messages")) {
+                    problems.add(here + ": metric " + metric + " must sum rabbitmq_detailed_queue_messages (ready + unacknowledged) by queue=~");
+                } else {
+                    // PromQL: anchored; its string literal escapes backslashes
+                    checkQueueRegex(here, "^(?:" + q.group(2).replace("\\\\", "\\") + ")$", work);
+                }
+            }
+        }
+    }
+
+    private void checkQueueRegex(String here, String regex, List<String> work) {
+        Pattern p;
+        try {
+            p = Pattern.compile(String.valueOf(regex));
+        } catch (RuntimeException e) {
+            problems.add(here + ": queue regex " + regex + " does not compile");
+            return;
+        }
+        for (String q : work) {
+            if (!p.matcher(q).find()) {
+                problems.add(here + ": queue regex " + regex + " does not match " + q);
+            }
+        }
+        for (String q : NOT_WORK_QUEUES) {
+            if (p.matcher(q).find()) {
+                problems.add(here + ": queue regex " + regex + " also matches " + q + ", which is not work for the workers");
             }
         }
     }
