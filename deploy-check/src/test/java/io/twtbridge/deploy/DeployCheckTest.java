@@ -94,8 +94,26 @@ class DeployCheckTest {
 
     @Test
     void aWrongImageIsCaught(@TempDir Path tmp) throws IOException {
-        List<String> p = DeployChecker.check(REPO, mutated(tmp, "40-auth-gateway.yaml", "ghcr.io/twt-bridge/auth-gateway:1.0.0", "ghcr.io/twt-bridge/login-gateway:1.0.0"));
-        assertCaught(p, "names no app of this repository");
+        List<String> p = DeployChecker.check(REPO, mutated(tmp, "40-auth-gateway.yaml", "localhost/twt-bridge/auth-gateway:1.0.0", "localhost/twt-bridge/login-gateway:1.0.0"));
+        assertCaught(p, "container auth-gateway runs image localhost/twt-bridge/login-gateway:1.0.0, whose name is not auth-gateway");
+        Path renamed = Files.createDirectories(tmp.resolve("renamed"));
+        assertCaught(DeployChecker.check(REPO, mutated(renamed, "30-queue-worker.yaml", "        - name: queue-worker\n", "        - name: worker\n")),
+                "image localhost/twt-bridge/queue-worker:1.0.0 is queue-worker's, but its container is named worker");
+        Path latest = Files.createDirectories(tmp.resolve("latest"));
+        assertCaught(DeployChecker.check(REPO, mutated(latest, "20-rabbitmq.yaml", "image: rabbitmq:4.2-management", "image: rabbitmq")),
+                "image rabbitmq has no fixed tag or digest");
+    }
+
+    /** An image moved to another registry, path and tag is still checked as the app's: nothing is skipped silently. */
+    @Test
+    void anImageInAnotherRegistryIsStillChecked(@TempDir Path tmp) throws IOException {
+        Path copy = mutated(tmp, "40-auth-gateway.yaml", "localhost/twt-bridge/auth-gateway:1.0.0", "registry.example.com:5000/team/auth-gateway:2.1.0@sha256:" + "0".repeat(64));
+        assertEquals(List.of(), DeployChecker.check(REPO, copy));
+        String text = Files.readString(copy.resolve("40-auth-gateway.yaml"));
+        Files.writeString(copy.resolve("40-auth-gateway.yaml"), text.replace("containerPort: 12345", "containerPort: 8080").replace("- name: GATEWAY_IDLE_TIMEOUT", "- name: GATEWAY_IDLE_TIMEOUTS"));
+        List<String> p = DeployChecker.check(REPO, copy);
+        assertCaught(p, "probes port 8080 but the app listens on SERVER_PORT 12345");
+        assertCaught(p, "sets GATEWAY_IDLE_TIMEOUTS, which auth-gateway does not read");
     }
 
     @Test

@@ -44,7 +44,8 @@ final class DeployChecker {
     /** The apps we build: image name = module folder; their health endpoints. */
     private static final Set<String> APPS = Set.of("queue-worker", "auth-gateway");
     private static final Set<String> HEALTH_PATHS = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
-    private static final Pattern IMAGE = Pattern.compile("^ghcr\\.io/twt-bridge/([a-z-]+):[\\w.-]+$");
+    /** An image reference: [registry/][path/]name[:tag][@digest]; group 2 = name, 3 = tag, 4 = digest. */
+    private static final Pattern IMAGE = Pattern.compile("^((?:[\\w.-]+(?::\\d+)?/)?(?:[a-z0-9._-]+/)*)([a-z0-9._-]+)(?::([\\w][\\w.-]{0,127}))?(@sha256:[0-9a-f]{64})?$");
 
     private final Path repo;
     private final Path deploy;
@@ -372,14 +373,32 @@ final class DeployChecker {
                         + " every period and times out under load; use httpGet or tcpSocket");
             }
         }
-        Matcher image = IMAGE.matcher(str(c.get("image")));
+        // Our apps are known by their container name, whatever registry, path or tag their image has: renaming the
+        // image never turns the app checks off. The image's own name must still be the app's.
+        String imageRef = str(c.get("image"));
+        Matcher image = IMAGE.matcher(String.valueOf(imageRef));
         if (!image.matches()) {
-            return; // a third-party image (rabbitmq): nothing of ours to check
-        }
-        String app = image.group(1);
-        if (!APPS.contains(app)) {
-            problems.add(where(d) + ": image " + c.get("image") + " names no app of this repository");
+            problems.add(where(d) + ": container " + container + " has no valid image reference: " + imageRef);
             return;
+        }
+        String imageName = image.group(2);
+        String tag = image.group(3);
+        if (image.group(4) == null && (tag == null || tag.equals("latest"))
+                && !List.of("IfNotPresent", "Never").contains(String.valueOf(c.get("imagePullPolicy")))) {
+            problems.add(where(d) + ": image " + imageRef + " has no fixed tag or digest: every restart may run another image"
+                    + " (and an image loaded into kind or k3s is ignored; pull policy Always)");
+        }
+        String app = APPS.contains(container) ? container : null;
+        if (app == null) {
+            if (APPS.contains(imageName)) {
+                problems.add(where(d) + ": image " + imageRef + " is " + imageName + "'s, but its container is named " + container
+                        + "; name the container " + imageName + " so the app's checks apply");
+            }
+            return; // a third-party image (rabbitmq): checked as any container above
+        }
+        if (!imageName.equals(app)) {
+            problems.add(where(d) + ": container " + app + " runs image " + imageRef + ", whose name is not " + app
+                    + " (expected <registry>/<path>/" + app + ":<tag>, built from " + app + "/Dockerfile)");
         }
         checkDockerfile(d, app);
         Set<String> readable = envVarsRead(app);
