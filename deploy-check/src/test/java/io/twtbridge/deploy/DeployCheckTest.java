@@ -276,6 +276,9 @@ class DeployCheckTest {
         Path other = Files.createDirectories(tmp.resolve("other"));
         assertCaught(DeployChecker.check(REPO, mutated(other, "20-rabbitmq.yaml", "path: /api/health/checks/reached-target-cluster-size", "path: /api/health/checks/alarms")),
                 "startup probe must be GET /api/health/checks/reached-target-cluster-size");
+        Path ordered = Files.createDirectories(tmp.resolve("ordered"));
+        assertCaught(DeployChecker.check(REPO, mutated(ordered, "20-rabbitmq.yaml", "podManagementPolicy: Parallel", "podManagementPolicy: OrderedReady")),
+                "podManagementPolicy must be Parallel");
     }
 
     // ---- scaling: one owner of the worker's replicas ----

@@ -630,6 +630,10 @@ final class DeployChecker {
         if (!"/api/health/checks/reached-target-cluster-size".equals(map(map(c, "startupProbe"), "httpGet").get("path"))) {
             problems.add(where + ": the startup probe must be GET /api/health/checks/reached-target-cluster-size, so no node is Ready before the cluster has formed");
         }
+        if (!"Parallel".equals(map(sts, "spec").get("podManagementPolicy"))) {
+            problems.add(where + ": podManagementPolicy must be Parallel: each node's startup probe waits for the whole cluster,"
+                    + " so OrderedReady would never start the second node");
+        }
         if (map(c, "readinessProbe").isEmpty()) {
             problems.add(where + ": the rabbitmq container needs a readiness probe (tcpSocket on amqp)");
         }
