@@ -102,6 +102,9 @@ class DeployCheckTest {
         Path latest = Files.createDirectories(tmp.resolve("latest"));
         assertCaught(DeployChecker.check(REPO, mutated(latest, "20-rabbitmq.yaml", "image: rabbitmq:4.2-management", "image: rabbitmq")),
                 "image rabbitmq has no fixed tag or digest");
+        Path appLatest = Files.createDirectories(tmp.resolve("appLatest"));
+        assertCaught(DeployChecker.check(REPO, mutated(appLatest, "30-queue-worker.yaml", "queue-worker:1.0.0", "queue-worker:latest")),
+                "image localhost/twt-bridge/queue-worker:latest has no fixed tag or digest");
     }
 
     /** An image moved to another registry, path and tag is still checked as the app's: nothing is skipped silently. */

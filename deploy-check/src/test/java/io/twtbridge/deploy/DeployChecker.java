@@ -383,10 +383,9 @@ final class DeployChecker {
         }
         String imageName = image.group(2);
         String tag = image.group(3);
-        if (image.group(4) == null && (tag == null || tag.equals("latest"))
-                && !List.of("IfNotPresent", "Never").contains(String.valueOf(c.get("imagePullPolicy")))) {
+        if (image.group(4) == null && (tag == null || tag.equals("latest"))) {
             problems.add(where(d) + ": image " + imageRef + " has no fixed tag or digest: every restart may run another image"
-                    + " (and an image loaded into kind or k3s is ignored; pull policy Always)");
+                    + " (and without imagePullPolicy, an image loaded into kind or k3s is ignored: the policy is then Always)");
         }
         String app = APPS.contains(container) ? container : null;
         if (app == null) {
