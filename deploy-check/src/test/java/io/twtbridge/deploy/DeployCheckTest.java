@@ -156,6 +156,9 @@ class DeployCheckTest {
         List<String> apply = DeployChecker.check(REPO, mutated(third, "secrets/create-secrets.sh",
                 "kubectl -n \"$NS\" create secret generic \"$name\"", "kubectl -n \"$NS\" apply secret generic \"$name\""));
         assertCaught(apply, "may overwrite a Secret; only kubectl create it");
+        Path port = Files.createDirectories(tmp.resolve("port"));
+        assertCaught(DeployChecker.check(REPO, mutated(port, "secrets/create-secrets.sh", "svc:15672/", "svc:15673/")),
+                "@rabbitmq.$NS.svc:15673/ names no port of a Service in deploy/");
     }
 
     /** Runs create-secrets.sh against a stand-in kubectl: it creates each Secret once and never overwrites one. */

@@ -147,6 +147,24 @@ final class DeployChecker {
         if (createdSecrets.isEmpty()) {
             problems.add(SECRETS_SCRIPT + ": no create_once NAME KEY=VALUE... call found");
         }
+        // The URIs it writes name the namespace and the broker's client Service and ports.
+        Matcher ns = Pattern.compile("(?m)^NS=(\\S+)$").matcher(text);
+        if (!ns.find() || kind("Namespace").stream().noneMatch(n -> ns.group(1).equals(name(n)))) {
+            problems.add(SECRETS_SCRIPT + ": NS= must name the namespace of deploy/");
+        }
+        Matcher uri = Pattern.compile("(?:amqp|http)://\\$\\w+:\\$\\w+@([a-z0-9-]+)\\.\\$NS\\.svc:(\\d+)/").matcher(text);
+        int uris = 0;
+        while (uri.find()) {
+            uris++;
+            Map<String, Object> svc = find("Service", uri.group(1));
+            int port = Integer.parseInt(uri.group(2));
+            if (svc == null || list(map(svc, "spec").get("ports")).stream().noneMatch(p -> Objects.equals(p.get("port"), port))) {
+                problems.add(SECRETS_SCRIPT + ": URI " + uri.group() + " names no port of a Service in deploy/");
+            }
+        }
+        if (uris == 0) {
+            problems.add(SECRETS_SCRIPT + ": no broker URI found");
+        }
         if (text.contains("REPLACE-ME")) {
             problems.add(SECRETS_SCRIPT + ": holds a placeholder value");
         }
