@@ -2,6 +2,7 @@ package io.twtbridge.deploy;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Ingress;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,13 +44,17 @@ final class DeployChecker {
     /** The apps we build: image name = module folder; their health endpoints. */
     private static final Set<String> APPS = Set.of("queue-worker", "auth-gateway");
     private static final Set<String> HEALTH_PATHS = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
-    private static final Pattern IMAGE = Pattern.compile("^ghcr\\.io/twt-bridge/([a-z-]+):[\\w.-]+$");
+    /** An image reference: [registry/][path/]name[:tag][@digest]; group 2 = name, 3 = tag, 4 = digest. */
+    private static final Pattern IMAGE = Pattern.compile("^((?:[\\w.-]+(?::\\d+)?/)?(?:[a-z0-9._-]+/)*)([a-z0-9._-]+)(?::([\\w][\\w.-]{0,127}))?(@sha256:[0-9a-f]{64})?$");
 
     private final Path repo;
     private final Path deploy;
     private final List<String> problems = new ArrayList<>();
     /** Every document of the top-level files, in order. */
     private final List<Map<String, Object>> docs = new ArrayList<>();
+    /** The Secrets secrets/create-secrets.sh creates, with their keys: the only Secrets there are. */
+    private final Map<String, Set<String>> createdSecrets = new LinkedHashMap<>();
+    static final String SECRETS_SCRIPT = "secrets/create-secrets.sh";
 
     DeployChecker(Path repo, Path deploy) {
         this.repo = repo;
@@ -63,11 +69,13 @@ final class DeployChecker {
 
     private void run() throws IOException {
         loadTopLevel();
+        loadSecretsScript();
         validateSchemas();
         checkNamespaces();
         checkSelectors();
         checkWorkloads();
         checkServicesAndIngress();
+        checkRabbitmq();
         checkOptionalFolders();
     }
 
@@ -105,6 +113,63 @@ final class DeployChecker {
         }
     }
 
+    /**
+     * Secrets are created once by secrets/create-secrets.sh, never applied: a Secret manifest in deploy/ would put its
+     * placeholder values back over the real ones on every {@code kubectl apply -f deploy/}. Reads the names and keys
+     * of its {@code create_once NAME KEY=VALUE...} calls.
+     */
+    private void loadSecretsScript() throws IOException {
+        for (Map<String, Object> doc : kind("Secret")) {
+            problems.add(where(doc) + ": a Secret in the applied folder is overwritten by every kubectl apply -f deploy/;"
+                    + " create it once in " + SECRETS_SCRIPT);
+        }
+        Path script = deploy.resolve(SECRETS_SCRIPT);
+        if (!Files.exists(script)) {
+            problems.add(SECRETS_SCRIPT + " does not exist: nothing creates the Secrets");
+            return;
+        }
+        String text = Files.readString(script).replace("\\\n", " ");
+        // Its only apply is the namespace's: kubectl apply (or replace, patch) would overwrite an existing Secret.
+        for (String line : text.lines().filter(l -> !l.strip().startsWith("#")).toList()) {
+            if (line.matches("\\s*kubectl\\b.*\\b(apply|replace|patch|edit)\\b.*") && !line.contains("00-namespace.yaml")) {
+                problems.add(SECRETS_SCRIPT + ": '" + line.strip() + "' may overwrite a Secret; only kubectl create it");
+            }
+        }
+        Matcher call = Pattern.compile("(?m)^\\s*create_once\\s+([a-z0-9.-]+)((?:\\s+[A-Za-z0-9_.-]+=\\S+)+)\\s*$").matcher(text);
+        while (call.find()) {
+            Set<String> keys = new LinkedHashSet<>();
+            Matcher key = Pattern.compile("\\s([A-Za-z0-9_.-]+)=").matcher(call.group(2));
+            while (key.find()) {
+                keys.add(key.group(1));
+            }
+            createdSecrets.put(call.group(1), keys);
+        }
+        if (createdSecrets.isEmpty()) {
+            problems.add(SECRETS_SCRIPT + ": no create_once NAME KEY=VALUE... call found");
+        }
+        // The URIs it writes name the namespace and the broker's client Service and ports.
+        Matcher ns = Pattern.compile("(?m)^NS=(\\S+)$").matcher(text);
+        if (!ns.find() || kind("Namespace").stream().noneMatch(n -> ns.group(1).equals(name(n)))) {
+            problems.add(SECRETS_SCRIPT + ": NS= must name the namespace of deploy/");
+        }
+        Matcher uri = Pattern.compile("(?:amqp|http)://\\$\\w+:\\$\\w+@([a-z0-9-]+)\\.\\$NS\\.svc:(\\d+)/").matcher(text);
+        int uris = 0;
+        while (uri.find()) {
+            uris++;
+            Map<String, Object> svc = find("Service", uri.group(1));
+            int port = Integer.parseInt(uri.group(2));
+            if (svc == null || list(map(svc, "spec").get("ports")).stream().noneMatch(p -> Objects.equals(p.get("port"), port))) {
+                problems.add(SECRETS_SCRIPT + ": URI " + uri.group() + " names no port of a Service in deploy/");
+            }
+        }
+        if (uris == 0) {
+            problems.add(SECRETS_SCRIPT + ": no broker URI found");
+        }
+        if (text.contains("REPLACE-ME")) {
+            problems.add(SECRETS_SCRIPT + ": holds a placeholder value");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> load(Path f) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -120,30 +185,38 @@ final class DeployChecker {
 
     private void validateSchemas() {
         for (Map<String, Object> doc : docs) {
-            Map<String, Object> clean = new LinkedHashMap<>(doc);
-            clean.remove("__file");
-            String json = GSON.toJson(clean);
-            String kind = str(doc.get("kind"));
-            String api = str(doc.get("apiVersion"));
-            try {
-                switch (api + "/" + kind) {
-                    case "v1/Namespace" -> V1Namespace.fromJson(json);
-                    case "v1/ConfigMap" -> V1ConfigMap.fromJson(json);
-                    case "v1/Secret" -> V1Secret.fromJson(json);
-                    case "v1/Service" -> V1Service.fromJson(json);
-                    case "apps/v1/Deployment" -> V1Deployment.fromJson(json);
-                    case "apps/v1/StatefulSet" -> V1StatefulSet.fromJson(json);
-                    case "policy/v1/PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
-                    case "autoscaling/v2/HorizontalPodAutoscaler" -> V2HorizontalPodAutoscaler.fromJson(json);
-                    case "networking.k8s.io/v1/Ingress" -> V1Ingress.fromJson(json);
-                    case "networking.k8s.io/v1/NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
-                    default -> problems.add(where(doc) + ": no schema known for " + api + " " + kind
-                            + " (CRDs belong in an optional sub-folder)");
-                }
-            } catch (IOException | RuntimeException e) {
-                problems.add(where(doc) + ": does not match the Kubernetes API schema: " + e.getMessage());
+            if (!validateSchema(doc, where(doc))) {
+                problems.add(where(doc) + ": no schema known for " + doc.get("apiVersion") + " " + doc.get("kind")
+                        + " (CRDs belong in an optional sub-folder)");
             }
         }
+    }
+
+    /** Validates a document of a kind the Kubernetes API models know; false for any other kind (a CRD). */
+    private boolean validateSchema(Map<String, Object> doc, String where) {
+        Map<String, Object> clean = new LinkedHashMap<>(doc);
+        clean.remove("__file");
+        String json = GSON.toJson(clean);
+        try {
+            switch (doc.get("apiVersion") + "/" + doc.get("kind")) {
+                case "v1/Namespace" -> V1Namespace.fromJson(json);
+                case "v1/ConfigMap" -> V1ConfigMap.fromJson(json);
+                case "v1/Secret" -> V1Secret.fromJson(json);
+                case "v1/Service" -> V1Service.fromJson(json);
+                case "apps/v1/Deployment" -> V1Deployment.fromJson(json);
+                case "apps/v1/StatefulSet" -> V1StatefulSet.fromJson(json);
+                case "policy/v1/PodDisruptionBudget" -> V1PodDisruptionBudget.fromJson(json);
+                case "autoscaling/v2/HorizontalPodAutoscaler" -> V2HorizontalPodAutoscaler.fromJson(json);
+                case "networking.k8s.io/v1/Ingress" -> V1Ingress.fromJson(json);
+                case "networking.k8s.io/v1/NetworkPolicy" -> V1NetworkPolicy.fromJson(json);
+                default -> {
+                    return false;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.add(where + ": does not match the Kubernetes API schema: " + e.getMessage());
+        }
+        return true;
     }
 
     // ---- cross-references ----
@@ -264,6 +337,19 @@ final class DeployChecker {
     }
 
     private void requireKeys(Map<String, Object> d, String kind, String name, List<String> keys) {
+        if (kind.equals("Secret")) {
+            Set<String> created = createdSecrets.get(name);
+            if (created == null) {
+                problems.add(where(d) + ": refers to Secret " + name + ", which " + SECRETS_SCRIPT + " does not create");
+                return;
+            }
+            for (String key : keys) {
+                if (!created.contains(key)) {
+                    problems.add(where(d) + ": Secret " + name + " has no key " + key + " (" + SECRETS_SCRIPT + ")");
+                }
+            }
+            return;
+        }
         Map<String, Object> target = find(kind, name);
         if (target == null) {
             problems.add(where(d) + ": refers to " + kind + " " + name + ", which does not exist");
@@ -299,14 +385,37 @@ final class DeployChecker {
         if (c.containsKey("envFrom")) {
             problems.add(where(d) + ": container " + container + " uses envFrom; set each variable explicitly so every one is checked");
         }
-        Matcher image = IMAGE.matcher(str(c.get("image")));
-        if (!image.matches()) {
-            return; // a third-party image (rabbitmq): nothing of ours to check
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            if (map(c, probe).containsKey("exec")) {
+                problems.add(where(d) + ": container " + container + " has an exec " + probe + ": it runs a process inside the memory limit"
+                        + " every period and times out under load; use httpGet or tcpSocket");
+            }
         }
-        String app = image.group(1);
-        if (!APPS.contains(app)) {
-            problems.add(where(d) + ": image " + c.get("image") + " names no app of this repository");
+        // Our apps are known by their container name, whatever registry, path or tag their image has: renaming the
+        // image never turns the app checks off. The image's own name must still be the app's.
+        String imageRef = str(c.get("image"));
+        Matcher image = IMAGE.matcher(String.valueOf(imageRef));
+        if (!image.matches()) {
+            problems.add(where(d) + ": container " + container + " has no valid image reference: " + imageRef);
             return;
+        }
+        String imageName = image.group(2);
+        String tag = image.group(3);
+        if (image.group(4) == null && (tag == null || tag.equals("latest"))) {
+            problems.add(where(d) + ": image " + imageRef + " has no fixed tag or digest: every restart may run another image"
+                    + " (and without imagePullPolicy, an image loaded into kind or k3s is ignored: the policy is then Always)");
+        }
+        String app = APPS.contains(container) ? container : null;
+        if (app == null) {
+            if (APPS.contains(imageName)) {
+                problems.add(where(d) + ": image " + imageRef + " is " + imageName + "'s, but its container is named " + container
+                        + "; name the container " + imageName + " so the app's checks apply");
+            }
+            return; // a third-party image (rabbitmq): checked as any container above
+        }
+        if (!imageName.equals(app)) {
+            problems.add(where(d) + ": container " + app + " runs image " + imageRef + ", whose name is not " + app
+                    + " (expected <registry>/<path>/" + app + ":<tag>, built from " + app + "/Dockerfile)");
         }
         checkDockerfile(d, app);
         Set<String> readable = envVarsRead(app);
@@ -470,10 +579,123 @@ final class DeployChecker {
         }
     }
 
-    /** Optional folders hold CRDs (no schema here): check that they parse and refer to things that exist. */
+    // ---- RabbitMQ 4.2 ----
+
+    /** rabbitmq.conf keys that do nothing (or stop the node) on RabbitMQ 4.x: classic mirroring and its leader locator are gone. */
+    private static final List<String> RABBITMQ_3_ONLY = List.of("queue_master_locator", "mirroring_", "ha_");
+    private static final Pattern CONF_LINE = Pattern.compile("^([a-z0-9_.\\-]+)\\s*=\\s*(\\S.*)$");
+
+    /**
+     * The broker's settings a quorum-queue cluster on Kubernetes needs (as the RabbitMQ cluster operator sets them):
+     * 4.x keys only, memory sized from the container limit, membership reconciliation and the cluster size hint at
+     * the StatefulSet's replicas, cheap probes, a preStop hook that waits for quorum and drains within the grace period.
+     */
+    private void checkRabbitmq() {
+        Map<String, Object> sts = find("StatefulSet", "rabbitmq");
+        Map<String, Object> cm = find("ConfigMap", "rabbitmq-config");
+        if (sts == null || cm == null) {
+            problems.add("20-rabbitmq.yaml: StatefulSet rabbitmq and ConfigMap rabbitmq-config are expected");
+            return;
+        }
+        String where = where(sts);
+        Map<String, Object> podSpec = map(map(map(sts, "spec"), "template"), "spec");
+        Map<String, Object> c = list(podSpec.get("containers")).stream().filter(x -> "rabbitmq".equals(x.get("name"))).findFirst().orElse(Map.of());
+        int replicas = map(sts, "spec").get("replicas") instanceof Number n ? n.intValue() : 1;
+
+        Map<String, String> conf = new LinkedHashMap<>();
+        for (String line : String.valueOf(map(cm, "data").get("rabbitmq.conf")).lines().map(String::strip).toList()) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = CONF_LINE.matcher(line);
+            if (!m.matches() || m.group(2).contains("#")) {
+                problems.add(where(cm) + ": rabbitmq.conf line '" + line + "' is not 'key = value' (comments go on their own line)");
+                continue;
+            }
+            conf.put(m.group(1), m.group(2).strip());
+        }
+        for (String key : conf.keySet()) {
+            if (RABBITMQ_3_ONLY.stream().anyMatch(key::startsWith)) {
+                problems.add(where(cm) + ": rabbitmq.conf sets " + key + ", which RabbitMQ 4.x ignores or rejects (queue_leader_locator replaces queue_master_locator)");
+            }
+        }
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("queue_leader_locator", "balanced");
+        expected.put("default_queue_type", "quorum");
+        expected.put("quorum_queue.continuous_membership_reconciliation.enabled", "true");
+        expected.put("quorum_queue.continuous_membership_reconciliation.target_group_size", String.valueOf(replicas));
+        expected.put("cluster_formation.target_cluster_size_hint", String.valueOf(replicas));
+        Object limit = map(map(c, "resources"), "limits").get("memory");
+        if (limit == null) {
+            problems.add(where + ": the rabbitmq container needs a memory limit");
+        } else {
+            long bytes = new Quantity(str(limit)).getNumber().longValue();
+            expected.put("total_memory_available_override_value", String.valueOf(removeHeadroom(bytes)));
+        }
+        expected.forEach((key, value) -> {
+            if (!value.equals(conf.get(key))) {
+                problems.add(where(cm) + ": rabbitmq.conf needs " + key + " = " + value + " (has " + conf.get(key) + ")"
+                        + (key.startsWith("total_memory") ? ": the memory limit " + limit + " minus the cluster operator's headroom" : ""));
+            }
+        });
+        String plugins = String.valueOf(map(cm, "data").get("enabled_plugins"));
+        for (String plugin : List.of("rabbitmq_peer_discovery_k8s", "rabbitmq_management", "rabbitmq_prometheus")) {
+            if (!plugins.contains(plugin)) {
+                problems.add(where(cm) + ": enabled_plugins lacks " + plugin);
+            }
+        }
+        if (!"/api/health/checks/reached-target-cluster-size".equals(map(map(c, "startupProbe"), "httpGet").get("path"))) {
+            problems.add(where + ": the startup probe must be GET /api/health/checks/reached-target-cluster-size, so no node is Ready before the cluster has formed");
+        }
+        if (!"Parallel".equals(map(sts, "spec").get("podManagementPolicy"))) {
+            problems.add(where + ": podManagementPolicy must be Parallel: each node's startup probe waits for the whole cluster,"
+                    + " so OrderedReady would never start the second node");
+        }
+        if (map(c, "readinessProbe").isEmpty()) {
+            problems.add(where + ": the rabbitmq container needs a readiness probe (tcpSocket on amqp)");
+        }
+
+        Number grace = (Number) podSpec.get("terminationGracePeriodSeconds");
+        String hook = String.join(" ", stringList(map(map(map(c, "lifecycle"), "preStop"), "exec").get("command")));
+        int await = hook.indexOf("rabbitmq-upgrade await_online_quorum_plus_one");
+        int drain = hook.indexOf("rabbitmq-upgrade drain");
+        if (await < 0 || drain < await) {
+            problems.add(where + ": the preStop hook must run rabbitmq-upgrade await_online_quorum_plus_one, then rabbitmq-upgrade drain");
+        } else {
+            long total = 0;
+            for (String cmd : List.of(hook.substring(await, drain), hook.substring(drain))) {
+                Matcher t = Pattern.compile("\\s(?:-t|--timeout)\\s+(\\d+)").matcher(cmd);
+                if (!t.find()) {
+                    problems.add(where + ": preStop: '" + cmd.strip() + "' needs a timeout (-t seconds)");
+                } else {
+                    total += Long.parseLong(t.group(1));
+                }
+            }
+            if (grace == null || total + 30 > grace.longValue()) {
+                problems.add(where + ": the preStop timeouts (" + total + " s) plus 30 s for the node's shutdown exceed terminationGracePeriodSeconds (" + grace + ")");
+            }
+        }
+    }
+
+    /** The memory RabbitMQ may use in a container: the limit minus 20 % headroom, at most 2 GiB (cluster-operator's removeHeadroom). */
+    static long removeHeadroom(long limit) {
+        long gib = 1L << 30;
+        return limit / 5 > 2 * gib ? limit - 2 * gib : limit - limit / 5;
+    }
+
+    private static List<String> stringList(Object o) {
+        return o instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+    }
+
+    /**
+     * Optional folders hold CRDs and alternatives (schemas checked where known): check that they parse and refer to
+     * things that exist, and that each is a complete, single choice of autoscaler.
+     */
     private void checkOptionalFolders() throws IOException {
+        Map<String, List<String>> autoscalerFolders = new LinkedHashMap<>();
         try (Stream<Path> dirs = Files.list(deploy)) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                Map<String, Integer> autoscalersHere = new LinkedHashMap<>();
                 try (Stream<Path> files = Files.list(dir)) {
                     for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                         for (Map<String, Object> doc : load(f)) {
@@ -482,9 +704,20 @@ final class DeployChecker {
                                 problems.add(here + ": apiVersion, kind and metadata.name are required");
                                 continue;
                             }
+                            validateSchema(doc, here);
+                            if ("Secret".equals(doc.get("kind"))) {
+                                problems.add(here + ": Secrets are created once by " + SECRETS_SCRIPT + ", not applied");
+                            }
                             Map<String, Object> spec = map(doc, "spec");
-                            if ("ScaledObject".equals(doc.get("kind")) && find("Deployment", str(map(spec, "scaleTargetRef").get("name"))) == null) {
-                                problems.add(here + ": scaleTargetRef names no Deployment");
+                            String target = autoscalerTarget(doc);
+                            if (target != null) {
+                                if (find("Deployment", target) == null) {
+                                    problems.add(here + ": scaleTargetRef names no Deployment");
+                                } else {
+                                    autoscalersHere.merge(target, 1, Integer::sum);
+                                    autoscalerFolders.computeIfAbsent(target, k -> new ArrayList<>()).add(dir.getFileName().toString());
+                                    checkAutoscaler(dir, here, doc, find("Deployment", target));
+                                }
                             }
                             for (Map<String, Object> ref : list(spec.get("secretTargetRef"))) {
                                 doc.put("__file", here);
@@ -501,6 +734,129 @@ final class DeployChecker {
                         }
                     }
                 }
+                autoscalersHere.forEach((target, n) -> {
+                    if (n > 1) {
+                        problems.add(dir.getFileName() + "/: " + n + " autoscalers target Deployment " + target + "; they would fight over its replicas");
+                    }
+                });
+            }
+        }
+        // The worker's replica count has exactly one owner: the autoscaler folder you pick, never deploy/ itself.
+        Map<String, Object> worker = find("Deployment", "queue-worker");
+        if (worker != null && !autoscalerFolders.containsKey("queue-worker")) {
+            problems.add("no optional folder (keda/, hpa/) holds an autoscaler for Deployment queue-worker");
+        }
+        for (Map<String, Object> h : kind("HorizontalPodAutoscaler")) {
+            problems.add(where(h) + ": an autoscaler in the applied folder comes back with every kubectl apply -f deploy/,"
+                    + " next to the one in keda/ or hpa/; keep autoscalers in their optional folder");
+        }
+        for (Map<String, Object> d : kind("Deployment")) {
+            if (map(d, "spec").containsKey("replicas") && (autoscalerFolders.containsKey(name(d)) || "queue-worker".equals(name(d)))) {
+                problems.add(where(d) + ": spec.replicas is reset by every kubectl apply -f deploy/, overriding the autoscaler; leave it out");
+            }
+        }
+        for (Map<String, Object> p : kind("PodDisruptionBudget")) {
+            if (map(p, "spec").containsKey("minAvailable") || !map(p, "spec").containsKey("maxUnavailable")) {
+                problems.add(where(p) + ": use maxUnavailable, not minAvailable: with as many replicas as minAvailable"
+                        + " (e.g. 1 replica, minAvailable: 1) it blocks every node drain");
+            }
+        }
+    }
+
+    /** The Deployment an HPA or a KEDA ScaledObject scales, or null for any other document. */
+    private static String autoscalerTarget(Map<String, Object> doc) {
+        Map<String, Object> ref = map(map(doc, "spec"), "scaleTargetRef");
+        boolean hpa = "HorizontalPodAutoscaler".equals(doc.get("kind"));
+        if (!hpa && !"ScaledObject".equals(doc.get("kind"))) {
+            return null;
+        }
+        String kind = ref.get("kind") == null ? "Deployment" : str(ref.get("kind"));
+        return kind.equals("Deployment") ? str(ref.get("name")) : null;
+    }
+
+    /** Names the worker's requests live in: twt, its shards; and queues an autoscaler must not count. */
+    private static final List<String> NOT_WORK_QUEUES = List.of("to_server", "twt.dead", "twt.delay.5000", "twt.shard.x", "twt.shard.1.old", "xtwt");
+
+    /**
+     * An autoscaler of a worker scales on the depth of twt and all twt.shard.* queues, ready AND unacknowledged
+     * messages (each worker holds up to WORKER_PREFETCH unacknowledged), and stops at WORKER_SHARDS replicas.
+     */
+    private void checkAutoscaler(Path dir, String here, Map<String, Object> doc, Map<String, Object> deployment) throws IOException {
+        Map<String, Object> spec = map(doc, "spec");
+        Map<String, Object> c = list(map(map(map(deployment, "spec"), "template"), "spec").get("containers")).stream().findFirst().orElse(Map.of());
+        String shards = configValue(c, "WORKER_SHARDS");
+        if (shards == null) {
+            return; // not a sharded worker
+        }
+        boolean hpa = "HorizontalPodAutoscaler".equals(doc.get("kind"));
+        Object max = spec.get(hpa ? "maxReplicas" : "maxReplicaCount");
+        if (!(max instanceof Number n) || n.intValue() > Integer.parseInt(shards)) {
+            problems.add(here + ": " + (hpa ? "maxReplicas " : "maxReplicaCount ") + max + " exceeds WORKER_SHARDS " + shards
+                    + " (each shard has one consumer; further replicas idle)");
+        }
+        int n = Integer.parseInt(shards);
+        List<String> work = List.of("twt", "twt.shard.0", "twt.shard." + (n - 1));
+        if (!hpa) {
+            List<Map<String, Object>> triggers = list(spec.get("triggers"));
+            if (triggers.isEmpty() || triggers.stream().anyMatch(t -> !"rabbitmq".equals(t.get("type")))) {
+                problems.add(here + ": scale on the rabbitmq trigger only");
+            }
+            for (Map<String, Object> t : triggers) {
+                Map<String, Object> m = map(t, "metadata");
+                Map<String, String> need = Map.of("protocol", "http", "useRegex", "true", "operation", "sum", "mode", "QueueLength");
+                need.forEach((k, v) -> {
+                    if (!v.equals(str(m.get(k)))) {
+                        problems.add(here + ": rabbitmq trigger needs " + k + ": " + v + " (has " + m.get(k) + "): the depth of twt and all its shards,"
+                                + " ready and unacknowledged, comes only from the management API");
+                    }
+                });
+                if ("true".equals(str(m.get("excludeUnacknowledged")))) {
+                    problems.add(here + ": excludeUnacknowledged: true counts ready messages only, while each worker holds up to WORKER_PREFETCH unacknowledged");
+                }
+                checkQueueRegex(here, str(m.get("queueName")), work);
+            }
+        } else {
+            List<Map<String, Object>> external = list(spec.get("metrics")).stream().filter(m -> "External".equals(m.get("type"))).toList();
+            if (external.isEmpty()) {
+                problems.add(here + ": scale the worker on the queues' depth (an External metric), not on CPU");
+            }
+            Path readme = dir.resolve("README.md");
+            String text = Files.exists(readme) ? Files.readString(readme) : "";
+            for (Map<String, Object> m : external) {
+                String metric = str(map(map(m, "external"), "metric").get("name"));
+                // The README's prometheus-adapter rule defines the metric: the total depth, over twt and its shards.
+                Matcher rule = Pattern.compile("as: " + Pattern.quote(String.valueOf(metric)) + "\\s+metricsQuery: '(.*)'").matcher(text);
+                if (!rule.find()) {
+                    problems.add(here + ": " + dir.getFileName() + "/README.md defines no prometheus-adapter rule for metric " + metric);
+                    continue;
+                }
+                Matcher q = Pattern.compile("(rabbitmq_detailed_queue_messages\\w*)\\{[^}]*queue=~\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(rule.group(1));
+                if (!q.find() || !q.group(1).equals("rabbitmq_detailed_queue_messages")) {
+                    problems.add(here + ": metric " + metric + " must sum rabbitmq_detailed_queue_messages (ready + unacknowledged) by queue=~");
+                } else {
+                    // PromQL: anchored; its string literal escapes backslashes
+                    checkQueueRegex(here, "^(?:" + q.group(2).replace("\\\\", "\\") + ")$", work);
+                }
+            }
+        }
+    }
+
+    private void checkQueueRegex(String here, String regex, List<String> work) {
+        Pattern p;
+        try {
+            p = Pattern.compile(String.valueOf(regex));
+        } catch (RuntimeException e) {
+            problems.add(here + ": queue regex " + regex + " does not compile");
+            return;
+        }
+        for (String q : work) {
+            if (!p.matcher(q).find()) {
+                problems.add(here + ": queue regex " + regex + " does not match " + q);
+            }
+        }
+        for (String q : NOT_WORK_QUEUES) {
+            if (p.matcher(q).find()) {
+                problems.add(here + ": queue regex " + regex + " also matches " + q + ", which is not work for the workers");
             }
         }
     }
