@@ -32,11 +32,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One queue-worker, a real RabbitMQ, and the X sandbox with a chosen latency: legacy text posts from many users,
+ * One or more queue-workers (in one JVM, each with its own connection, sharing the shards as separate processes
+ * would), a real RabbitMQ, and the X sandbox with a chosen latency: legacy text posts from many users,
  * published as fast as the broker takes them; measures posts per second (first publish to last reply) and the
  * time from publish to reply. Prints the numbers and appends them to benchmarks/results/worker-throughput.jsonl.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar [posts] [users] [x-latency-ms] [prefetch]</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar [posts] [users] [x-latency-ms] [prefetch] [workers]</pre>
  */
 public final class WorkerThroughput {
     private WorkerThroughput() {
@@ -47,6 +48,7 @@ public final class WorkerThroughput {
         int users = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         long latencyMs = args.length > 2 ? Long.parseLong(args[2]) : 0;
         int prefetch = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+        int workerCount = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         URI amqp = URI.create(System.getenv().getOrDefault("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"));
         String requests = "bench-twt-" + UUID.randomUUID();
         String replies = "bench-to_server-" + UUID.randomUUID();
@@ -87,10 +89,18 @@ public final class WorkerThroughput {
                     }
                 }
             });
-            try (Worker worker = new Worker(config, x)) {
-                worker.start();
-                long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (!worker.ready() && System.nanoTime() < readyBy) {
+            List<Worker> workers = new ArrayList<>();
+            try {
+                for (int i = 0; i < workerCount; i++) {
+                    Worker w = new Worker(config, x);
+                    workers.add(w);
+                    w.start();
+                }
+                // Ready when every shard is owned, each worker has its share, and one routes.
+                int share = (config.shards() + workerCount - 1) / workerCount;
+                long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < readyBy && !(workers.stream().mapToInt(w -> w.ownedShards().size()).sum() == config.shards()
+                        && workers.stream().allMatch(w -> w.ownedShards().size() <= share) && workers.stream().anyMatch(Worker::routing))) {
                     Thread.sleep(50);
                 }
                 Channel pub = connection.createChannel();
@@ -110,8 +120,9 @@ public final class WorkerThroughput {
                 pub.waitForConfirmsOrDie(30_000);
                 boolean finished = done.await(10, TimeUnit.MINUTES);
                 long elapsed = System.nanoTime() - start;
-                report(posts, users, latencyMs, prefetch, received.get(), finished, elapsed, latencies, sandbox);
+                report(posts, users, latencyMs, prefetch, workerCount, received.get(), finished, elapsed, latencies, sandbox);
             } finally {
+                workers.forEach(Worker::close);
                 try (Channel cleanup = connection.createChannel()) {
                     cleanup.queueDelete(requests);
                     cleanup.queueDelete(replies);
@@ -128,7 +139,7 @@ public final class WorkerThroughput {
         System.exit(0);
     }
 
-    private static void report(int posts, int users, long latencyMs, int prefetch, int received, boolean finished, long elapsedNs,
+    private static void report(int posts, int users, long latencyMs, int prefetch, int workers, int received, boolean finished, long elapsedNs,
                                long[] latencies, TwitterSandbox sandbox) throws IOException {
         long[] sorted = Arrays.copyOf(latencies, received == posts ? posts : 0);
         Arrays.sort(sorted);
@@ -136,10 +147,10 @@ public final class WorkerThroughput {
         double rate = received / seconds;
         String p50 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[sorted.length / 2] / 1_000_000);
         String p99 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[(int) (sorted.length * 0.99)] / 1_000_000);
-        String line = String.format("{\"when\":\"%s\",\"posts\":%d,\"users\":%d,\"x_latency_ms\":%d,\"prefetch\":%d,\"answered\":%d,"
+        String line = String.format("{\"when\":\"%s\",\"posts\":%d,\"users\":%d,\"x_latency_ms\":%d,\"prefetch\":%d,\"workers\":%d,\"answered\":%d,"
                         + "\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"x_posts\":%d,"
                         + "\"x_peak_concurrent\":%d,\"cores\":%d}",
-                Instant.now(), posts, users, latencyMs, prefetch, received, finished, seconds, rate, p50, p99,
+                Instant.now(), posts, users, latencyMs, prefetch, workers, received, finished, seconds, rate, p50, p99,
                 sandbox.state().counters().posts(), sandbox.state().counters().peakConcurrent(), Runtime.getRuntime().availableProcessors());
         System.out.println(line);
         Path results = Path.of(System.getProperty("results", "benchmarks/results/worker-throughput.jsonl"));

@@ -69,7 +69,7 @@ final class RequestHandler implements Shard.Handler {
         String key = post != null ? "u:" + post.user().token() : "d:" + d.tag();
         // A rate-limited user's requests wait in the shard's prefetch; past a quarter of it, later ones are answered
         // rate_limited at once, so one user cannot hold the shard's other users back.
-        boolean overflow = post != null && waiting.merge(key, 1, Integer::sum) > Math.max(1, config.shardPrefetch() / 4)
+        boolean overflow = post != null && waiting.merge(key, 1, Integer::sum) > Math.max(2, config.shardPrefetch(config.shards()) / 4)
                 && blockedUntil(shard, post).isAfter(Instant.now());
         inFlight.incrementAndGet();
         shard.started();

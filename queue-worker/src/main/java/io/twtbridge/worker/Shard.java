@@ -62,13 +62,13 @@ final class Shard {
     }
 
     /**
-     * Takes shard {@code k} if no other worker consumes it: consumes its queue exclusively, reads its state, then
-     * starts handing deliveries to {@code handler}. Throws when another worker has it (the broker refuses).
+     * Takes shard {@code k} if no other worker consumes it: consumes its queue exclusively (at most {@code prefetch}
+     * requests in flight), reads its state, then starts handing deliveries to {@code handler}. Throws when another worker has it (the broker refuses).
      */
-    static Shard acquire(Connection connection, WorkerConfig config, int k, ExecutorService executor, Handler handler) throws IOException {
+    static Shard acquire(Connection connection, WorkerConfig config, int k, int prefetch, ExecutorService executor, Handler handler) throws IOException {
         Channel ch = connection.createChannel();
         try {
-            ch.basicQos(config.shardPrefetch());
+            ch.basicQos(prefetch);
             CountDownLatch ready = new CountDownLatch(1);
             Shard[] self = new Shard[1];
             ch.basicConsume(config.shardQueue(k), false, "twt-shard-" + k, false, true, null, new DefaultConsumer(ch) {

@@ -106,9 +106,9 @@ public record WorkerConfig(URI amqpUri,
         return requestQueue + ".workers";
     }
 
-    /** Requests in flight at once on one shard: the worker's prefetch shared by the shards, at least 8. */
-    public int shardPrefetch() {
-        return Math.max(8, (prefetch + shards - 1) / shards);
+    /** Requests in flight at once on one shard of a worker owning {@code owned} shards: its prefetch shared by them, at least 8. */
+    public int shardPrefetch(int owned) {
+        return Math.max(8, (prefetch + owned - 1) / Math.max(1, owned));
     }
 
     /** Whether the broker keeps shard state (it needs RabbitMQ's {@code x-max-length}). */
