@@ -10,6 +10,7 @@ import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Request;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ final class Router {
     private final Outbox outbox;
     private final CountDownLatch lost = new CountDownLatch(1);
     private final AtomicLong anyShard = new AtomicLong();
+    private volatile long lastDelivery = System.nanoTime();
 
     private Router(Channel channel) throws IOException {
         this.channel = channel;
@@ -56,6 +58,7 @@ final class Router {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     try {
+                        router.lastDelivery = System.nanoTime();
                         int k = shardOf(props, body, config.shards(), router.anyShard);
                         router.outbox.commit(List.of(
                                 new Outbox.Op.Publish("", config.shardQueue(k), false, forward(props, System.currentTimeMillis(), env.isRedeliver()), body),
@@ -109,6 +112,11 @@ final class Router {
 
     boolean isLost() {
         return lost.getCount() == 0;
+    }
+
+    /** A stand-by consumer of {@code twt} (see {@link Shard#idleWhile}): requests wait, none came to us for {@code quiet}. */
+    boolean idleWhile(int waitingRequests, Duration quiet) {
+        return waitingRequests > 0 && System.nanoTime() - lastDelivery > quiet.toNanos();
     }
 
     /** Stops routing: requests not yet moved go back to {@code twt}, in order, for whichever worker routes next. */

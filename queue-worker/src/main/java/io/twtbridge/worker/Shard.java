@@ -51,6 +51,8 @@ final class Shard {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch lost = new CountDownLatch(1);
     private volatile ShardState state = ShardState.unknown();
+    /** When the broker last delivered a request of this shard to us (or when we took it). */
+    private volatile long lastDelivery = System.nanoTime();
 
     private Shard(int index, WorkerConfig config, Channel channel, ExecutorService executor) throws IOException {
         this.index = index;
@@ -75,6 +77,9 @@ final class Shard {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     try {
+                        if (self[0] != null) {
+                            self[0].lastDelivery = System.nanoTime();
+                        }
                         if (ready.await(30, TimeUnit.SECONDS)) {
                             handler.dispatch(self[0], new Delivery(env.getDeliveryTag(), env.isRedeliver(), props, body));
                         }
@@ -163,6 +168,15 @@ final class Shard {
 
     boolean isLost() {
         return lost.getCount() == 0;
+    }
+
+    /**
+     * Whether this worker is only a stand-by consumer of the shard: with single active consumer, a second worker that
+     * subscribed at the same moment as the owner gets nothing. Seen as: requests are waiting, yet none came to us
+     * for {@code quiet}.
+     */
+    boolean idleWhile(int waitingRequests, Duration quiet) {
+        return waitingRequests > 0 && inFlight.get() == 0 && System.nanoTime() - lastDelivery > quiet.toNanos();
     }
 
     Channel channel() {

@@ -20,13 +20,13 @@ final class Topology {
             ch.queueDeclare(c.deadLetterQueue(), true, false, false, null);
             ch.queueDeclare(c.rosterQueue(), true, false, false, null);
             switch (c.requestQueueMode()) {
-                case QUORUM -> ch.queueDeclare(c.requestQueue(), true, false, false, rabbit ? quorum(c) : null);
+                case QUORUM -> ch.queueDeclare(c.requestQueue(), true, false, false, rabbit ? singleConsumer(quorum(c)) : null);
                 case CLASSIC -> ch.queueDeclare(c.requestQueue(), true, false, false, null);
                 case LEGACY -> ch.queueDeclare(c.requestQueue(), false, false, false, null);
                 case PASSIVE -> ch.queueDeclarePassive(c.requestQueue());
             }
             for (int k = 0; k < c.shards(); k++) {
-                ch.queueDeclare(c.shardQueue(k), true, false, false, rabbit ? quorum(c) : null);
+                ch.queueDeclare(c.shardQueue(k), true, false, false, rabbit ? singleConsumer(quorum(c)) : null);
                 if (c.keepsShardState()) {
                     Map<String, Object> state = new HashMap<>();
                     state.put("x-queue-type", "quorum");
@@ -45,6 +45,15 @@ final class Topology {
             }
             throw e;
         }
+    }
+
+    /**
+     * One consumer at a time. Quorum queues ignore the exclusive flag of a consumer (classic queues honour it, and
+     * the worker sets it too): single active consumer is how a quorum queue has one.
+     */
+    private static Map<String, Object> singleConsumer(Map<String, Object> args) {
+        args.put("x-single-active-consumer", true);
+        return args;
     }
 
     /** A replicated quorum queue that dead-letters a request the worker failed on too often. */

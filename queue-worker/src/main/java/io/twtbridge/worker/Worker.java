@@ -112,6 +112,19 @@ public final class Worker implements AutoCloseable {
             connect();
         }
         owned.values().removeIf(Shard::isLost);
+        // A stand-by (another worker became the active consumer first) gives the shard up, to take a free one.
+        Duration quiet = config.rebalanceInterval().multipliedBy(3).plusSeconds(2);
+        for (Shard s : List.copyOf(owned.values())) {
+            if (s.idleWhile(control.queueDeclarePassive(config.shardQueue(s.index)).getMessageCount(), quiet)) {
+                owned.remove(s.index);
+                s.abandon();
+                LOG.log(Level.INFO, "shard " + s.index + " is consumed by another worker; giving it up");
+            }
+        }
+        Router current = router;
+        if (current != null && !current.isLost() && current.idleWhile(control.queueDeclarePassive(config.requestQueue()).getMessageCount(), quiet)) {
+            current.close();
+        }
         int workers = Math.max(1, control.queueDeclarePassive(config.rosterQueue()).getConsumerCount());
         int share = (config.shards() + workers - 1) / workers;
         List<Integer> mine = new ArrayList<>(new TreeSet<>(owned.keySet()));

@@ -112,7 +112,7 @@ final class Harness implements AutoCloseable {
         try (Channel ch = connection.createChannel()) {
             if (BROKER.isRabbitMq()) {
                 ch.queueDeclare(requests, true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 10,
-                        "x-dead-letter-exchange", "", "x-dead-letter-routing-key", requests + ".dead"));
+                        "x-dead-letter-exchange", "", "x-dead-letter-routing-key", requests + ".dead", "x-single-active-consumer", true));
             } else {
                 ch.queueDeclare(requests, true, false, false, null);
             }

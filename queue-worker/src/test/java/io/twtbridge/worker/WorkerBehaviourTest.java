@@ -2,7 +2,6 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.GetResponse;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
@@ -185,15 +184,14 @@ class WorkerBehaviourTest {
         h.declareRequestQueue();
         h.send(request);
         try (Channel crashed = h.connection.createChannel()) {
-            GetResponse[] taken = new GetResponse[1];
-            Harness.await("the request on the queue", T, () -> {
-                try {
-                    taken[0] = crashed.basicGet(h.requests, false);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+            java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
+            crashed.basicConsume(h.requests, false, new com.rabbitmq.client.DefaultConsumer(crashed) {
+                @Override
+                public void handleDelivery(String tag, com.rabbitmq.client.Envelope env, AMQP.BasicProperties props, byte[] body) {
+                    taken.countDown();
                 }
-                return taken[0] != null;
             });
+            assertTrue(taken.await(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the request was delivered");
         } // closing the channel without an ack: the broker redelivers it
         h.startWorker();
         assertEquals("77ÿtwtÿupload_postÿ0", h.nextReply(T).text());
