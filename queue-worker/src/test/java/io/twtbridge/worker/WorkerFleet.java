@@ -56,11 +56,14 @@ final class WorkerFleet implements AutoCloseable {
     static final String REQUESTS = "twt";
     static final String REPLIES = "to_server";
     private static final Path TARGET = Path.of("target");
+    private static final java.util.regex.Pattern PENDING = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(REQUESTS) + "(\\.shard\\.\\d+|\\.delay(\\..+)?|\\.dead)?|" + java.util.regex.Pattern.quote(REPLIES));
+    private static final String CLOSE_REASON = "twt-crash test: connection dropped by the broker";
 
     final String label;
     final String vhost = "twt-crash-" + UUID.randomUUID();
     final URI amqp;
-    final TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+    final TwitterSandbox sandbox;
     private final Path logDir;
     private final Connection client;
     private final Channel publisher;
@@ -107,30 +110,46 @@ final class WorkerFleet implements AutoCloseable {
     WorkerFleet(String label) throws Exception {
         Harness.requireRabbitMq("a virtual host per run, SIGKILLed workers and rabbitmqctl close_connection");
         this.label = label;
-        this.logDir = TARGET.resolve("worker-logs").resolve(label);
+        this.logDir = TARGET.resolve("worker-logs").resolve(label + "-" + java.time.LocalTime.now(java.time.ZoneOffset.UTC)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace(":", ""));
         Files.createDirectories(logDir);
         URI base = Harness.BROKER.uri();
         String userInfo = base.getRawUserInfo() == null ? "guest:guest" : base.getRawUserInfo();
         this.amqp = URI.create("amqp://" + userInfo + "@" + base.getHost() + ":" + (base.getPort() < 0 ? 5672 : base.getPort())
                 + "/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8));
         rabbitmqctl("add_vhost", vhost);
-        rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
-        Runtime.getRuntime().addShutdownHook(reaper);
-        ConnectionFactory f = Worker.connectionFactory(amqp);
-        client = f.newConnection("twt-test-main-server");
-        publisher = client.createChannel();
-        publisher.confirmSelect();
-        publisher.addReturnListener(r -> returned.incrementAndGet());
-        consumer = client.createChannel();
-        consumer.queueDeclare(REPLIES, true, false, false, null); // as the main server declares it
-        consumer.basicConsume(REPLIES, true, new DefaultConsumer(consumer) {
-            @Override
-            public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
-                Reply r = parse(props, body);
-                replies.computeIfAbsent(r.id(), k -> new CopyOnWriteArrayList<>()).add(r);
-                replyCount.incrementAndGet();
+        TwitterSandbox started = null;
+        Connection c = null;
+        try {
+            rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+            started = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+            c = Worker.connectionFactory(amqp).newConnection("twt-test-main-server");
+            publisher = c.createChannel();
+            publisher.confirmSelect();
+            publisher.addReturnListener(r -> returned.incrementAndGet());
+            consumer = c.createChannel();
+            consumer.queueDeclare(REPLIES, true, false, false, null); // as the main server declares it
+            consumer.basicConsume(REPLIES, true, new DefaultConsumer(consumer) {
+                @Override
+                public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                    Reply r = parse(props, body);
+                    replies.computeIfAbsent(r.id(), k -> new CopyOnWriteArrayList<>()).add(r);
+                    replyCount.incrementAndGet();
+                }
+            });
+        } catch (Exception | Error e) {
+            if (c != null) {
+                c.abort();
             }
-        });
+            if (started != null) {
+                started.close();
+            }
+            rabbitmqctl("-q", "delete_vhost", vhost);
+            throw e;
+        }
+        sandbox = started;
+        client = c;
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     // ---------------------------------------------------------------------------------------------- sandbox (X)
@@ -252,11 +271,51 @@ final class WorkerFleet implements AutoCloseable {
         for (String line : rabbitmqctl("-q", "list_connections", "pid", "vhost", "peer_port").split("\n")) {
             String[] cols = line.split("\t");
             if (cols.length == 3 && cols[1].equals(vhost) && ports.contains(cols[2].trim())) {
-                rabbitmqctl("-q", "close_connection", cols[0].trim(), "test: connection dropped by the broker");
+                rabbitmqctl("-q", "close_connection", cols[0].trim(), CLOSE_REASON);
                 closed++;
             }
         }
         return closed;
+    }
+
+    /**
+     * Broker-side closes of this virtual host's connections that this fleet did not make (e.g. another test on the
+     * shared broker closing every "twt-queue-worker" connection), read from the broker's log
+     * ({@code -Dtwt.rabbitmq.log}, default /var/log/rabbitmq/rabbit@*.log); -1 when the log cannot be read.
+     * Results with foreign closes had more faults than planned.
+     */
+    int foreignCloses() {
+        try {
+            List<Path> logs = new ArrayList<>();
+            String configured = System.getProperty("twt.rabbitmq.log");
+            if (configured != null) {
+                logs.add(Path.of(configured));
+            } else {
+                try (var dir = Files.newDirectoryStream(Path.of("/var/log/rabbitmq"), "rabbit@*.log")) {
+                    dir.forEach(p -> {
+                        if (!p.getFileName().toString().contains("_upgrade")) {
+                            logs.add(p);
+                        }
+                    });
+                }
+            }
+            if (logs.isEmpty()) {
+                return -1;
+            }
+            int n = 0;
+            for (Path log : logs) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = 0; i + 1 < lines.size(); i++) {
+                    if (lines.get(i).contains("Error on AMQP connection") && lines.get(i).contains("vhost: '" + vhost + "'")
+                            && lines.get(i + 1).contains("connection_forced") && !lines.get(i + 1).contains(CLOSE_REASON)) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** A gauge or counter from a worker's {@code /observe/metrics} (the sum over its label sets), or -1 if absent. */
@@ -343,27 +402,31 @@ final class WorkerFleet implements AutoCloseable {
     }
 
     /**
-     * Waits until nothing is left to do: every queue of the virtual host (requests, replies, delay, shard queues)
-     * holds no message, ready or unacknowledged, on two checks in a row. Returns false at the deadline.
+     * Waits until nothing is left to do: the queues that carry requests and replies hold no message, ready or
+     * unacknowledged, on two checks in a row. Those are {@value #REQUESTS}, its shard queues
+     * ({@code twt.shard.<k>}), delay queues ({@code twt.delay.*}), dead-letter queue ({@code twt.dead}) and
+     * {@value #REPLIES}; other queues a worker may keep (e.g. state) are not counted. Returns "" when quiet, else the
+     * queues still holding messages at the deadline (e.g. {@code {twt.delay.2m=1}}).
      */
-    boolean awaitQuiet(Duration timeout) throws Exception {
+    String awaitQuiet(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int quietChecks = 0;
+        Map<String, Long> busy = new java.util.TreeMap<>();
         while (System.nanoTime() < deadline) {
-            long busy = 0;
+            busy.clear();
             for (String line : rabbitmqctl("-q", "list_queues", "-p", vhost, "name", "messages").split("\n")) {
                 String[] cols = line.trim().split("\\s+");
-                if (cols.length == 2 && cols[1].matches("\\d+")) {
-                    busy += Long.parseLong(cols[1]);
+                if (cols.length == 2 && PENDING.matcher(cols[0]).matches() && cols[1].matches("\\d+") && Long.parseLong(cols[1]) > 0) {
+                    busy.put(cols[0], Long.parseLong(cols[1]));
                 }
             }
-            quietChecks = busy == 0 ? quietChecks + 1 : 0;
+            quietChecks = busy.isEmpty() ? quietChecks + 1 : 0;
             if (quietChecks >= 2) {
-                return true;
+                return "";
             }
             Thread.sleep(200); // poll interval; each rabbitmqctl call itself takes most of a second
         }
-        return false;
+        return busy.isEmpty() ? "not checked twice" : busy.toString();
     }
 
     static Reply parse(AMQP.BasicProperties props, byte[] body) {
@@ -407,50 +470,73 @@ final class WorkerFleet implements AutoCloseable {
         return plan;
     }
 
+    /** Publishes requests {@code from} (inclusive) to {@code to} (exclusive) of a run. */
+    interface Requests {
+        void publish(int from, int to) throws IOException;
+    }
+
     /**
-     * Waits until {@code total} distinct ids are answered, injecting the faults at evenly spaced points of progress
-     * (fault i when i+1 parts of plan.size()+1 are answered). Faults hit the live workers in turn. Returns a note of
-     * what was done; fails if a fault could not be injected. Stops waiting at the deadline (the caller counts).
+     * Runs a load with faults: the requests go out in plan.size()+1 bursts; when half of a burst is answered, the
+     * next fault is injected (the other half is in flight), then the next burst goes out. Faults hit the live, ready
+     * workers in turn; a killed worker's replacement starts in the background. Then waits until all {@code total}
+     * ids are answered or the deadline passes (the caller counts what is missing). Returns a note of what was done;
+     * {@link #faultsInjected} says how many faults went in.
      */
-    String drive(int total, List<Fault> plan, Duration timeout) throws Exception {
+    String drive(int total, List<Fault> plan, Duration timeout, Requests requests) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         StringBuffer done = new StringBuffer();
         List<java.util.concurrent.CompletableFuture<WorkerProcess>> replacements = new ArrayList<>();
-        int next = 0;
+        int bursts = plan.size() + 1;
+        int sent = 0;
+        int injected = 0;
         int victim = 0;
-        while (answered() < total && System.nanoTime() < deadline) {
-            List<WorkerProcess> live = liveAndReady();
-            if (next < plan.size() && !live.isEmpty() && answered() >= (long) total * (next + 1) / (plan.size() + 1)) {
-                WorkerProcess w = live.get(victim++ % live.size());
-                int at = answered();
-                if (plan.get(next) == Fault.KILL) {
-                    kill(w);
-                    done.append(String.format("SIGKILL %s at %d/%d answered; ", w, at, total));
-                    replacements.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return start();
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }));
-                } else {
-                    int closed = closeConnections(w);
-                    if (closed < 1) {
-                        fail("no broker connection of " + w + " found to close");
-                    }
-                    done.append(String.format("closed %d connection(s) of %s at %d/%d answered; ", closed, w, at, total));
-                }
-                next++;
-                continue;
+        for (int k = 0; k < bursts && System.nanoTime() < deadline; k++) {
+            int from = sent;
+            int to = (int) ((long) total * (k + 1) / bursts);
+            requests.publish(from, to);
+            confirmPublished();
+            sent = to;
+            if (k == plan.size()) {
+                break;
             }
+            int mark = from + (to - from) / 2;
+            while ((answered() < mark || liveAndReady().isEmpty()) && System.nanoTime() < deadline) {
+                Thread.sleep(20); // poll interval
+            }
+            List<WorkerProcess> live = liveAndReady();
+            if (live.isEmpty()) {
+                break;
+            }
+            WorkerProcess w = live.get(victim++ % live.size());
+            int at = answered();
+            if (plan.get(k) == Fault.KILL) {
+                kill(w);
+                done.append(String.format("SIGKILL %s at %d/%d answered of %d sent; ", w, at, total, sent));
+                replacements.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return start();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+            } else {
+                int closed = closeConnections(w);
+                if (closed < 1) {
+                    fail("no broker connection of " + w + " found to close");
+                }
+                done.append(String.format("closed %d connection(s) of %s at %d/%d answered of %d sent; ", closed, w, at, total, sent));
+            }
+            injected++;
+        }
+        while (answered() < total && System.nanoTime() < deadline) {
             Thread.sleep(20); // poll interval
         }
         for (var r : replacements) {
             r.get(90, TimeUnit.SECONDS); // a replacement that could not start fails the test here
         }
-        faultsInjected = next;
-        if (next < plan.size()) {
-            done.append(String.format("only %d of %d faults injected before the run ended; ", next, plan.size()));
+        faultsInjected = injected;
+        if (injected < plan.size()) {
+            done.append(String.format("only %d of %d faults injected before the deadline; ", injected, plan.size()));
         }
         return done.toString();
     }
