@@ -102,16 +102,30 @@ class ResilienceTest {
         assertTrue(earlier == null || earlier.equals(reply), "different replies for " + id);
     }
 
-    /** Closes the worker's connections from the broker side, as a network failure or a broker restart would. */
+    /**
+     * Closes the worker's connections from the broker side, as a network failure or a broker restart would. Only
+     * this JVM's connections (matched by their local ports, from {@code ss -tnp}): the broker is shared, and other
+     * tests' workers also name their connections "twt-queue-worker".
+     */
     private static int closeWorkerConnections() throws Exception {
-        Process list = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "pid", "client_properties").start();
+        Process ss = new ProcessBuilder("ss", "-tnpH").redirectErrorStream(true).start();
+        String sockets = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, ss.waitFor(), "ss -tnp failed: " + sockets);
+        java.util.Set<String> ourPorts = new java.util.HashSet<>();
+        for (String line : sockets.split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (line.contains("pid=" + ProcessHandle.current().pid() + ",") && cols.length >= 5 && cols[4].endsWith(":" + (Harness.AMQP.getPort() < 0 ? 5672 : Harness.AMQP.getPort()))) {
+                ourPorts.add(cols[3].substring(cols[3].lastIndexOf(':') + 1));
+            }
+        }
+        Process list = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "pid", "peer_port", "client_properties").start();
         String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, list.waitFor(), "rabbitmqctl list_connections failed");
         int closed = 0;
         for (String line : out.split("\n")) {
-            if (line.contains("twt-queue-worker")) {
-                String pid = line.substring(0, line.indexOf('>') + 1).trim();
-                Process close = new ProcessBuilder("rabbitmqctl", "-q", "close_connection", pid, "test: connection dropped").start();
+            String[] cols = line.split("\t");
+            if (line.contains("twt-queue-worker") && cols.length >= 2 && ourPorts.contains(cols[1].trim())) {
+                Process close = new ProcessBuilder("rabbitmqctl", "-q", "close_connection", cols[0].trim(), "test: connection dropped").start();
                 close.getInputStream().readAllBytes();
                 assertEquals(0, close.waitFor(), "rabbitmqctl close_connection failed");
                 closed++;

@@ -128,8 +128,8 @@ final class ApiEndpoints implements HttpService {
         }
         Optional<SandboxState.RateLimitHit> hit = state.takePostSlot(userId);
         if (hit.isPresent()) {
-            state.counters.rateLimited.incrementAndGet();
             SandboxState.RateLimitHit h = hit.get();
+            state.counters.rateLimited(user.user().screenName(), h.userWindow());
             res.header("x-rate-limit-limit", String.valueOf(state.limits().userPostLimit()))
                     .header("x-rate-limit-remaining", "0")
                     .header("x-rate-limit-reset", String.valueOf(h.userWindow().reset().getEpochSecond()));

@@ -85,9 +85,15 @@ final class ControlEndpoints implements HttpService {
 
     private void counters(ServerRequest req, ServerResponse res) {
         SandboxState.Counters c = state.counters();
+        var byUser = SandboxJson.JSON.createObjectBuilder();
+        for (String name : c.rateLimitedUsers()) {
+            byUser.add(name, SandboxJson.JSON.createObjectBuilder().add("total", c.rateLimited(name))
+                    .add("max_per_window", c.rateLimitedMaxPerWindow(name)));
+        }
         ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder()
                 .add("requests", c.requests()).add("signature_failures", c.signatureFailures())
-                .add("rate_limited", c.rateLimited()).add("duplicates", c.duplicates())
+                .add("rate_limited", c.rateLimited()).add("rate_limited_by_user", byUser)
+                .add("duplicates", c.duplicates())
                 .add("posts", c.posts()).add("media_uploads", c.mediaUploads())
                 .add("injected_errors", c.injectedErrors.get())
                 .add("peak_concurrent", c.peakConcurrent()).build().toString());

@@ -320,6 +320,8 @@ public final class SandboxState {
     static final class Window {
         private final Instant reset;
         final AtomicInteger used = new AtomicInteger();
+        /** 429s this user got while this window was current. */
+        final AtomicInteger rejected = new AtomicInteger();
 
         Window(Instant reset) {
             this.reset = reset;
@@ -355,6 +357,16 @@ public final class SandboxState {
         final AtomicLong injectedErrors = new AtomicLong();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger peakConcurrent = new AtomicInteger();
+        private final Map<String, AtomicLong> rateLimitedByUser = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> rateLimitedPeakByUser = new ConcurrentHashMap<>();
+
+        /** One 429 for this user (by screen name), in the user's current rate-limit window. */
+        void rateLimited(String screenName, Window window) {
+            rateLimited.incrementAndGet();
+            rateLimitedByUser.computeIfAbsent(screenName, k -> new AtomicLong()).incrementAndGet();
+            int inWindow = window.rejected.incrementAndGet();
+            rateLimitedPeakByUser.computeIfAbsent(screenName, k -> new AtomicInteger()).accumulateAndGet(inWindow, Math::max);
+        }
 
         void enter() {
             requests.incrementAndGet();
@@ -374,6 +386,8 @@ public final class SandboxState {
             posts.set(0);
             mediaUploads.set(0);
             injectedErrors.set(0);
+            rateLimitedByUser.clear();
+            rateLimitedPeakByUser.clear();
             peakConcurrent.set(inFlight.get());
         }
 
@@ -387,6 +401,23 @@ public final class SandboxState {
 
         public long rateLimited() {
             return rateLimited.get();
+        }
+
+        /** 429s answered to this user's posts (by screen name). */
+        public long rateLimited(String screenName) {
+            AtomicLong n = rateLimitedByUser.get(screenName);
+            return n == null ? 0 : n.get();
+        }
+
+        /** The most 429s this user got within one of their rate-limit windows. */
+        public int rateLimitedMaxPerWindow(String screenName) {
+            AtomicInteger n = rateLimitedPeakByUser.get(screenName);
+            return n == null ? 0 : n.get();
+        }
+
+        /** Screen names of users that got a 429. */
+        public java.util.Set<String> rateLimitedUsers() {
+            return java.util.Set.copyOf(rateLimitedByUser.keySet());
         }
 
         public long duplicates() {
