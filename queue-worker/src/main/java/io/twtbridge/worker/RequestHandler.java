@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RequestHandler implements Shard.Handler {
     private static final System.Logger LOG = System.getLogger(RequestHandler.class.getName());
+    /** The shortest wait after a 429. */
+    static final Duration MIN_RATE_LIMIT_WAIT = Duration.ofSeconds(1);
 
     private final WorkerConfig config;
     private final PostingService service;
@@ -215,16 +217,18 @@ final class RequestHandler implements Shard.Handler {
                     if (!repeatable) {
                         state.attemptFinished(fingerprint);
                     }
+                    // X's reset is in whole seconds and may already have passed by its clock: never ask again at once.
+                    Instant until = later(w.until(), after.plus(MIN_RATE_LIMIT_WAIT));
                     if (w.appWide()) {
-                        appUntil = later(appUntil, w.until());
+                        appUntil = later(appUntil, until);
                     } else if (user != null) {
-                        state.block(user, w.until());
+                        state.block(user, until);
                         if (!shard.saveState()) {
                             return;
                         }
                     } else {
                         // auth / verify_pin: the app's limit for the login endpoints; wait like everyone else would.
-                        appUntil = later(appUntil, w.until());
+                        appUntil = later(appUntil, until);
                     }
                 }
             }

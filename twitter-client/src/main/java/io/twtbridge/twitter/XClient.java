@@ -368,7 +368,8 @@ public final class XClient {
             v = r.header("x-rate-limit-reset");
         }
         try {
-            return Instant.ofEpochSecond(Long.parseLong(v.trim()));
+            // Whole seconds, so the window may reset up to a second after the second named: wait until the next one.
+            return Instant.ofEpochSecond(Long.parseLong(v.trim())).plusSeconds(1);
         } catch (RuntimeException e) {
             return Instant.now().plusSeconds(60);
         }
