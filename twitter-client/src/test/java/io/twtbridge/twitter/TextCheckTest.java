@@ -100,6 +100,16 @@ class TextCheckTest {
     }
 
     @Test
+    void noLengthBoundCanRefuseBeforeCounting() {
+        // URLs of up to 4,096 characters count 23 each: 11 of them, 44,000+ characters, are a valid post. So no bound on
+        // the length below the 25,000-character message limit is sound; the count itself is made fast instead.
+        String s = String.join(" ", java.util.Collections.nCopies(11, "https://example.com/" + "a".repeat(4_000)));
+        assertTrue(s.length() > 44_000);
+        assertEquals(twitterText(s), TextCheck.weightedLength(s));
+        assertEquals(11 * 23 + 10, TextCheck.weightedLength(s));
+    }
+
+    @Test
     void smallPathologicalRunsStillMatchTwitterText() {
         // Short enough for twitter-text itself to answer quickly: the bounded count agrees.
         for (String s : List.of("a.".repeat(300), "x.com" + ".a".repeat(300), "a.".repeat(20) + "com", ".a".repeat(200) + " b.org",
