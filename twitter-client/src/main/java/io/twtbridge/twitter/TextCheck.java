@@ -25,30 +25,31 @@ import java.util.regex.Matcher;
  * runs its emoji regex at every position. Here the same weighting is done in one pass, and twitter-text's own URL
  * extractor runs only where a URL can be:
  * <ul>
- *   <li>URLs and emoji never contain whitespace, so the text is cut into pieces at whitespace; a URL's preceding
- *       character may be whitespace or the start of the text alike, so each piece has the URLs it has in the whole
- *       text (the count is additive over pieces);</li>
+ *   <li>URLs and emoji never contain whitespace, so the text is cut into pieces at whitespace, and each piece is
+ *       handed over with the character before it (the URL pattern's "preceding character"), so it has the URLs it
+ *       has in the whole text: the count is additive over pieces;</li>
  *   <li>a URL's domain ends in a label ending in a letter or digit, then a TLD followed by a character outside
- *       {@code [a-z0-9@+-]}: a piece without such a {@code x.tld} has no URL and never reaches the extractor; one with them is given to it up to its last
- *       {@code .tld} (or whole, when a path, port or query may follow);</li>
+ *       {@code [a-z0-9@+-]}: a piece without such an {@code x.tld} has no URL and never reaches the extractor; one
+ *       with them is handed over up to its last {@code .tld} (or whole, when a path, port or query may follow);</li>
  *   <li>what reaches the extractor is cut before a dot that makes a run of labels (dots with only domain
  *       characters between them) longer than {@value #MAX_LABELS_PER_CALL}, which bounds its backtracking. Only such
  *       a run can count differently from twitter-text: a URL with that many labels in a row is counted as several
  *       parts (more characters, so a post may be refused that X would take; fewer only when twitter-text would have
  *       rejected the whole run as one URL over 4,096 characters or with an invalid label — X then decides);</li>
  *   <li>emoji are matched with twitter-text's emoji regex only on runs of characters that can be in an emoji
- *       (non-ASCII, and {@code # * 0-9} for keycaps).</li>
+ *       (non-ASCII but for letters of alphabetic and CJK scripts, and keycaps).</li>
  * </ul>
  * The test {@code TextCheckTest} checks the count against {@code TwitterTextParser.parseTweet} on generated texts.
  *
- * <p>No length bound can refuse text before counting: a URL of up to 4,096 characters counts 23, so a text X
- * accepts can be 12 × 4,096 characters long — longer than the 25,000 characters a message may carry. Counting is
- * therefore made fast for every text instead (25,000 characters in a few milliseconds).
+ * <p>No length bound can refuse text before counting: a URL of up to 4,096 characters counts 23, so 11 URLs of
+ * 4,000 characters (44,000 characters) are a valid post — more than the 25,000 characters a message may carry.
+ * Counting is made fast for every text instead: 25,000 characters take a few milliseconds, tens of milliseconds when
+ * the text is thousands of short URLs (twitter-text's URL pattern itself costs ~10 µs per URL).
  */
 public final class TextCheck {
     /** X's limit in weighted characters. */
     public static final int MAX_WEIGHTED = 280;
-    /** Most dots handed to twitter-text's URL extractor at once. */
+    /** Longest run of dot-separated labels handed to twitter-text's URL extractor at once. */
     static final int MAX_LABELS_PER_CALL = 24;
 
     /** Stateless once built (as TwitterTextParser's own). */
