@@ -17,6 +17,7 @@ module io.twtbridge.worker {
     requires io.helidon.logging.common;
     requires io.helidon.webclient;
     requires io.helidon.webclient.api;
+    requires io.helidon.common.tls;
     requires io.helidon.http;
     requires java.net.http;
 

@@ -1,10 +1,12 @@
 package io.twtbridge.worker;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.DnsAddressLookup;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.api.WebClientConfig;
 import io.helidon.webclient.spi.DnsResolver;
 import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.twitter.ImageType;
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Fetches one image from a URL, with bounded work:
@@ -51,15 +55,24 @@ final class UrlFetcher {
 
     /** With another address check (tests: refuse one loopback address, allow another). */
     UrlFetcher(WorkerConfig.MediaFetch fetch, Function<InetAddress, Optional<String>> refusal) {
+        this(fetch, refusal, Optional.empty());
+    }
+
+    /**
+     * With another address check, and for tests another TLS trust (certificates are still checked against the
+     * URL's host name: Helidon's default endpoint identification, HTTPS).
+     */
+    UrlFetcher(WorkerConfig.MediaFetch fetch, Function<InetAddress, Optional<String>> refusal, Optional<SSLContext> trust) {
         this.fetch = fetch;
-        this.client = WebClient.builder()
+        WebClientConfig.Builder b = WebClient.builder()
                 .dnsResolver(new CheckingResolver(refusal))
                 .proxy(Proxy.noProxy())
                 .connectTimeout(fetch.timeout())
                 .readTimeout(fetch.timeout())
                 .followRedirects(false)
-                .shareConnectionCache(false)
-                .build();
+                .shareConnectionCache(false);
+        trust.ifPresent(ctx -> b.tls(t -> t.sslContext(ctx).endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS)));
+        this.client = b.build();
     }
 
     /** What a fetch gave. */
