@@ -63,6 +63,9 @@ final class MediaBudget {
         if (n > bytes || need > maxUnits()) {
             return new Reservation.TooLarge(n, bytes);
         }
+        if (need == 0) {
+            return new Reservation.Granted(new Lease(0)); // never queues behind waiters (a fair semaphore would)
+        }
         units.acquire(need);
         long now = inUse.addAndGet((long) need * UNIT);
         peak.accumulateAndGet(now, Math::max);

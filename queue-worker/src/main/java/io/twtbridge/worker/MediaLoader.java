@@ -95,23 +95,28 @@ final class MediaLoader {
             Thread.currentThread().interrupt();
             return new Loaded.Failed(Outcome.Failed.of(ErrorCode.MEDIA_UNREACHABLE, "the worker is stopping"));
         }
-        List<MediaFile> files = new ArrayList<>(media.size());
-        long used = 0;
-        for (int i = 0; i < plans.size(); i++) {
-            Result<byte[]> r = switch (plans.get(i)) {
-                case Plan.Bytes b -> new Result<>(b.bytes(), null);
-                case Plan.File f -> readFile(f, which(i));
-                case Plan.Url u -> fetchUrl(u, which(i));
-            };
-            if (r.failure() != null) {
-                lease.close();
-                return new Loaded.Failed(r.failure());
+        try {
+            List<MediaFile> files = new ArrayList<>(media.size());
+            long used = 0;
+            for (int i = 0; i < plans.size(); i++) {
+                Result<byte[]> r = switch (plans.get(i)) {
+                    case Plan.Bytes b -> new Result<>(b.bytes(), null);
+                    case Plan.File f -> readFile(f, which(i));
+                    case Plan.Url u -> fetchUrl(u, which(i));
+                };
+                if (r.failure() != null) {
+                    lease.close();
+                    return new Loaded.Failed(r.failure());
+                }
+                used += r.value().length;
+                files.add(new MediaFile(r.value(), media.get(i).altText()));
             }
-            used += r.value().length;
-            files.add(new MediaFile(r.value(), media.get(i).altText()));
+            lease.shrinkTo(used);
+            return new Loaded.Files(files, lease);
+        } catch (RuntimeException e) {
+            lease.close(); // never expected; the bytes must not stay reserved all the same
+            throw e;
         }
-        lease.shrinkTo(used);
-        return new Loaded.Files(files, lease);
     }
 
     private static String which(int i) {

@@ -51,6 +51,10 @@ class MediaBudgetTest {
             }
         });
         assertFalse(got.await(300, TimeUnit.MILLISECONDS), "4 MiB fit beside 8 MiB in a 10 MiB budget");
+        // A request without media never queues behind one waiting for bytes.
+        try (MediaBudget.Lease none = granted(b.reserve(0))) {
+            assertEquals(8 * MIB, b.inUse());
+        }
         first.shrinkTo(6 * MIB); // e.g. a URL's cap, once its real size is known
         assertTrue(got.await(10, TimeUnit.SECONDS), "the waiter got the bytes given back");
         waiter.join(Duration.ofSeconds(10));
