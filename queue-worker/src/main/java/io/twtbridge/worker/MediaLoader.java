@@ -53,6 +53,10 @@ final class MediaLoader {
 
         record Failed(Outcome.Failed failure) implements Loaded {
         }
+
+        /** Interrupted while waiting for the budget or a URL (the worker is stopping): to be tried again, not answered. */
+        record Interrupted() implements Loaded {
+        }
     }
 
     /** One item's source, checked, with the bytes to reserve for it. */
@@ -93,7 +97,7 @@ final class MediaLoader {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Loaded.Failed(Outcome.Failed.of(ErrorCode.MEDIA_UNREACHABLE, "the worker is stopping"));
+            return new Loaded.Interrupted();
         }
         try {
             List<MediaFile> files = new ArrayList<>(media.size());
@@ -104,6 +108,10 @@ final class MediaLoader {
                     case Plan.File f -> readFile(f, which(i));
                     case Plan.Url u -> fetchUrl(u, which(i));
                 };
+                if (r == null) {
+                    lease.close();
+                    return new Loaded.Interrupted();
+                }
                 if (r.failure() != null) {
                     lease.close();
                     return new Loaded.Failed(r.failure());
@@ -179,10 +187,12 @@ final class MediaLoader {
         }
     }
 
+    /** The image's bytes, the failure to answer with, or null when interrupted. */
     private Result<byte[]> fetchUrl(Plan.Url u, String which) {
         return switch (urls.fetch(u.url(), u.cap())) {
             case UrlFetcher.Fetched.Image img -> new Result<>(img.bytes(), null);
             case UrlFetcher.Fetched.Failed f -> fail(f.code(), f.reason().startsWith("is ") ? which + " " + f.reason() : which + ": " + f.reason());
+            case UrlFetcher.Fetched.Interrupted i -> null;
         };
     }
 }

@@ -41,6 +41,9 @@ final class PostingService {
         if (loaded instanceof MediaLoader.Loaded.Failed f) {
             return new Decision.Answer(f.failure());
         }
+        if (loaded instanceof MediaLoader.Loaded.Interrupted) {
+            return new Decision.Retry("interrupted while loading the images");
+        }
         // The images' bytes stay reserved in the media budget until X has them.
         try (var files = (MediaLoader.Loaded.Files) loaded) {
             return switch (x.post(p.user(), p.text(), files.files(), p.replyToTweetId())) {

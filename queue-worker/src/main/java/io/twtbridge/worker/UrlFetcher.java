@@ -83,6 +83,10 @@ final class UrlFetcher {
         /** {@code reason} never holds the URL (it may carry credentials). */
         record Failed(ErrorCode code, String reason) implements Fetched {
         }
+
+        /** The caller was interrupted (the worker is stopping): nothing to answer, try again later. */
+        record Interrupted() implements Fetched {
+        }
     }
 
     /** Fetches the image at {@code url}, at most {@code capBytes} long, within the configured timeout. */
@@ -99,7 +103,7 @@ final class UrlFetcher {
         } catch (InterruptedException e) {
             abort(task, open);
             Thread.currentThread().interrupt();
-            return new Fetched.Failed(ErrorCode.MEDIA_UNREACHABLE, "the fetch was interrupted");
+            return new Fetched.Interrupted();
         } catch (ExecutionException e) {
             return new Fetched.Failed(ErrorCode.MEDIA_UNREACHABLE, "the URL could not be fetched");
         }

@@ -89,5 +89,16 @@ class MediaBudgetBurstTest {
                 loader.load(List.of(Media.of(new MediaSource.Data(png)), Media.of(new MediaSource.Url(java.net.URI.create("http://127.0.0.1:1/nothing.png"))))));
         assertEquals(ErrorCode.MEDIA_UNREACHABLE, missing.failure().code());
         assertEquals(0, budget.inUse());
+        // Waiting for the budget and interrupted (the worker is stopping): nothing reserved, tried again later.
+        MediaBudget.Lease held = assertInstanceOf(MediaBudget.Reservation.Granted.class, budget.reserve(10 * MIB)).lease();
+        java.util.concurrent.atomic.AtomicReference<MediaLoader.Loaded> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiter = Thread.ofVirtual().start(() -> result.set(loader.load(List.of(Media.of(new MediaSource.Data(five)), m))));
+        Harness.await("the loader waits for the budget", Duration.ofSeconds(20), () -> waiter.getState() == Thread.State.WAITING);
+        waiter.interrupt();
+        waiter.join(Duration.ofSeconds(20));
+        assertInstanceOf(MediaLoader.Loaded.Interrupted.class, result.get());
+        assertEquals(10 * MIB, budget.inUse());
+        held.close();
+        assertEquals(0, budget.inUse());
     }
 }
