@@ -15,6 +15,10 @@ module io.twtbridge.worker {
     requires io.helidon.config;
     requires io.helidon.config.yaml;
     requires io.helidon.logging.common;
+    requires io.helidon.webclient;
+    requires io.helidon.webclient.api;
+    requires io.helidon.common.tls;
+    requires io.helidon.http;
     requires java.net.http;
 
     exports io.twtbridge.worker;

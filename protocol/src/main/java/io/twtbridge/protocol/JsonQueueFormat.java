@@ -1,15 +1,8 @@
 package io.twtbridge.protocol;
 
-import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonGenerator;
 
-import java.io.StringReader;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,41 +39,48 @@ public final class JsonQueueFormat implements QueueFormat {
         if (text.isEmpty()) {
             return new Decoded.Malformed(Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), Problem.INVALID_UTF8.description());
         }
-        JsonObject o;
-        try (JsonReader reader = JSON.createReader(new StringReader(text.get()))) {
-            JsonValue v = reader.readValue();
-            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-                return new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());
-            }
-            o = v.asJsonObject();
-        } catch (JsonException | IllegalStateException e) {
+        try {
+            return switch (JsonTree.read(text.get())) {
+                case JsonTree.Result.Ok ok -> new Reader(ok.root()).request();
+                case JsonTree.Result.Invalid ignored -> new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(),
+                        Optional.empty(), Problem.INVALID_JSON.description());
+                case JsonTree.Result.Refused r -> new Reader(r.partialRoot()).refused(r.detail());
+            };
+        } catch (RuntimeException e) {
+            // Never expected (the reader catches the library's failures); a decoder must not throw all the same.
             return new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());
         }
-        return new Reader(o).request();
     }
 
     /** Reads one request object; the first problem found is the answer. */
     private static final class Reader {
-        private final JsonObject o;
+        private final JsonTree.Obj o;
         private Optional<String> id = Optional.empty();
         private Optional<Command> command = Optional.empty();
 
-        Reader(JsonObject o) {
+        Reader(JsonTree.Obj o) {
             this.o = o;
         }
 
+        /** A message refused part-way: answered with its id and command when they were read before the refusal. */
+        Decoded refused(String detail) {
+            Optional<String> readId = o.get("id").flatMap(v -> v instanceof JsonTree.Str s && Fields.usableId(s.value())
+                    ? Optional.of(s.value()) : Optional.empty());
+            Optional<Command> readCommand = o.get("command")
+                    .flatMap(v -> v instanceof JsonTree.Str s ? Command.fromWire(s.value()) : Optional.empty());
+            return new Decoded.Malformed(Problem.INVALID_JSON, readId, readId.isPresent() ? readCommand : Optional.empty(), detail);
+        }
+
         Decoded request() {
-            JsonValue idValue = o.get("id");
-            if (!(idValue instanceof JsonString s) || !Fields.usableId(s.getString())) {
+            if (!(o.get("id").orElse(null) instanceof JsonTree.Str s) || !Fields.usableId(s.value())) {
                 return new Decoded.Malformed(Problem.MISSING_ID, Optional.empty(), Optional.empty(),
                         "'id' must be a non-empty string of at most " + Limits.MAX_ID_CHARS + " characters");
             }
-            id = Optional.of(s.getString());
-            JsonValue c = o.get("command");
-            if (!(c instanceof JsonString cs)) {
+            id = Optional.of(s.value());
+            if (!(o.get("command").orElse(null) instanceof JsonTree.Str cs)) {
                 return fail(Problem.INVALID_FIELD, "'command' must be a string");
             }
-            command = Command.fromWire(cs.getString());
+            command = Command.fromWire(cs.value());
             if (command.isEmpty()) {
                 return fail(Problem.UNKNOWN_COMMAND, "unknown command");
             }
@@ -98,18 +98,18 @@ public final class JsonQueueFormat implements QueueFormat {
 
         private Decoded post() throws BadField {
             Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
-            String text = o.containsKey("text") ? string("text") : "";
+            String text = o.members().containsKey("text") ? string("text") : "";
             List<Media> media = new ArrayList<>();
-            JsonValue mv = o.get("media");
-            if (mv != null && mv != JsonValue.NULL) {
-                if (!(mv instanceof JsonArray array)) {
+            Optional<JsonTree.Node> mv = o.get("media");
+            if (mv.isPresent()) {
+                if (!(mv.get() instanceof JsonTree.Arr array)) {
                     throw new BadField("'media' must be an array");
                 }
-                if (array.size() > Limits.MAX_MEDIA) {
+                if (array.items().size() > Limits.MAX_MEDIA) {
                     throw new BadField("at most " + Limits.MAX_MEDIA + " media items");
                 }
-                for (int i = 0; i < array.size(); i++) {
-                    media.add(media(i, array.get(i)));
+                for (int i = 0; i < array.items().size(); i++) {
+                    media.add(media(i, array.items().get(i)));
                 }
             }
             Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
@@ -120,9 +120,9 @@ public final class JsonQueueFormat implements QueueFormat {
             return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo));
         }
 
-        private static Media media(int i, JsonValue v) throws BadField {
+        private static Media media(int i, JsonTree.Node v) throws BadField {
             String name = "media[" + i + "]";
-            if (!(v instanceof JsonObject m)) {
+            if (!(v instanceof JsonTree.Obj m)) {
                 throw new BadField("'" + name + "' must be an object");
             }
             Optional<String> path = optionalString(m, "path", name + ".path");
@@ -165,15 +165,15 @@ public final class JsonQueueFormat implements QueueFormat {
             return optionalString(o, key, key).orElseThrow(() -> new BadField("'" + key + "' is required"));
         }
 
-        private static Optional<String> optionalString(JsonObject obj, String key, String name) throws BadField {
-            JsonValue v = obj.get(key);
-            if (v == null || v == JsonValue.NULL) {
+        private static Optional<String> optionalString(JsonTree.Obj obj, String key, String name) throws BadField {
+            Optional<JsonTree.Node> v = obj.get(key);
+            if (v.isEmpty()) {
                 return Optional.empty();
             }
-            if (!(v instanceof JsonString s)) {
+            if (!(v.get() instanceof JsonTree.Str s)) {
                 throw new BadField("'" + name + "' must be a string");
             }
-            return Optional.of(s.getString());
+            return Optional.of(s.value());
         }
 
         private Decoded fail(Problem p, String detail) {

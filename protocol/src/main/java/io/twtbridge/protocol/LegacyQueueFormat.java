@@ -27,6 +27,15 @@ public final class LegacyQueueFormat implements QueueFormat {
 
     @Override
     public Decoded decode(byte[] body) {
+        try {
+            return decodeChecked(body);
+        } catch (RuntimeException e) {
+            // Not expected: every path above answers. A decoder must not throw all the same.
+            return malformed(Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the message could not be read");
+        }
+    }
+
+    private Decoded decodeChecked(byte[] body) {
         if (body == null || body.length == 0) {
             return new Decoded.Malformed(Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
         }

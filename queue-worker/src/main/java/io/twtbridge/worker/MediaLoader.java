@@ -8,12 +8,6 @@ import io.twtbridge.twitter.MediaFile;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,7 +17,9 @@ import java.util.Optional;
 
 /**
  * Reads the bytes of a request's images: files only under the allowed upload directory (symlinks resolved, no
- * escapes), {@code https} URLs only to public addresses (size cap, timeouts, limited redirects), or inline data.
+ * escapes), {@code https} URLs only to public addresses ({@link UrlFetcher}: type from the first bytes, size cap,
+ * one deadline, limited redirects), or inline data. The bytes are reserved in the worker's {@link MediaBudget}
+ * before they are read, and stay reserved until the loaded media is closed (after its upload to X).
  */
 final class MediaLoader {
     /** The largest image X takes (a GIF); anything bigger is refused before it is read whole. */
@@ -31,51 +27,128 @@ final class MediaLoader {
 
     private final Optional<Path> allowedDir;
     private final WorkerConfig.MediaFetch fetch;
-    private final HttpClient http;
+    private final UrlFetcher urls;
+    private final MediaBudget budget;
 
     MediaLoader(Optional<Path> allowedDir, WorkerConfig.MediaFetch fetch) {
+        this(allowedDir, fetch, new MediaBudget(fetch.budgetBytes()));
+    }
+
+    MediaLoader(Optional<Path> allowedDir, WorkerConfig.MediaFetch fetch, MediaBudget budget) {
         this.allowedDir = allowedDir;
         this.fetch = fetch;
-        this.http = HttpClient.newBuilder().connectTimeout(fetch.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.urls = new UrlFetcher(fetch);
+        this.budget = budget;
     }
 
     /** The loaded images, or the failure to answer with. */
     sealed interface Loaded {
-        record Files(List<MediaFile> files) implements Loaded {
+        /** The images; closing gives their bytes back to the budget (idempotent). */
+        record Files(List<MediaFile> files, MediaBudget.Lease lease) implements Loaded, AutoCloseable {
+            @Override
+            public void close() {
+                lease.close();
+            }
         }
 
         record Failed(Outcome.Failed failure) implements Loaded {
         }
+
+        /** Interrupted while waiting for the budget or a URL (the worker is stopping): to be tried again, not answered. */
+        record Interrupted() implements Loaded {
+        }
+    }
+
+    /** One item's source, checked, with the bytes to reserve for it. */
+    private sealed interface Plan {
+        record Bytes(byte[] bytes) implements Plan {
+        }
+
+        record File(Path real, long size) implements Plan {
+        }
+
+        record Url(java.net.URI url, long cap) implements Plan {
+        }
     }
 
     Loaded load(List<Media> media) {
-        List<MediaFile> files = new ArrayList<>(media.size());
+        List<Plan> plans = new ArrayList<>(media.size());
+        long reserve = 0;
         for (int i = 0; i < media.size(); i++) {
-            Media m = media.get(i);
-            String which = "image " + (i + 1);
-            Result r = switch (m.source()) {
-                case MediaSource.FilePath p -> file(p.path(), which);
-                case MediaSource.Url u -> url(u.url(), which);
-                case MediaSource.Data d -> d.bytes().length > MAX_BYTES
-                        ? fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + MAX_BYTES + " bytes")
-                        : new Result(d.bytes(), null);
-            };
-            if (r.failure() != null) {
-                return new Loaded.Failed(r.failure());
+            Result<Plan> p = plan(media.get(i).source(), which(i));
+            if (p.failure() != null) {
+                return new Loaded.Failed(p.failure());
             }
-            files.add(new MediaFile(r.bytes(), m.altText()));
+            plans.add(p.value());
+            reserve += switch (p.value()) {
+                case Plan.Bytes b -> b.bytes().length;
+                case Plan.File f -> f.size();
+                case Plan.Url u -> u.cap();
+            };
         }
-        return new Loaded.Files(files);
+        MediaBudget.Lease lease;
+        try {
+            switch (budget.reserve(reserve)) {
+                case MediaBudget.Reservation.Granted g -> lease = g.lease();
+                case MediaBudget.Reservation.TooLarge t -> {
+                    return new Loaded.Failed(Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, "the images may take " + t.requested()
+                            + " bytes, more than this worker holds at once (" + t.budget() + " bytes, WORKER_MEDIA_BUDGET)"));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Loaded.Interrupted();
+        }
+        try {
+            List<MediaFile> files = new ArrayList<>(media.size());
+            long used = 0;
+            for (int i = 0; i < plans.size(); i++) {
+                Result<byte[]> r = switch (plans.get(i)) {
+                    case Plan.Bytes b -> new Result<>(b.bytes(), null);
+                    case Plan.File f -> readFile(f, which(i));
+                    case Plan.Url u -> fetchUrl(u, which(i));
+                };
+                if (r == null) {
+                    lease.close();
+                    return new Loaded.Interrupted();
+                }
+                if (r.failure() != null) {
+                    lease.close();
+                    return new Loaded.Failed(r.failure());
+                }
+                used += r.value().length;
+                files.add(new MediaFile(r.value(), media.get(i).altText()));
+            }
+            lease.shrinkTo(used);
+            return new Loaded.Files(files, lease);
+        } catch (RuntimeException e) {
+            lease.close(); // never expected; the bytes must not stay reserved all the same
+            throw e;
+        }
     }
 
-    private record Result(byte[] bytes, Outcome.Failed failure) {
+    private static String which(int i) {
+        return "image " + (i + 1);
     }
 
-    private static Result fail(ErrorCode code, String message) {
-        return new Result(null, Outcome.Failed.of(code, message));
+    private record Result<T>(T value, Outcome.Failed failure) {
     }
 
-    private Result file(String path, String which) {
+    private static <T> Result<T> fail(ErrorCode code, String message) {
+        return new Result<>(null, Outcome.Failed.of(code, message));
+    }
+
+    private Result<Plan> plan(MediaSource source, String which) {
+        return switch (source) {
+            case MediaSource.Data d -> d.bytes().length > MAX_BYTES
+                    ? fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + MAX_BYTES + " bytes")
+                    : new Result<>(new Plan.Bytes(d.bytes()), null);
+            case MediaSource.FilePath p -> planFile(p.path(), which);
+            case MediaSource.Url u -> new Result<>(new Plan.Url(u.url(), Math.min(fetch.maxBytes(), MAX_BYTES)), null);
+        };
+    }
+
+    private Result<Plan> planFile(String path, String which) {
         if (allowedDir.isEmpty()) {
             return fail(ErrorCode.MEDIA_UNREACHABLE, which + ": file paths are not accepted (MEDIA_ALLOWED_DIR is not set)");
         }
@@ -89,10 +162,11 @@ final class MediaLoader {
             if (!Files.isRegularFile(real)) {
                 return fail(ErrorCode.MEDIA_UNREACHABLE, which + " is not a regular file");
             }
-            if (Files.size(real) > MAX_BYTES) {
+            long size = Files.size(real);
+            if (size > MAX_BYTES) {
                 return fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + MAX_BYTES + " bytes");
             }
-            return new Result(Files.readAllBytes(real), null);
+            return new Result<>(new Plan.File(real, size), null);
         } catch (NoSuchFileException e) {
             return fail(ErrorCode.MEDIA_UNREACHABLE, which + " does not exist");
         } catch (IOException | RuntimeException e) {
@@ -100,74 +174,25 @@ final class MediaLoader {
         }
     }
 
-    private Result url(URI start, String which) {
-        URI uri = start;
-        for (int hop = 0; hop <= fetch.maxRedirects(); hop++) {
-            String refused = refused(uri);
-            if (refused != null) {
-                return fail(ErrorCode.MEDIA_UNREACHABLE, which + ": " + refused);
+    /** Reads at most the size reserved for the file: one that grew since is refused rather than read whole. */
+    private static Result<byte[]> readFile(Plan.File f, String which) {
+        try (InputStream in = Files.newInputStream(f.real())) {
+            byte[] bytes = in.readNBytes((int) f.size() + 1);
+            if (bytes.length > f.size()) {
+                return fail(ErrorCode.MEDIA_UNREACHABLE, which + " changed while it was read");
             }
-            try {
-                HttpResponse<InputStream> res = http.send(HttpRequest.newBuilder(uri).timeout(fetch.timeout()).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                int status = res.statusCode();
-                if (status >= 300 && status < 400 && res.headers().firstValue("location").isPresent()) {
-                    res.body().close();
-                    uri = uri.resolve(res.headers().firstValue("location").get());
-                    continue;
-                }
-                try (InputStream in = res.body()) {
-                    if (status != 200) {
-                        return fail(ErrorCode.MEDIA_UNREACHABLE, which + ": the URL answered " + status);
-                    }
-                    long declared = res.headers().firstValueAsLong("content-length").orElse(-1);
-                    long cap = Math.min(fetch.maxBytes(), MAX_BYTES);
-                    if (declared > cap) {
-                        return fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + cap + " bytes");
-                    }
-                    byte[] bytes = in.readNBytes((int) cap + 1);
-                    if (bytes.length > cap) {
-                        return fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + cap + " bytes");
-                    }
-                    return new Result(bytes, null);
-                }
-            } catch (IOException e) {
-                return fail(ErrorCode.MEDIA_UNREACHABLE, which + ": the URL could not be fetched");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return fail(ErrorCode.MEDIA_UNREACHABLE, which + ": interrupted");
-            }
+            return new Result<>(bytes, null);
+        } catch (IOException | RuntimeException e) {
+            return fail(ErrorCode.MEDIA_UNREACHABLE, which + " cannot be read");
         }
-        return fail(ErrorCode.MEDIA_UNREACHABLE, which + ": too many redirects");
     }
 
-    /** Why this URL may not be fetched, or null. */
-    private String refused(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        if (!scheme.equals("https") && !(fetch.allowHttp() && scheme.equals("http"))) {
-            return "only https URLs are fetched";
-        }
-        if (uri.getHost() == null) {
-            return "the URL has no host";
-        }
-        if (fetch.allowPrivateAddresses()) {
-            return null;
-        }
-        try {
-            for (InetAddress a : InetAddress.getAllByName(uri.getHost())) {
-                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                        || a.isMulticastAddress() || isUniqueLocal(a)) {
-                    return "the URL points to a private address";
-                }
-            }
-        } catch (UnknownHostException e) {
-            return "the URL's host is unknown";
-        }
-        return null;
-    }
-
-    private static boolean isUniqueLocal(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 16 && (b[0] & 0xFE) == 0xFC;
+    /** The image's bytes, the failure to answer with, or null when interrupted. */
+    private Result<byte[]> fetchUrl(Plan.Url u, String which) {
+        return switch (urls.fetch(u.url(), u.cap())) {
+            case UrlFetcher.Fetched.Image img -> new Result<>(img.bytes(), null);
+            case UrlFetcher.Fetched.Failed f -> fail(f.code(), f.reason().startsWith("is ") ? which + " " + f.reason() : which + ": " + f.reason());
+            case UrlFetcher.Fetched.Interrupted i -> null;
+        };
     }
 }

@@ -41,11 +41,16 @@ final class PostingService {
         if (loaded instanceof MediaLoader.Loaded.Failed f) {
             return new Decision.Answer(f.failure());
         }
-        var files = ((MediaLoader.Loaded.Files) loaded).files();
-        return switch (x.post(p.user(), p.text(), files, p.replyToTweetId())) {
-            case XResult.Ok<String> ok -> new Decision.Answer(Outcome.Posted.of(ok.value(), XClient.tweetUrl(ok.value())));
-            case XResult.Failed<String> f -> decide(f.failure(), earlierAttempt);
-        };
+        if (loaded instanceof MediaLoader.Loaded.Interrupted) {
+            return new Decision.Retry("interrupted while loading the images");
+        }
+        // The images' bytes stay reserved in the media budget until X has them.
+        try (var files = (MediaLoader.Loaded.Files) loaded) {
+            return switch (x.post(p.user(), p.text(), files.files(), p.replyToTweetId())) {
+                case XResult.Ok<String> ok -> new Decision.Answer(Outcome.Posted.of(ok.value(), XClient.tweetUrl(ok.value())));
+                case XResult.Failed<String> f -> decide(f.failure(), earlierAttempt);
+            };
+        }
     }
 
     /** The decision for a failure of X's: retry, wait, or answer. */

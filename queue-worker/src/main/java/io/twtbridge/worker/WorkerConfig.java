@@ -49,8 +49,12 @@ public record WorkerConfig(URI amqpUri,
         PLAIN
     }
 
-    /** Limits for media given as an https URL. */
-    public record MediaFetch(long maxBytes, Duration timeout, int maxRedirects, boolean allowPrivateAddresses, boolean allowHttp) {
+    /**
+     * Limits for media given as an https URL (size cap, one deadline for the whole fetch, redirects), and the bytes
+     * of media all requests may hold at once ({@code worker.media.budget}, WORKER_MEDIA_BUDGET).
+     */
+    public record MediaFetch(long maxBytes, Duration timeout, int maxRedirects, boolean allowPrivateAddresses, boolean allowHttp,
+                             long budgetBytes) {
     }
 
     public static WorkerConfig from(Config config) {
@@ -83,7 +87,8 @@ public record WorkerConfig(URI amqpUri,
                         media.get("url.timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
                         media.get("url.max-redirects").asInt().orElse(3),
                         media.get("url.allow-private").asBoolean().orElse(false),
-                        media.get("url.allow-http").asBoolean().orElse(false)));
+                        media.get("url.allow-http").asBoolean().orElse(false),
+                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)));
     }
 
     /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */
