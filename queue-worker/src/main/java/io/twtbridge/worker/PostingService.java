@@ -42,7 +42,7 @@ final class PostingService {
             return new Decision.Answer(f.failure());
         }
         if (loaded instanceof MediaLoader.Loaded.Interrupted) {
-            return new Decision.Retry("interrupted while loading the images");
+            return new Decision.Retry("interrupted while loading the images", false);
         }
         // The images' bytes stay reserved in the media budget until X has them.
         try (var files = (MediaLoader.Loaded.Files) loaded) {

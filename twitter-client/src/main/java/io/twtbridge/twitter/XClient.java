@@ -205,7 +205,7 @@ public final class XClient {
         if (r.status() != 201 && r.status() != 200) {
             XFailure f = failure(r);
             // Sent, but no clear answer: X may have created the post.
-            return XResult.failed(f instanceof XFailure.Unavailable u ? new XFailure.Uncertain(u.detail()) : f);
+            return XResult.failed(f instanceof XFailure.Unavailable u && r.status() != NOT_SENT ? new XFailure.Uncertain(u.detail()) : f);
         }
         return dataId(r);
     }
@@ -329,15 +329,29 @@ public final class XClient {
             listener.onCall(endpoint, -1, latency);
             String kind = e.getClass().getSimpleName() + (e.getCause() == null ? "" : "/" + e.getCause().getClass().getSimpleName());
             LOG.log(Level.DEBUG, () -> endpoint + " failed: " + kind);
-            return new Response(-1, Map.of(), utf8("no answer from X (" + kind + ")"));
+            return new Response(neverSent(e) ? NOT_SENT : NO_ANSWER, Map.of(), utf8("no answer from X (" + kind + ")"));
         }
+    }
+
+    /** Status of a call that got no answer (timeout, dropped connection): X may have acted on it. */
+    private static final int NO_ANSWER = -1;
+    /** Status of a call that never reached X (the connection could not be made). */
+    private static final int NOT_SENT = -2;
+
+    private static boolean neverSent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The typed failure for a non-success answer. */
     static XFailure failure(Response r) {
         int s = r.status();
         String detail = detail(r);
-        if (s == -1) {
+        if (s == NO_ANSWER || s == NOT_SENT) {
             return new XFailure.Unavailable(detail);
         }
         if (s == 401) {

@@ -169,24 +169,26 @@ class XClientTest {
     }
 
     @Test
-    void serverErrorsAndTimeoutsAreUnavailable() {
+    void serverErrorsAndTimeoutsOfAPostAreUncertainAndOfOtherCallsUnavailable() {
         Tokens u = user("flaky");
+        // The post was sent and no clear answer came back: X may have created it.
         sandbox.state().faults(new SandboxState.Faults(0, 1.0, 503, 0));
-        XFailure.Unavailable e = failed(client.post(u, "x", List.of(), Optional.empty()), XFailure.Unavailable.class);
+        XFailure.Uncertain e = failed(client.post(u, "x", List.of(), Optional.empty()), XFailure.Uncertain.class);
         assertTrue(e.retryable());
         assertTrue(e.detail().contains("503"), e.detail());
+        failed(client.requestToken(), XFailure.Unavailable.class);
 
         sandbox.state().faults(new SandboxState.Faults(0, 0, 503, 1.0));
-        failed(client.post(u, "y", List.of(), Optional.empty()), XFailure.Unavailable.class);
+        failed(client.post(u, "y", List.of(), Optional.empty()), XFailure.Uncertain.class);
 
         sandbox.state().faults(new SandboxState.Faults(1_500, 0, 503, 0));
         XClient impatient = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofMillis(300)));
-        failed(impatient.post(u, "z", List.of(), Optional.empty()), XFailure.Unavailable.class);
+        failed(impatient.post(u, "z", List.of(), Optional.empty()), XFailure.Uncertain.class);
         sandbox.state().faults(SandboxState.Faults.NONE);
     }
 
     @Test
-    void connectionRefusedIsUnavailable() throws Exception {
+    void connectionRefusedIsUnavailableNotUncertain() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
