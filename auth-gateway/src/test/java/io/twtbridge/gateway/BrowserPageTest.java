@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +52,7 @@ class BrowserPageTest {
     static void start() throws Exception {
         sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
         // No allowed origins configured: Helidon's same-origin default admits the gateway's own page.
-        g = new GatewayFixture(sandbox, new GatewayConfig(Set.of(), false, 4096, Duration.ofMinutes(5), 30, 20, ""));
+        g = new GatewayFixture(sandbox, GatewayFixture.config("allowed.origins", ""));
         browser = chromium();
     }
 
