@@ -200,7 +200,8 @@ final class AuthSocket implements WsListener {
     /** Answers one request frame. Runs on a virtual thread; the frame's content is never logged. */
     private void answer(String frame) {
         if (closed.get()) {
-            return; // the client has gone: X is not called for what it left queued
+            metrics.frameDropped(); // the client has gone: X is not called for what it left queued
+            return;
         }
         String reply;
         try {

@@ -34,6 +34,11 @@ final class GatewayMetrics {
                 .tags(List.of(Tag.create("bucket", bucket)))).increment();
     }
 
+    /** A request frame dropped unanswered because its connection had closed; X was not called. */
+    void frameDropped() {
+        registry.getOrCreate(Counter.builder("twt_gateway_frames_dropped").description("Requests left by closed connections")).increment();
+    }
+
     void xCall(String endpoint, int status, Duration latency) {
         registry.getOrCreate(Timer.builder("twt_gateway_x_call").description("Calls to X")
                 .tags(List.of(Tag.create("endpoint", endpoint), Tag.create("status", status < 0 ? "none" : status / 100 + "xx"))))
