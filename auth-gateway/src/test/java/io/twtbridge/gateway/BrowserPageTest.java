@@ -114,6 +114,44 @@ class BrowserPageTest {
         assertEquals("browser_user", sandbox.state().posts().getFirst().authorScreenName());
     }
 
+    /** Stops the gateway as a rollout does (1001 to every open session) and starts a new one on the same port. */
+    private static void restartGateway() throws InterruptedException {
+        int port = g.server.port();
+        g.gateway.shutdown(Duration.ofSeconds(5));
+        g.close();
+        g = new GatewayFixture(sandbox, GatewayFixture.config("allowed.origins", ""), port);
+    }
+
+    @Test
+    void aLoginSurvivesGatewayRestartsMidRequestAndBetweenSteps() throws Exception {
+        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        browser.get(g.http("/").toString());
+        String page = browser.getWindowHandle();
+        // X is slow: the page's auth request is still open on the gateway when the gateway restarts.
+        sandbox.state().faults(new SandboxState.Faults(2_000, 0, 503, 0));
+        browser.findElement(By.id("connect")).click();
+        GatewayFixture.await("the page's request is open", () -> g.gateway.openConnections() == 1);
+        restartGateway();
+        sandbox.state().faults(SandboxState.Faults.NONE);
+        // The page got 1001, reconnected to the new gateway and sent auth again.
+        String href = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link"))).getAttribute("href");
+        assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(href);
+        browser.findElement(By.id("screen_name")).clear();
+        browser.findElement(By.id("screen_name")).sendKeys("restart_user");
+        browser.findElement(By.id("allow")).click();
+        String pin = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin"))).getText().trim();
+        browser.close();
+        browser.switchTo().window(page);
+        // Another restart while the user types the PIN: the page still holds the request token.
+        restartGateway();
+        browser.findElement(By.id("pin")).sendKeys(pin);
+        browser.findElement(By.id("verify")).click();
+        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
+        assertEquals("restart_user", browser.findElement(By.id("screen-name")).getText());
+    }
+
     @Test
     void aWrongPinShowsAClearError() {
         String pin = connectAndAuthorize("wrong_pin_user");
