@@ -105,7 +105,7 @@ class GatewayLimitsTest {
             for (int i = 0; i < flows; i++) {
                 clients.add(g.connect());
             }
-            assertEquals(flows, g.gateway.openConnections());
+            GatewayFixture.await("all connections registered", () -> g.gateway.openConnections() == flows);
             List<CompletableFuture<String>> results = new ArrayList<>();
             for (int i = 0; i < flows; i++) {
                 WsClient c = clients.get(i);
