@@ -87,8 +87,7 @@ final class AuthSocket implements WsListener {
                 ? a.getAddress().getHostAddress() : "unknown";
         address = config.trustedProxies().clientAddress(forwardedFor, peer);
         if (!connections.register(this, address)) {
-            metrics.breach("connections");
-            close(WsCloseCodes.TRY_AGAIN_LATER, "too many connections from this address");
+            closeForBreach(WsCloseCodes.TRY_AGAIN_LATER, "too many connections from this address", "connections");
         }
     }
 
@@ -99,14 +98,12 @@ final class AuthSocket implements WsListener {
             return;
         }
         if (text.indexOf(REPLACEMENT) >= 0) {
-            metrics.breach("protocol");
-            close(WsCloseCodes.NOT_CONSISTENT, "text is not valid UTF-8");
+            closeForBreach(WsCloseCodes.NOT_CONSISTENT, "text is not valid UTF-8", "protocol");
             return;
         }
         messageBytes += text.getBytes(StandardCharsets.UTF_8).length;
         if (messageBytes > config.maxMessageBytes()) {
-            metrics.breach("message_size");
-            close(WsCloseCodes.TOO_BIG, "message larger than " + config.maxMessageBytes() + " bytes");
+            closeForBreach(WsCloseCodes.TOO_BIG, "message larger than " + config.maxMessageBytes() + " bytes", "message_size");
             return;
         }
         message.append(text);
@@ -117,8 +114,7 @@ final class AuthSocket implements WsListener {
         message.setLength(0);
         messageBytes = 0;
         if (!withinRate()) {
-            metrics.breach("rate");
-            close(WsCloseCodes.VIOLATED_POLICY, "more than " + config.messagesPerMinute() + " messages a minute");
+            closeForBreach(WsCloseCodes.VIOLATED_POLICY, "more than " + config.messagesPerMinute() + " messages a minute", "rate");
             return;
         }
         tail = tail.thenRunAsync(() -> answer(frame), executor);
@@ -127,8 +123,7 @@ final class AuthSocket implements WsListener {
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
         lastHeard = System.nanoTime();
-        metrics.breach("binary");
-        close(WsCloseCodes.CANNOT_ACCEPT, "text frames only");
+        closeForBreach(WsCloseCodes.CANNOT_ACCEPT, "text frames only", "binary");
     }
 
     @Override
@@ -165,8 +160,7 @@ final class AuthSocket implements WsListener {
         if (2 + reason.getBytes(StandardCharsets.UTF_8).length > MAX_CONTROL_PAYLOAD || !validCloseCode(status)) {
             protocolError("invalid close frame");
         } else if (reason.indexOf(REPLACEMENT) >= 0) {
-            metrics.breach("protocol");
-            close(WsCloseCodes.NOT_CONSISTENT, "close reason is not valid UTF-8");
+            closeForBreach(WsCloseCodes.NOT_CONSISTENT, "close reason is not valid UTF-8", "protocol");
         } else {
             close(status, "");
         }
@@ -254,17 +248,11 @@ final class AuthSocket implements WsListener {
         }
         long sent = pingSent;
         if (now - lastMessage > config.idleTimeout().toNanos()) {
-            executor.execute(() -> {
-                if (close(WsCloseCodes.GOING_AWAY, "idle timeout")) {
-                    metrics.breach("idle");
-                }
-            });
+            executor.execute(() -> closeForBreach(WsCloseCodes.GOING_AWAY, "idle timeout", "idle"));
         } else if (sent != 0 && now - sent > config.pingInterval().toNanos()) {
             executor.execute(() -> {
-                if (close(WsCloseCodes.GOING_AWAY, "no answer to ping")) {
-                    metrics.breach("ping_timeout");
-                    abort();
-                }
+                closeForBreach(WsCloseCodes.GOING_AWAY, "no answer to ping", "ping_timeout");
+                abort();
             });
         } else if (sent == 0 && now - lastHeard > config.pingInterval().toNanos()) {
             pingSent = now;
@@ -284,39 +272,54 @@ final class AuthSocket implements WsListener {
     }
 
     private void protocolError(String reason) {
-        metrics.breach("protocol");
-        close(WsCloseCodes.PROTOCOL_ERROR, reason);
+        closeForBreach(WsCloseCodes.PROTOCOL_ERROR, reason, "protocol");
+    }
+
+    /** Closes for a breached limit or rule, counted (before the client can see the close) only if this call closes. */
+    private void closeForBreach(int code, String reason, String limit) {
+        if (markClosed()) {
+            metrics.breach(limit);
+            sendClose(code, reason);
+        }
     }
 
     /** The connection broke without a close handshake. */
     private void gone() {
-        closed.set(true);
-        connections.unregister(this, address);
+        markClosed();
     }
 
-    /**
-     * Sends our close frame once and frees the connection's slot; returns whether this call closed it. A peer that
-     * does not answer the close within a ping interval is dropped.
-     */
-    private boolean close(int code, String reason) {
+    private void close(int code, String reason) {
+        if (markClosed()) {
+            sendClose(code, reason);
+        }
+    }
+
+    /** Marks the connection closed, once, and frees its slot; false if it already was. */
+    private boolean markClosed() {
         if (!closed.compareAndSet(false, true)) {
             return false;
         }
-        WsSession s = session;
-        if (s != null) {
-            try {
-                s.close(code, reason);
-            } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "close failed: connection gone");
-            }
-            connections.later(config.pingInterval(), () -> {
-                if (!peerClosed) {
-                    abort();
-                }
-            });
-        }
         connections.unregister(this, address);
         return true;
+    }
+
+    /** Sends our close frame; a peer that does not answer it within a ping interval is dropped. */
+    private void sendClose(int code, String reason) {
+        WsSession s = session;
+        if (s == null) {
+            return;
+        }
+        // Scheduled first: the write below may block on a peer that stopped reading.
+        connections.later(config.pingInterval(), () -> {
+            if (!peerClosed) {
+                abort();
+            }
+        });
+        try {
+            s.close(code, reason);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "close failed: connection gone");
+        }
     }
 
     /** Drops the TCP connection: Helidon's reading thread is interrupted, which closes the socket. */

@@ -3,6 +3,7 @@ package io.twtbridge.gateway;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -72,9 +73,10 @@ final class Connections implements AutoCloseable {
         watchdog.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Closes every open connection with 1001 (shutdown), each on the executor. */
-    void goAway(Executor executor) {
-        open.forEach(s -> executor.execute(s::goAway));
+    /** Closes every open connection with 1001 (shutdown), each on the executor; completes when every close frame is sent. */
+    CompletableFuture<Void> goAway(Executor executor) {
+        return CompletableFuture.allOf(open.stream().map(s -> CompletableFuture.runAsync(s::goAway, executor))
+                .toArray(CompletableFuture[]::new));
     }
 
     private void tick() {

@@ -12,8 +12,11 @@ import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The gateway's parts, wired onto a web server by {@link #setup(WebServerConfig.Builder)}. */
 public final class Gateway implements AutoCloseable {
@@ -67,10 +70,10 @@ public final class Gateway implements AutoCloseable {
      */
     public void shutdown(Duration wait) throws InterruptedException {
         stopping = true;
-        connections.goAway(executor);
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (connections.open() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        try {
+            connections.goAway(executor).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // a peer that stopped reading: the server's stop drops it
         }
     }
 

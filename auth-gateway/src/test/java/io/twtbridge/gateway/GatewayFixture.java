@@ -33,7 +33,7 @@ final class GatewayFixture implements AutoCloseable {
         this.sandbox = sandbox;
         this.gateway = new Gateway(config, new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
-        WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(port);
+        WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(port).useNio(false); // as application.yaml
         gateway.setup(b);
         this.server = b.build().start();
     }
