@@ -85,7 +85,7 @@ final class AuthSocket implements WsListener {
         this.session = session;
         String peer = session.socketContext().remotePeer().address() instanceof InetSocketAddress a
                 ? a.getAddress().getHostAddress() : "unknown";
-        address = config.trustedProxies().clientAddress(forwardedFor, peer);
+        address = TrustedProxies.limitKey(config.trustedProxies().clientAddress(forwardedFor, peer));
         if (!connections.register(this, address)) {
             closeForBreach(WsCloseCodes.TRY_AGAIN_LATER, "too many connections from this address", "connections");
         }

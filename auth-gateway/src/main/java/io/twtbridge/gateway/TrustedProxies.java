@@ -70,6 +70,22 @@ sealed interface TrustedProxies {
         };
     }
 
+    /**
+     * What per-address limits count: an IPv4 address as is, an IPv6 address as its /64 (what one subscriber usually
+     * holds, so rotating through it gains nothing), anything else as is.
+     */
+    static String limitKey(String address) {
+        return Cidr.address(address).filter(a -> a.getAddress().length == 16).map(a -> {
+            byte[] b = Arrays.copyOf(a.getAddress(), 16);
+            Arrays.fill(b, 8, 16, (byte) 0);
+            try {
+                return InetAddress.getByAddress(b).getHostAddress() + "/64";
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e); // 16 bytes are always an address
+            }
+        }).orElse(address);
+    }
+
     /** A network such as {@code 10.0.0.0/8}; a bare address is a network of one. */
     record Cidr(byte[] network, int prefix) {
         private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");

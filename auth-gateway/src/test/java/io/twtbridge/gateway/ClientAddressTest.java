@@ -39,6 +39,13 @@ class ClientAddressTest {
     }
 
     @Test
+    void limitsCountAnIpv6ClientByItsSlash64() {
+        assertEquals("2001:db8:1:2:0:0:0:0/64", TrustedProxies.limitKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+        assertEquals("2001:db8:1:2:0:0:0:0/64", TrustedProxies.limitKey("[2001:db8:1:2::1]"));
+        assertEquals("203.0.113.7", TrustedProxies.limitKey("203.0.113.7"));
+    }
+
+    @Test
     void badSettingsStopStartUp() {
         assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("10.0.0.0/33"));
         assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("ingress.local"));
