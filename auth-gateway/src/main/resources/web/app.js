@@ -12,13 +12,35 @@
     return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/';
   }
 
-  // One request on a fresh connection, as the original pages did: no step depends on an earlier connection.
-  function call(request) {
+  // One request on a fresh connection, as the original pages did: no step depends on an earlier connection, so a
+  // request cut by a restarting gateway (close 1001, or 1006 when it went without a close frame) is sent again on a
+  // new connection, which the ingress routes to a running replica: the login resumes where it was.
+  async function call(request) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(request);
+      } catch (e) {
+        if (!e.retry || attempt >= 6) {
+          throw e;
+        }
+        $('status').textContent = 'The gateway is restarting; reconnecting…';
+        await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  function once(request) {
     return new Promise((resolve, reject) => {
+      let answered = false;
+      const fail = (message, retry) => {
+        clearTimeout(timer);
+        reject(Object.assign(new Error(message), { retry: retry }));
+      };
       const ws = new WebSocket(gatewayUrl());
-      const timer = setTimeout(() => { ws.close(); reject(new Error('The gateway did not answer in time.')); }, 20000);
+      const timer = setTimeout(() => { ws.close(); fail('The gateway did not answer in time.', false); }, 20000);
       ws.onopen = () => ws.send(JSON.stringify(Object.assign({ id: String(++counter) }, request)));
       ws.onmessage = (event) => {
+        answered = true;
         clearTimeout(timer);
         ws.close(1000);
         try {
@@ -27,11 +49,14 @@
           reject(new Error('The gateway answered something unexpected.'));
         }
       };
-      ws.onerror = () => { clearTimeout(timer); reject(new Error('Cannot reach the gateway.')); };
       ws.onclose = (event) => {
-        if (event.code !== 1000 && event.code !== 1005) {
-          clearTimeout(timer);
-          reject(new Error('The gateway closed the connection (' + event.code + (event.reason ? ': ' + event.reason : '') + ').'));
+        if (answered) {
+          return;
+        }
+        if (event.code === 1001 || event.code === 1006) {
+          fail('Cannot reach the gateway.', true);
+        } else {
+          fail('The gateway closed the connection (' + event.code + (event.reason ? ': ' + event.reason : '') + ').', false);
         }
       };
     });
@@ -49,6 +74,9 @@
   }
 
   function failure(reply) {
+    if (reply.error && reply.error.code === 'rate_limited') {
+      return 'Too many logins right now; try again in ' + reply.error.retry_after_s + ' s.';
+    }
     return (reply.error && reply.error.message) || 'Something went wrong.';
   }
 

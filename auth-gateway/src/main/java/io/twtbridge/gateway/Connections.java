@@ -1,27 +1,35 @@
 package io.twtbridge.gateway;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Open connections: how many per client address, and a watchdog that closes idle ones. */
+/**
+ * Open connections: how many per client address, and a watchdog that pings quiet ones and closes idle and dead ones
+ * ({@link AuthSocket#tick(long)}).
+ */
 final class Connections implements AutoCloseable {
     private final GatewayConfig config;
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Set<AuthSocket> open = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "twt-gateway-idle-watchdog");
+        Thread t = new Thread(r, "twt-gateway-watchdog");
         t.setDaemon(true);
         return t;
     });
 
     Connections(GatewayConfig config) {
         this.config = config;
-        long every = Math.max(50, Math.min(1000, config.idleTimeout().toMillis() / 4));
-        watchdog.scheduleWithFixedDelay(this::closeIdle, every, every, TimeUnit.MILLISECONDS);
+        long shortest = Math.min(config.idleTimeout().toMillis(), config.pingInterval().toMillis());
+        long every = Math.max(20, Math.min(1000, shortest / 4));
+        watchdog.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Counts a new connection from this address; false (and not counted) when the address already holds the maximum. */
@@ -51,12 +59,32 @@ final class Connections implements AutoCloseable {
         return open.size();
     }
 
-    private void closeIdle() {
+    /** Runs a short, non-blocking task on the watchdog after a delay. */
+    void later(Duration delay, Runnable task) {
+        try {
+            watchdog.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down: every connection is dropped anyway
+        }
+    }
+
+    /** Runs a short, non-blocking task on the watchdog every period. */
+    void every(Duration period, Runnable task) {
+        watchdog.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes every open connection with 1001 (shutdown), each on the executor; completes when every close frame is sent. */
+    CompletableFuture<Void> goAway(Executor executor) {
+        return CompletableFuture.allOf(open.stream().map(s -> CompletableFuture.runAsync(s::goAway, executor))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private void tick() {
         long now = System.nanoTime();
-        for (AuthSocket s : open) {
-            if (now - s.lastActivity() > config.idleTimeout().toNanos()) {
-                s.closeIdle();
-            }
+        try {
+            open.forEach(s -> s.tick(now));
+        } catch (RejectedExecutionException e) {
+            // shutting down
         }
     }
 

@@ -11,8 +11,12 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
 
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The gateway's parts, wired onto a web server by {@link #setup(WebServerConfig.Builder)}. */
 public final class Gateway implements AutoCloseable {
@@ -21,11 +25,14 @@ public final class Gateway implements AutoCloseable {
     private final LoginService login;
     private final Connections connections;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean stopping;
 
     public Gateway(GatewayConfig config, XClientConfig x) {
         this.config = config;
-        this.login = new LoginService(new XClient(x, metrics::xCall), metrics);
+        XBudget budget = new XBudget(config.xCallsPerMinute(), config.xCallsPerMinutePerAddress());
+        this.login = new LoginService(new XClient(x, metrics::xCall), budget, metrics);
         this.connections = new Connections(config);
+        connections.every(Duration.ofMinutes(1), budget::forgetFullBuckets);
         metrics.openConnections(connections::open);
     }
 
@@ -44,7 +51,7 @@ public final class Gateway implements AutoCloseable {
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder()
                                 .details(true)
-                                .addCheck(() -> HealthCheckResponse.builder().status(true)
+                                .addCheck(() -> HealthCheckResponse.builder().status(!stopping)
                                         .detail("open_connections", connections.open()).build(), HealthCheckType.READINESS, "gateway")
                                 .build())
                         .addObserver(MetricsObserver.create())
@@ -54,6 +61,20 @@ public final class Gateway implements AutoCloseable {
     /** Open WebSocket connections now. */
     public int openConnections() {
         return connections.open();
+    }
+
+    /**
+     * Before the server stops: not ready any more, every open connection closed with 1001 "server restarting" (the
+     * page then reconnects, through the ingress, to another replica), and up to {@code wait} for the close frames to
+     * be sent. In Kubernetes this runs after the pod's preStop pause, once the ingress has stopped routing to it.
+     */
+    public void shutdown(Duration wait) throws InterruptedException {
+        stopping = true;
+        try {
+            connections.goAway(executor).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // a peer that stopped reading: the server's stop drops it
+        }
     }
 
     @Override

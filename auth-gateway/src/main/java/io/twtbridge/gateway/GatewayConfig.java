@@ -18,7 +18,11 @@ import java.util.stream.Collectors;
  * @param idleTimeout         a connection with no message for this long closes with 1001
  * @param messagesPerMinute   messages one connection may send per minute; more closes with 1008
  * @param connectionsPerAddress open connections one client address may hold; more closes with 1013
- * @param clientAddressHeader the header carrying the client's address behind a proxy (e.g. X-Forwarded-For), or empty
+ * @param clientAddressHeader the header our proxies append the client's address to (X-Forwarded-For)
+ * @param trustedProxies      which hops in front of the gateway are ours; none means the socket's peer is the client
+ * @param pingInterval        how often an open connection is pinged; one unanswered for this long closes it
+ * @param xCallsPerMinute     calls to X the whole gateway may make per minute (also the burst)
+ * @param xCallsPerMinutePerAddress calls to X made for one client address per minute, across its connections
  */
 public record GatewayConfig(Set<String> allowedOrigins,
                             boolean allowMissingOrigin,
@@ -26,7 +30,11 @@ public record GatewayConfig(Set<String> allowedOrigins,
                             Duration idleTimeout,
                             int messagesPerMinute,
                             int connectionsPerAddress,
-                            String clientAddressHeader) {
+                            String clientAddressHeader,
+                            TrustedProxies trustedProxies,
+                            Duration pingInterval,
+                            int xCallsPerMinute,
+                            int xCallsPerMinutePerAddress) {
 
     public static GatewayConfig from(Config gateway) {
         return new GatewayConfig(
@@ -37,6 +45,10 @@ public record GatewayConfig(Set<String> allowedOrigins,
                 gateway.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(5)),
                 gateway.get("messages-per-minute").asInt().orElse(30),
                 gateway.get("connections-per-address").asInt().orElse(20),
-                gateway.get("client-address-header").asString().orElse(""));
+                gateway.get("client-address-header").asString().filter(s -> !s.isBlank()).orElse("X-Forwarded-For"),
+                TrustedProxies.parse(gateway.get("trusted-proxies").asString().orElse("")),
+                gateway.get("ping-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
+                gateway.get("x-calls-per-minute").asInt().orElse(60),
+                gateway.get("x-calls-per-minute-per-address").asInt().orElse(10));
     }
 }

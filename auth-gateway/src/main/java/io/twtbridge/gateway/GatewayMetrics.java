@@ -21,10 +21,22 @@ final class GatewayMetrics {
                 .tags(List.of(Tag.create("event", event)))).increment();
     }
 
-    /** A limit was breached: {@code origin}, {@code message_size}, {@code rate}, {@code idle}, {@code connections}, {@code binary}. */
+    /** A limit was breached: {@code origin}, {@code message_size}, {@code rate}, {@code idle}, {@code connections}, {@code binary},
+     * {@code ping_timeout}, {@code protocol}. */
     void breach(String limit) {
         registry.getOrCreate(Counter.builder("twt_gateway_limit_breaches").description("Connections refused or closed by a limit")
                 .tags(List.of(Tag.create("limit", limit)))).increment();
+    }
+
+    /** A call to X refused because a budget bucket ({@code global} or {@code address}) was empty; X was not called. */
+    void budgetRefused(String bucket) {
+        registry.getOrCreate(Counter.builder("twt_gateway_x_calls_refused").description("Calls to X not made: budget exhausted")
+                .tags(List.of(Tag.create("bucket", bucket)))).increment();
+    }
+
+    /** A request frame dropped unanswered because its connection had closed; X was not called. */
+    void frameDropped() {
+        registry.getOrCreate(Counter.builder("twt_gateway_frames_dropped").description("Requests left by closed connections")).increment();
     }
 
     void xCall(String endpoint, int status, Duration latency) {

@@ -6,6 +6,8 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.twitter.XClientConfig;
 
+import java.time.Duration;
+
 /** Runs the auth-gateway: {@code java -jar auth-gateway/target/auth-gateway.jar}. */
 public final class Main {
     private Main() {
@@ -28,6 +30,11 @@ public final class Main {
         WebServer web = server.build().start();
         System.out.println("auth-gateway on http://localhost:" + web.port() + "/ (WebSocket at ws://localhost:" + web.port() + "/)");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.shutdown(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             web.stop();
             gateway.close();
         }, "twt-gateway-shutdown"));

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +52,7 @@ class BrowserPageTest {
     static void start() throws Exception {
         sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
         // No allowed origins configured: Helidon's same-origin default admits the gateway's own page.
-        g = new GatewayFixture(sandbox, new GatewayConfig(Set.of(), false, 4096, Duration.ofMinutes(5), 30, 20, ""));
+        g = new GatewayFixture(sandbox, GatewayFixture.config("allowed.origins", ""));
         browser = chromium();
     }
 
@@ -113,6 +112,44 @@ class BrowserPageTest {
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
         assertInstanceOf(XResult.Ok.class, x.post(new Tokens(token, secret), "from the browser", List.of(), Optional.empty()));
         assertEquals("browser_user", sandbox.state().posts().getFirst().authorScreenName());
+    }
+
+    /** Stops the gateway as a rollout does (1001 to every open session) and starts a new one on the same port. */
+    private static void restartGateway() throws InterruptedException {
+        int port = g.server.port();
+        g.gateway.shutdown(Duration.ofSeconds(5));
+        g.close();
+        g = new GatewayFixture(sandbox, GatewayFixture.config("allowed.origins", ""), port);
+    }
+
+    @Test
+    void aLoginSurvivesGatewayRestartsMidRequestAndBetweenSteps() throws Exception {
+        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        browser.get(g.http("/").toString());
+        String page = browser.getWindowHandle();
+        // X is slow: the page's auth request is still open on the gateway when the gateway restarts.
+        sandbox.state().faults(new SandboxState.Faults(2_000, 0, 503, 0));
+        browser.findElement(By.id("connect")).click();
+        GatewayFixture.await("the page's request is open", () -> g.gateway.openConnections() == 1);
+        restartGateway();
+        sandbox.state().faults(SandboxState.Faults.NONE);
+        // The page got 1001, reconnected to the new gateway and sent auth again.
+        String href = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link"))).getAttribute("href");
+        assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
+        browser.switchTo().newWindow(WindowType.TAB);
+        browser.get(href);
+        browser.findElement(By.id("screen_name")).clear();
+        browser.findElement(By.id("screen_name")).sendKeys("restart_user");
+        browser.findElement(By.id("allow")).click();
+        String pin = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin"))).getText().trim();
+        browser.close();
+        browser.switchTo().window(page);
+        // Another restart while the user types the PIN: the page still holds the request token.
+        restartGateway();
+        browser.findElement(By.id("pin")).sendKeys(pin);
+        browser.findElement(By.id("verify")).click();
+        waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
+        assertEquals("restart_user", browser.findElement(By.id("screen-name")).getText());
     }
 
     @Test

@@ -5,9 +5,16 @@ import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClientConfig;
 
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** A gateway on a free port, talking to a sandbox over HTTP. */
 final class GatewayFixture implements AutoCloseable {
@@ -18,16 +25,31 @@ final class GatewayFixture implements AutoCloseable {
     final WebServer server;
 
     GatewayFixture(TwitterSandbox sandbox, GatewayConfig config) {
+        this(sandbox, config, 0);
+    }
+
+    /** A gateway on a given port (0: any free one). */
+    GatewayFixture(TwitterSandbox sandbox, GatewayConfig config, int port) {
         this.sandbox = sandbox;
         this.gateway = new Gateway(config, new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
-        WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(0);
+        WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(port).useNio(false); // as application.yaml
         gateway.setup(b);
         this.server = b.build().start();
     }
 
-    static GatewayConfig config() {
-        return new GatewayConfig(Set.of(ORIGIN), false, 4096, Duration.ofMinutes(5), 30, 20, "");
+    /**
+     * The gateway's configuration read from application.yaml's keys under {@code gateway}, as the process reads them:
+     * origin {@link #ORIGIN}, budgets for X large enough for tests that are not about them, then the given
+     * {@code key, value} pairs.
+     */
+    static GatewayConfig config(String... keyValues) {
+        Map<String, String> m = new HashMap<>(Map.of("allowed.origins", ORIGIN,
+                "x-calls-per-minute", "100000", "x-calls-per-minute-per-address", "100000"));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return GatewayConfig.from(Config.just(ConfigSources.create(m)));
     }
 
     URI ws() {
@@ -38,8 +60,30 @@ final class GatewayFixture implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.port() + path);
     }
 
-    WsClient connect() {
-        return WsClient.connect(ws(), ORIGIN);
+    WsClient connect(String... forwardedFor) {
+        return WsClient.connect(ws(), ORIGIN, forwardedFor);
+    }
+
+    /** The sandbox's count of requests X received, read over HTTP from its control API. */
+    long xRequests() throws Exception {
+        String body = WsClient.HTTP.send(HttpRequest.newBuilder(sandbox.baseUri().resolve("/sandbox/counters")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return Long.parseLong(body.replaceAll("(?s).*\"requests\":(\\d+).*", "$1"));
+    }
+
+    String metrics() throws Exception {
+        return WsClient.HTTP.send(HttpRequest.newBuilder(http("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Waits up to 10 s for a condition. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     @Override

@@ -6,13 +6,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,7 +32,8 @@ class GatewayLimitsTest {
     }
 
     private static GatewayConfig limits(int maxBytes, Duration idle, int perMinute, int perAddress) {
-        return new GatewayConfig(Set.of(GatewayFixture.ORIGIN), false, maxBytes, idle, perMinute, perAddress, "");
+        return GatewayFixture.config("max-message-bytes", String.valueOf(maxBytes), "idle-timeout", idle.toString(),
+                "messages-per-minute", String.valueOf(perMinute), "connections-per-address", String.valueOf(perAddress));
     }
 
     @Test
@@ -48,7 +46,7 @@ class GatewayLimitsTest {
             fragmented.socket.sendText("b".repeat(3000), false).join();
             fragmented.socket.sendText("b".repeat(3000), true);
             assertEquals(1009, fragmented.closeCode());
-            assertTrue(metrics(g).contains("limit=\"message_size\""));
+            assertTrue(g.metrics().contains("limit=\"message_size\""));
         }
     }
 
@@ -60,7 +58,7 @@ class GatewayLimitsTest {
                 c.socket.sendText("hello", true).join();
             }
             assertEquals(1008, c.closeCode());
-            assertTrue(metrics(g).contains("limit=\"rate\""));
+            assertTrue(g.metrics().contains("limit=\"rate\""));
         }
     }
 
@@ -78,7 +76,7 @@ class GatewayLimitsTest {
         try (GatewayFixture g = new GatewayFixture(sandbox, limits(4096, Duration.ofMillis(300), 30, 20))) {
             WsClient c = g.connect();
             assertEquals(1001, c.closeCode());
-            assertTrue(metrics(g).contains("limit=\"idle\""));
+            assertTrue(g.metrics().contains("limit=\"idle\""));
         }
     }
 
@@ -90,7 +88,7 @@ class GatewayLimitsTest {
             assertEquals(1013, fourth.closeCode());
             held.getFirst().close();
             assertEquals(1000, held.getFirst().closeCode());
-            Harness.await("the slot is freed", () -> g.gateway.openConnections() == 2);
+            GatewayFixture.await("the slot is freed", () -> g.gateway.openConnections() == 2);
             WsClient again = g.connect();
             assertEquals(5, again.call("auth").split("ÿ", -1).length);
         }
@@ -107,7 +105,7 @@ class GatewayLimitsTest {
             for (int i = 0; i < flows; i++) {
                 clients.add(g.connect());
             }
-            assertEquals(flows, g.gateway.openConnections());
+            GatewayFixture.await("all connections registered", () -> g.gateway.openConnections() == flows);
             List<CompletableFuture<String>> results = new ArrayList<>();
             for (int i = 0; i < flows; i++) {
                 WsClient c = clients.get(i);
@@ -129,23 +127,6 @@ class GatewayLimitsTest {
             }
             System.out.printf("%d concurrent PIN logins in %d ms%n", flows, (System.nanoTime() - start) / 1_000_000);
             clients.forEach(WsClient::close);
-        }
-    }
-
-    private static String metrics(GatewayFixture g) throws Exception {
-        return WsClient.HTTP.send(HttpRequest.newBuilder(g.http("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** Waiting for a condition. */
-    static final class Harness {
-        static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("timed out waiting for " + what);
-                }
-                Thread.sleep(20);
-            }
         }
     }
 }

@@ -19,14 +19,20 @@ final class WsClient implements WebSocket.Listener {
 
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    final BlockingQueue<ByteBuffer> pings = new LinkedBlockingQueue<>();
+    final BlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
+    volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
     WebSocket socket;
 
-    static WsClient connect(URI uri, String origin) {
+    static WsClient connect(URI uri, String origin, String... forwardedFor) {
         WsClient c = new WsClient();
         WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (origin != null) {
             b.header("Origin", origin);
+        }
+        for (String line : forwardedFor) {
+            b.header("X-Forwarded-For", line);
         }
         c.socket = b.buildAsync(uri, c).join();
         return c;
@@ -73,7 +79,28 @@ final class WsClient implements WebSocket.Listener {
     }
 
     @Override
+    public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
+        pings.add(copy(message));
+        ws.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+        pongs.add(copy(message));
+        ws.request(1);
+        return null;
+    }
+
+    private static ByteBuffer copy(ByteBuffer b) {
+        ByteBuffer c = ByteBuffer.allocate(b.remaining());
+        c.put(b).flip();
+        return c;
+    }
+
+    @Override
     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+        closeReason = reason;
         closed.complete(statusCode);
         return null;
     }

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -136,9 +135,10 @@ public final class LocalStack implements AutoCloseable {
 
         int demoPort = free(settings.demoPort());
         int gatewayPort = free(settings.gatewayPort());
-        Set<String> origins = Set.of("http://localhost:" + demoPort, "http://127.0.0.1:" + demoPort,
+        String origins = String.join(",", "http://localhost:" + demoPort, "http://127.0.0.1:" + demoPort,
                 "http://localhost:" + gatewayPort, "http://127.0.0.1:" + gatewayPort);
-        Gateway g = new Gateway(new GatewayConfig(origins, false, 4096, Duration.ofMinutes(10), 30, 50, ""), xConfig);
+        Gateway g = new Gateway(GatewayConfig.from(Config.just(ConfigSources.create(Map.of(
+                "allowed.origins", origins, "idle-timeout", "PT10M", "connections-per-address", "50")))), xConfig);
         parts.add(g);
         WebServerConfig.Builder gatewayServer = WebServer.builder().host("127.0.0.1").port(gatewayPort);
         g.setup(gatewayServer);

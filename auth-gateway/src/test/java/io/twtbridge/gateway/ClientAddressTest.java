@@ -1,0 +1,69 @@
+package io.twtbridge.gateway;
+
+import io.twtbridge.sandbox.TwitterSandbox;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The client's address: the right-most X-Forwarded-For entry no trusted proxy wrote, never one the client chose. */
+class ClientAddressTest {
+
+    private static String address(String trusted, String peer, String... forwardedFor) {
+        return TrustedProxies.parse(trusted).clientAddress(List.of(forwardedFor), peer);
+    }
+
+    @Test
+    void withoutTrustedProxiesTheHeaderIsIgnored() {
+        assertEquals("10.0.0.5", address("", "10.0.0.5", "6.6.6.6"));
+    }
+
+    @Test
+    void hopCountsTakeTheEntryTheOutermostTrustedProxyWrote() {
+        assertEquals("203.0.113.7", address("1", "10.0.0.5", "6.6.6.6, 7.7.7.7, 203.0.113.7"));
+        assertEquals("203.0.113.7", address("2", "10.0.0.5", "6.6.6.6, 203.0.113.7", "10.0.0.9"));
+        assertEquals("203.0.113.7", address("1", "10.0.0.5", "203.0.113.7"));
+        assertEquals("10.0.0.5", address("1", "10.0.0.5"), "no header: the peer (a misconfiguration, but never a client's value)");
+    }
+
+    @Test
+    void networksSkipEveryTrustedHopFromTheRight() {
+        String trusted = "10.0.0.0/8, 192.168.0.0/16, fd00::/8";
+        assertEquals("203.0.113.7", address(trusted, "10.0.0.5", "6.6.6.6, 203.0.113.7, 192.168.1.1"));
+        assertEquals("2001:db8::1", address(trusted, "fd00::5", "6.6.6.6, 2001:db8::1"));
+        assertEquals("not-an-ip", address(trusted, "10.0.0.5", "6.6.6.6, not-an-ip, 10.1.1.1"));
+        assertEquals("203.0.113.9", address(trusted, "203.0.113.9", "6.6.6.6"), "an untrusted peer is the client");
+    }
+
+    @Test
+    void limitsCountAnIpv6ClientByItsSlash64() {
+        assertEquals("2001:db8:1:2:0:0:0:0/64", TrustedProxies.limitKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+        assertEquals("2001:db8:1:2:0:0:0:0/64", TrustedProxies.limitKey("[2001:db8:1:2::1]"));
+        assertEquals("203.0.113.7", TrustedProxies.limitKey("203.0.113.7"));
+    }
+
+    @Test
+    void badSettingsStopStartUp() {
+        assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> TrustedProxies.parse("ingress.local"));
+    }
+
+    /** Over real WebSockets: forged left-most entries do not spread one client over many addresses. */
+    @Test
+    void forgedLeftMostEntriesAreAttributedToTheRealAddress() throws Exception {
+        try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+             GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config("trusted-proxies", "1", "connections-per-address", "2"))) {
+            WsClient a = g.connect("1.1.1.1, 203.0.113.7");
+            WsClient b = g.connect("2.2.2.2", "203.0.113.7");
+            WsClient c = g.connect("3.3.3.3, 203.0.113.7");
+            assertEquals(1013, c.closeCode(), "the third connection of 203.0.113.7, whatever it claims to be");
+            WsClient other = g.connect("3.3.3.3, 198.51.100.1");
+            assertEquals(5, other.call("auth").split("ÿ", -1).length);
+            assertFalse(a.closed.isDone() || b.closed.isDone());
+            List.of(a, b, other).forEach(WsClient::close);
+        }
+    }
+}
