@@ -5,26 +5,24 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
-import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
-import io.twtbridge.worker.WorkerConfig;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -32,15 +30,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One or more queue-workers (in one JVM, each with its own connection, sharing the shards as separate processes
- * would), a real RabbitMQ, and the X sandbox with a chosen latency: legacy text posts from many users,
- * published as fast as the broker takes them; measures posts per second (first publish to last reply) and the
- * time from publish to reply. Prints the numbers and appends them to benchmarks/results/worker-throughput.jsonl.
+ * Queue-workers as their image runs them ({@code java -jar queue-worker.jar}, configured by environment variables,
+ * JVM options from {@code WORKER_JAVA_TOOL_OPTIONS}), a real RabbitMQ, and the X sandbox (in this JVM) with a chosen
+ * latency: legacy text posts from many users, published as fast as the broker takes them, after a warm-up burst.
+ * Measures posts per second (first publish to last reply), publish-to-reply time, and, of the worker processes
+ * alone: CPU seconds per 1,000 posts (from {@code /proc}), peak resident memory, and the time from start to
+ * consuming. Prints one JSON line and appends it to benchmarks/results/worker-throughput.jsonl.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar [posts] [users] [x-latency-ms] [prefetch] [workers]</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar [posts] [users] [x-latency-ms] [prefetch] [workers] [warm-up posts]</pre>
  */
 public final class WorkerThroughput {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private WorkerThroughput() {
+    }
+
+    /** One worker process. */
+    private record WorkerProcess(Process process, int port) {
+        long cpuTicks() throws IOException {
+            String[] f = Files.readString(Path.of("/proc/" + process.pid() + "/stat")).replaceAll(".*\\) ", "").split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, fields 14 and 15
+        }
+
+        long peakRssKib() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+            return -1;
+        }
+
+        boolean consuming() {
+            try {
+                String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                return body.contains("\"status\":\"UP\"") && !body.contains("\"shards\":0");
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -49,9 +78,12 @@ public final class WorkerThroughput {
         long latencyMs = args.length > 2 ? Long.parseLong(args[2]) : 0;
         int prefetch = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         int workerCount = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        int warmUp = args.length > 5 ? Integer.parseInt(args[5]) : 5_000;
         URI amqp = URI.create(System.getenv().getOrDefault("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"));
         String requests = "bench-twt-" + UUID.randomUUID();
         String replies = "bench-to_server-" + UUID.randomUUID();
+        Path jar = Path.of(System.getProperty("worker.jar", "queue-worker/target/queue-worker.jar"));
+        String javaOptions = System.getenv().getOrDefault("WORKER_JAVA_TOOL_OPTIONS", "");
 
         try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults())) {
             sandbox.state().faults(new SandboxState.Faults(latencyMs, 0, 503, 0));
@@ -59,21 +91,16 @@ public final class WorkerThroughput {
             for (int i = 0; i < users; i++) {
                 tokens.add(sandbox.state().createUser("bench" + i, TwitterSandbox.DEFAULT_CONSUMER_KEY));
             }
-            WorkerConfig config = WorkerConfig.from(Config.just(ConfigSources.create(Map.of(
-                    "amqp.uri", amqp.toString(),
-                    "worker.queue.requests", requests,
-                    "worker.queue.replies", replies,
-                    "worker.prefetch", String.valueOf(prefetch)))));
-            XClientConfig x = new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                    TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(5), Duration.ofSeconds(30));
             Connection connection = Worker.connectionFactory(amqp).newConnection("twt-benchmark-client");
             Channel ch = connection.createChannel();
             ch.queueDeclare(replies, true, false, false, null);
-            long[] sentAt = new long[posts];
-            long[] latencies = new long[posts];
+            int total = warmUp + posts;
+            long[] sentAt = new long[total];
+            long[] latencies = new long[total];
             AtomicInteger received = new AtomicInteger();
             ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
-            CountDownLatch done = new CountDownLatch(posts);
+            CountDownLatch warm = new CountDownLatch(warmUp);
+            CountDownLatch done = new CountDownLatch(total);
             ch.basicConsume(replies, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
@@ -82,55 +109,78 @@ public final class WorkerThroughput {
                     if (seen.putIfAbsent(id, Boolean.TRUE) == null) {
                         latencies[id] = System.nanoTime() - sentAt[id];
                         if (!"0".equals(f[3])) {
-                            System.err.println("failed reply: " + String.join("|", f));
+                            System.err.println("failed reply: " + f[0] + " " + f[3]);
                         }
-                        received.incrementAndGet();
+                        if (id < warmUp) {
+                            warm.countDown();
+                        } else {
+                            received.incrementAndGet();
+                        }
                         done.countDown();
                     }
                 }
             });
-            List<Worker> workers = new ArrayList<>();
+            List<WorkerProcess> workers = new ArrayList<>();
+            long startupMs = -1;
             try {
+                long t0 = System.nanoTime();
                 for (int i = 0; i < workerCount; i++) {
-                    Worker w = new Worker(config, x);
-                    workers.add(w);
-                    w.start();
+                    int port;
+                    try (ServerSocket s = new ServerSocket(0)) {
+                        port = s.getLocalPort();
+                    }
+                    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
+                    pb.environment().put("JAVA_TOOL_OPTIONS", javaOptions);
+                    pb.environment().put("SERVER_PORT", String.valueOf(port));
+                    pb.environment().put("AMQP_URI", amqp.toString());
+                    pb.environment().put("TWITTER_CONSUMER_KEY", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+                    pb.environment().put("TWITTER_CONSUMER_SECRET", TwitterSandbox.DEFAULT_CONSUMER_SECRET);
+                    pb.environment().put("TWITTER_API_BASE_URL", sandbox.baseUri().toString());
+                    pb.environment().put("WORKER_QUEUE_REQUESTS", requests);
+                    pb.environment().put("WORKER_QUEUE_REPLIES", replies);
+                    pb.environment().put("WORKER_PREFETCH", String.valueOf(prefetch));
+                    pb.redirectErrorStream(true).redirectOutput(Path.of("benchmarks/target/worker-" + i + ".log").toFile());
+                    workers.add(new WorkerProcess(pb.start(), port));
                 }
-                // Ready when every shard is owned, each worker has its share, and one routes.
-                int share = (config.shards() + workerCount - 1) / workerCount;
                 long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < readyBy && !(workers.stream().mapToInt(w -> w.ownedShards().size()).sum() == config.shards()
-                        && workers.stream().allMatch(w -> w.ownedShards().size() <= share) && workers.stream().anyMatch(Worker::routing))) {
-                    Thread.sleep(50);
+                while (!workers.stream().allMatch(WorkerProcess::consuming) && System.nanoTime() < readyBy) {
+                    Thread.sleep(10);
                 }
+                startupMs = (System.nanoTime() - t0) / 1_000_000;
                 Channel pub = connection.createChannel();
                 pub.confirmSelect();
                 AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
-                long start = System.nanoTime();
-                for (int i = 0; i < posts; i++) {
-                    SandboxState.UserTokens u = tokens.get(i % users);
-                    byte[] body = String.join("\u00FF", String.valueOf(i), "upload_post", u.accessToken(), u.accessTokenSecret(),
-                            "benchmark post " + i, "").getBytes(StandardCharsets.UTF_8);
-                    sentAt[i] = System.nanoTime();
-                    pub.basicPublish("", requests, props, body);
-                    if (i % 1000 == 999) {
-                        pub.waitForConfirmsOrDie(30_000);
-                    }
+                publish(pub, props, tokens, 0, warmUp, sentAt, requests);
+                warm.await(10, TimeUnit.MINUTES);
+                long cpu0 = 0;
+                for (WorkerProcess w : workers) {
+                    cpu0 += w.cpuTicks();
                 }
-                pub.waitForConfirmsOrDie(30_000);
+                long start = System.nanoTime();
+                publish(pub, props, tokens, warmUp, total, sentAt, requests);
                 boolean finished = done.await(10, TimeUnit.MINUTES);
                 long elapsed = System.nanoTime() - start;
-                report(posts, users, latencyMs, prefetch, workerCount, received.get(), finished, elapsed, latencies, sandbox);
+                long cpu = -cpu0;
+                long rss = 0;
+                for (WorkerProcess w : workers) {
+                    cpu += w.cpuTicks();
+                    rss = Math.max(rss, w.peakRssKib());
+                }
+                double cpuSeconds = cpu / 100.0; // USER_HZ
+                report(posts, users, latencyMs, prefetch, workerCount, warmUp, received.get(), finished, elapsed,
+                        Arrays.copyOfRange(latencies, warmUp, total), sandbox, cpuSeconds, rss / 1024, startupMs, javaOptions);
             } finally {
-                workers.forEach(Worker::close);
+                for (WorkerProcess w : workers) {
+                    w.process().destroy();
+                    w.process().waitFor(30, TimeUnit.SECONDS);
+                }
                 try (Channel cleanup = connection.createChannel()) {
-                    cleanup.queueDelete(requests);
-                    cleanup.queueDelete(replies);
-                    cleanup.queueDelete(config.deadLetterQueue());
-                    cleanup.queueDelete(config.rosterQueue());
-                    for (int k = 0; k < config.shards(); k++) {
-                        cleanup.queueDelete(config.shardQueue(k));
-                        cleanup.queueDelete(config.shardStateQueue(k));
+                    for (String q : List.of(requests, replies, requests + ".dead", requests + ".workers")) {
+                        cleanup.queueDelete(q);
+                    }
+                    for (int k = 0; k < 16; k++) {
+                        cleanup.queueDelete(requests + ".shard." + k);
+                        cleanup.queueDelete(requests + ".shard." + k + ".state");
                     }
                 }
                 connection.close();
@@ -139,22 +189,55 @@ public final class WorkerThroughput {
         System.exit(0);
     }
 
-    private static void report(int posts, int users, long latencyMs, int prefetch, int workers, int received, boolean finished, long elapsedNs,
-                               long[] latencies, TwitterSandbox sandbox) throws IOException {
+    private static void publish(Channel pub, AMQP.BasicProperties props, List<SandboxState.UserTokens> tokens, int from, int to,
+                                long[] sentAt, String queue) throws Exception {
+        for (int i = from; i < to; i++) {
+            SandboxState.UserTokens u = tokens.get(i % tokens.size());
+            byte[] body = String.join("\u00FF", String.valueOf(i), "upload_post", u.accessToken(), u.accessTokenSecret(),
+                    "benchmark post " + i, "").getBytes(StandardCharsets.UTF_8);
+            sentAt[i] = System.nanoTime();
+            pub.basicPublish("", queue, props, body);
+            if (i % 1000 == 999) {
+                pub.waitForConfirmsOrDie(30_000);
+            }
+        }
+        pub.waitForConfirmsOrDie(30_000);
+    }
+
+    private static void report(int posts, int users, long latencyMs, int prefetch, int workers, int warmUp, int received,
+                               boolean finished, long elapsedNs, long[] latencies, TwitterSandbox sandbox, double cpuSeconds,
+                               long peakRssMib, long startupMs, String javaOptions) throws IOException {
         long[] sorted = Arrays.copyOf(latencies, received == posts ? posts : 0);
         Arrays.sort(sorted);
         double seconds = elapsedNs / 1e9;
         double rate = received / seconds;
         String p50 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[sorted.length / 2] / 1_000_000);
         String p99 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[(int) (sorted.length * 0.99)] / 1_000_000);
-        String line = String.format("{\"when\":\"%s\",\"posts\":%d,\"users\":%d,\"x_latency_ms\":%d,\"prefetch\":%d,\"workers\":%d,\"answered\":%d,"
-                        + "\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"x_posts\":%d,"
-                        + "\"x_peak_concurrent\":%d,\"cores\":%d}",
-                Instant.now(), posts, users, latencyMs, prefetch, workers, received, finished, seconds, rate, p50, p99,
-                sandbox.state().counters().posts(), sandbox.state().counters().peakConcurrent(), Runtime.getRuntime().availableProcessors());
+        String commit = git("rev-parse", "--short", "HEAD");
+        String line = String.format("{\"when\":\"%s\",\"commit\":\"%s\",\"posts\":%d,\"warm_up\":%d,\"users\":%d,\"x_latency_ms\":%d,"
+                        + "\"prefetch\":%d,\"workers\":%d,\"answered\":%d,\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,"
+                        + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
+                        + "\"worker_peak_rss_mib\":%d,\"start_to_consuming_ms\":%d,\"x_posts\":%d,\"x_peak_concurrent\":%d,"
+                        + "\"java_tool_options\":\"%s\",\"cores\":%d}",
+                Instant.now(), commit, posts, warmUp, users, latencyMs, prefetch, workers, received, finished, seconds, rate,
+                latencyMs == 0 ? "null" : String.valueOf(prefetch * workers * 1000L / latencyMs), p50, p99,
+                cpuSeconds / received * 1000, peakRssMib, startupMs, sandbox.state().counters().posts(),
+                sandbox.state().counters().peakConcurrent(), javaOptions, Runtime.getRuntime().availableProcessors());
         System.out.println(line);
         Path results = Path.of(System.getProperty("results", "benchmarks/results/worker-throughput.jsonl"));
         Files.createDirectories(results.getParent());
         Files.writeString(results, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static String git(String... args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("git"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
     }
 }

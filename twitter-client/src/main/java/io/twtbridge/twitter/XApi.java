@@ -1,6 +1,8 @@
 package io.twtbridge.twitter;
 
 import com.github.scribejava.core.builder.api.DefaultApi10a;
+import com.github.scribejava.core.extractors.BaseStringExtractor;
+import com.github.scribejava.core.extractors.HeaderExtractor;
 import com.github.scribejava.core.httpclient.HttpClient;
 import com.github.scribejava.core.httpclient.HttpClientConfig;
 import com.github.scribejava.core.model.OAuth1RequestToken;
@@ -20,7 +22,18 @@ final class XApi extends DefaultApi10a {
 
     XApi(String base, TimestampService timestamps) {
         this.base = base;
-        this.timestamps = timestamps;
+        // scribejava's default makes a new timestamp service (and random source) for every signature: keep one.
+        this.timestamps = timestamps == null ? super.getTimestampService() : timestamps;
+    }
+
+    @Override
+    public BaseStringExtractor getBaseStringExtractor() {
+        return Rfc5849.BASE_STRING;
+    }
+
+    @Override
+    public HeaderExtractor getHeaderExtractor() {
+        return Rfc5849.AUTHORIZATION;
     }
 
     @Override
@@ -40,7 +53,7 @@ final class XApi extends DefaultApi10a {
 
     @Override
     public TimestampService getTimestampService() {
-        return timestamps == null ? super.getTimestampService() : timestamps;
+        return timestamps;
     }
 
     @Override
