@@ -1,18 +1,20 @@
 package io.twtbridge.worker;
 
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /** Declares the queues the worker uses. See RPC_FORMAT.md §5, "Queues". */
 final class Topology {
     private Topology() {
     }
 
-    static void declare(Channel ch, WorkerConfig c) throws IOException {
+    static void declare(Connection connection, Channel ch, WorkerConfig c) throws IOException {
         boolean rabbit = c.brokerProfile() == WorkerConfig.BrokerProfile.RABBITMQ;
         try {
             // Declared exactly as the main server declares it: durable, no arguments.
@@ -26,13 +28,17 @@ final class Topology {
                 case PASSIVE -> ch.queueDeclarePassive(c.requestQueue());
             }
             for (int k = 0; k < c.shards(); k++) {
-                ch.queueDeclare(c.shardQueue(k), true, false, false, rabbit ? singleConsumer(quorum(c)) : null);
+                if (rabbit) {
+                    declareIfMissing(connection, c.shardQueue(k), singleConsumer(quorum(c)));
+                } else {
+                    ch.queueDeclare(c.shardQueue(k), true, false, false, null);
+                }
                 if (c.keepsShardState()) {
                     Map<String, Object> state = new HashMap<>();
                     state.put("x-queue-type", "quorum");
                     state.put("x-max-length", 1);
                     state.put("x-overflow", "drop-head");
-                    ch.queueDeclare(c.shardStateQueue(k), true, false, false, state);
+                    declareIfMissing(connection, c.shardStateQueue(k), state);
                 }
             }
         } catch (IOException e) {
@@ -44,6 +50,25 @@ final class Topology {
                         + " WORKER_BROKER_PROFILE=plain", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The worker's own queues, once they exist, are only looked up: declaring a quorum queue again costs the broker
+     * a consensus round each (tens of milliseconds, for 32 queues at every start), a look-up does not. The look-up of a
+     * missing queue closes its channel, so it runs on one of its own.
+     */
+    private static void declareIfMissing(Connection connection, String queue, Map<String, Object> args) throws IOException {
+        try (Channel probe = connection.createChannel()) {
+            probe.queueDeclarePassive(queue);
+            return;
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // missing (or not readable): declare it
+        }
+        try (Channel ch = connection.createChannel()) {
+            ch.queueDeclare(queue, true, false, false, args);
+        } catch (TimeoutException e) {
+            throw new IOException(e);
         }
     }
 

@@ -176,7 +176,7 @@ public final class Worker implements AutoCloseable {
         Connection c = f.newConnection("twt-queue-worker");
         connection = c;
         try (Channel declare = c.createChannel()) {
-            Topology.declare(declare, config);
+            Topology.declare(c, declare, config);
         }
         Channel ch = c.createChannel();
         // Being a consumer of the roster is how the others count this worker.
