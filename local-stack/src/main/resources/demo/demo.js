@@ -22,6 +22,12 @@
     $(id).textContent = '';
   }
 
+  // "the PIN is wrong" → "The PIN is wrong."
+  function sentence(message) {
+    const s = String(message).trim().replace(/[.\s]+$/, '');
+    return s.charAt(0).toUpperCase() + s.slice(1) + '.';
+  }
+
   // A button that starts a request is disabled until the request ends: a double click sends once.
   function busy(button, label) {
     button.dataset.label = button.textContent;
@@ -91,7 +97,7 @@
       const reply = await gatewayCall({ command: 'verify_pin', pin,
         request_token: state.requestToken.token, request_token_secret: state.requestToken.secret });
       if (reply.status !== 'verified') {
-        showError('pin-error', (reply.error ? reply.error.message : 'The PIN was not accepted.')
+        showError('pin-error', sentence(reply.error ? reply.error.message : 'The PIN was not accepted')
           + ' Check the PIN, or click “Connect an X account” again for a new one.');
         return;
       }
@@ -101,6 +107,7 @@
       $('pin-form').hidden = true;
       $('authorize').hidden = true;
       $('send').disabled = false;
+      $('connect').textContent = 'Connect another account';
     } catch (e) {
       showError('pin-error', e.message);
     } finally {

@@ -161,13 +161,20 @@ class LocalStackJarIT {
             browser.findElement(By.id("pin")).sendKeys(pin.equals("0000000") ? "1111111" : "0000000");
             browser.findElement(By.id("verify")).click();
             WebElement error = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("pin-error")));
-            assertTrue(error.getText().startsWith("⚠ "), error.getText());
+            assertTrue(error.getText().matches("⚠ [A-Z].*\\. Check the PIN, or click “Connect an X account” again for a new one\\."),
+                    error.getText());
             assertNextTo(browser.findElement(By.id("verify")), error);
+            try {
+                screenshot("2-wrong-pin");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             browser.findElement(By.id("pin")).clear();
         }
         browser.findElement(By.id("pin")).sendKeys(pin);
         browser.findElement(By.id("verify")).click();
         waitForText(By.id("screen-name"), screenName);
+        assertEquals("Connect another account", browser.findElement(By.id("connect")).getText());
     }
 
     /** Types (through the input event, as a keyboard would) once the previous post is settled, then clicks Send. */
