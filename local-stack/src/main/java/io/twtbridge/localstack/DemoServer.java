@@ -18,6 +18,7 @@ import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
+import io.twtbridge.twitter.TextCheck;
 import io.twtbridge.worker.Worker;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -51,6 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DemoServer implements HttpService, AutoCloseable {
     static final JsonProvider JSON = JsonProvider.provider();
+    /** The JSON format's limit (the legacy format carries one image). */
+    static final int MAX_IMAGES = 4;
+    /** 25,000 characters (a message's limit) of up to 4 UTF-8 bytes. */
+    private static final int MAX_COUNTED_BYTES = 100_000;
 
     private final Path uploads;
     private final URI gateway;
@@ -96,6 +101,7 @@ final class DemoServer implements HttpService, AutoCloseable {
                 .get("/api/config", (req, res) -> json(res, Status.OK_200, JSON.createObjectBuilder()
                         .add("gateway", gateway.toString()).add("sandbox", sandbox.isPresent()).build().toString()))
                 .post("/api/posts", this::post)
+                .post("/api/count", this::count)
                 .get("/api/replies", this::replies)
                 .get("/api/timeline", this::timeline);
     }
@@ -120,14 +126,21 @@ final class DemoServer implements HttpService, AutoCloseable {
             return;
         }
         boolean legacy = !"json".equals(o.getString("format", "legacy"));
-        String id = String.valueOf(msgIds.incrementAndGet());
         List<Media> media = new ArrayList<>();
         JsonArray images = o.containsKey("images") && o.get("images") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
+        if (images.size() > MAX_IMAGES) {
+            json(res, Status.BAD_REQUEST_400, error("a post takes at most " + MAX_IMAGES + " images"));
+            return;
+        }
+        long imageBytes = 0;
+        int alts = 0;
         try {
             for (JsonValue v : images) {
                 JsonObject image = v.asJsonObject();
                 byte[] bytes = Base64.getDecoder().decode(image.getString("data", ""));
                 Optional<String> alt = Optional.ofNullable(image.getString("alt_text", null)).filter(s -> !s.isBlank());
+                imageBytes += bytes.length;
+                alts += alt.isPresent() ? 1 : 0;
                 if (legacy) {
                     if (images.size() > 1 || alt.isPresent()) {
                         json(res, Status.BAD_REQUEST_400, error("the legacy format carries one image, without alt text: switch to JSON"));
@@ -145,6 +158,7 @@ final class DemoServer implements HttpService, AutoCloseable {
             json(res, Status.BAD_REQUEST_400, error("an image could not be read"));
             return;
         }
+        String id = String.valueOf(msgIds.incrementAndGet());
         Request.Post post = new Request.Post(id, new Tokens(o.getString("access_token", ""), o.getString("access_token_secret", "")),
                 o.getString("text", "").replace('\u00FF', 'y'), media, Optional.empty());
         QueueFormat format = legacy ? LegacyQueueFormat.INSTANCE : JsonQueueFormat.INSTANCE;
@@ -159,8 +173,36 @@ final class DemoServer implements HttpService, AutoCloseable {
             return;
         }
         json(res, Status.ACCEPTED_202, JSON.createObjectBuilder().add("id", id).add("format", legacy ? "legacy" : "json")
-                .add("sent", new String(request, StandardCharsets.UTF_8).replace(post.user().secret(), "****")
-                        .replace(post.user().token(), "****")).build().toString());
+                .add("summary", summary(legacy, post, imageBytes, alts, request.length)).build().toString());
+    }
+
+    /** What was sent, for a person: the format, the text's count, the images, the size; never the bytes or the token. */
+    private static String summary(boolean legacy, Request.Post post, long imageBytes, int alts, int messageBytes) {
+        int images = post.media().size();
+        StringBuilder s = new StringBuilder(legacy ? "legacy upload_post" : "JSON post");
+        s.append(", text of ").append(TextCheck.weightedLength(post.text())).append('/').append(TextCheck.MAX_WEIGHTED)
+                .append(" weighted characters");
+        if (images > 0) {
+            s.append(", ").append(images).append(images == 1 ? " image" : " images").append(" (").append(size(imageBytes));
+            s.append(legacy ? ", stored in the upload directory and sent by path" : ", " + alts + " with alt text").append(')');
+        }
+        return s.append("; ").append(size(messageBytes)).append(" on queue twt").toString();
+    }
+
+    private static String size(long bytes) {
+        return bytes < 10_000 ? bytes + " bytes" : (bytes + 512) / 1024 + " KB";
+    }
+
+    /** The text in the body, as plain UTF-8 → {"weighted","max"}: X's weighted count (URLs 23, CJK and emoji 2). */
+    private void count(ServerRequest req, ServerResponse res) {
+        byte[] body = req.content().as(byte[].class);
+        if (body.length > MAX_COUNTED_BYTES) {
+            json(res, Status.REQUEST_ENTITY_TOO_LARGE_413, error("the text is longer than a message may carry"));
+            return;
+        }
+        int weighted = TextCheck.weightedLength(new String(body, StandardCharsets.UTF_8));
+        json(res, Status.OK_200, JSON.createObjectBuilder().add("weighted", weighted).add("max", TextCheck.MAX_WEIGHTED)
+                .build().toString());
     }
 
     private void replies(ServerRequest req, ServerResponse res) {

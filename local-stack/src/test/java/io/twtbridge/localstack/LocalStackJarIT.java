@@ -2,13 +2,21 @@ package io.twtbridge.localstack;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -23,11 +31,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +49,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's command: the local stack starts from its jar, a person completes the demo flow in a real browser
  * (headless Chromium), and Ctrl-C (SIGTERM) stops it, leaving its ports closed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackJarIT {
+    private static final String PNG = "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            + "1f15c4890000000d49444154789c6360000002000154a24f5f0000000049454e44ae426082";
     private static Process process;
     private static WebDriver browser;
     private static int demoPort;
@@ -85,7 +102,7 @@ class LocalStackJarIT {
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+        options.addArguments("--headless=new", "--window-size=1000,800", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
@@ -102,6 +119,7 @@ class LocalStackJarIT {
         }
     }
 
+
     private static WebDriverWait waitUpTo(int seconds) {
         return new WebDriverWait(browser, Duration.ofSeconds(seconds));
     }
@@ -110,53 +128,261 @@ class LocalStackJarIT {
         waitUpTo(30).until(ExpectedConditions.textToBePresentInElementLocated(where, text));
     }
 
-    @Test
-    void theDemoFlowInABrowserThenCtrlC() throws Exception {
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+        Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static Path png(String name) throws IOException {
+        Path image = Files.createTempDirectory("images").resolve(name + ".png");
+        Files.write(image, HexFormat.of().parseHex(PNG));
+        return image;
+    }
+
+    /** Opens the demo and connects an account through the gateway and the sandbox's PIN page. */
+    private static void connect(String screenName, boolean wrongPinFirst) {
         browser.get("http://localhost:" + demoPort + "/");
         String demo = browser.getWindowHandle();
-
-        // 1. connect an account through the gateway and the sandbox's PIN page
         browser.findElement(By.id("connect")).click();
         String href = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link"))).getAttribute("href");
         browser.switchTo().newWindow(WindowType.TAB);
         browser.get(href);
         browser.findElement(By.id("screen_name")).clear();
-        browser.findElement(By.id("screen_name")).sendKeys("demo_user");
+        browser.findElement(By.id("screen_name")).sendKeys(screenName);
         browser.findElement(By.id("allow")).click();
         String pin = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin"))).getText().trim();
         browser.close();
         browser.switchTo().window(demo);
+        if (wrongPinFirst) {
+            browser.findElement(By.id("pin")).sendKeys(pin.equals("0000000") ? "1111111" : "0000000");
+            browser.findElement(By.id("verify")).click();
+            WebElement error = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("pin-error")));
+            assertTrue(error.getText().matches("⚠ [A-Z].*\\. Check the PIN, or click “Connect an X account” again for a new one\\."),
+                    error.getText());
+            assertNextTo(browser.findElement(By.id("verify")), error);
+            try {
+                screenshot("2-wrong-pin");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            browser.findElement(By.id("pin")).clear();
+        }
         browser.findElement(By.id("pin")).sendKeys(pin);
         browser.findElement(By.id("verify")).click();
-        waitForText(By.id("screen-name"), "demo_user");
+        waitForText(By.id("screen-name"), screenName);
+        assertEquals("Connect another account", browser.findElement(By.id("connect")).getText());
+    }
+
+    /** Types (through the input event, as a keyboard would) once the previous post is settled, then clicks Send. */
+    private static void post(String text) {
+        WebElement send = waitUpTo(30).until(ExpectedConditions.elementToBeClickable(By.id("send")));
+        setText(text);
+        send.click();
+    }
+
+    /** ChromeDriver types only BMP characters: the text is set and an input event fired, as typing does. */
+    private static void setText(String text) {
+        js("const t = document.getElementById('text'); t.value = arguments[0];"
+                + "t.dispatchEvent(new Event('input', {bubbles: true}));", text);
+    }
+
+    /** The error is visible, inside the window, and just below the control that caused it. */
+    private static void assertNextTo(WebElement control, WebElement error) {
+        assertTrue(error.isDisplayed(), "error hidden");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) js("const c = arguments[0].getBoundingClientRect(),"
+                + " e = arguments[1].getBoundingClientRect();"
+                + "return {gap: e.top - c.bottom, top: e.top, bottom: e.bottom, height: window.innerHeight};", control, error);
+        double gap = ((Number) r.get("gap")).doubleValue();
+        assertTrue(gap >= 0 && gap < 60, "the error is " + gap + " px from its control: " + r);
+        assertTrue(((Number) r.get("top")).doubleValue() >= 0
+                && ((Number) r.get("bottom")).doubleValue() <= ((Number) r.get("height")).doubleValue(), "the error is out of view: " + r);
+    }
+
+    private static String attribute(String id, String name) {
+        return browser.findElement(By.id(id)).getDomAttribute(name);
+    }
+
+    private static String textContent(String id) {
+        return (String) js("return document.getElementById(arguments[0]).textContent;", id);
+    }
+
+    /**
+     * WCAG AA: every visible element with text of its own, and every button, has a contrast ratio of at least 4.5:1
+     * between its computed colour and the background behind it (semi-transparent layers composited).
+     */
+    private static void assertContrast(String when) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> measured = (List<Map<String, Object>>) js("""
+                const parse = (c) => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+                  return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+                const over = (top, base) => [0, 1, 2].map((k) => top[k] * top[3] + base[k] * (1 - top[3])).concat(1);
+                const lum = (c) => { const a = c.slice(0, 3).map((v) => { v /= 255;
+                  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+                  return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; };
+                const background = (el) => { const layers = [];
+                  for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
+                    if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; } }
+                  let base = [255, 255, 255, 1];
+                  for (let i = layers.length - 1; i >= 0; i--) base = over(layers[i], base);
+                  return base; };
+                const out = [];
+                for (const el of document.querySelectorAll('body *')) {
+                  if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;
+                  const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+                  if (!own && el.tagName !== 'BUTTON') continue;
+                  const b = background(el), f = over(parse(getComputedStyle(el).color), b);
+                  const l1 = lum(f), l2 = lum(b);
+                  out.push({ what: el.tagName + '#' + el.id + '.' + el.className + (el.disabled ? ':disabled' : '') + ' '
+                    + el.textContent.trim().slice(0, 40), ratio: (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05) });
+                }
+                return out;""");
+        List<String> low = new ArrayList<>();
+        for (Map<String, Object> m : measured) {
+            if (((Number) m.get("ratio")).doubleValue() < 4.5) {
+                low.add(m.get("what") + " " + m.get("ratio"));
+            }
+        }
+        assertTrue(low.isEmpty(), when + ": below 4.5:1: " + low);
+        List<String> what = measured.stream().map(m -> (String) m.get("what")).toList();
+        assertTrue(what.stream().anyMatch(w -> w.startsWith("BUTTON#")), when + ": no button measured: " + what);
+        assertTrue(what.stream().anyMatch(w -> w.startsWith("LABEL#")), when + ": no body text measured: " + what);
+        assertTrue(what.stream().anyMatch(w -> w.startsWith("H1#")), when + ": no header measured: " + what);
+    }
+
+    @Test
+    @Order(1)
+    void theDemoFlowInABrowser() throws Exception {
+        connect("demo_user", false);
 
         // 2. a text post in the legacy format
-        browser.findElement(By.id("text")).sendKeys("hello from the local stack");
-        browser.findElement(By.id("send")).click();
-        waitForText(By.id("replies"), ": posted [");
+        post("hello from the local stack");
+        waitForText(By.id("replies"), "✓ Posted — request");
         waitForText(By.id("timeline"), "@demo_user: hello from the local stack");
 
         // 3. a post with an image in the legacy format (stored in the upload directory, sent by path)
-        Path image = Files.createTempFile("red", ".png");
-        Files.write(image, HexFormat.of().parseHex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                + "1f15c4890000000d49444154789c6360000002000154a24f5f0000000049454e44ae426082"));
-        browser.findElement(By.id("text")).sendKeys("a legacy picture");
+        Path image = png("red");
+        waitUpTo(30).until(ExpectedConditions.elementToBeClickable(By.id("send")));
         browser.findElement(By.id("images")).sendKeys(image.toString());
-        browser.findElement(By.id("send")).click();
+        post("a legacy picture");
         waitForText(By.id("timeline"), "@demo_user: a legacy picture [1 image(s): no alt text]");
 
         // 4. the same in JSON, with alt text
+        waitUpTo(30).until(ExpectedConditions.elementToBeClickable(By.id("send")));
         browser.findElement(By.id("format-json")).click();
-        browser.findElement(By.id("text")).sendKeys("a JSON picture");
         browser.findElement(By.id("images")).sendKeys(image.toString());
         waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("alt-0"))).sendKeys("one red pixel");
-        browser.findElement(By.id("send")).click();
-        waitForText(By.id("replies"), "posted https://x.com/i/status/");
+        post("a JSON picture");
+        waitForText(By.id("replies"), "is on X: https://x.com/i/status/");
         waitForText(By.id("timeline"), "@demo_user: a JSON picture [1 image(s): one red pixel]");
+        // "sent" is a summary for a person, not the message with its base64
+        String sent = waitUpTo(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("sent"))).getText();
+        assertTrue(sent.matches("Request \\d+ is posted\\. It was a JSON post, text of 14/280 weighted characters, "
+                + "1 image \\(66 bytes, 1 with alt text\\); \\d+ bytes on queue twt\\."), sent);
         List<String> replies = browser.findElements(By.cssSelector("#replies li")).stream().map(e -> e.getText()).toList();
         assertEquals(3, replies.size(), replies.toString());
+        assertTrue(replies.stream().allMatch(r -> r.startsWith("✓ Posted — request ")), replies.toString());
+        screenshot("1-flow");
+    }
 
-        // Ctrl-C
+    @Test
+    @Order(2)
+    void theDemoAsAPersonUsesIt() throws Exception {
+        // errors next to the action: a wrong PIN, under Verify
+        connect("a_person", true);
+        screenshot("2-connected");
+        assertContrast("connected");
+
+        // the counter counts as X: "see " 4 + a link 23 + " " 1 + an emoji 2 + " " 1 + two CJK characters 4
+        String counted = "see https://example.com/a/rather/long/path/to/a/page 😀 日本";
+        setText(counted);
+        waitForText(By.id("count"), "35");
+        assertNotEquals(35, counted.length());
+        assertTrue(browser.findElement(By.id("counter")).getText().startsWith("35 / 280 characters"),
+                browser.findElement(By.id("counter")).getText());
+
+        // a post X refuses (over 280): the failure shows under Send, in words and a sign, and the text is kept
+        String tooLong = "x".repeat(285);
+        setText(tooLong);
+        waitForText(By.id("counter"), "5 over the limit");
+        int before = browser.findElements(By.cssSelector("#replies li")).size();
+        browser.findElement(By.id("send")).click();
+        WebElement sendError = waitUpTo(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("send-error")));
+        assertTrue(sendError.getText().contains("failed: exception_occurred"), sendError.getText());
+        assertTrue(sendError.getText().contains("Your text is kept"), sendError.getText());
+        assertNextTo(browser.findElement(By.id("send")), sendError);
+        assertEquals(tooLong, browser.findElement(By.id("text")).getDomProperty("value"));
+        List<WebElement> items = browser.findElements(By.cssSelector("#replies li"));
+        assertEquals(before + 1, items.size());
+        WebElement failed = items.getLast();
+        assertTrue(failed.getText().startsWith("✗ Failed — request "), failed.getText());
+        assertEquals("legacy failed", failed.getDomAttribute("class"));
+        assertEquals("polite", attribute("live", "aria-live"));
+        assertTrue(textContent("live").startsWith("Failed: request "), textContent("live"));
+        assertTrue(waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("send"))).isEnabled());
+        screenshot("3-failed");
+        assertContrast("after a failure");
+
+        // a double click on Send sends one request; on success the text is cleared and the reply reads differently
+        setText("one click too many");
+        new Actions(browser).doubleClick(browser.findElement(By.id("send"))).perform();
+        waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
+        assertEquals("", browser.findElement(By.id("text")).getDomProperty("value"));
+        assertFalse(sendError.isDisplayed(), "the old error is still shown");
+        Matcher m = Pattern.compile("Request (\\d+) is posted").matcher(browser.findElement(By.id("sent")).getText());
+        assertTrue(m.find());
+        long doubleClicked = Long.parseLong(m.group(1));
+        WebElement posted = browser.findElements(By.cssSelector("#replies li")).getLast();
+        assertTrue(posted.getText().startsWith("✓ Posted — request " + doubleClicked + " is on X"), posted.getText());
+        assertEquals("legacy ok", posted.getDomAttribute("class"));
+        assertTrue(textContent("live").startsWith("Posted: request " + doubleClicked), textContent("live"));
+        // the next request's id follows directly: the double click made one request, not two
+        post("the next one");
+        waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
+        assertTrue(browser.findElement(By.id("sent")).getText().startsWith("Request " + (doubleClicked + 1) + " is posted"),
+                browser.findElement(By.id("sent")).getText());
+        waitForText(By.id("timeline"), "@a_person: the next one");
+        assertEquals(1, browser.findElements(By.xpath("//ol[@id='timeline']/li[.='@a_person: one click too many']")).size());
+
+        // images: a 5th is refused with a message, the legacy format takes one
+        browser.findElement(By.id("format-json")).click();
+        List<String> five = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            five.add(png("pixel" + i).toString());
+        }
+        browser.findElement(By.id("images")).sendKeys(String.join("\n", five));
+        WebElement imagesError = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("images-error")));
+        assertEquals("⚠ Not attached: pixel5.png. A post takes at most 4 images.", imagesError.getText());
+        assertEquals(4, browser.findElements(By.cssSelector("#attached li")).size());
+        assertNextTo(browser.findElement(By.id("images")), imagesError);
+        browser.findElement(By.id("format-legacy")).click();
+        waitForText(By.id("images-error"), "The legacy format takes one image; 4 are attached.");
+        screenshot("4-images");
+        assertContrast("images refused");
+        setText("four pictures in legacy");
+        browser.findElement(By.id("send")).click();
+        waitForText(By.id("send-error"), "Not sent: too many images for the legacy format.");
+        assertEquals("four pictures in legacy", browser.findElement(By.id("text")).getDomProperty("value"));
+        for (int i = 0; i < 3; i++) {
+            browser.findElement(By.cssSelector("#attached li button")).click();
+        }
+        waitUpTo(5).until(ExpectedConditions.invisibilityOfElementLocated(By.id("images-error")));
+        browser.findElement(By.id("send")).click();
+        waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
+        waitForText(By.id("timeline"), "@a_person: four pictures in legacy [1 image(s): no alt text]");
+        assertEquals(0, browser.findElements(By.cssSelector("#attached li")).size());
+        js("document.getElementById('replies-section').scrollIntoView()");
+        screenshot("5-replies");
+        assertContrast("at the end");
+    }
+
+    @Test
+    @Order(3)
+    void ctrlCStopsEverything() throws Exception {
         process.destroy();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the stack did not stop on SIGTERM");
         for (int port : List.of(demoPort, gatewayPort, sandboxPort, brokerPort)) {
