@@ -28,13 +28,14 @@ public final class Main {
             return;
         }
         Worker worker = new Worker(WorkerConfig.from(config), x);
-        WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
-        setup(server, worker);
-        WebServer web = server.build().start();
+        // Connecting to the broker and starting the web server overlap: consuming begins as soon as it can.
         worker.start(message -> {
             System.err.println("queue-worker: " + message);
             System.exit(1);
         });
+        WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
+        setup(server, worker);
+        WebServer web = server.build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
             web.stop();
