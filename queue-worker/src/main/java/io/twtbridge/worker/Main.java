@@ -11,6 +11,13 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.twtbridge.twitter.XClientConfig;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
 /** Runs the queue-worker: {@code java -jar queue-worker/target/queue-worker.jar}. */
 public final class Main {
     private Main() {
@@ -28,6 +35,10 @@ public final class Main {
             return;
         }
         Worker worker = new Worker(WorkerConfig.from(config), x);
+        if (List.of(args).contains(TRAINING_RUN)) {
+            trainingRun(config, worker);
+            return;
+        }
         // Connecting to the broker and starting the web server overlap: consuming begins as soon as it can.
         worker.start(message -> {
             System.err.println("queue-worker: " + message);
@@ -40,6 +51,27 @@ public final class Main {
             worker.close();
             web.stop();
         }, "twt-worker-shutdown"));
+    }
+
+    /**
+     * {@value #TRAINING_RUN}: loads what a worker loads to start (configuration, X client, web server, health and
+     * metrics, one request to them) and exits, without a broker. The image build runs it once to record the classes
+     * in a class-data-sharing archive, so that each real start loads them from it.
+     */
+    static final String TRAINING_RUN = "--training-run";
+
+    private static void trainingRun(Config config, Worker worker) {
+        WebServerConfig.Builder server = WebServer.builder().config(config.get("server")).port(0);
+        setup(server, worker);
+        WebServer web = server.build().start();
+        try {
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/observe/health")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException | InterruptedException e) {
+            System.err.println("queue-worker: training run could not reach its own health endpoint");
+        }
+        web.stop();
+        System.exit(0);
     }
 
     /**
