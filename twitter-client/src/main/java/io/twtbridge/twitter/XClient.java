@@ -46,7 +46,8 @@ public final class XClient {
     static final int SIMPLE_UPLOAD_MAX = 1 << 20;
     /** Bytes per {@code append} of a chunked upload. */
     static final int CHUNK = 1 << 20;
-    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d+/");
+    /** A media id in a path, e.g. {@code /2/media/upload/123/append} (not the {@code /2/} of the API version). */
+    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("(?<=/media/upload)/\\d+/");
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
