@@ -9,13 +9,13 @@ import java.util.Optional;
  * MP4 video alone; each within X's size limit; a video's duration (from {@code moov/mvhd}, where the file has it)
  * within X's bounds.
  */
-final class MediaCheck {
+public final class MediaCheck {
     /** X's largest video. */
-    static final long VIDEO_MAX_BYTES = 512L << 20;
+    public static final long VIDEO_MAX_BYTES = 512L << 20;
     /** X's shortest and longest video for a post. */
-    static final Duration VIDEO_MIN_DURATION = Duration.ofMillis(500);
-    static final Duration VIDEO_MAX_DURATION = Duration.ofSeconds(140);
-    static final String VIDEO_MIME = "video/mp4";
+    public static final Duration VIDEO_MIN_DURATION = Duration.ofMillis(500);
+    public static final Duration VIDEO_MAX_DURATION = Duration.ofSeconds(140);
+    public static final String VIDEO_MIME = "video/mp4";
 
     private MediaCheck() {
     }

@@ -60,7 +60,10 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
                 twitter.get("oauth.callback").asString().orElse("oob"),
                 twitter.get("connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
                 twitter.get("read-timeout").as(Duration.class).orElse(Duration.ofSeconds(20)),
-                twitter.get("media.processing-max-wait").as(Duration.class).orElse(DEFAULT_MEDIA_PROCESSING_MAX_WAIT));
+                // env TWITTER_MEDIA_PROCESSING_MAX_WAIT arrives as media.processing.max.wait (Helidon: "_" -> ".")
+                twitter.get("media.processing-max-wait").as(Duration.class).asOptional()
+                        .or(() -> twitter.get("media.processing.max.wait").as(Duration.class).asOptional())
+                        .orElse(DEFAULT_MEDIA_PROCESSING_MAX_WAIT));
     }
 
     @Override

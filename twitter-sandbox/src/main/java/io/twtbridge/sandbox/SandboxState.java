@@ -163,6 +163,11 @@ public final class SandboxState {
         return Optional.ofNullable(media.get(id));
     }
 
+    /** The media type of an uploaded media id ({@code image/png}, {@code video/mp4}, …), for tests. */
+    public Optional<String> mediaType(String id) {
+        return media(id).map(m -> m.mediaType);
+    }
+
     synchronized boolean isDuplicate(String userId, String text) {
         return !text.isEmpty() && textsByUser.getOrDefault(userId, java.util.Set.of()).contains(text);
     }
