@@ -104,6 +104,14 @@ class VideoTest {
     }
 
     @Test
+    void aVideoByUrlIsCappedByTheUrlLimitAlsoSetFromTheEnvironment() throws Exception {
+        // MEDIA_URL_MAX_BYTES=300 reaches the config as media.url.max.bytes; the clip is about 400 bytes
+        h.startWorker(h.config(Map.of("media.url.max.bytes", "300")));
+        assertFailed(post("v-5", h.user("capped"), "big clip", List.of(url("/clip.mp4"))), "media_too_large", "larger than 300 bytes");
+        assertEquals(0, h.sandbox.state().counters().mediaUploads());
+    }
+
+    @Test
     void limitsAreCheckedBeforeAnyUpload() throws Exception {
         h.startWorker();
         Tokens u = h.user("rulebreaker");

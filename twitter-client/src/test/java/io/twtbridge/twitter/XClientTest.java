@@ -324,6 +324,20 @@ class XClientTest {
     }
 
     @Test
+    void processingMaxWaitIsConfigurableAlsoFromTheEnvironment() {
+        java.util.Map<String, String> env = io.helidon.config.EnvironmentVariables.expand(java.util.Map.of(
+                "TWITTER_CONSUMER_KEY", "k", "TWITTER_CONSUMER_SECRET", "s", "TWITTER_MEDIA_PROCESSING_MAX_WAIT", "PT7S"));
+        io.helidon.config.Config fromEnv = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(env));
+        assertEquals(Duration.ofSeconds(7), XClientConfig.from(fromEnv.get("twitter")).mediaProcessingMaxWait());
+        io.helidon.config.Config yaml = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(java.util.Map.of(
+                "twitter.consumer.key", "k", "twitter.consumer.secret", "s", "twitter.media.processing-max-wait", "PT9S")));
+        assertEquals(Duration.ofSeconds(9), XClientConfig.from(yaml.get("twitter")).mediaProcessingMaxWait());
+        io.helidon.config.Config none = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(java.util.Map.of(
+                "twitter.consumer.key", "k", "twitter.consumer.secret", "s")));
+        assertEquals(XClientConfig.DEFAULT_MEDIA_PROCESSING_MAX_WAIT, XClientConfig.from(none.get("twitter")).mediaProcessingMaxWait());
+    }
+
+    @Test
     void secretsNeverInToString() {
         XClientConfig c = config(sandbox.baseUri(), "super-secret-value", Duration.ofSeconds(1));
         assertFalse(c.toString().contains("super-secret-value"), c.toString());
