@@ -267,6 +267,22 @@ class XClientTest {
     }
 
     @Test
+    void failNextVideoThroughTheControlApi() throws Exception {
+        Tokens u = user("controlled");
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/sandbox/fail-next-video"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"count\":2}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        MediaFile video = new MediaFile(Videos.mp4(2_000), Optional.empty());
+        failed(client.post(u, "one", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
+        failed(client.post(u, "two", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
+        ok(client.post(u, "three", List.of(video), Optional.empty()));
+        assertEquals(List.of("three"), sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
+    }
+
+    @Test
     void videoLimitsAreEnforcedBeforeAnyUpload() {
         Tokens u = user("videolimits");
         XFailure.MediaInvalid tooLong = failed(client.post(u, "long", List.of(new MediaFile(Videos.mp4(140_001), Optional.empty())),
