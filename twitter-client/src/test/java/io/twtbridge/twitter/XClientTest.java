@@ -237,14 +237,23 @@ class XClientTest {
     void videoGoesUpChunkedAndIsPostedAfterProcessing() {
         sandbox.state().limits(new SandboxState.Limits(1_000, 1_000, 600, 300, 900, 2));
         List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
         XClient watched = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
-                (endpoint, status, latency) -> calls.add(endpoint + " " + status));
+                (endpoint, status, latency) -> {
+                    calls.add(endpoint + " " + status);
+                    at.add(System.nanoTime());
+                });
         byte[] video = Videos.mp4(12_000, (1 << 20) + 100, ""); // two appends
         String id = ok(watched.post(user("video"), "a short film", List.of(new MediaFile(video, Optional.empty())), Optional.empty()));
         assertEquals(List.of("POST /2/media/upload/initialize 200", "POST /2/media/upload/{id}/append 200",
                 "POST /2/media/upload/{id}/append 200", "POST /2/media/upload/{id}/finalize 200",
                 // pending -> in_progress -> in_progress -> succeeded
                 "GET /2/media/upload 200", "GET /2/media/upload 200", "GET /2/media/upload 200", "POST /2/tweets 201"), calls);
+        // each STATUS call came after the sandbox's check_after_secs (1 s) since the answer before it
+        for (int i = 4; i <= 6; i++) {
+            long gapMs = (at.get(i) - at.get(i - 1)) / 1_000_000;
+            assertTrue(gapMs >= 950, "STATUS call " + (i - 3) + " came " + gapMs + " ms after the previous answer");
+        }
         SandboxState.Post p = sandbox.state().posts().getFirst();
         assertEquals(id, p.id());
         assertEquals(1, p.mediaIds().size());
