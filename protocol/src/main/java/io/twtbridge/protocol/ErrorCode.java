@@ -16,6 +16,8 @@ public enum ErrorCode {
     MEDIA_TOO_LARGE("media_too_large"),
     /** An image could not be read: missing file, path outside the upload directory, URL not reachable. */
     MEDIA_UNREACHABLE("media_unreachable"),
+    /** X took the upload (a video or GIF) but its processing failed: X will not post it. Legacy: {@code image error}. */
+    MEDIA_PROCESSING_FAILED("media_processing_failed"),
     /** The request is malformed, or X rejected it for another reason. */
     BAD_REQUEST("bad_request"),
     /** The command is not one of upload_post, auth, verify_pin. */
@@ -40,6 +42,6 @@ public enum ErrorCode {
 
     /** Whether this failure concerns an image (legacy reply {@code image error}). */
     public boolean isMediaError() {
-        return this == MEDIA_INVALID || this == MEDIA_TOO_LARGE || this == MEDIA_UNREACHABLE;
+        return this == MEDIA_INVALID || this == MEDIA_TOO_LARGE || this == MEDIA_UNREACHABLE || this == MEDIA_PROCESSING_FAILED;
     }
 }

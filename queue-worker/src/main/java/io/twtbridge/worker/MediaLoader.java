@@ -4,7 +4,9 @@ import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Outcome;
+import io.twtbridge.twitter.MediaCheck;
 import io.twtbridge.twitter.MediaFile;
+import io.twtbridge.twitter.Mp4Probe;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +18,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads the bytes of a request's images: files only under the allowed upload directory (symlinks resolved, no
+ * Reads the bytes of a request's images and videos (MP4, told apart by the first bytes): files only under the allowed upload directory (symlinks resolved, no
  * escapes), {@code https} URLs only to public addresses ({@link UrlFetcher}: type from the first bytes, size cap,
  * one deadline, limited redirects), or inline data. The bytes are reserved in the worker's {@link MediaBudget}
  * before they are read, and stay reserved until the loaded media is closed (after its upload to X).
@@ -24,6 +26,8 @@ import java.util.Optional;
 final class MediaLoader {
     /** The largest image X takes (a GIF); anything bigger is refused before it is read whole. */
     static final long MAX_BYTES = 15L << 20;
+    /** The largest video X takes; a file or URL is refused past it (and past the budget) before it is read whole. */
+    static final long MAX_VIDEO_BYTES = MediaCheck.VIDEO_MAX_BYTES;
 
     private final Optional<Path> allowedDir;
     private final WorkerConfig.MediaFetch fetch;
@@ -140,12 +144,18 @@ final class MediaLoader {
 
     private Result<Plan> plan(MediaSource source, String which) {
         return switch (source) {
-            case MediaSource.Data d -> d.bytes().length > MAX_BYTES
-                    ? fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + MAX_BYTES + " bytes")
+            case MediaSource.Data d -> d.bytes().length > maxBytes(d.bytes())
+                    ? fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + maxBytes(d.bytes()) + " bytes")
                     : new Result<>(new Plan.Bytes(d.bytes()), null);
             case MediaSource.FilePath p -> planFile(p.path(), which);
-            case MediaSource.Url u -> new Result<>(new Plan.Url(u.url(), Math.min(fetch.maxBytes(), MAX_BYTES)), null);
+            // Reserved before the type is known: up to the URL cap (MEDIA_URL_MAX_BYTES), at most X's video limit.
+            case MediaSource.Url u -> new Result<>(new Plan.Url(u.url(), Math.min(fetch.maxBytes(), MAX_VIDEO_BYTES)), null);
         };
+    }
+
+    /** The most bytes media starting with {@code head} may have: X's video limit for an MP4, else the largest image's. */
+    private static long maxBytes(byte[] head) {
+        return Mp4Probe.isMp4(head) ? MAX_VIDEO_BYTES : MAX_BYTES;
     }
 
     private Result<Plan> planFile(String path, String which) {
@@ -163,8 +173,14 @@ final class MediaLoader {
                 return fail(ErrorCode.MEDIA_UNREACHABLE, which + " is not a regular file");
             }
             long size = Files.size(real);
+            long max = MAX_BYTES;
             if (size > MAX_BYTES) {
-                return fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + MAX_BYTES + " bytes");
+                try (InputStream in = Files.newInputStream(real)) {
+                    max = maxBytes(in.readNBytes(12));
+                }
+            }
+            if (size > max) {
+                return fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + max + " bytes");
             }
             return new Result<>(new Plan.File(real, size), null);
         } catch (NoSuchFileException e) {
@@ -191,6 +207,7 @@ final class MediaLoader {
     private Result<byte[]> fetchUrl(Plan.Url u, String which) {
         return switch (urls.fetch(u.url(), u.cap())) {
             case UrlFetcher.Fetched.Image img -> new Result<>(img.bytes(), null);
+            case UrlFetcher.Fetched.Video video -> new Result<>(video.bytes(), null);
             case UrlFetcher.Fetched.Failed f -> fail(f.code(), f.reason().startsWith("is ") ? which + " " + f.reason() : which + ": " + f.reason());
             case UrlFetcher.Fetched.Interrupted i -> null;
         };

@@ -10,6 +10,8 @@ import io.helidon.webclient.api.WebClientConfig;
 import io.helidon.webclient.spi.DnsResolver;
 import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.twitter.ImageType;
+import io.twtbridge.twitter.MediaCheck;
+import io.twtbridge.twitter.Mp4Probe;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,8 +39,8 @@ import javax.net.ssl.SSLContext;
  *       sends the name (SNI) and verifies the certificate against it. No second lookup can rebind the name. (The
  *       JDK's HttpClient has no resolver hook; connecting it to an IP literal breaks SNI and hostname checks.)</li>
  *   <li>every redirect is a new request through the same checks, at most {@code maxRedirects};</li>
- *   <li>the type is decided from the first bytes: anything not JPEG, PNG, GIF or WEBP is refused and the
- *       connection closed before the rest is read;</li>
+ *   <li>the type is decided from the first bytes: anything not JPEG, PNG, GIF, WEBP or MP4 (an {@code ftyp}
+ *       box at offset 4) is refused and the connection closed before the rest is read;</li>
  *   <li>the size is capped while streaming (the type's limit, and the configured cap);</li>
  *   <li>one deadline for the whole fetch, redirects included: the fetch runs on its own virtual thread, and when
  *       the deadline passes the response is closed and the thread interrupted (a virtual thread's blocking socket
@@ -78,6 +80,10 @@ final class UrlFetcher {
     /** What a fetch gave. */
     sealed interface Fetched {
         record Image(byte[] bytes, ImageType type) implements Fetched {
+        }
+
+        /** An MP4 (by its first bytes); its box structure is checked later, before the upload. */
+        record Video(byte[] bytes) implements Fetched {
         }
 
         /** {@code reason} never holds the URL (it may carry credentials). */
@@ -160,10 +166,11 @@ final class UrlFetcher {
     static Fetched read(InputStream in, long declared, long capBytes) throws IOException {
         byte[] head = in.readNBytes(12);
         Optional<ImageType> type = ImageType.detect(head);
-        if (type.isEmpty()) {
-            return new Fetched.Failed(ErrorCode.MEDIA_INVALID, "is not a JPEG, PNG, GIF or WEBP");
+        boolean video = type.isEmpty() && Mp4Probe.isMp4(head);
+        if (type.isEmpty() && !video) {
+            return new Fetched.Failed(ErrorCode.MEDIA_INVALID, "is not a JPEG, PNG, GIF, WEBP or MP4");
         }
-        long limit = Math.min(capBytes, type.get().maxBytes());
+        long limit = Math.min(capBytes, video ? MediaCheck.VIDEO_MAX_BYTES : type.get().maxBytes());
         if (declared > limit) {
             return new Fetched.Failed(ErrorCode.MEDIA_TOO_LARGE, "is larger than " + limit + " bytes");
         }
@@ -179,7 +186,7 @@ final class UrlFetcher {
             }
             out.write(buf, 0, n);
         }
-        return new Fetched.Image(out.toByteArray(), type.get());
+        return video ? new Fetched.Video(out.toByteArray()) : new Fetched.Image(out.toByteArray(), type.get());
     }
 
     private static Refused refusedCause(Throwable e) {

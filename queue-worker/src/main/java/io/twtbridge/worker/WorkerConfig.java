@@ -83,7 +83,9 @@ public record WorkerConfig(URI amqpUri,
                 w.get("rebalance-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 w.get("liveness-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)),
                 media.get("allowed.dir").asString().filter(s -> !s.isBlank()).map(Path::of),
-                new MediaFetch(media.get("url.max-bytes").asLong().orElse(15L << 20),
+                // env MEDIA_URL_MAX_BYTES arrives as media.url.max.bytes (Helidon maps "_" to ".", never to "-")
+                new MediaFetch(media.get("url.max-bytes").asLong().asOptional()
+                        .or(() -> media.get("url.max.bytes").asLong().asOptional()).orElse(15L << 20),
                         media.get("url.timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
                         media.get("url.max-redirects").asInt().orElse(3),
                         media.get("url.allow-private").asBoolean().orElse(false),

@@ -46,14 +46,15 @@ public final class XClient {
     static final int SIMPLE_UPLOAD_MAX = 1 << 20;
     /** Bytes per {@code append} of a chunked upload. */
     static final int CHUNK = 1 << 20;
-    private static final Duration MAX_PROCESSING_WAIT = Duration.ofMinutes(2);
-    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d+/");
+    /** A media id in a path, e.g. {@code /2/media/upload/123/append} (not the {@code /2/} of the API version). */
+    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("(?<=/media/upload)/\\d+/");
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
     private final WebClient http;
     private final XApi.Signer signer;
     private final CallListener listener;
+    private final MediaUpload uploads;
 
     /** Told about every HTTP exchange with X: endpoint (e.g. {@code POST /2/tweets}), status (-1: no answer), time. */
     @FunctionalInterface
@@ -90,6 +91,7 @@ public final class XClient {
                 .apiSecret(config.consumerSecret())
                 .callback(config.callback())
                 .build(new XApi(config.baseUri().toString(), timestamps));
+        this.uploads = new MediaUpload(this::signedSend, config.mediaProcessingMaxWait());
     }
 
     /** The public web address of a post. */
@@ -142,38 +144,15 @@ public final class XClient {
 
     /**
      * What is wrong with this post before any call to X: text over 280 weighted characters (or no text and no
-     * media), more than 4 images, a GIF with other images, an unknown type, an image over X's size limit.
+     * media), more than 4 images, a GIF or a video with other media, an unknown type, media over X's size limit, a
+     * video shorter or longer than X takes ({@link MediaCheck}).
      */
     public static Optional<XFailure> check(String text, List<MediaFile> media) {
         int weighted = TextCheck.weightedLength(text);
         if (weighted > TextCheck.MAX_WEIGHTED || (text.isBlank() && media.isEmpty())) {
             return Optional.of(new XFailure.TextTooLong(weighted));
         }
-        if (media.size() > 4) {
-            return Optional.of(new XFailure.MediaInvalid("at most 4 images per post"));
-        }
-        int gifs = 0;
-        for (int i = 0; i < media.size(); i++) {
-            MediaFile m = media.get(i);
-            Optional<ImageType> type = ImageType.detect(m.bytes());
-            if (type.isEmpty()) {
-                return Optional.of(new XFailure.MediaInvalid("image " + (i + 1) + " is not a JPEG, PNG, GIF or WEBP"));
-            }
-            if (m.bytes().length > type.get().maxBytes()) {
-                return Optional.of(new XFailure.MediaTooLarge("image " + (i + 1) + " is " + m.bytes().length
-                        + " bytes; X takes at most " + type.get().maxBytes() + " for " + type.get().mimeType()));
-            }
-            if (m.altText().isPresent() && m.altText().get().length() > 1000) {
-                return Optional.of(new XFailure.MediaInvalid("alt text of image " + (i + 1) + " is over 1000 characters"));
-            }
-            if (type.get() == ImageType.GIF) {
-                gifs++;
-            }
-        }
-        if (gifs > 0 && media.size() > 1) {
-            return Optional.of(new XFailure.MediaInvalid("a GIF must be the only image of a post"));
-        }
-        return Optional.empty();
+        return MediaCheck.check(media);
     }
 
     /** Posts as the user: checks, uploads each image (with alt text), then {@code POST /2/tweets}. Answers the new post's id. */
@@ -210,12 +189,16 @@ public final class XClient {
         return dataId(r);
     }
 
-    /** Uploads one image; answers its media id. */
+    /** Uploads one image or video (checked by {@link #check}); answers its media id once X may use it. */
     XResult<String> upload(Tokens user, MediaFile media) {
-        ImageType type = ImageType.detect(media.bytes()).orElseThrow();
-        XResult<String> id = type != ImageType.GIF && media.bytes().length <= SIMPLE_UPLOAD_MAX
-                ? simpleUpload(user, media.bytes())
-                : chunkedUpload(user, media.bytes(), type);
+        XResult<String> id = switch (MediaCheck.kind(media.bytes()).orElseThrow()) {
+            case MediaCheck.Kind.Video v -> uploads.chunked(user,
+                    new MediaUpload.Upload(media.bytes(), MediaCheck.VIDEO_MIME, "tweet_video", "video"));
+            case MediaCheck.Kind.Image img when img.type() != ImageType.GIF && media.bytes().length <= SIMPLE_UPLOAD_MAX ->
+                    simpleUpload(user, media.bytes());
+            case MediaCheck.Kind.Image img -> uploads.chunked(user, new MediaUpload.Upload(media.bytes(), img.type().mimeType(),
+                    img.type() == ImageType.GIF ? "tweet_gif" : "tweet_image", "image"));
+        };
         if (id instanceof XResult.Ok<String> ok && media.altText().isPresent()) {
             JsonObject meta = JSON.createObjectBuilder().add("id", ok.value()).add("metadata", JSON.createObjectBuilder()
                     .add("alt_text", JSON.createObjectBuilder().add("text", media.altText().get()))).build();
@@ -233,59 +216,6 @@ public final class XClient {
         return r.status() == 200 || r.status() == 201 ? dataId(r) : XResult.failed(failure(r));
     }
 
-    private XResult<String> chunkedUpload(Tokens user, byte[] bytes, ImageType type) {
-        JsonObject init = JSON.createObjectBuilder().add("media_type", type.mimeType()).add("total_bytes", bytes.length)
-                .add("media_category", type == ImageType.GIF ? "tweet_gif" : "tweet_image").build();
-        Response r = signedSend(Method.POST, "/2/media/upload/initialize", "", user, "application/json", utf8(init.toString()));
-        if (r.status() != 200 && r.status() != 201) {
-            return XResult.failed(failure(r));
-        }
-        XResult<String> idResult = dataId(r);
-        if (!(idResult instanceof XResult.Ok<String> ok)) {
-            return idResult;
-        }
-        String id = ok.value();
-        for (int segment = 0, offset = 0; offset < bytes.length; segment++, offset += CHUNK) {
-            byte[] chunk = java.util.Arrays.copyOfRange(bytes, offset, Math.min(bytes.length, offset + CHUNK));
-            Multipart mp = new Multipart().file("media", chunk).field("segment_index", String.valueOf(segment));
-            r = signedSend(Method.POST, "/2/media/upload/" + id + "/append", "", user, mp.contentType(), mp.body());
-            if (r.status() < 200 || r.status() > 299) {
-                return XResult.failed(failure(r));
-            }
-        }
-        r = signedSend(Method.POST, "/2/media/upload/" + id + "/finalize", "", user, null, new byte[0]);
-        if (r.status() != 200 && r.status() != 201) {
-            return XResult.failed(failure(r));
-        }
-        Instant deadline = Instant.now().plus(MAX_PROCESSING_WAIT);
-        while (true) {
-            Optional<JsonObject> processing = json(r.body()).map(o -> o.getJsonObject("data"))
-                    .map(d -> d.getJsonObject("processing_info"));
-            String state = processing.map(p -> p.getString("state", "succeeded")).orElse("succeeded");
-            if (state.equals("succeeded")) {
-                return XResult.ok(id);
-            }
-            if (state.equals("failed")) {
-                String detail = processing.map(p -> p.getJsonObject("error")).map(e -> e.getString("message", "")).orElse("");
-                return XResult.failed(new XFailure.MediaInvalid("X could not process the image" + (detail.isEmpty() ? "" : ": " + detail)));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                return XResult.failed(new XFailure.Unavailable("X did not finish processing the image in time"));
-            }
-            int wait = Math.clamp(processing.map(p -> p.getInt("check_after_secs", 1)).orElse(1), 1, 10);
-            try {
-                Thread.sleep(Duration.ofSeconds(wait));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return XResult.failed(new XFailure.Unavailable("interrupted while X processed the image"));
-            }
-            r = signedSend(Method.GET, "/2/media/upload", "media_id=" + id + "&command=STATUS", user, null, null);
-            if (r.status() != 200) {
-                return XResult.failed(failure(r));
-            }
-        }
-    }
-
     // ---- HTTP ----
 
     /** One HTTP answer; status -1 when none came. */
@@ -295,7 +225,7 @@ public final class XClient {
         }
     }
 
-    private Response signedSend(Method method, String path, String query, Tokens user, String contentType, byte[] body) {
+    Response signedSend(Method method, String path, String query, Tokens user, String contentType, byte[] body) {
         String url = config.baseUri() + path + (query.isEmpty() ? "" : "?" + query);
         OAuthRequest toSign = new OAuthRequest(Verb.valueOf(method.text()), url);
         signer.signRequest(new OAuth1AccessToken(user.token(), user.secret()), toSign);
@@ -411,7 +341,7 @@ public final class XClient {
         return "";
     }
 
-    private static XResult<String> dataId(Response r) {
+    static XResult<String> dataId(Response r) {
         Optional<String> id = json(r.body()).map(o -> o.get("data")).filter(d -> d instanceof JsonObject)
                 .map(d -> ((JsonObject) d).get("id")).filter(v -> v instanceof JsonString).map(v -> ((JsonString) v).getString());
         return id.<XResult<String>>map(XResult::ok)
@@ -447,7 +377,7 @@ public final class XClient {
     }
 
     /** A multipart/form-data body (RFC 7578). */
-    private static final class Multipart {
+    static final class Multipart {
         private final String boundary = "twtbridge-" + UUID.randomUUID();
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 

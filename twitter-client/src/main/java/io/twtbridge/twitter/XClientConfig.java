@@ -8,12 +8,21 @@ import java.util.Objects;
 
 /**
  * How to reach X: one base URL from which every endpoint derives, the app's consumer credentials, the OAuth
- * callback ({@code oob} for the PIN flow) and timeouts. {@link #toString()} never shows the secret.
+ * callback ({@code oob} for the PIN flow), timeouts, and the longest wait for X to process an uploaded GIF or video.
+ * {@link #toString()} never shows the secret.
  */
 public record XClientConfig(URI baseUri, String consumerKey, String consumerSecret, String callback,
-                            Duration connectTimeout, Duration readTimeout) {
+                            Duration connectTimeout, Duration readTimeout, Duration mediaProcessingMaxWait) {
     /** X's production API. */
     public static final URI X_API = URI.create("https://api.x.com");
+    /** The default longest wait for X's processing of an upload (a video of 140 s may take a while). */
+    public static final Duration DEFAULT_MEDIA_PROCESSING_MAX_WAIT = Duration.ofMinutes(5);
+
+    /** With the default {@link #DEFAULT_MEDIA_PROCESSING_MAX_WAIT}. */
+    public XClientConfig(URI baseUri, String consumerKey, String consumerSecret, String callback,
+                         Duration connectTimeout, Duration readTimeout) {
+        this(baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout, DEFAULT_MEDIA_PROCESSING_MAX_WAIT);
+    }
 
     public XClientConfig {
         Objects.requireNonNull(baseUri, "baseUri");
@@ -22,6 +31,10 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
         Objects.requireNonNull(callback, "callback");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(mediaProcessingMaxWait, "mediaProcessingMaxWait");
+        if (mediaProcessingMaxWait.isNegative()) {
+            throw new IllegalArgumentException("mediaProcessingMaxWait must not be negative");
+        }
         String s = baseUri.toString();
         if (s.endsWith("/")) {
             baseUri = URI.create(s.substring(0, s.length() - 1));
@@ -32,7 +45,8 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
      * Reads the {@code twitter} config node: {@code consumer.key}, {@code consumer.secret} (env
      * {@code TWITTER_CONSUMER_KEY}, {@code TWITTER_CONSUMER_SECRET}), {@code api.base.url} (env
      * {@code TWITTER_API_BASE_URL}), {@code oauth.callback} (env {@code TWITTER_OAUTH_CALLBACK}),
-     * {@code connect-timeout} and {@code read-timeout}.
+     * {@code connect-timeout}, {@code read-timeout} and {@code media.processing-max-wait} (env
+     * {@code TWITTER_MEDIA_PROCESSING_MAX_WAIT}, an ISO-8601 duration, default 5 min).
      *
      * @throws IllegalStateException naming the missing setting when the consumer key or secret is absent
      */
@@ -45,12 +59,17 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
                 key, secret,
                 twitter.get("oauth.callback").asString().orElse("oob"),
                 twitter.get("connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
-                twitter.get("read-timeout").as(Duration.class).orElse(Duration.ofSeconds(20)));
+                twitter.get("read-timeout").as(Duration.class).orElse(Duration.ofSeconds(20)),
+                // env TWITTER_MEDIA_PROCESSING_MAX_WAIT arrives as media.processing.max.wait (Helidon: "_" -> ".")
+                twitter.get("media.processing-max-wait").as(Duration.class).asOptional()
+                        .or(() -> twitter.get("media.processing.max.wait").as(Duration.class).asOptional())
+                        .orElse(DEFAULT_MEDIA_PROCESSING_MAX_WAIT));
     }
 
     @Override
     public String toString() {
         return "XClientConfig[baseUri=" + baseUri + ", consumerKey=" + consumerKey + ", consumerSecret=****, callback="
-                + callback + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+                + callback + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", mediaProcessingMaxWait=" + mediaProcessingMaxWait + "]";
     }
 }

@@ -30,6 +30,7 @@ public sealed interface XFailure {
                     "the text counts " + t.weightedLength() + " weighted characters; X takes 280 (and text or media is required)");
             case MediaInvalid m -> Outcome.Failed.of(ErrorCode.MEDIA_INVALID, m.detail());
             case MediaTooLarge m -> Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, m.detail());
+            case MediaProcessingFailed m -> Outcome.Failed.of(ErrorCode.MEDIA_PROCESSING_FAILED, m.detail());
         };
     }
 
@@ -97,11 +98,15 @@ public sealed interface XFailure {
     record TextTooLong(int weightedLength) implements XFailure {
     }
 
-    /** Checked before any upload: an image is not JPEG/PNG/GIF/WEBP, or the mix is not allowed. */
+    /** Checked before any upload: not JPEG/PNG/GIF/WEBP/MP4, a broken MP4 or one of the wrong duration, or the mix is not allowed. */
     record MediaInvalid(String detail) implements XFailure {
     }
 
-    /** Checked before any upload: an image is over X's size limit. */
+    /** Checked before any upload: an image or video is over X's size limit. */
     record MediaTooLarge(String detail) implements XFailure {
+    }
+
+    /** X took the upload (a video or GIF) and its processing ended {@code failed}: X will not post it. */
+    record MediaProcessingFailed(String detail) implements XFailure {
     }
 }

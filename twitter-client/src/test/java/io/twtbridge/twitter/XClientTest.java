@@ -234,6 +234,135 @@ class XClientTest {
     }
 
     @Test
+    void videoGoesUpChunkedAndIsPostedAfterProcessing() {
+        sandbox.state().limits(new SandboxState.Limits(1_000, 1_000, 600, 300, 900, 2));
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
+        XClient watched = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
+                (endpoint, status, latency) -> {
+                    calls.add(endpoint + " " + status);
+                    at.add(System.nanoTime());
+                });
+        byte[] video = Videos.mp4(12_000, (1 << 20) + 100, ""); // two appends
+        String id = ok(watched.post(user("video"), "a short film", List.of(new MediaFile(video, Optional.empty())), Optional.empty()));
+        assertEquals(List.of("POST /2/media/upload/initialize 200", "POST /2/media/upload/{id}/append 200",
+                "POST /2/media/upload/{id}/append 200", "POST /2/media/upload/{id}/finalize 200",
+                // pending -> in_progress -> in_progress -> succeeded
+                "GET /2/media/upload 200", "GET /2/media/upload 200", "GET /2/media/upload 200", "POST /2/tweets 201"), calls);
+        // each STATUS call came after the sandbox's check_after_secs (1 s) since the answer before it
+        for (int i = 4; i <= 6; i++) {
+            long gapMs = (at.get(i) - at.get(i - 1)) / 1_000_000;
+            assertTrue(gapMs >= 950, "STATUS call " + (i - 3) + " came " + gapMs + " ms after the previous answer");
+        }
+        SandboxState.Post p = sandbox.state().posts().getFirst();
+        assertEquals(id, p.id());
+        assertEquals(1, p.mediaIds().size());
+    }
+
+    @Test
+    void videoXFailsToProcessIsMediaProcessingFailedAndNotPosted() {
+        Tokens u = user("badvideo");
+        sandbox.state().failNextVideos(1);
+        XFailure.MediaProcessingFailed f = failed(client.post(u, "will not play", List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())),
+                Optional.empty()), XFailure.MediaProcessingFailed.class);
+        assertTrue(f.detail().contains("Unsupported video format"), f.detail());
+        assertEquals("media_processing_failed", f.toOutcome().code().wireName());
+        // the marker in the file does the same, without the control call
+        failed(client.post(u, "marked", List.of(new MediaFile(Videos.mp4(5_000, 100, SandboxState.FAIL_PROCESSING_MARKER),
+                Optional.empty())), Optional.empty()), XFailure.MediaProcessingFailed.class);
+        assertEquals(0, sandbox.state().counters().posts());
+        // the control call counted down: the next video is processed
+        ok(client.post(u, "plays", List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())), Optional.empty()));
+    }
+
+    @Test
+    void failNextVideoThroughTheControlApi() throws Exception {
+        Tokens u = user("controlled");
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/sandbox/fail-next-video"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"count\":2}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        MediaFile video = new MediaFile(Videos.mp4(2_000), Optional.empty());
+        failed(client.post(u, "one", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
+        failed(client.post(u, "two", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
+        ok(client.post(u, "three", List.of(video), Optional.empty()));
+        assertEquals(List.of("three"), sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
+    }
+
+    @Test
+    void videoLimitsAreEnforcedBeforeAnyUpload() {
+        Tokens u = user("videolimits");
+        XFailure.MediaInvalid tooLong = failed(client.post(u, "long", List.of(new MediaFile(Videos.mp4(140_001), Optional.empty())),
+                Optional.empty()), XFailure.MediaInvalid.class);
+        assertTrue(tooLong.detail().contains("140.001 s"), tooLong.detail());
+        failed(client.post(u, "short", List.of(new MediaFile(Videos.mp4(499), Optional.empty())), Optional.empty()),
+                XFailure.MediaInvalid.class);
+        MediaFile video = new MediaFile(Videos.mp4(3_000), Optional.empty());
+        XFailure.MediaInvalid mixed = failed(client.post(u, "video and picture", List.of(video,
+                new MediaFile(Images.png(4, 4, 1), Optional.empty())), Optional.empty()), XFailure.MediaInvalid.class);
+        assertTrue(mixed.detail().contains("only media"), mixed.detail());
+        failed(client.post(u, "two videos", List.of(video, video), Optional.empty()), XFailure.MediaInvalid.class);
+        failed(client.post(u, "alt", List.of(new MediaFile(Videos.mp4(3_000), Optional.of("a dog"))), Optional.empty()),
+                XFailure.MediaInvalid.class);
+        byte[] broken = Videos.mp4(3_000);
+        broken[24] = 0x7F; // moov's size runs past the end
+        failed(client.post(u, "broken", List.of(new MediaFile(broken, Optional.empty())), Optional.empty()), XFailure.MediaInvalid.class);
+        assertEquals(0, sandbox.state().counters().requests());
+        ok(client.post(u, "exactly 140 s", List.of(new MediaFile(Videos.mp4(140_000), Optional.empty())), Optional.empty()));
+    }
+
+    @Test
+    void processingWaitIsBoundedAndInterruptible() throws Exception {
+        sandbox.state().limits(new SandboxState.Limits(1_000, 1_000, 600, 300, 900, 60));
+        Tokens u = user("slowvideo");
+        XClient impatient = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(2_500)));
+        long start = System.nanoTime();
+        XFailure.Unavailable timedOut = failed(impatient.post(u, "slow", List.of(new MediaFile(Videos.mp4(3_000), Optional.empty())),
+                Optional.empty()), XFailure.Unavailable.class);
+        assertTrue(timedOut.detail().contains("did not finish processing the video"), timedOut.detail());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0);
+
+        java.util.concurrent.CountDownLatch finalized = new java.util.concurrent.CountDownLatch(1);
+        XClient patient = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
+                (endpoint, status, latency) -> {
+                    if (endpoint.endsWith("/finalize")) {
+                        finalized.countDown();
+                    }
+                });
+        java.util.concurrent.atomic.AtomicReference<XResult<String>> result = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = Thread.ofVirtual().start(() -> {
+            result.set(patient.post(u, "interrupted", List.of(new MediaFile(Videos.mp4(4_000), Optional.empty())), Optional.empty()));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        assertTrue(finalized.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        t.interrupt();
+        t.join(Duration.ofSeconds(5));
+        assertFalse(t.isAlive(), "the wait did not end on interrupt");
+        XFailure.Unavailable interrupted = failed(result.get(), XFailure.Unavailable.class);
+        assertTrue(interrupted.detail().contains("interrupted"), interrupted.detail());
+        assertTrue(stillInterrupted.get(), "the interrupt flag is kept for the caller");
+        assertEquals(0, sandbox.state().counters().posts());
+    }
+
+    @Test
+    void processingMaxWaitIsConfigurableAlsoFromTheEnvironment() {
+        java.util.Map<String, String> env = io.helidon.config.EnvironmentVariables.expand(java.util.Map.of(
+                "TWITTER_CONSUMER_KEY", "k", "TWITTER_CONSUMER_SECRET", "s", "TWITTER_MEDIA_PROCESSING_MAX_WAIT", "PT7S"));
+        io.helidon.config.Config fromEnv = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(env));
+        assertEquals(Duration.ofSeconds(7), XClientConfig.from(fromEnv.get("twitter")).mediaProcessingMaxWait());
+        io.helidon.config.Config yaml = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(java.util.Map.of(
+                "twitter.consumer.key", "k", "twitter.consumer.secret", "s", "twitter.media.processing-max-wait", "PT9S")));
+        assertEquals(Duration.ofSeconds(9), XClientConfig.from(yaml.get("twitter")).mediaProcessingMaxWait());
+        io.helidon.config.Config none = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(java.util.Map.of(
+                "twitter.consumer.key", "k", "twitter.consumer.secret", "s")));
+        assertEquals(XClientConfig.DEFAULT_MEDIA_PROCESSING_MAX_WAIT, XClientConfig.from(none.get("twitter")).mediaProcessingMaxWait());
+    }
+
+    @Test
     void secretsNeverInToString() {
         XClientConfig c = config(sandbox.baseUri(), "super-secret-value", Duration.ofSeconds(1));
         assertFalse(c.toString().contains("super-secret-value"), c.toString());

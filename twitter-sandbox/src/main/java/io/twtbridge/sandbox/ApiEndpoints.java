@@ -21,11 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The X API v2 endpoints twt-bridge uses: posts, media uploads (simple and chunked), alt text. */
+/** The X API v2 endpoints twt-bridge uses: posts, media uploads (simple and chunked; images, GIFs, MP4 videos), alt text. */
 final class ApiEndpoints implements HttpService {
     static final String DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content.";
     private static final long MAX_IMAGE = 5L * 1024 * 1024;
     private static final long MAX_GIF = 15L * 1024 * 1024;
+    private static final long MAX_VIDEO = 512L * 1024 * 1024;
+    static final String VIDEO = "video/mp4";
 
     private final SandboxState state;
     private final RequestAuth auth;
@@ -113,6 +115,7 @@ final class ApiEndpoints implements HttpService {
             return;
         }
         List<String> alts = new ArrayList<>();
+        boolean video = false;
         for (String id : mediaIds) {
             Optional<SandboxState.Media> m = state.media(id).filter(x -> x.ownerId.equals(userId) && "succeeded".equals(x.state));
             if (m.isEmpty()) {
@@ -120,6 +123,12 @@ final class ApiEndpoints implements HttpService {
                 return;
             }
             alts.add(m.get().altText == null ? "" : m.get().altText);
+            video |= VIDEO.equals(m.get().mediaType);
+        }
+        if (video && mediaIds.size() > 1) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media.media_ids", String.join(",", mediaIds),
+                    "A video must be the only media of a post."));
+            return;
         }
         if (replyTo != null && state.posts().stream().noneMatch(p -> p.id().equals(replyTo))) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("reply.in_reply_to_tweet_id", replyTo,
@@ -185,7 +194,7 @@ final class ApiEndpoints implements HttpService {
                 return;
             }
         }
-        Optional<String> type = sniff(media);
+        Optional<String> type = sniff(media).filter(t -> !t.equals(VIDEO)); // X's simple upload takes images only
         if (type.isEmpty()) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "Unsupported media type."));
             return;
@@ -205,11 +214,17 @@ final class ApiEndpoints implements HttpService {
         Optional<JsonObject> o = SandboxJson.object(body);
         String mediaType = o.map(j -> j.getString("media_type", "")).orElse("");
         long total = o.map(j -> j.getJsonNumber("total_bytes") == null ? -1L : j.getJsonNumber("total_bytes").longValue()).orElse(-1L);
-        if (!List.of("image/jpeg", "image/png", "image/gif", "image/webp").contains(mediaType) || total <= 0) {
+        String category = o.map(j -> j.getString("media_category", "")).orElse("");
+        if (!List.of("image/jpeg", "image/png", "image/gif", "image/webp", VIDEO).contains(mediaType) || total <= 0) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media_type", mediaType, "Unsupported media type or size."));
             return;
         }
-        if (total > (mediaType.equals("image/gif") ? MAX_GIF : MAX_IMAGE)) {
+        if (mediaType.equals(VIDEO) && !List.of("tweet_video", "amplify_video").contains(category)) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media_category", category,
+                    "A video needs the media_category tweet_video (or amplify_video)."));
+            return;
+        }
+        if (total > (mediaType.equals(VIDEO) ? MAX_VIDEO : mediaType.equals("image/gif") ? MAX_GIF : MAX_IMAGE)) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("total_bytes", String.valueOf(total), "File size exceeds the limit."));
             return;
         }
@@ -266,10 +281,13 @@ final class ApiEndpoints implements HttpService {
             return;
         }
         media.size = bytes.length;
-        media.pollsLeft = media.mediaType.equals("image/gif") ? state.limits().processingPolls() : 0;
-        media.state = media.pollsLeft > 0 ? "pending" : "succeeded";
+        boolean video = media.mediaType.equals(VIDEO);
+        media.pollsLeft = video || media.mediaType.equals("image/gif") ? state.limits().processingPolls() : 0;
+        // A video always goes through processing; it fails when the control API said so or its bytes carry the marker.
+        media.failProcessing = video && (state.takeVideoFailure() || contains(bytes, SandboxState.FAIL_PROCESSING_MARKER));
+        media.state = video || media.pollsLeft > 0 ? "pending" : "succeeded";
         state.counters.mediaUploads.incrementAndGet();
-        json(res, Status.OK_200, mediaJson(media, media.pollsLeft > 0));
+        json(res, Status.OK_200, mediaJson(media, !"succeeded".equals(media.state)));
     }
 
     private void status(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
@@ -279,8 +297,9 @@ final class ApiEndpoints implements HttpService {
         }
         SandboxState.Media media = m.get();
         if (!"succeeded".equals(media.state) && !"failed".equals(media.state)) {
+            media.polls++;
             if (media.pollsLeft-- <= 0) {
-                media.state = "succeeded";
+                media.state = media.failProcessing ? "failed" : "succeeded";
             } else {
                 media.state = "in_progress";
             }
@@ -313,16 +332,40 @@ final class ApiEndpoints implements HttpService {
                 .add("size", m.size).add("expires_after_secs", 86_400);
         if (withProcessing) {
             JsonObjectBuilder p = SandboxJson.JSON.createObjectBuilder().add("state", m.state);
-            if (!"succeeded".equals(m.state) && !"failed".equals(m.state)) {
-                p.add("check_after_secs", 1);
+            switch (m.state) {
+                case "pending" -> p.add("check_after_secs", 1);
+                case "in_progress" -> p.add("check_after_secs", 1)
+                        .add("progress_percent", Math.min(99, 100 * m.polls / (m.polls + Math.max(0, m.pollsLeft) + 1)));
+                case "succeeded" -> p.add("progress_percent", 100);
+                case "failed" -> p.add("progress_percent", 100).add("error", SandboxJson.JSON.createObjectBuilder()
+                        .add("code", 1).add("name", "InvalidMedia").add("message", "Unsupported video format"));
+                default -> { }
             }
             data.add("processing_info", p);
         }
         return SandboxJson.JSON.createObjectBuilder().add("data", data).build().toString();
     }
 
-    /** The media type from the first bytes: JPEG, PNG, GIF or WEBP. */
+    /** Whether {@code marker} occurs in {@code b} (linear in the length of {@code b}). */
+    static boolean contains(byte[] b, String marker) {
+        byte[] m = marker.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + m.length <= b.length; i++) {
+            for (int j = 0; j < m.length; j++) {
+                if (b[i + j] != m[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The media type from the first bytes: JPEG, PNG, GIF, WEBP, or MP4 (an {@code ftyp} box at offset 4). */
     static Optional<String> sniff(byte[] b) {
+        if (b.length >= 12 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
+            return Optional.of(VIDEO);
+        }
         if (b.length >= 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF) {
             return Optional.of("image/jpeg");
         }

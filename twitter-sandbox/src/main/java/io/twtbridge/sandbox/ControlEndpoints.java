@@ -32,7 +32,8 @@ final class ControlEndpoints implements HttpService {
                 .get("/counters", this::counters)
                 .post("/reset", this::reset)
                 .put("/faults", this::faults)
-                .put("/limits", this::limits);
+                .put("/limits", this::limits)
+                .post("/fail-next-video", this::failNextVideo);
     }
 
     private void createUser(ServerRequest req, ServerResponse res) {
@@ -112,6 +113,13 @@ final class ControlEndpoints implements HttpService {
                 o.getJsonNumber("drop_rate") == null ? 0 : o.getJsonNumber("drop_rate").doubleValue());
         state.faults(f);
         ApiEndpoints.json(res, Status.OK_200, o.toString());
+    }
+
+    private void failNextVideo(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        int count = Math.max(0, Math.min(o.getInt("count", 1), 1_000));
+        state.failNextVideos(count);
+        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("count", count).build().toString());
     }
 
     private void limits(ServerRequest req, ServerResponse res) {

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Everything the sandbox remembers: consumers, users, tokens, posts, media, limits, faults and counters. */
 public final class SandboxState {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A video whose bytes contain this (ASCII) ends its processing {@code failed}. */
+    public static final String FAIL_PROCESSING_MARKER = "twt-sandbox:fail-processing";
 
     private final Clock clock;
     private final Map<String, String> consumers = new ConcurrentHashMap<>();
@@ -30,6 +32,8 @@ public final class SandboxState {
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
     private volatile Faults faults = Faults.NONE;
+    /** Videos whose processing is to fail, next ones first ({@link #failNextVideos}). */
+    private final AtomicInteger failingVideos = new AtomicInteger();
     private volatile Limits limits;
     final Counters counters = new Counters();
 
@@ -81,6 +85,16 @@ public final class SandboxState {
         if (u != null) {
             suspended.add(u.id());
         }
+    }
+
+    /** The next {@code n} videos finalized (by anyone) end their processing {@code failed}. */
+    public void failNextVideos(int n) {
+        failingVideos.set(Math.max(0, n));
+    }
+
+    /** Whether the video being finalized now is one that must fail (counts it down). */
+    boolean takeVideoFailure() {
+        return failingVideos.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     }
 
     boolean isSuspended(String userId) {
@@ -147,6 +161,11 @@ public final class SandboxState {
 
     Optional<Media> media(String id) {
         return Optional.ofNullable(media.get(id));
+    }
+
+    /** The media type of an uploaded media id ({@code image/png}, {@code video/mp4}, …), for tests. */
+    public Optional<String> mediaType(String id) {
+        return media(id).map(m -> m.mediaType);
     }
 
     synchronized boolean isDuplicate(String userId, String text) {
@@ -218,6 +237,7 @@ public final class SandboxState {
         textsByUser.clear();
         suspended.clear();
         faults = Faults.NONE;
+        failingVideos.set(0);
         counters.reset();
         limits(l);
     }
@@ -299,6 +319,10 @@ public final class SandboxState {
         final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
         volatile String state; // "initialized", "pending", "in_progress", "succeeded", "failed"
         volatile int pollsLeft;
+        /** Processing ends "failed" instead of "succeeded" (a video marked to fail). */
+        volatile boolean failProcessing;
+        /** STATUS polls answered so far, for {@code progress_percent}. */
+        volatile int polls;
         volatile String altText;
         volatile long size;
 
@@ -338,6 +362,7 @@ public final class SandboxState {
     /** Posting limits: per user and per app, per window. */
     public record Limits(int userPostLimit, int appPostLimit, long windowSeconds, long timestampWindowSeconds,
                          long requestTokenTtlSeconds, int processingPolls) {
+        /** {@code processingPolls}: STATUS polls a GIF or video stays {@code in_progress} after {@code pending}. */
         public static final Limits DEFAULT = new Limits(1_000_000, 10_000_000, 900, 300, 900, 1);
     }
 

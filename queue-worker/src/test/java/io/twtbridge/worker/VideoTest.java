@@ -1,0 +1,124 @@
+package io.twtbridge.worker;
+
+import com.rabbitmq.client.AMQP;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.Media;
+import io.twtbridge.protocol.MediaSource;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
+import io.twtbridge.sandbox.SandboxState;
+import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Video end to end: a JSON request through RabbitMQ, the worker (URL fetch or inline data, type from the first
+ * bytes), the sandbox's chunked upload and processing (pending, in_progress, then succeeded or failed), one reply.
+ */
+class VideoTest {
+    private static final Duration T = Duration.ofSeconds(30);
+    private Harness h;
+    private WebServer files;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new Harness();
+        byte[] clip = TestVideos.mp4(4_000);
+        byte[] tooLong = TestVideos.mp4(150_000);
+        files = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r
+                .get("/clip.mp4", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "video/mp4").send(clip))
+                .get("/long.mp4", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "video/mp4").send(tooLong))).build().start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        files.stop();
+        h.close();
+    }
+
+    private JsonObject post(String id, Tokens u, String text, List<Media> media) throws Exception {
+        Request.Post p = new Request.Post(id, u, text, media, Optional.empty());
+        h.send(JsonQueueFormat.INSTANCE.encodeRequest(p), new AMQP.BasicProperties.Builder().contentType("application/json").build());
+        return JsonProvider.provider().createReader(new StringReader(h.nextReply(T).text())).readObject();
+    }
+
+    private Media url(String path) {
+        return Media.of(new MediaSource.Url(URI.create("http://127.0.0.1:" + files.port() + path)));
+    }
+
+    private static void assertFailed(JsonObject reply, String code, String messagePart) {
+        assertEquals("failed", reply.getString("status"), reply.toString());
+        assertEquals(code, reply.getJsonObject("error").getString("code"), reply.toString());
+        assertTrue(reply.getJsonObject("error").getString("message").contains(messagePart), reply.toString());
+    }
+
+    @Test
+    void aVideoByUrlIsPostedAfterXProcessedIt() throws Exception {
+        h.startWorker();
+        JsonObject reply = post("v-1", h.user("filmmaker"), "my clip", List.of(url("/clip.mp4")));
+        assertEquals("posted", reply.getString("status"), reply.toString());
+        SandboxState.Post p = h.sandbox.state().posts().getFirst();
+        assertEquals(reply.getString("tweet_id"), p.id());
+        assertEquals(Optional.of("video/mp4"), h.sandbox.state().mediaType(p.mediaIds().getFirst()));
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aVideoXFailsToProcessIsAnsweredOnceWithoutAPost() throws Exception {
+        h.startWorker();
+        h.sandbox.state().failNextVideos(1);
+        JsonObject reply = post("v-2", h.user("unlucky"), "", List.of(Media.of(new MediaSource.Data(TestVideos.mp4(3_000)))));
+        assertFailed(reply, "media_processing_failed", "X could not process the video");
+        assertEquals("v-2", reply.getString("id"));
+        h.assertNoMoreReplies(Duration.ofSeconds(1));
+        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.state().counters().mediaUploads()); // uploaded once, not retried
+    }
+
+    @Test
+    void aFailedVideoByLegacyPathIsAnImageError(@TempDir Path dir) throws Exception {
+        Files.write(dir.resolve("bad.mp4"), TestVideos.mp4(3_000, SandboxState.FAIL_PROCESSING_MARKER));
+        h.startWorker(h.config(Map.of("media.allowed.dir", dir.toString())));
+        Tokens u = h.user("legacyvideo");
+        h.send(Harness.legacy("41", "upload_post", u.token(), u.secret(), "old client", "bad.mp4"));
+        assertEquals(String.join("\u00FF", "41", "twt", "upload_post", "image error"), h.nextReply(T).text());
+        h.assertNoMoreReplies(Duration.ofMillis(500));
+        assertEquals(0, h.sandbox.state().posts().size());
+    }
+
+    @Test
+    void aVideoByUrlIsCappedByTheUrlLimitAlsoSetFromTheEnvironment() throws Exception {
+        // MEDIA_URL_MAX_BYTES=300 reaches the config as media.url.max.bytes; the clip is about 400 bytes
+        h.startWorker(h.config(Map.of("media.url.max.bytes", "300")));
+        assertFailed(post("v-5", h.user("capped"), "big clip", List.of(url("/clip.mp4"))), "media_too_large", "larger than 300 bytes");
+        assertEquals(0, h.sandbox.state().counters().mediaUploads());
+    }
+
+    @Test
+    void limitsAreCheckedBeforeAnyUpload() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("rulebreaker");
+        assertFailed(post("v-3", u, "too long", List.of(url("/long.mp4"))), "media_invalid", "lasts 150 s");
+        assertFailed(post("v-4", u, "with a picture", List.of(url("/clip.mp4"), Media.of(new MediaSource.Data(TestImages.png())))),
+                "media_invalid", "only media");
+        assertEquals(0, h.sandbox.state().counters().mediaUploads());
+        assertEquals(0, h.sandbox.state().posts().size());
+    }
+}
