@@ -1,6 +1,7 @@
 package io.twtbridge.gateway;
 
 import io.helidon.config.Config;
+import io.twtbridge.twitter.ConfigKeys;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,15 +41,15 @@ public record GatewayConfig(Set<String> allowedOrigins,
         return new GatewayConfig(
                 Arrays.stream(gateway.get("allowed.origins").asString().orElse("").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
-                gateway.get("allow-missing-origin").asBoolean().orElse(false),
-                gateway.get("max-message-bytes").asInt().orElse(4096),
-                gateway.get("idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(5)),
-                gateway.get("messages-per-minute").asInt().orElse(30),
-                gateway.get("connections-per-address").asInt().orElse(20),
-                gateway.get("client-address-header").asString().filter(s -> !s.isBlank()).orElse("X-Forwarded-For"),
-                TrustedProxies.parse(gateway.get("trusted-proxies").asString().orElse("")),
-                gateway.get("ping-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
-                gateway.get("x-calls-per-minute").asInt().orElse(60),
-                gateway.get("x-calls-per-minute-per-address").asInt().orElse(10));
+                ConfigKeys.get(gateway, "allow-missing-origin").asBoolean().orElse(false),
+                ConfigKeys.get(gateway, "max-message-bytes").asInt().orElse(4096),
+                ConfigKeys.get(gateway, "idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(5)),
+                ConfigKeys.get(gateway, "messages-per-minute").asInt().orElse(30),
+                ConfigKeys.get(gateway, "connections-per-address").asInt().orElse(20),
+                ConfigKeys.get(gateway, "client-address-header").asString().filter(s -> !s.isBlank()).orElse("X-Forwarded-For"),
+                TrustedProxies.parse(ConfigKeys.get(gateway, "trusted-proxies").asString().orElse("")),
+                ConfigKeys.get(gateway, "ping-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
+                ConfigKeys.get(gateway, "x-calls-per-minute").asInt().orElse(60),
+                ConfigKeys.get(gateway, "x-calls-per-address-per-minute").asInt().orElse(10));
     }
 }

@@ -45,7 +45,7 @@ final class GatewayFixture implements AutoCloseable {
      */
     static GatewayConfig config(String... keyValues) {
         Map<String, String> m = new HashMap<>(Map.of("allowed.origins", ORIGIN,
-                "x-calls-per-minute", "100000", "x-calls-per-minute-per-address", "100000"));
+                "x-calls-per-minute", "100000", "x-calls-per-address-per-minute", "100000"));
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put(keyValues[i], keyValues[i + 1]);
         }

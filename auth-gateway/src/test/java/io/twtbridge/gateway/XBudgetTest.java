@@ -37,7 +37,7 @@ class XBudgetTest {
     void theAbuseLoopCostsAtMostTheAddressBudget() throws Exception {
         int perAddress = 5;
         try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config(
-                "x-calls-per-minute", "50", "x-calls-per-minute-per-address", String.valueOf(perAddress)))) {
+                "x-calls-per-minute", "50", "x-calls-per-address-per-minute", String.valueOf(perAddress)))) {
             long start = System.nanoTime();
             List<String> replies = new ArrayList<>();
             for (int round = 0; round < 10; round++) {
@@ -65,7 +65,7 @@ class XBudgetTest {
 
     @Test
     void jsonClientsGetRateLimitedWithRetryAfter() throws Exception {
-        try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config("x-calls-per-minute-per-address", "1"))) {
+        try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config("x-calls-per-address-per-minute", "1"))) {
             WsClient c = g.connect();
             assertTrue(c.call("{\"id\":\"1\",\"command\":\"auth\"}").contains("\"status\":\"auth_started\""));
             String refused = c.call("{\"id\":\"2\",\"command\":\"auth\"}");
@@ -80,7 +80,7 @@ class XBudgetTest {
     @Test
     void theGlobalBucketSpansAddresses() throws Exception {
         try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config(
-                "trusted-proxies", "1", "x-calls-per-minute", "3", "x-calls-per-minute-per-address", "100"))) {
+                "trusted-proxies", "1", "x-calls-per-minute", "3", "x-calls-per-address-per-minute", "100"))) {
             int linked = 0;
             for (int i = 1; i <= 6; i++) {
                 WsClient c = g.connect("198.51.100." + i);

@@ -60,7 +60,7 @@ public final class GatewayScale {
                     "GATEWAY_ALLOWED_ORIGINS", ORIGIN,
                     "GATEWAY_CONNECTIONS_PER_ADDRESS", String.valueOf(idle + logins + 10),
                     "GATEWAY_X_CALLS_PER_MINUTE", "1000000",
-                    "GATEWAY_X_CALLS_PER_MINUTE_PER_ADDRESS", "1000000"));
+                    "GATEWAY_X_CALLS_PER_ADDRESS_PER_MINUTE", "1000000"));
             pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("benchmarks/target/gateway-scale.log").toFile()));
             Process gateway = pb.start();
             try {

@@ -1,6 +1,7 @@
 package io.twtbridge.worker;
 
 import io.helidon.config.Config;
+import io.twtbridge.twitter.ConfigKeys;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -71,25 +72,25 @@ public record WorkerConfig(URI amqpUri,
                 QueueMode.valueOf(w.get("queue.mode").asString().orElse("quorum").toUpperCase()),
                 BrokerProfile.valueOf(w.get("broker.profile").asString().orElse("rabbitmq").toUpperCase()),
                 w.get("prefetch").asInt().orElse(500),
-                w.get("delivery-limit").asInt().orElse(10),
+                ConfigKeys.get(w, "delivery-limit").asInt().orElse(10),
                 shards,
-                w.get("reply-to.prefix").asString().orElse(""),
-                new RetryPolicy(w.get("retry.max-attempts").asInt().orElse(5),
-                        w.get("retry.max-age").as(Duration.class).orElse(Duration.ofMinutes(10)),
-                        w.get("retry.base-delay").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                        w.get("retry.max-delay").as(Duration.class).orElse(Duration.ofMinutes(2)),
-                        w.get("rate-limit.deadline").as(Duration.class).orElse(Duration.ofMinutes(15))),
-                w.get("shutdown-grace").as(Duration.class).orElse(Duration.ofSeconds(20)),
-                w.get("rebalance-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                w.get("liveness-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)),
+                ConfigKeys.get(w, "reply-to.prefix").asString().orElse(""),
+                new RetryPolicy(ConfigKeys.get(w, "retry.max-attempts").asInt().orElse(5),
+                        ConfigKeys.get(w, "retry.max-age").as(Duration.class).orElse(Duration.ofMinutes(10)),
+                        ConfigKeys.get(w, "retry.base-delay").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                        ConfigKeys.get(w, "retry.max-delay").as(Duration.class).orElse(Duration.ofMinutes(2)),
+                        ConfigKeys.get(w, "rate-limit.deadline").as(Duration.class).orElse(Duration.ofMinutes(15))),
+                ConfigKeys.get(w, "shutdown-grace").as(Duration.class).orElse(Duration.ofSeconds(20)),
+                ConfigKeys.get(w, "rebalance-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
+                ConfigKeys.get(w, "liveness-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)),
                 media.get("allowed.dir").asString().filter(s -> !s.isBlank()).map(Path::of),
                 // env MEDIA_URL_MAX_BYTES arrives as media.url.max.bytes (Helidon maps "_" to ".", never to "-")
-                new MediaFetch(media.get("url.max-bytes").asLong().asOptional()
+                new MediaFetch(ConfigKeys.get(media, "url.max-bytes").asLong().asOptional()
                         .or(() -> media.get("url.max.bytes").asLong().asOptional()).orElse(15L << 20),
                         media.get("url.timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
-                        media.get("url.max-redirects").asInt().orElse(3),
-                        media.get("url.allow-private").asBoolean().orElse(false),
-                        media.get("url.allow-http").asBoolean().orElse(false),
+                        ConfigKeys.get(media, "url.max-redirects").asInt().orElse(3),
+                        ConfigKeys.get(media, "url.allow-private").asBoolean().orElse(false),
+                        ConfigKeys.get(media, "url.allow-http").asBoolean().orElse(false),
                         w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)));
     }
 

@@ -71,7 +71,9 @@ class MainProcessTest {
                 "TWITTER_API_BASE_URL", h.sandbox.baseUri().toString(),
                 "WORKER_BROKER_PROFILE", Harness.BROKER.profile(),
                 "WORKER_QUEUE_REQUESTS", h.requests,
-                "WORKER_QUEUE_REPLIES", h.replies))
+                "WORKER_QUEUE_REPLIES", h.replies,
+                // a key with a dash (worker.reply-to.prefix): its variable must work too
+                "WORKER_REPLY_TO_PREFIX", "process-replies-"))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build();
@@ -85,5 +87,13 @@ class MainProcessTest {
         Tokens u = h.user("process");
         h.send(legacy("9", "upload_post", u.token(), u.secret(), "from a process", ""));
         assertEquals("9ÿtwtÿupload_postÿ0", h.nextReply(Duration.ofSeconds(15)).text());
+        String own = "process-replies-" + java.util.UUID.randomUUID();
+        h.channel.queueDeclare(own, false, true, true, null);
+        h.listen(own);
+        h.send(legacy("10", "upload_post", u.token(), u.secret(), "reply to my own queue", ""),
+                new com.rabbitmq.client.AMQP.BasicProperties.Builder().replyTo(own).deliveryMode(2).build());
+        Harness.Reply r = h.nextReply(Duration.ofSeconds(15));
+        assertEquals(own, r.queue(), "WORKER_REPLY_TO_PREFIX took effect");
+        assertEquals("10ÿtwtÿupload_postÿ0", r.text());
     }
 }

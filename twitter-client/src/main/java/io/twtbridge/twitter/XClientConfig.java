@@ -58,11 +58,10 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
         return new XClientConfig(URI.create(twitter.get("api.base.url").asString().orElse(X_API.toString())),
                 key, secret,
                 twitter.get("oauth.callback").asString().orElse("oob"),
-                twitter.get("connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
-                twitter.get("read-timeout").as(Duration.class).orElse(Duration.ofSeconds(20)),
+                ConfigKeys.get(twitter, "connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
+                ConfigKeys.get(twitter, "read-timeout").as(Duration.class).orElse(Duration.ofSeconds(20)),
                 // env TWITTER_MEDIA_PROCESSING_MAX_WAIT arrives as media.processing.max.wait (Helidon: "_" -> ".")
-                twitter.get("media.processing-max-wait").as(Duration.class).asOptional()
-                        .or(() -> twitter.get("media.processing.max.wait").as(Duration.class).asOptional())
+                ConfigKeys.get(twitter, "media.processing-max-wait").as(Duration.class).asOptional()
                         .orElse(DEFAULT_MEDIA_PROCESSING_MAX_WAIT));
     }
 

@@ -1,0 +1,35 @@
+package io.twtbridge.twitter;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A documented variable for a key with dashes takes effect, as Helidon delivers it (dashes become dots). */
+class ConfigKeysTest {
+
+    @Test
+    void theVariablesDottedKeyWinsOverTheFilesDashedOne() {
+        Config file = Config.just(ConfigSources.create(Map.of("gateway.trusted-proxies", "", "gateway.idle-timeout", "PT5M")));
+        assertEquals("", ConfigKeys.get(file.get("gateway"), "trusted-proxies").asString().get());
+        // GATEWAY_TRUSTED_PROXIES=1 arrives from Helidon's environment source as gateway.trusted.proxies
+        Config withVariable = Config.just(ConfigSources.create(Map.of("gateway.trusted.proxies", "1")),
+                ConfigSources.create(Map.of("gateway.trusted-proxies", "", "gateway.idle-timeout", "PT5M")));
+        assertEquals("1", ConfigKeys.get(withVariable.get("gateway"), "trusted-proxies").asString().get());
+        assertEquals("PT5M", ConfigKeys.get(withVariable.get("gateway"), "idle-timeout").asString().get());
+    }
+
+    @Test
+    void realEnvironmentVariablesAreDeliveredWithDots() {
+        // The premise, checked against Helidon itself: its environment source maps PATH-like names with '_' to '.'.
+        Config env = Config.just(ConfigSources.environmentVariables());
+        String home = System.getenv("JAVA_HOME");
+        if (home != null) {
+            assertEquals(home, env.get("java.home").asString().get());
+        }
+        assertEquals(System.getenv("PATH"), env.get("PATH").asString().get());
+    }
+}
