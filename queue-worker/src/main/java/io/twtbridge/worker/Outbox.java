@@ -36,6 +36,9 @@ final class Outbox implements AutoCloseable {
     private record Batch(List<Op> ops, CompletableFuture<Void> done) {
     }
 
+    /** Stops the committer. Never an interrupt: a virtual thread interrupted in a socket write closes the socket. */
+    private static final Batch STOP = new Batch(List.of(), new CompletableFuture<>());
+
     private final Channel channel;
     private final Runnable onBroken;
     private final LinkedBlockingQueue<Batch> waiting = new LinkedBlockingQueue<>();
@@ -68,11 +71,15 @@ final class Outbox implements AutoCloseable {
         List<Batch> batch = new ArrayList<>();
         while (!closed) {
             try {
-                batch.add(waiting.take());
-                int ops = batch.getFirst().ops().size();
+                Batch first = waiting.take();
+                if (first == STOP) {
+                    break;
+                }
+                batch.add(first);
+                int ops = first.ops().size();
                 Batch next;
-                while (ops < MAX_BATCH && (next = waiting.poll()) != null) {
-                    batch.add(next);
+                while (ops < MAX_BATCH && (next = waiting.peek()) != null && next != STOP) {
+                    batch.add(waiting.poll());
                     ops += next.ops().size();
                 }
                 for (Batch b : batch) {
@@ -103,15 +110,23 @@ final class Outbox implements AutoCloseable {
 
     private void failWaiting() {
         Batch b;
+        boolean stop = false;
         while ((b = waiting.poll()) != null) {
-            b.done().completeExceptionally(new IOException("the channel is closed"));
+            if (b == STOP) {
+                stop = true;
+            } else {
+                b.done().completeExceptionally(new IOException("the channel is closed"));
+            }
+        }
+        if (stop) {
+            waiting.add(STOP);
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        committer.interrupt();
         failWaiting();
+        waiting.add(STOP);
     }
 }

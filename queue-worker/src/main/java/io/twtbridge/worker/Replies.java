@@ -46,7 +46,10 @@ final class Replies {
         if (!allowed(replyTo, config)) {
             return undeliverable(props, body, "REPLY_TO_REFUSED", "reply_to names a queue clients may not use");
         }
-        return new Outbox.Op.Publish("", replyTo, mandatory(), props, body);
+        // RabbitMQ 3.x routes direct reply-to when the reply is published, not at the commit, and reports it as
+        // unroutable: published plain (at least once, not exactly once, on RabbitMQ before 4.0).
+        boolean direct = replyTo.startsWith(DIRECT_REPLY_TO);
+        return new Outbox.Op.Publish("", replyTo, !direct && mandatory(), props, body);
     }
 
     /**

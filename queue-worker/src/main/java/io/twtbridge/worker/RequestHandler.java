@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RequestHandler implements Shard.Handler {
     private static final System.Logger LOG = System.getLogger(RequestHandler.class.getName());
+    /**
+     * The longest a request is held (waiting behind its user, for a retry or a rate limit) after its delivery: below
+     * RabbitMQ's default {@code consumer_timeout} (30 min), after which the broker closes the channel.
+     */
+    static final Duration MAX_HOLD = Duration.ofMinutes(25);
     /** The shortest wait after a 429. */
     static final Duration MIN_RATE_LIMIT_WAIT = Duration.ofSeconds(1);
 
@@ -86,10 +91,13 @@ final class RequestHandler implements Shard.Handler {
                     process(shard, d, format, request);
                 }
             } catch (RuntimeException e) {
-                // The request stays unacknowledged; the shard's channel is reset so it comes back (the quorum
-                // queue's delivery limit dead-letters a request that keeps failing).
-                LOG.log(Level.ERROR, "unexpected failure on a request (" + e.getClass().getSimpleName() + ")");
-                shard.abandon();
+                // Only this request is settled: kept in twt.dead with the reason, its ack in the same commit. (Resetting
+                // the channel would send every request of the shard round again.)
+                LOG.log(Level.ERROR, "unexpected failure on a request (" + e.getClass().getSimpleName() + "); dead-lettered");
+                if (shard.commit(List.of(replies.deadLetter(d.props(), d.body(), "INTERNAL_ERROR", "the worker failed on this request"),
+                        new Outbox.Op.Ack(d.tag())))) {
+                    metrics.deadLettered();
+                }
             } finally {
                 if (post != null) {
                     waiting.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
@@ -153,8 +161,15 @@ final class RequestHandler implements Shard.Handler {
         }
         boolean earlier = d.redelivered() || d.headers().containsKey(Router.H_REDELIVERED);
         int attempt = 0;
+        Instant holdLimit = d.deliveredAt().plus(MAX_HOLD);
         while (true) {
             Instant now = Instant.now();
+            if (now.isAfter(holdLimit)) {
+                // Unacknowledged longer than this, the broker would take the channel away (consumer_timeout).
+                answer(shard, d, format, request.id(), request.command(), Outcome.Failed.of(ErrorCode.X_UNAVAILABLE,
+                        "the request could not be posted within " + MAX_HOLD.toMinutes() + " minutes of its delivery"));
+                return;
+            }
             if (post != null) {
                 Instant until = later(appUntil, state.blockedUntil(user, now));
                 if (until.isAfter(now)) {

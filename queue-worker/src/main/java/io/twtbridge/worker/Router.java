@@ -45,7 +45,10 @@ final class Router {
     private Router(Channel channel) throws IOException {
         this.channel = channel;
         this.outbox = new Outbox(channel, "router", this::close);
-        channel.addShutdownListener(cause -> lost.countDown());
+        channel.addShutdownListener(cause -> {
+            lost.countDown();
+            outbox.close();
+        });
     }
 
     /** Starts routing if no other worker does (the broker refuses a second exclusive consumer: then this throws). */
@@ -54,6 +57,11 @@ final class Router {
         try {
             ch.basicQos(PREFETCH);
             Router router = new Router(ch);
+            // A shard queue deleted under us returns the moved request (its original is acknowledged in the same
+            // commit): it is kept in twt.dead rather than lost.
+            ch.addReturnListener(r -> router.outbox.commit(List.of(new Outbox.Op.Publish("", config.deadLetterQueue(), false,
+                    r.getProperties().builder().headers(Map.of(Replies.H_PROBLEM, "SHARD_MISSING", Replies.H_REASON,
+                            "the shard queue " + r.getRoutingKey() + " does not exist")).build(), r.getBody()))));
             ch.basicConsume(config.requestQueue(), false, "twt-router", false, true, null, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
@@ -61,7 +69,7 @@ final class Router {
                         router.lastDelivery = System.nanoTime();
                         int k = shardOf(props, body, config.shards(), router.anyShard);
                         router.outbox.commit(List.of(
-                                new Outbox.Op.Publish("", config.shardQueue(k), false, forward(props, System.currentTimeMillis(), env.isRedeliver()), body),
+                                new Outbox.Op.Publish("", config.shardQueue(k), true, forward(props, System.currentTimeMillis(), env.isRedeliver()), body),
                                 new Outbox.Op.Ack(env.getDeliveryTag())));
                         metrics.routed();
                     } catch (Throwable t) {

@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,7 +31,7 @@ final class Shard {
     private static final System.Logger LOG = System.getLogger(Shard.class.getName());
 
     /** A request as delivered. */
-    record Delivery(long tag, boolean redelivered, AMQP.BasicProperties props, byte[] body) {
+    record Delivery(long tag, boolean redelivered, AMQP.BasicProperties props, byte[] body, Instant deliveredAt) {
         Map<String, Object> headers() {
             return props.getHeaders() == null ? Map.of() : props.getHeaders();
         }
@@ -50,7 +52,8 @@ final class Shard {
     private final Sequencer sequencer;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch lost = new CountDownLatch(1);
-    private volatile ShardState state = ShardState.unknown();
+    /** Read at the first delivery; null until then. */
+    private volatile ShardState state;
     /** When the broker last delivered a request of this shard to us (or when we took it). */
     private volatile long lastDelivery = System.nanoTime();
 
@@ -60,7 +63,10 @@ final class Shard {
         this.channel = channel;
         this.sequencer = new Sequencer(executor);
         this.outbox = new Outbox(channel, "shard-" + index, this::abandon);
-        channel.addShutdownListener(cause -> lost.countDown());
+        channel.addShutdownListener(cause -> {
+            lost.countDown();
+            outbox.close();
+        });
     }
 
     /**
@@ -76,30 +82,60 @@ final class Shard {
             ch.basicConsume(config.shardQueue(k), false, "twt-shard-" + k, false, true, null, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+                    Shard shard = null;
                     try {
-                        if (self[0] != null) {
-                            self[0].lastDelivery = System.nanoTime();
+                        if (!ready.await(30, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("shard not set up in time");
                         }
-                        if (ready.await(30, TimeUnit.SECONDS)) {
-                            handler.dispatch(self[0], new Delivery(env.getDeliveryTag(), env.isRedeliver(), props, body));
-                        }
+                        shard = self[0];
+                        shard.lastDelivery = System.nanoTime();
+                        // Only the active consumer gets deliveries: the state is read now, not when subscribing,
+                        // so a worker that was a stand-by reads what the owner before it left last.
+                        shard.ensureState(connection);
+                        handler.dispatch(shard, new Delivery(env.getDeliveryTag(), env.isRedeliver(), props, body, Instant.now()));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                        abandonQuietly(shard, ch);
                     } catch (Throwable t) {
-                        // Never on the consumer thread: the request stays unacknowledged and comes back.
+                        // Never on the consumer thread, and never a delivery left behind while later ones go on:
+                        // the channel closes and everything unanswered goes back, in order.
                         LOG.log(Level.ERROR, "dispatch failed on shard " + k + " (" + t.getClass().getSimpleName() + ")");
+                        abandonQuietly(shard, ch);
                     }
                 }
             });
             Shard shard = new Shard(k, config, ch, executor);
             ch.addReturnListener(r -> handler.returned(shard, r.getRoutingKey(), r.getProperties(), r.getBody(), r.getReplyText()));
-            shard.state = config.keepsShardState() ? readState(ch, config.shardStateQueue(k)) : ShardState.unknown();
             self[0] = shard;
             ready.countDown();
             return shard;
         } catch (IOException | RuntimeException e) {
             closeQuietly(ch);
             throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    private static void abandonQuietly(Shard shard, Channel ch) {
+        if (shard != null) {
+            shard.abandon();
+        } else {
+            closeQuietly(ch);
+        }
+    }
+
+    /** Reads the shard's state once, on a channel of its own (outside this shard's transactions). */
+    private void ensureState(Connection connection) {
+        if (state != null) {
+            return;
+        }
+        if (!config.keepsShardState()) {
+            state = ShardState.unknown();
+            return;
+        }
+        try (Channel ch = connection.createChannel()) {
+            state = readState(ch, config.shardStateQueue(index));
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            state = ShardState.unknown();
         }
     }
 
@@ -122,14 +158,24 @@ final class Shard {
         return state;
     }
 
+    /** Users X rate-limits now, as this shard knows. */
+    long rateLimitedUsers() {
+        ShardState s = state;
+        return s == null ? 0 : s.blockedUsers(Instant.now());
+    }
+
     Sequencer sequencer() {
         return sequencer;
     }
 
     /** Commits these operations with others on this shard's channel; false when the shard is gone (the request comes back). */
     boolean commit(List<Outbox.Op> ops) {
+        return await(outbox.commit(ops));
+    }
+
+    private boolean await(CompletableFuture<Void> committed) {
         try {
-            outbox.commit(ops).get(30, TimeUnit.SECONDS);
+            committed.get(30, TimeUnit.SECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -150,9 +196,14 @@ final class Shard {
         if (!config.keepsShardState() || isLost()) {
             return !isLost();
         }
-        byte[] body = state.snapshot(Instant.now());
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
-        return commit(List.of(new Outbox.Op.Publish("", config.shardStateQueue(index), false, props, body)));
+        // Snapshot and enqueue together: a later snapshot never commits before an earlier one.
+        CompletableFuture<Void> saved;
+        synchronized (this) {
+            byte[] body = state.snapshot(Instant.now());
+            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+            saved = outbox.commit(List.of(new Outbox.Op.Publish("", config.shardStateQueue(index), false, props, body)));
+        }
+        return await(saved);
     }
 
     /** Waits until {@code until}; false if the shard was lost or released meanwhile (then drop the request: it comes back). */
@@ -175,6 +226,11 @@ final class Shard {
      * subscribed at the same moment as the owner gets nothing. Seen as: requests are waiting, yet none came to us
      * for {@code quiet}.
      */
+    /** Nothing in flight, and no delivery for {@code quiet}. */
+    boolean quietFor(Duration quiet) {
+        return inFlight.get() == 0 && System.nanoTime() - lastDelivery > quiet.toNanos();
+    }
+
     boolean idleWhile(int waitingRequests, Duration quiet) {
         return waitingRequests > 0 && inFlight.get() == 0 && System.nanoTime() - lastDelivery > quiet.toNanos();
     }

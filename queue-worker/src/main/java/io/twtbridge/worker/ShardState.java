@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the owner of a shard must remember across a hand-over, kept in the shard's state queue (one message, the
  * latest): users X rate-limited and until when, and the posts X would not deduplicate whose call to X has begun
  * and not yet been answered. Users appear only as a hash of their token. Text format, one entry a line:
- * {@code b <user-hash> <epoch-ms>} and {@code a <fingerprint>}.
+ * {@code b <user-hash> <epoch-ms>}, {@code a <fingerprint>}, and {@code u} when an owner could not read the state
+ * before it (what it writes is then still unknown to the next).
  */
 final class ShardState {
     /** Most entries read from a state message; a longer one is treated as unknown. */
@@ -18,7 +19,7 @@ final class ShardState {
 
     private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
     private final Set<String> attempting = ConcurrentHashMap.newKeySet();
-    private final boolean known;
+    private volatile boolean known;
 
     private ShardState(boolean known) {
         this.known = known;
@@ -54,6 +55,7 @@ final class ShardState {
                     case "" -> { }
                     case "b" -> s.blocked.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
                     case "a" -> s.attempting.add(f[1]);
+                    case "u" -> s.known = false;
                     default -> {
                         return unknown();
                     }
@@ -67,7 +69,7 @@ final class ShardState {
 
     /** The state as a message body: blocks still in force, and attempts in progress. */
     byte[] snapshot(Instant now) {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(known ? "" : "u\n");
         blocked.forEach((user, until) -> {
             if (until.isAfter(now)) {
                 b.append("b ").append(user).append(' ').append(until.toEpochMilli()).append('\n');

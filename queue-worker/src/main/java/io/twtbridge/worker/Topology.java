@@ -1,5 +1,6 @@
 package io.twtbridge.worker;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -42,7 +43,9 @@ final class Topology {
                 }
             }
         } catch (IOException e) {
-            if (e.getCause() instanceof ShutdownSignalException s) {
+            // 406 PRECONDITION_FAILED: a queue exists with other arguments; nothing but the operator can fix that.
+            if (e.getCause() instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close close
+                    && close.getReplyCode() == 406) {
                 throw new IllegalStateException("cannot declare the queues (" + s.getReason().protocolMethodName() + ": "
                         + s.getMessage().replaceAll(".*reply-text=", "").replaceAll(",.*", "")
                         + "); if queue '" + c.requestQueue() + "' already exists with another type, set WORKER_QUEUE_MODE"

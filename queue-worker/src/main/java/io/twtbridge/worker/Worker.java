@@ -13,10 +13,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,9 +47,11 @@ public final class Worker implements AutoCloseable {
     private volatile Router router;
     private volatile boolean closing;
     private volatile Thread loop;
-    /** Last time the loop found the worker doing its job (consuming, or every shard taken by others). */
+    /** Last time the loop found every shard consumed (by this worker or others). */
     private volatile Instant lastGood = Instant.now();
     private volatile Instant lastTick = Instant.now();
+    /** Shards the last round found without a consumer. */
+    private Set<Integer> freeBefore = Set.of();
 
     /** A worker talking to X as configured; call {@link #start()}. */
     public Worker(WorkerConfig config, XClientConfig x) {
@@ -60,7 +63,7 @@ public final class Worker implements AutoCloseable {
         this.metrics = metrics;
         PostingService service = new PostingService(new XClient(x, metrics::xCall), new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()));
         this.handler = new RequestHandler(config, service, metrics);
-        metrics.gauges(handler::inFlight, () -> owned.values().stream().mapToLong(s -> s.state().blockedUsers(Instant.now())).sum(), owned::size);
+        metrics.gauges(handler::inFlight, () -> owned.values().stream().mapToLong(Shard::rateLimitedUsers).sum(), owned::size);
     }
 
     /** Connects (retrying while RabbitMQ is not up yet) and starts consuming, in the background. */
@@ -127,13 +130,18 @@ public final class Worker implements AutoCloseable {
         }
         int workers = Math.max(1, control.queueDeclarePassive(config.rosterQueue()).getConsumerCount());
         int share = (config.shards() + workers - 1) / workers;
-        List<Integer> mine = new ArrayList<>(new TreeSet<>(owned.keySet()));
-        for (int i = share; i < mine.size() && !closing; i++) {
-            Shard s = owned.remove(mine.get(i));
+        // Beyond its share, a worker gives shards back, quiet ones first (a busy one hands its backlog over too: its
+        // calls under way finish, the rest goes back to the queue in order).
+        List<Shard> mine = new ArrayList<>(owned.values());
+        mine.sort(Comparator.comparing((Shard s) -> !s.quietFor(quiet)).thenComparing(s -> -s.index));
+        for (int i = 0; owned.size() > share && i < mine.size() && !closing; i++) {
+            Shard s = mine.get(i);
+            owned.remove(s.index);
             executor.submit(() -> s.release(config.shutdownGrace()));
             LOG.log(Level.INFO, "giving shard " + s.index + " to another worker (" + workers + " workers, " + share + " shards each)");
         }
         boolean everyShardTaken = true;
+        Set<Integer> free = new HashSet<>();
         for (int i = 0; i < config.shards() && !closing; i++) {
             int k = Math.floorMod(offset + i, config.shards());
             if (owned.containsKey(k)) {
@@ -143,7 +151,10 @@ public final class Worker implements AutoCloseable {
                 continue;
             }
             everyShardTaken = false;
-            if (owned.size() >= share) {
+            free.add(k);
+            // Up to the share; beyond it, a shard nobody has taken for two rounds (its owner may count a shard it
+            // only stands by for: the broker's consumer counts are not exact).
+            if (owned.size() >= share && !freeBefore.contains(k)) {
                 continue;
             }
             try {
@@ -162,7 +173,8 @@ public final class Worker implements AutoCloseable {
                 LOG.log(Level.DEBUG, "another worker routes");
             }
         }
-        if (!owned.isEmpty() || everyShardTaken) {
+        freeBefore = free;
+        if (everyShardTaken) {
             lastGood = Instant.now();
         }
     }
@@ -173,6 +185,8 @@ public final class Worker implements AutoCloseable {
         f.setAutomaticRecoveryEnabled(false);
         f.setTopologyRecoveryEnabled(false);
         f.setRequestedHeartbeat(20);
+        // A broker that blocks this connection (memory or disk alarm) must not hang the loop for the default 10 min.
+        f.setChannelRpcTimeout((int) Math.max(5_000, config.livenessTimeout().toMillis() / 4));
         Connection c = f.newConnection("twt-queue-worker");
         connection = c;
         try (Channel declare = c.createChannel()) {
@@ -251,6 +265,11 @@ public final class Worker implements AutoCloseable {
         Thread t = loop;
         if (t != null) {
             t.interrupt();
+            try {
+                t.join(config.livenessTimeout().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Router r = router;
         if (r != null) {

@@ -111,7 +111,7 @@ final class Harness implements AutoCloseable {
     void declareRequestQueue() throws IOException {
         try (Channel ch = connection.createChannel()) {
             if (BROKER.isRabbitMq()) {
-                ch.queueDeclare(requests, true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 10,
+                ch.queueDeclare(requests, true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 50,
                         "x-dead-letter-exchange", "", "x-dead-letter-routing-key", requests + ".dead", "x-single-active-consumer", true));
             } else {
                 ch.queueDeclare(requests, true, false, false, null);

@@ -46,6 +46,15 @@ class ShardStateTest {
     }
 
     @Test
+    void anOwnerThatCouldNotReadTheStatePassesTheDoubtOn() {
+        ShardState unknown = ShardState.unknown();
+        unknown.attemptStarted("fp1");
+        ShardState next = ShardState.parse(unknown.snapshot(NOW));
+        assertTrue(next.mayHaveAttempted("fp-of-the-owner-before"), "still unknown for the next owner");
+        assertTrue(next.mayHaveAttempted("fp1"));
+    }
+
+    @Test
     void theStateNeverNamesAToken() {
         String token = "1234567890-AbCdEfGhIjKlMnOpQrStUvWxYz";
         ShardState s = ShardState.empty();
