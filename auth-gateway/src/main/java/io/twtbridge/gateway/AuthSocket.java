@@ -16,6 +16,7 @@ import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.LegacySocketFormat;
 import io.twtbridge.protocol.Outcome;
+import io.twtbridge.protocol.Problem;
 
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -230,7 +231,7 @@ final class AuthSocket implements WsListener {
             case Decoded.Malformed m when m.id().isPresent() && m.command().isPresent() ->
                     new String(JsonQueueFormat.INSTANCE.encodeReply(m.id().get(), m.command().get(), m.failure()), StandardCharsets.UTF_8);
             case Decoded.Malformed m -> LegacySocketFormat.encodeReply(Optional.empty(),
-                    m.problem() == io.twtbridge.protocol.Problem.UNKNOWN_COMMAND ? m.failure()
+                    m.problem() == Problem.UNKNOWN_COMMAND ? m.failure()
                             : Outcome.Failed.of(ErrorCode.BAD_REQUEST, m.detail()));
         };
     }

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
+import com.sun.management.OperatingSystemMXBean;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.twtbridge.twitter.XClientConfig;
@@ -61,7 +62,7 @@ public final class RoutingCost {
                 pub.basicPublish("", requests, props, body);
             }
             pub.waitForConfirmsOrDie(60_000);
-            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             try (Worker router = new Worker(config, x)) {

@@ -29,6 +29,7 @@ import jakarta.json.spi.JsonProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -211,7 +212,7 @@ final class DemoServer implements HttpService, AutoCloseable {
         int next;
         synchronized (replies) {
             for (int i = Math.max(0, since); i < replies.size(); i++) {
-                out.add(JSON.createReader(new java.io.StringReader(replies.get(i))).readObject());
+                out.add(JSON.createReader(new StringReader(replies.get(i))).readObject());
             }
             next = replies.size();
         }

@@ -7,6 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,18 +31,18 @@ final class LegacyFields {
         while (i < body.length) {
             int b = body[i] & 0xFF;
             if (b == 0xC3 && i + 1 < body.length && (body[i + 1] & 0xFF) == 0xBF) {
-                parts.add(java.util.Arrays.copyOfRange(body, start, i));
+                parts.add(Arrays.copyOfRange(body, start, i));
                 i += 2;
                 start = i;
             } else if (b == 0xFF) {
-                parts.add(java.util.Arrays.copyOfRange(body, start, i));
+                parts.add(Arrays.copyOfRange(body, start, i));
                 i += 1;
                 start = i;
             } else {
                 i += 1;
             }
         }
-        parts.add(java.util.Arrays.copyOfRange(body, start, body.length));
+        parts.add(Arrays.copyOfRange(body, start, body.length));
         return parts;
     }
 

@@ -1,6 +1,7 @@
 package io.twtbridge.protocol;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** Where the bytes of one attached image come from. */
@@ -28,12 +29,12 @@ public sealed interface MediaSource {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Data d && java.util.Arrays.equals(bytes, d.bytes);
+            return o instanceof Data d && Arrays.equals(bytes, d.bytes);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(bytes);
+            return Arrays.hashCode(bytes);
         }
 
         @Override

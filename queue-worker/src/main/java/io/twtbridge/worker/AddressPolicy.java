@@ -3,6 +3,7 @@ package io.twtbridge.worker;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 
@@ -104,7 +105,7 @@ final class AddressPolicy {
                 throw new IllegalArgumentException("not an address literal: " + s);
             }
             return InetAddress.getByName(s).getAddress();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an address literal: " + s, e);
         }
     }

@@ -10,6 +10,7 @@ import io.twtbridge.twitter.Mp4Probe;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ final class MediaLoader {
         record File(Path real, long size) implements Plan {
         }
 
-        record Url(java.net.URI url, long cap) implements Plan {
+        record Url(URI url, long cap) implements Plan {
         }
     }
 

@@ -8,11 +8,6 @@ import java.time.Instant;
 /** Why a call to X did not succeed. Details are X's words or ours, never a token or secret. */
 public sealed interface XFailure {
 
-    /** Whether the same call may succeed later without any change (X unavailable). */
-    default boolean retryable() {
-        return false;
-    }
-
     /** This failure as the protocol's answer: a stable code and a message for people, never a secret. */
     default Outcome.Failed toOutcome() {
         return switch (this) {
@@ -69,10 +64,6 @@ public sealed interface XFailure {
 
     /** 5xx, timeout or connection failure: retryable. */
     record Unavailable(String detail) implements XFailure {
-        @Override
-        public boolean retryable() {
-            return true;
-        }
     }
 
     /**
@@ -80,10 +71,6 @@ public sealed interface XFailure {
      * Retryable only where X would refuse a repeat (a post with text).
      */
     record Uncertain(String detail) implements XFailure {
-        @Override
-        public boolean retryable() {
-            return true;
-        }
     }
 
     /** The PIN (oauth_verifier) is wrong for this request token. */

@@ -1,6 +1,7 @@
 package io.twtbridge.sandbox;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +51,7 @@ final class Multipart {
             if (next < 0) {
                 return Optional.empty();
             }
-            byte[] content = java.util.Arrays.copyOfRange(body, headersEnd + 4, next);
+            byte[] content = Arrays.copyOfRange(body, headersEnd + 4, next);
             name(headers).ifPresent(n -> parts.put(n, content));
             pos = next + 2;
         }

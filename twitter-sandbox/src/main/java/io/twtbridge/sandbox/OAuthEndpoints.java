@@ -65,7 +65,7 @@ final class OAuthEndpoints implements HttpService {
     }
 
     private void approve(ServerRequest req, ServerResponse res) {
-        String body = new String(RequestAuth.body(req), java.nio.charset.StandardCharsets.UTF_8);
+        String body = new String(RequestAuth.body(req), StandardCharsets.UTF_8);
         String token = "";
         String screenName = "sandbox_user";
         for (OAuthVerifier.Param p : OAuthVerifier.parseForm(body)) {

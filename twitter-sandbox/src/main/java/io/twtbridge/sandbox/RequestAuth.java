@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Checks a request's OAuth 1.0a signature, timestamp and nonce, as X does. */
 final class RequestAuth {
@@ -42,7 +43,7 @@ final class RequestAuth {
      * access token); empty when the token is unknown.
      */
     Verification verify(ServerRequest req, byte[] body, boolean tokenRequired,
-                  java.util.function.Function<String, Optional<String>> tokenSecret) {
+                  Function<String, Optional<String>> tokenSecret) {
         Verification result = check(req, body, tokenRequired, tokenSecret);
         if (result instanceof Refused r) {
             LOG.log(System.Logger.Level.INFO, () -> req.prologue().method().text() + " " + req.path().absolute().rawPath() + ": 401, " + r.reason());
@@ -51,7 +52,7 @@ final class RequestAuth {
     }
 
     private Verification check(ServerRequest req, byte[] body, boolean tokenRequired,
-                         java.util.function.Function<String, Optional<String>> tokenSecret) {
+                         Function<String, Optional<String>> tokenSecret) {
         Optional<Map<String, String>> header = OAuthVerifier.parseHeader(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         if (header.isEmpty()) {
             return new Refused("no OAuth Authorization header");

@@ -1,13 +1,17 @@
 package io.twtbridge.sandbox;
 
+import java.io.ByteArrayOutputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,8 +30,8 @@ public final class SandboxState {
     private final Map<String, Long> nonces = new ConcurrentHashMap<>();
     private final Map<String, Media> media = new ConcurrentHashMap<>();
     private final List<Post> posts = new ArrayList<>();
-    private final Map<String, java.util.Set<String>> textsByUser = new java.util.HashMap<>();
-    private final java.util.Set<String> suspended = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> textsByUser = new HashMap<>();
+    private final Set<String> suspended = ConcurrentHashMap.newKeySet();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
@@ -169,12 +173,12 @@ public final class SandboxState {
     }
 
     synchronized boolean isDuplicate(String userId, String text) {
-        return !text.isEmpty() && textsByUser.getOrDefault(userId, java.util.Set.of()).contains(text);
+        return !text.isEmpty() && textsByUser.getOrDefault(userId, Set.of()).contains(text);
     }
 
     synchronized Post addPost(Post p) {
         posts.add(p);
-        textsByUser.computeIfAbsent(p.authorId(), k -> new java.util.HashSet<>()).add(p.text());
+        textsByUser.computeIfAbsent(p.authorId(), k -> new HashSet<>()).add(p.text());
         return p;
     }
 
@@ -316,7 +320,7 @@ public final class SandboxState {
         final String ownerId;
         final String mediaType;
         final long totalBytes;
-        final java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        final ByteArrayOutputStream received = new ByteArrayOutputStream();
         volatile String state; // "initialized", "pending", "in_progress", "succeeded", "failed"
         volatile int pollsLeft;
         /** Processing ends "failed" instead of "succeeded" (a video marked to fail). */
@@ -441,8 +445,8 @@ public final class SandboxState {
         }
 
         /** Screen names of users that got a 429. */
-        public java.util.Set<String> rateLimitedUsers() {
-            return java.util.Set.copyOf(rateLimitedByUser.keySet());
+        public Set<String> rateLimitedUsers() {
+            return Set.copyOf(rateLimitedByUser.keySet());
         }
 
         public long duplicates() {

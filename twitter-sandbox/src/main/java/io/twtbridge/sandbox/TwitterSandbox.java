@@ -1,10 +1,12 @@
 package io.twtbridge.sandbox;
 
 import io.helidon.config.Config;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
@@ -84,7 +86,7 @@ public final class TwitterSandbox implements AutoCloseable {
                     try {
                         out.write("{\"partial\":".getBytes());
                         out.flush();
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
                     throw new IllegalStateException("sandbox: injected connection drop");
@@ -92,7 +94,7 @@ public final class TwitterSandbox implements AutoCloseable {
                 if (f.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.errorRate()) {
                     state.counters.injectedErrors.incrementAndGet();
                     int status = f.errorStatus();
-                    ApiEndpoints.json(res, io.helidon.http.Status.create(status), SandboxJson.problem(
+                    ApiEndpoints.json(res, Status.create(status), SandboxJson.problem(
                             status == 503 ? "Service Unavailable" : "Internal Error", status, "Injected by the sandbox", "about:blank"));
                     return;
                 }

@@ -1,0 +1,328 @@
+package io.twtbridge.protocol;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * RPC_FORMAT.md cannot drift from the code: every example the document marks with {@code <!-- example: KIND -->}
+ * (the fenced block after the comment) is run here, requests through the decoders and replies through the encoders,
+ * and the {@code error.code} table is checked against the legacy words the encoder writes.
+ * <p>
+ * Legacy and WebSocket examples are lines {@code readable    hex}: the readable form has {@code ÿ} between fields
+ * (surrounding spaces are only for reading), two or more spaces, then the bytes in hex.
+ */
+class RpcFormatDocumentTest {
+    private static final Path DOCUMENT = Path.of("..", "RPC_FORMAT.md");
+    private static final Pattern MARKER = Pattern.compile("<!-- example: ([a-z-]+) -->\\s*\\n```[a-z]*\\n(.*?)\\n```", Pattern.DOTALL);
+    private static final Set<String> KINDS = Set.of("legacy-request", "legacy-reply", "json-request", "json-reply",
+            "socket-request", "socket-reply");
+
+    private static String text;
+    private static Map<String, List<String>> blocks;
+
+    @BeforeAll
+    static void read() throws IOException {
+        text = Files.readString(DOCUMENT, StandardCharsets.UTF_8);
+        blocks = new LinkedHashMap<>();
+        Matcher m = MARKER.matcher(text);
+        while (m.find()) {
+            assertTrue(KINDS.contains(m.group(1)), "unknown example kind in RPC_FORMAT.md: " + m.group(1));
+            blocks.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
+        }
+        int markers = (int) Pattern.compile("<!-- example: [a-z-]+ -->").matcher(text).results().count();
+        assertEquals(markers, blocks.values().stream().mapToInt(List::size).sum(),
+                "every <!-- example: … --> comment must be followed by a fenced block");
+    }
+
+    @Test
+    void everyKindOfExampleIsThere() {
+        assertEquals(KINDS, blocks.keySet());
+    }
+
+    // ---- legacy queue format
+
+    @Test
+    void legacyRequestsDecodeToWhatTheirReadableFormSays() {
+        int n = 0;
+        for (Example e : lines("legacy-request")) {
+            List<String> f = e.fields();
+            Request expected = switch (f.get(1)) {
+                case "upload_post" -> new Request.Post(f.get(0), new Tokens(f.get(2), f.get(3)), f.get(4),
+                        f.get(5).isEmpty() ? List.of() : List.of(Media.of(new MediaSource.FilePath(f.get(5)))), Optional.empty());
+                case "auth" -> new Request.Auth(f.get(0));
+                case "verify_pin" -> new Request.VerifyPin(f.get(0), f.get(2), new Tokens(f.get(3), f.get(4)));
+                default -> throw new AssertionError("not a command: " + e.line());
+            };
+            e.assertHexIsReadable(true);
+            assertEquals(new Decoded.Ok(expected), LegacyQueueFormat.INSTANCE.decode(e.bytes()), e.line());
+            if (e.hexIsUtf8()) {
+                assertArrayEquals(e.bytes(), LegacyQueueFormat.INSTANCE.encodeRequest(expected), e.line());
+            }
+            n++;
+        }
+        assertTrue(n >= 4, "legacy request examples: " + n);
+    }
+
+    @Test
+    void legacyRepliesAreWhatTheEncoderWrites() {
+        int n = 0;
+        for (Example e : lines("legacy-reply")) {
+            List<String> f = e.fields();
+            assertEquals(LegacyQueueFormat.NETWORK, f.get(1), e.line());
+            Command command = Command.fromWire(f.get(2)).orElseThrow(() -> new AssertionError("not a command: " + e.line()));
+            e.assertHexIsReadable(false);
+            assertArrayEquals(e.bytes(), LegacyQueueFormat.INSTANCE.encodeReply(f.get(0), command,
+                    outcome(command, f.subList(3, f.size()))), e.line());
+            n++;
+        }
+        assertTrue(n >= 6, "legacy reply examples: " + n);
+    }
+
+    /** The outcome a legacy reply's last fields stand for. */
+    private static Outcome outcome(Command command, List<String> rest) {
+        if (rest.size() == 1) {
+            return switch (rest.getFirst()) {
+                case LegacyQueueFormat.OK -> Outcome.Posted.of("1850", "https://x.com/i/status/1850");
+                case LegacyQueueFormat.IMAGE_ERROR -> Outcome.Failed.of(ErrorCode.MEDIA_INVALID, "not an image");
+                case LegacyQueueFormat.UNKNOWN_COMMAND -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "unknown command");
+                case LegacyQueueFormat.EXCEPTION_OCCURRED -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "bad");
+                default -> throw new AssertionError("not a reply word: " + rest);
+            };
+        }
+        return switch (command) {
+            case AUTH -> new Outcome.AuthStarted(rest.get(0), new Tokens(rest.get(1), rest.get(2)));
+            case VERIFY_PIN -> new Outcome.PinVerified(new Tokens(rest.get(0), rest.get(1)), "42", "jo");
+            case UPLOAD_POST -> throw new AssertionError("an upload_post reply has one last field: " + rest);
+        };
+    }
+
+    /** §4's table: every error code is listed once, with the legacy reply the encoder writes for it. */
+    @Test
+    void errorCodeTableMatchesTheLegacyWords() {
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z_]+)` \\| `([a-z_ ]+)` \\|").matcher(text);
+        EnumSet<ErrorCode> listed = EnumSet.noneOf(ErrorCode.class);
+        while (row.find()) {
+            ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.wireName().equals(row.group(1))).findFirst()
+                    .orElseThrow(() -> new AssertionError("RPC_FORMAT.md lists an error code the code does not have: " + row.group(1)));
+            assertTrue(listed.add(code), "listed twice: " + code.wireName());
+            byte[] reply = LegacyQueueFormat.INSTANCE.encodeReply("1", Command.UPLOAD_POST, Outcome.Failed.of(code, "m"));
+            List<String> fields = List.of(new String(reply, StandardCharsets.UTF_8).split("\u00ff", -1));
+            assertEquals(row.group(2), fields.getLast(), "legacy reply of " + code.wireName());
+        }
+        assertEquals(EnumSet.allOf(ErrorCode.class), listed, "every error code is in RPC_FORMAT.md §4's table");
+    }
+
+    // ---- JSON format
+
+    @Test
+    void jsonRequestsDecodeToWhatTheirMembersSay() {
+        List<String> requests = new ArrayList<>();
+        for (String block : blocks.get("json-request")) {
+            for (String line : block.split("\n")) {
+                if (line.startsWith("{")) {
+                    requests.add(line);
+                } else {
+                    requests.set(requests.size() - 1, requests.getLast() + "\n" + line);
+                }
+            }
+        }
+        for (String json : requests) {
+            JsonObject o = Json.createReader(new StringReader(json)).readObject();
+            String id = o.getString("id");
+            Request expected = switch (o.getString("command")) {
+                case "upload_post" -> new Request.Post(id, new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
+                        o.getString("text", ""), media(o), Optional.ofNullable(o.getString("reply_to_tweet_id", null)));
+                case "auth" -> new Request.Auth(id);
+                case "verify_pin" -> new Request.VerifyPin(id, o.getString("pin"),
+                        new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
+                default -> throw new AssertionError("not a command: " + json);
+            };
+            assertEquals(new Decoded.Ok(expected), JsonQueueFormat.INSTANCE.decode(json.getBytes(StandardCharsets.UTF_8)), json);
+        }
+        assertTrue(requests.size() >= 3, "JSON request examples: " + requests.size());
+    }
+
+    private static List<Media> media(JsonObject o) {
+        List<Media> media = new ArrayList<>();
+        for (JsonValue v : o.getJsonArray("media") == null ? List.<JsonValue>of() : o.getJsonArray("media")) {
+            JsonObject m = v.asJsonObject();
+            MediaSource source = m.containsKey("path") ? new MediaSource.FilePath(m.getString("path"))
+                    : m.containsKey("url") ? new MediaSource.Url(URI.create(m.getString("url")))
+                    : new MediaSource.Data(Base64.getDecoder().decode(m.getString("data")));
+            media.add(new Media(source, Optional.ofNullable(m.getString("alt_text", null))));
+        }
+        return media;
+    }
+
+    @Test
+    void jsonRepliesAreWhatTheEncoderWrites() {
+        int n = 0;
+        for (String block : blocks.get("json-reply")) {
+            for (String line : block.split("\n")) {
+                JsonObject o = Json.createReader(new StringReader(line)).readObject();
+                Command command = Command.fromWire(o.getString("command")).orElseThrow();
+                Outcome outcome = switch (o.getString("status")) {
+                    case "posted" -> o.getBoolean("already_posted", false) ? Outcome.Posted.earlier()
+                            : Outcome.Posted.of(o.getString("tweet_id"), o.getString("tweet_url"));
+                    case "failed" -> {
+                        JsonObject error = o.getJsonObject("error");
+                        ErrorCode code = Arrays.stream(ErrorCode.values())
+                                .filter(c -> c.wireName().equals(error.getString("code"))).findFirst().orElseThrow();
+                        yield new Outcome.Failed(code, error.getString("message"), error.containsKey("retry_after_s")
+                                ? OptionalLong.of(error.getJsonNumber("retry_after_s").longValueExact()) : OptionalLong.empty());
+                    }
+                    case "auth_started" -> new Outcome.AuthStarted(o.getString("authorize_url"),
+                            new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
+                    case "verified" -> new Outcome.PinVerified(new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
+                            o.getString("user_id"), o.getString("screen_name"));
+                    default -> throw new AssertionError("not a status: " + line);
+                };
+                assertEquals(line, new String(JsonQueueFormat.INSTANCE.encodeReply(o.getString("id"), command, outcome),
+                        StandardCharsets.UTF_8));
+                n++;
+            }
+        }
+        assertTrue(n >= 5, "JSON reply examples: " + n);
+    }
+
+    // ---- WebSocket
+
+    @Test
+    void socketRequestsDecodeToWhatTheirReadableFormSays() {
+        int n = 0;
+        for (Example e : lines("socket-request")) {
+            List<String> f = e.fields();
+            Request expected = switch (f.getFirst()) {
+                case "auth" -> new Request.Auth("");
+                case "verify_pin" -> new Request.VerifyPin("", f.get(1), new Tokens(f.get(2), f.get(3)));
+                default -> throw new AssertionError("not a WebSocket command: " + e.line());
+            };
+            e.assertHexIsReadable(false);
+            String frame = new String(e.bytes(), StandardCharsets.UTF_8);
+            assertEquals(new Decoded.Ok(expected), LegacySocketFormat.decode(frame), e.line());
+            assertEquals(frame, LegacySocketFormat.encodeRequest(expected), e.line());
+            n++;
+        }
+        assertTrue(n >= 2, "WebSocket request examples: " + n);
+    }
+
+    @Test
+    void socketRepliesAreWhatTheEncoderWrites() {
+        int n = 0;
+        for (Example e : lines("socket-reply")) {
+            List<String> f = e.fields();
+            assertEquals(LegacyQueueFormat.NETWORK, f.getFirst(), e.line());
+            List<String> rest = f.subList(2, f.size());
+            String reply;
+            if (f.get(1).equals(LegacySocketFormat.ERROR)) {
+                ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.wireName().equals(rest.getFirst()))
+                        .findFirst().orElseThrow(() -> new AssertionError("not an error code: " + e.line()));
+                reply = LegacySocketFormat.encodeReply(Optional.empty(), Outcome.Failed.of(code, "m"));
+            } else {
+                Command command = Command.fromWire(f.get(1)).orElseThrow(() -> new AssertionError("not a command: " + e.line()));
+                reply = LegacySocketFormat.encodeReply(Optional.of(command), outcome(command, rest));
+            }
+            e.assertHexIsReadable(false);
+            assertEquals(new String(e.bytes(), StandardCharsets.UTF_8), reply, e.line());
+            n++;
+        }
+        assertTrue(n >= 4, "WebSocket reply examples: " + n);
+    }
+
+    /** What §6 says of frames that cannot be read: an empty frame and an unknown command. */
+    @Test
+    void socketErrorRepliesAreTheOnesTheDocumentNames() {
+        assertEquals("twt\u00ffauth\u00ffexception_occurred",
+                LegacySocketFormat.encodeReply(Optional.of(Command.AUTH), Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "down")));
+        assertFalse(text.isEmpty());
+        Decoded empty = LegacySocketFormat.decode("");
+        Decoded unknown = LegacySocketFormat.decode("hello");
+        assertTrue(text.contains("An empty frame: `twt ÿ error ÿ bad_request`"));
+        assertEquals("twt\u00fferror\u00ffbad_request", reply(empty));
+        assertTrue(text.contains("Any other command: `twt ÿ error ÿ unknown_command`"));
+        assertEquals("twt\u00fferror\u00ffunknown_command", reply(unknown));
+    }
+
+    private static String reply(Decoded d) {
+        if (!(d instanceof Decoded.Malformed m)) {
+            return fail("expected a malformed frame: " + d);
+        }
+        return LegacySocketFormat.encodeReply(m.command(), m.failure());
+    }
+
+    // ---- reading examples
+
+    private static List<Example> lines(String kind) {
+        List<Example> examples = new ArrayList<>();
+        for (String block : blocks.get(kind)) {
+            for (String line : block.split("\n")) {
+                String[] parts = line.strip().split("\\s{2,}", 2);
+                assertEquals(2, parts.length, "an example line is `readable    hex`: " + line);
+                examples.add(new Example(line, parts[0], parts[1]));
+            }
+        }
+        return examples;
+    }
+
+    private record Example(String line, String readable, String hex) {
+        List<String> fields() {
+            return Arrays.stream(readable.split("ÿ", -1)).map(String::strip).toList();
+        }
+
+        byte[] bytes() {
+            return Hex.bytes(hex);
+        }
+
+        /** Whether the hex is the readable form with U+00FF written as C3 BF (what twt-bridge writes). */
+        boolean hexIsUtf8() {
+            return Arrays.equals(bytes(), String.join("\u00ff", fields()).getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The hex is the readable form: separators C3 BF or, where input allows it, the raw byte FF. */
+        void assertHexIsReadable(boolean rawFfAllowed) {
+            if (hexIsUtf8()) {
+                return;
+            }
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            List<String> f = fields();
+            for (int i = 0; i < f.size(); i++) {
+                if (i > 0) {
+                    raw.write(0xff);
+                }
+                raw.writeBytes(f.get(i).getBytes(StandardCharsets.UTF_8));
+            }
+            assertTrue(rawFfAllowed, "the hex is not the readable form in UTF-8: " + line);
+            assertArrayEquals(raw.toByteArray(), bytes(), "the hex is not the readable form: " + line);
+        }
+    }
+}
