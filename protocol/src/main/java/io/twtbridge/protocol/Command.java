@@ -6,7 +6,9 @@ import java.util.Optional;
 public enum Command {
     UPLOAD_POST("upload_post"),
     AUTH("auth"),
-    VERIFY_PIN("verify_pin");
+    VERIFY_PIN("verify_pin"),
+    /** JSON format only: the legacy formats answer it as an unknown command. */
+    DELETE_POST("delete_post");
 
     private final String wireName;
 
@@ -17,6 +19,11 @@ public enum Command {
     /** The name as it travels on the wire, e.g. {@code upload_post}. */
     public String wireName() {
         return wireName;
+    }
+
+    /** Whether the legacy field format carries this command (the legacy bytes never change). */
+    public boolean legacy() {
+        return this != DELETE_POST;
     }
 
     /** The command with this exact wire name, if any. */

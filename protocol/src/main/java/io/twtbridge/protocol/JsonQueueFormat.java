@@ -90,6 +90,7 @@ public final class JsonQueueFormat implements QueueFormat {
                     case VERIFY_PIN -> LegacyQueueFormat.verifyPin(id.get(), string("pin"),
                             new Tokens(string("request_token"), string("request_token_secret")));
                     case UPLOAD_POST -> post();
+                    case DELETE_POST -> delete();
                 };
             } catch (BadField e) {
                 return fail(Problem.INVALID_FIELD, e.getMessage());
@@ -118,6 +119,18 @@ public final class JsonQueueFormat implements QueueFormat {
                 return fail(failure.get().problem(), failure.get().detail());
             }
             return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo));
+        }
+
+        private Decoded delete() throws BadField {
+            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            String tweetId = string("tweet_id");
+            Optional<PostCheck.Failure> failure = PostCheck.field("access_token", user.token(), Limits.MAX_TOKEN_CHARS, false, true)
+                    .or(() -> PostCheck.field("access_token_secret", user.secret(), Limits.MAX_TOKEN_CHARS, false, true))
+                    .or(() -> PostCheck.tweetId("tweet_id", tweetId));
+            if (failure.isPresent()) {
+                return fail(failure.get().problem(), failure.get().detail());
+            }
+            return new Decoded.Ok(new Request.Delete(id.get(), user, tweetId));
         }
 
         private static Media media(int i, JsonTree.Node v) throws BadField {
@@ -216,6 +229,9 @@ public final class JsonQueueFormat implements QueueFormat {
                     }
                     p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
                 }
+                case Request.Delete del -> g.write("access_token", del.user().token())
+                        .write("access_token_secret", del.user().secret())
+                        .write("tweet_id", del.tweetId());
             }
         });
     }
@@ -234,6 +250,8 @@ public final class JsonQueueFormat implements QueueFormat {
                         g.write("already_posted", true);
                     }
                 }
+                case Outcome.Deleted del -> g.write("status", del.deleted() ? "deleted" : "not_found")
+                        .write("tweet_id", del.tweetId());
                 case Outcome.AuthStarted a -> g.write("status", "auth_started")
                         .write("authorize_url", a.authorizeUrl())
                         .write("request_token", a.requestToken().token())

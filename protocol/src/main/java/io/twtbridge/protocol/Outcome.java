@@ -27,6 +27,16 @@ public sealed interface Outcome {
         }
     }
 
+    /**
+     * {@code delete_post} ended: {@code deleted} when the post is gone (deleted now, or by an earlier request of this
+     * user for the same post), {@code false} when X knows no such post ({@code not_found}).
+     */
+    record Deleted(String tweetId, boolean deleted) implements Outcome {
+        public Deleted {
+            Objects.requireNonNull(tweetId, "tweetId");
+        }
+    }
+
     /** {@code auth} succeeded: the user opens {@code authorizeUrl} and types the PIN X shows. */
     record AuthStarted(String authorizeUrl, Tokens requestToken) implements Outcome {
         public AuthStarted {

@@ -37,13 +37,21 @@ final class PostCheck {
             }
         }
         if (replyTo.isPresent()) {
-            String id = replyTo.get();
-            if (id.isEmpty() || id.length() > Limits.MAX_TWEET_ID_CHARS || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return Optional.of(new Failure(Problem.INVALID_FIELD, "field 'reply_to_tweet_id' is not a tweet id"));
+            Optional<Failure> rf = tweetId("reply_to_tweet_id", replyTo.get());
+            if (rf.isPresent()) {
+                return rf;
             }
         }
         if (text.isBlank() && media.isEmpty()) {
             return Optional.of(new Failure(Problem.INVALID_FIELD, "a post needs text or media"));
+        }
+        return Optional.empty();
+    }
+
+    /** The problem with a post id field (1 to 32 digits), if any. */
+    static Optional<Failure> tweetId(String name, String id) {
+        if (id.isEmpty() || id.length() > Limits.MAX_TWEET_ID_CHARS || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.of(new Failure(Problem.INVALID_FIELD, "field '" + name + "' is not a tweet id"));
         }
         return Optional.empty();
     }

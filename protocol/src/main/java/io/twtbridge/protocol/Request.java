@@ -31,6 +31,20 @@ public sealed interface Request {
         }
     }
 
+    /** JSON only: delete the user's post {@code tweetId} ({@code DELETE /2/tweets/:id}). */
+    record Delete(String id, Tokens user, String tweetId) implements Request {
+        public Delete {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(tweetId, "tweetId");
+        }
+
+        @Override
+        public Command command() {
+            return Command.DELETE_POST;
+        }
+    }
+
     /** Start the PIN login: get a request token and the authorize URL. */
     record Auth(String id) implements Request {
         public Auth {

@@ -55,6 +55,28 @@ class JsonQueueFormatTest {
     }
 
     @Test
+    void deletePostRequestAndRepliesAsInRpcFormat() {
+        String request = "{\"id\":\"d-1\",\"command\":\"delete_post\",\"access_token\":\"at\",\"access_token_secret\":\"as\","
+                + "\"tweet_id\":\"1850000000000000001\"}";
+        Request.Delete delete = new Request.Delete("d-1", new Tokens("at", "as"), "1850000000000000001");
+        assertEquals(request, str(F.encodeRequest(delete)));
+        assertEquals(new Decoded.Ok(delete), F.decode(utf8(request)));
+        assertEquals("{\"id\":\"d-1\",\"command\":\"delete_post\",\"status\":\"deleted\",\"tweet_id\":\"1850000000000000001\"}",
+                str(F.encodeReply("d-1", Command.DELETE_POST, new Outcome.Deleted("1850000000000000001", true))));
+        assertEquals("{\"id\":\"d-1\",\"command\":\"delete_post\",\"status\":\"not_found\",\"tweet_id\":\"1850000000000000001\"}",
+                str(F.encodeReply("d-1", Command.DELETE_POST, new Outcome.Deleted("1850000000000000001", false))));
+        assertMalformed("{\"id\":\"1\",\"command\":\"delete_post\",\"access_token\":\"a\",\"access_token_secret\":\"b\"}",
+                Problem.INVALID_FIELD, "1");
+        assertMalformed("{\"id\":\"1\",\"command\":\"delete_post\",\"access_token\":\"a\",\"access_token_secret\":\"b\","
+                + "\"tweet_id\":\"12a\"}", Problem.INVALID_FIELD, "1");
+        // The legacy formats do not know the command: their bytes do not change.
+        Decoded legacy = LegacyQueueFormat.INSTANCE.decode(utf8("7\u00ffdelete_post\u00ffat\u00ffas\u00ff1"));
+        assertEquals(Problem.UNKNOWN_COMMAND, assertInstanceOf(Decoded.Malformed.class, legacy).problem());
+        assertEquals(Problem.UNKNOWN_COMMAND, assertInstanceOf(Decoded.Malformed.class,
+                LegacySocketFormat.decode("delete_post\u00ff1")).problem());
+    }
+
+    @Test
     void malformedCorpus() {
         assertMalformed("", Problem.EMPTY_BODY, null);
         assertMalformed("not json", Problem.INVALID_JSON, null);

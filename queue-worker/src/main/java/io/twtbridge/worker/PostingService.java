@@ -23,6 +23,10 @@ final class PostingService {
     Decision attempt(Request request, boolean earlierAttempt) {
         return switch (request) {
             case Request.Post p -> post(p, earlierAttempt);
+            case Request.Delete del -> switch (x.delete(del.user(), del.tweetId())) {
+                case XResult.Ok<Boolean> ok -> new Decision.Answer(new Outcome.Deleted(del.tweetId(), ok.value()));
+                case XResult.Failed<Boolean> f -> decide(f.failure(), false);
+            };
             case Request.Auth a -> switch (x.requestToken()) {
                 case XResult.Ok<XClient.AuthorizationStart> ok ->
                         new Decision.Answer(new Outcome.AuthStarted(ok.value().authorizeUrl(), ok.value().requestToken()));

@@ -8,6 +8,7 @@ import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Problem;
 import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.TextCheck;
 
 import java.lang.System.Logger.Level;
@@ -67,12 +68,13 @@ final class RequestHandler implements Shard.Handler {
             decoded = new Decoded.Malformed(Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the request could not be decoded");
         }
         Decoded request = decoded;
-        Request.Post post = request instanceof Decoded.Ok ok && ok.request() instanceof Request.Post p ? p : null;
-        String key = post != null ? "u:" + post.user().token() : "d:" + d.tag();
+        Request userRequest = request instanceof Decoded.Ok ok && userOf(ok.request()) != null ? ok.request() : null;
+        Tokens user = userRequest == null ? null : userOf(userRequest);
+        String key = user != null ? "u:" + user.token() : "d:" + d.tag();
         // A rate-limited user's requests wait in the shard's prefetch; past a quarter of it, later ones are answered
         // rate_limited at once, so one user cannot hold the shard's other users back.
-        boolean overflow = post != null && waiting.merge(key, 1, Integer::sum) > Math.max(2, config.shardPrefetch(config.shards()) / 4)
-                && blockedUntil(shard, post).isAfter(Instant.now());
+        boolean overflow = user != null && waiting.merge(key, 1, Integer::sum) > Math.max(2, config.shardPrefetch(config.shards()) / 4)
+                && blockedUntil(shard, user).isAfter(Instant.now());
         inFlight.incrementAndGet();
         shard.started();
         Runnable work = () -> {
@@ -81,7 +83,7 @@ final class RequestHandler implements Shard.Handler {
                     return;
                 }
                 if (overflow) {
-                    answer(shard, d, format, post.id(), post.command(), rateLimitedNow(blockedUntil(shard, post)));
+                    answer(shard, d, format, userRequest.id(), userRequest.command(), rateLimitedNow(blockedUntil(shard, user)));
                 } else {
                     process(shard, d, format, request);
                 }
@@ -91,7 +93,7 @@ final class RequestHandler implements Shard.Handler {
                 LOG.log(Level.ERROR, "unexpected failure on a request (" + e.getClass().getSimpleName() + ")");
                 shard.abandon();
             } finally {
-                if (post != null) {
+                if (user != null) {
                     waiting.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
                 }
                 inFlight.decrementAndGet();
@@ -105,8 +107,18 @@ final class RequestHandler implements Shard.Handler {
         }
     }
 
-    private Instant blockedUntil(Shard shard, Request.Post post) {
-        return later(appUntil, shard.state().blockedUntil(ShardQueues.userHash(post.user().token()), Instant.now()));
+    private Instant blockedUntil(Shard shard, Tokens user) {
+        return later(appUntil, shard.state().blockedUntil(ShardQueues.userHash(user.token()), Instant.now()));
+    }
+
+    /** The user a request acts for (a post or a delete), or null: such requests are routed and ordered by user. */
+    static Tokens userOf(Request request) {
+        return switch (request) {
+            case Request.Post p -> p.user();
+            case Request.Delete del -> del.user();
+            case Request.Auth a -> null;
+            case Request.VerifyPin v -> null;
+        };
     }
 
     private static Outcome.Failed rateLimitedNow(Instant until) {
@@ -141,7 +153,9 @@ final class RequestHandler implements Shard.Handler {
         Instant received = d.headers().get(Router.H_RECEIVED) instanceof Number n
                 ? Instant.ofEpochMilli(Math.min(n.longValue(), System.currentTimeMillis())) : Instant.now();
         Request.Post post = request instanceof Request.Post p ? p : null;
-        String user = post != null ? ShardQueues.userHash(post.user().token()) : null;
+        Request.Delete delete = request instanceof Request.Delete del ? del : null;
+        Tokens tokens = userOf(request);
+        String user = tokens != null ? ShardQueues.userHash(tokens.token()) : null;
         // X refuses a repeated text, so a text post can safely be tried again; anything else must not be.
         boolean repeatable = post == null || !TextCheck.normalize(post.text()).isBlank();
         String fingerprint = repeatable ? null : ShardQueues.fingerprint(d.body());
@@ -152,10 +166,14 @@ final class RequestHandler implements Shard.Handler {
             return;
         }
         boolean earlier = d.redelivered() || d.headers().containsKey(Router.H_REDELIVERED);
+        // A delete is safe to repeat; X then no longer knows the post. Whether a delete of this post was sent before
+        // (an earlier request, an earlier delivery, an earlier try) tells "deleted already" from "never existed".
+        String deleteKey = delete == null ? null : ShardQueues.fingerprint((user + " " + delete.tweetId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        boolean deleteSentBefore = delete != null && state.mayHaveDeleted(deleteKey, Instant.now());
         int attempt = 0;
         while (true) {
             Instant now = Instant.now();
-            if (post != null) {
+            if (user != null) {
                 Instant until = later(appUntil, state.blockedUntil(user, now));
                 if (until.isAfter(now)) {
                     switch (policy.blockedUntil(until, received, now)) {
@@ -179,18 +197,35 @@ final class RequestHandler implements Shard.Handler {
                     return;
                 }
             }
+            if (delete != null && !deleteSentBefore) {
+                state.deleteSent(deleteKey, now);
+                if (!shard.saveState()) {
+                    return;
+                }
+            }
             attempt++;
             Decision decision = service.attempt(request, earlier || attempt > 1);
             Instant after = Instant.now();
             switch (decision) {
                 case Decision.Answer a -> {
-                    answer(shard, d, format, request.id(), request.command(), a.outcome());
+                    Outcome outcome = a.outcome();
+                    if (outcome instanceof Outcome.Deleted del && !del.deleted()) {
+                        if (deleteSentBefore) {
+                            outcome = new Outcome.Deleted(del.tweetId(), true); // gone: deleted by our earlier delete
+                        } else {
+                            state.deleteForgotten(deleteKey); // it never existed: a later delete answers not_found too
+                        }
+                    } else if (outcome instanceof Outcome.Failed && delete != null && !deleteSentBefore) {
+                        state.deleteForgotten(deleteKey); // X refused it: nothing was deleted
+                    }
+                    answer(shard, d, format, request.id(), request.command(), outcome);
                     if (!repeatable) {
                         state.attemptFinished(fingerprint);
                     }
                     return;
                 }
                 case Decision.Retry r -> {
+                    deleteSentBefore |= delete != null && r.mayHavePosted();
                     if (!repeatable && r.mayHavePosted()) {
                         metrics.outcomeUnknown();
                         answer(shard, d, format, request.id(), request.command(), outcomeUnknown());
@@ -259,6 +294,7 @@ final class RequestHandler implements Shard.Handler {
     private static String label(Outcome o) {
         return switch (o) {
             case Outcome.Posted p -> p.tweetId().isPresent() ? "posted" : "posted_earlier";
+            case Outcome.Deleted del -> del.deleted() ? "deleted" : "not_found";
             case Outcome.AuthStarted a -> "auth_started";
             case Outcome.PinVerified v -> "verified";
             case Outcome.Failed f -> f.code().wireName();

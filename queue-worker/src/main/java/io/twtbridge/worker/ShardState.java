@@ -10,14 +10,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the owner of a shard must remember across a hand-over, kept in the shard's state queue (one message, the
  * latest): users X rate-limited and until when, and the posts X would not deduplicate whose call to X has begun
  * and not yet been answered. Users appear only as a hash of their token. Text format, one entry a line:
- * {@code b <user-hash> <epoch-ms>} and {@code a <fingerprint>}.
+ * {@code b <user-hash> <epoch-ms>}, {@code a <fingerprint>} and {@code d <delete-key> <epoch-ms>} (a delete of a post
+ * by a user was sent to X at that time; kept {@link #DELETE_MEMORY}, at most {@link #MAX_DELETES}). A reader that
+ * predates an entry kind treats the whole state as unknown, which is safe.
  */
 final class ShardState {
     /** Most entries read from a state message; a longer one is treated as unknown. */
     static final int MAX_ENTRIES = 100_000;
+    /** How long a delete sent to X is remembered, so that deleting the same post again answers {@code deleted}. */
+    static final java.time.Duration DELETE_MEMORY = java.time.Duration.ofDays(7);
+    /** Most deletes remembered per shard; the oldest are forgotten first. */
+    static final int MAX_DELETES = 2_000;
 
     private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
     private final Set<String> attempting = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> deletes = new ConcurrentHashMap<>();
     private final boolean known;
 
     private ShardState(boolean known) {
@@ -54,6 +61,7 @@ final class ShardState {
                     case "" -> { }
                     case "b" -> s.blocked.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
                     case "a" -> s.attempting.add(f[1]);
+                    case "d" -> s.deletes.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
                     default -> {
                         return unknown();
                     }
@@ -74,6 +82,11 @@ final class ShardState {
             }
         });
         attempting.forEach(fp -> b.append("a ").append(fp).append('\n'));
+        deletes.forEach((key, at) -> {
+            if (at.plus(DELETE_MEMORY).isAfter(now)) {
+                b.append("d ").append(key).append(' ').append(at.toEpochMilli()).append('\n');
+            }
+        });
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -110,5 +123,28 @@ final class ShardState {
 
     void attemptFinished(String fingerprint) {
         attempting.remove(fingerprint);
+    }
+
+    /**
+     * Whether a delete of this post by this user may already have been sent to X (by an earlier request, or an earlier
+     * delivery of this one): always when the state is unknown.
+     */
+    boolean mayHaveDeleted(String deleteKey, Instant now) {
+        Instant at = deletes.get(deleteKey);
+        return !known || (at != null && at.plus(DELETE_MEMORY).isAfter(now));
+    }
+
+    /** A delete of this post is about to be sent to X. */
+    void deleteSent(String deleteKey, Instant now) {
+        deletes.put(deleteKey, now);
+        if (deletes.size() > MAX_DELETES) {
+            deletes.entrySet().stream().min(Map.Entry.comparingByValue())
+                    .ifPresent(oldest -> deletes.remove(oldest.getKey(), oldest.getValue()));
+        }
+    }
+
+    /** X answered that it never knew this post: forget the record, so a later delete of it answers not_found too. */
+    void deleteForgotten(String deleteKey) {
+        deletes.remove(deleteKey);
     }
 }

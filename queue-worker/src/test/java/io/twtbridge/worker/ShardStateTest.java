@@ -30,6 +30,33 @@ class ShardStateTest {
     }
 
     @Test
+    void deletesSurviveASnapshotUntilTheyAreForgottenOrTooOld() {
+        ShardState s = ShardState.empty();
+        s.deleteSent("k1", NOW);
+        s.deleteSent("k2", NOW.minus(ShardState.DELETE_MEMORY).minusSeconds(1)); // too old: not carried
+        s.deleteSent("k3", NOW);
+        s.deleteForgotten("k3");
+        ShardState next = ShardState.parse(s.snapshot(NOW));
+        assertTrue(next.mayHaveDeleted("k1", NOW));
+        assertFalse(next.mayHaveDeleted("k2", NOW));
+        assertFalse(next.mayHaveDeleted("k3", NOW));
+        assertFalse(next.mayHaveDeleted("k1", NOW.plus(ShardState.DELETE_MEMORY)));
+        assertTrue(new String(s.snapshot(NOW), StandardCharsets.UTF_8).contains("d k1 " + NOW.toEpochMilli() + "\n"));
+        assertTrue(ShardState.unknown().mayHaveDeleted("k1", NOW));
+    }
+
+    @Test
+    void deletesAreBoundedOldestFirst() {
+        ShardState s = ShardState.empty();
+        for (int i = 0; i <= ShardState.MAX_DELETES; i++) {
+            s.deleteSent("k" + i, NOW.plusMillis(i));
+        }
+        assertFalse(s.mayHaveDeleted("k0", NOW));
+        assertTrue(s.mayHaveDeleted("k1", NOW));
+        assertTrue(s.mayHaveDeleted("k" + ShardState.MAX_DELETES, NOW));
+    }
+
+    @Test
     void noStateMeansNothingBlockedAndNothingAttempted() {
         ShardState s = ShardState.parse(null);
         assertFalse(s.mayHaveAttempted("fp"));

@@ -47,7 +47,7 @@ public final class XClient {
     /** Bytes per {@code append} of a chunked upload. */
     static final int CHUNK = 1 << 20;
     private static final Duration MAX_PROCESSING_WAIT = Duration.ofMinutes(2);
-    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d+/");
+    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d{3,}(?=/|$)");
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
@@ -210,6 +210,30 @@ public final class XClient {
         return dataId(r);
     }
 
+    /**
+     * Deletes the user's post: {@code DELETE /2/tweets/:id}. Answers {@code true} when X deleted it ({@code data.deleted}
+     * true), {@code false} when X has no such post (404, or {@code data.deleted} false). Repeating it is harmless.
+     */
+    public XResult<Boolean> delete(Tokens user, String tweetId) {
+        if (tweetId.isEmpty() || !tweetId.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return XResult.failed(new XFailure.Rejected("not a post id"));
+        }
+        Response r = signedSend(Method.DELETE, "/2/tweets/" + tweetId, "", user, null, null);
+        if (r.status() == 404) {
+            return XResult.ok(false);
+        }
+        if (r.status() != 200) {
+            XFailure f = failure(r);
+            // Sent, but no clear answer: X may have deleted it.
+            return XResult.failed(f instanceof XFailure.Unavailable u && r.status() != NOT_SENT ? new XFailure.Uncertain(u.detail()) : f);
+        }
+        Optional<Boolean> deleted = json(r.body()).map(o -> o.get("data")).filter(d -> d instanceof JsonObject)
+                .map(d -> ((JsonObject) d).get("deleted")).map(v -> v == JsonValue.TRUE ? Boolean.TRUE
+                        : v == JsonValue.FALSE ? Boolean.FALSE : null);
+        return deleted.<XResult<Boolean>>map(XResult::ok)
+                .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
+    }
+
     /** Uploads one image; answers its media id. */
     XResult<String> upload(Tokens user, MediaFile media) {
         ImageType type = ImageType.detect(media.bytes()).orElseThrow();
@@ -303,7 +327,7 @@ public final class XClient {
     }
 
     private Response send(Method method, String url, String endpointPath, String authorization, String contentType, byte[] body) {
-        String endpoint = method.text() + " " + MEDIA_ID.matcher(endpointPath).replaceAll("/{id}/");
+        String endpoint = method.text() + " " + MEDIA_ID.matcher(endpointPath).replaceAll("/{id}");
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');

@@ -38,6 +38,7 @@ final class ApiEndpoints implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/tweets", signed(this::createTweet))
+                .delete("/tweets/{id}", signed(this::deleteTweet))
                 .post("/media/upload/initialize", signed(this::initialize))
                 .post("/media/upload/{id}/append", signed(this::append))
                 .post("/media/upload/{id}/finalize", signed(this::finalizeUpload))
@@ -152,6 +153,24 @@ final class ApiEndpoints implements HttpService {
         json(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
                 .add("id", p.id()).add("text", text)
                 .add("edit_history_tweet_ids", SandboxJson.JSON.createArrayBuilder().add(p.id()))).build().toString());
+    }
+
+    /**
+     * {@code DELETE /2/tweets/:id}: 200 {@code {"data":{"deleted":true}}} for the user's own live post; 404 for an id X
+     * does not know (never posted, or deleted already: X keeps no deleted posts); 403 for another user's post.
+     */
+    private void deleteTweet(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
+        String id = req.path().pathParameters().get("id");
+        switch (state.delete(id, user.user().id())) {
+            case DELETED -> {
+                state.counters.deletes.incrementAndGet();
+                json(res, Status.OK_200, "{\"data\":{\"deleted\":true}}");
+            }
+            case NOT_FOUND -> json(res, Status.NOT_FOUND_404, SandboxJson.problem("Not Found Error", 404,
+                    "Could not find tweet with id: [" + id + "].", "https://api.twitter.com/2/problems/resource-not-found"));
+            case NOT_OWNER -> json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
+                    "You are not allowed to delete this Tweet.", "about:blank"));
+        }
     }
 
     private void rateHeaders(ServerResponse res, SandboxState.Window w) {

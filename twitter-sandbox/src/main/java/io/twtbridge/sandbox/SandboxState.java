@@ -25,6 +25,7 @@ public final class SandboxState {
     private final Map<String, Media> media = new ConcurrentHashMap<>();
     private final List<Post> posts = new ArrayList<>();
     private final Map<String, java.util.Set<String>> textsByUser = new java.util.HashMap<>();
+    private final java.util.Set<String> deleted = new java.util.HashSet<>();
     private final java.util.Set<String> suspended = ConcurrentHashMap.newKeySet();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
@@ -159,6 +160,31 @@ public final class SandboxState {
         return p;
     }
 
+    /** What a delete did. */
+    enum Deletion { DELETED, NOT_FOUND, NOT_OWNER }
+
+    /** Deletes a live post of this user; like X, a deleted post is then unknown (not found). */
+    synchronized Deletion delete(String tweetId, String userId) {
+        Optional<Post> p = posts.stream().filter(x -> x.id().equals(tweetId)).findFirst();
+        if (p.isEmpty() || deleted.contains(tweetId)) {
+            return Deletion.NOT_FOUND;
+        }
+        if (!p.get().authorId().equals(userId)) {
+            return Deletion.NOT_OWNER;
+        }
+        deleted.add(tweetId);
+        java.util.Set<String> texts = textsByUser.get(userId);
+        if (texts != null) {
+            texts.remove(p.get().text());
+        }
+        return Deletion.DELETED;
+    }
+
+    /** Whether this post was deleted. */
+    public synchronized boolean isDeleted(String tweetId) {
+        return deleted.contains(tweetId);
+    }
+
     /** Every post so far, oldest first. */
     public synchronized List<Post> posts() {
         return List.copyOf(posts);
@@ -216,6 +242,7 @@ public final class SandboxState {
         media.clear();
         posts.clear();
         textsByUser.clear();
+        deleted.clear();
         suspended.clear();
         faults = Faults.NONE;
         counters.reset();
@@ -353,6 +380,7 @@ public final class SandboxState {
         final AtomicLong rateLimited = new AtomicLong();
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong posts = new AtomicLong();
+        final AtomicLong deletes = new AtomicLong();
         final AtomicLong mediaUploads = new AtomicLong();
         final AtomicLong injectedErrors = new AtomicLong();
         final AtomicInteger inFlight = new AtomicInteger();
@@ -384,6 +412,7 @@ public final class SandboxState {
             rateLimited.set(0);
             duplicates.set(0);
             posts.set(0);
+            deletes.set(0);
             mediaUploads.set(0);
             injectedErrors.set(0);
             rateLimitedByUser.clear();
@@ -426,6 +455,11 @@ public final class SandboxState {
 
         public long posts() {
             return posts.get();
+        }
+
+        /** Posts deleted. */
+        public long deletes() {
+            return deletes.get();
         }
 
         public long mediaUploads() {

@@ -1,0 +1,77 @@
+package io.twtbridge.worker;
+
+import com.rabbitmq.client.AMQP;
+import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The features of issue 13, end to end: RabbitMQ, a worker, the sandbox. */
+class FeaturesTest {
+    private static final Duration T = Duration.ofSeconds(20);
+    private Harness h;
+
+    @BeforeEach
+    void start() throws Exception {
+        h = new Harness();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        h.close();
+    }
+
+    private static final AMQP.BasicProperties JSON = new AMQP.BasicProperties.Builder().contentType("application/json")
+            .deliveryMode(2).build();
+
+    private JsonObject send(Request r) throws Exception {
+        h.send(JsonQueueFormat.INSTANCE.encodeRequest(r), JSON);
+        Harness.Reply reply = h.nextReply(T);
+        JsonObject o = Json.createReader(new StringReader(reply.text())).readObject();
+        assertEquals(r.id(), o.getString("id"));
+        return o;
+    }
+
+    @Test
+    void deletingTwiceAnswersDeletedTwiceAndAnUnknownPostNotFound() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("deleter");
+        JsonObject posted = send(new Request.Post("p-1", u, "to be deleted", List.of(), Optional.empty()));
+        assertEquals("posted", posted.getString("status"));
+        String id = posted.getString("tweet_id");
+
+        JsonObject first = send(new Request.Delete("d-1", u, id));
+        assertEquals("deleted", first.getString("status"), first::toString);
+        assertEquals(id, first.getString("tweet_id"));
+        assertTrue(h.sandbox.state().isDeleted(id));
+        JsonObject second = send(new Request.Delete("d-2", u, id));
+        assertEquals("deleted", second.getString("status"), second::toString);
+        assertEquals(1, h.sandbox.state().counters().deletes());
+
+        JsonObject unknown = send(new Request.Delete("d-3", u, "99"));
+        assertEquals("not_found", unknown.getString("status"), unknown::toString);
+        JsonObject unknownAgain = send(new Request.Delete("d-4", u, "99"));
+        assertEquals("not_found", unknownAgain.getString("status"), unknownAgain::toString);
+
+        // Another user's post is not theirs to delete.
+        Tokens other = h.user("other");
+        String othersPost = send(new Request.Post("p-2", other, "not yours", List.of(), Optional.empty())).getString("tweet_id");
+        JsonObject refused = send(new Request.Delete("d-5", u, othersPost));
+        assertEquals("failed", refused.getString("status"));
+        assertEquals("bad_request", refused.getJsonObject("error").getString("code"));
+        assertTrue(!h.sandbox.state().isDeleted(othersPost));
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+}
