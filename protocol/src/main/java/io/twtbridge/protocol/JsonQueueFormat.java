@@ -118,7 +118,7 @@ public final class JsonQueueFormat implements QueueFormat {
             if (failure.isPresent()) {
                 return fail(failure.get().problem(), failure.get().detail());
             }
-            return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo));
+            return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo, new PostOptions(optionalBoolean("long_post"))));
         }
 
         private Decoded delete() throws BadField {
@@ -172,6 +172,17 @@ public final class JsonQueueFormat implements QueueFormat {
             } catch (URISyntaxException e) {
                 throw new BadField("'" + name + ".url' is not a URL");
             }
+        }
+
+        private boolean optionalBoolean(String key) throws BadField {
+            Optional<JsonTree.Node> v = o.get(key);
+            if (v.isEmpty()) {
+                return false;
+            }
+            if (v.get() == JsonTree.Scalar.TRUE || v.get() == JsonTree.Scalar.FALSE) {
+                return v.get() == JsonTree.Scalar.TRUE;
+            }
+            throw new BadField("'" + key + "' must be true or false");
         }
 
         private String string(String key) throws BadField {
@@ -228,6 +239,9 @@ public final class JsonQueueFormat implements QueueFormat {
                         g.writeEnd();
                     }
                     p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
+                    if (p.options().longPost()) {
+                        g.write("long_post", true);
+                    }
                 }
                 case Request.Delete del -> g.write("access_token", del.user().token())
                         .write("access_token_secret", del.user().secret())

@@ -130,7 +130,7 @@ public final class LegacyQueueFormat implements QueueFormat {
     }
 
     private static String legacyImage(Request.Post p) {
-        if (p.replyToTweetId().isPresent() || p.media().size() > 1) {
+        if (p.replyToTweetId().isPresent() || p.media().size() > 1 || !p.options().equals(PostOptions.NONE)) {
             throw new IllegalArgumentException("the legacy format carries at most one image and no reply-to id");
         }
         if (p.media().isEmpty()) {

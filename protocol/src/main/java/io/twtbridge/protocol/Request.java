@@ -15,7 +15,7 @@ public sealed interface Request {
     Command command();
 
     /** Post {@code text} with up to four images as the user owning {@code user}. */
-    record Post(String id, Tokens user, String text, List<Media> media, Optional<String> replyToTweetId)
+    record Post(String id, Tokens user, String text, List<Media> media, Optional<String> replyToTweetId, PostOptions options)
             implements Request {
         public Post {
             Objects.requireNonNull(id, "id");
@@ -23,6 +23,12 @@ public sealed interface Request {
             Objects.requireNonNull(text, "text");
             media = List.copyOf(media);
             Objects.requireNonNull(replyToTweetId, "replyToTweetId");
+            Objects.requireNonNull(options, "options");
+        }
+
+        /** A plain post ({@link PostOptions#NONE}). */
+        public Post(String id, Tokens user, String text, List<Media> media, Optional<String> replyToTweetId) {
+            this(id, user, text, media, replyToTweetId, PostOptions.NONE);
         }
 
         @Override

@@ -77,6 +77,21 @@ class JsonQueueFormatTest {
     }
 
     @Test
+    void longPostAsInRpcFormat() {
+        String request = "{\"id\":\"l-1\",\"command\":\"upload_post\",\"access_token\":\"at\",\"access_token_secret\":\"as\","
+                + "\"text\":\"a long text\",\"long_post\":true}";
+        Request.Post post = new Request.Post("l-1", new Tokens("at", "as"), "a long text", List.of(), Optional.empty(),
+                new PostOptions(true));
+        assertEquals(request, str(F.encodeRequest(post)));
+        assertEquals(new Decoded.Ok(post), F.decode(utf8(request)));
+        assertEquals(new Decoded.Ok(new Request.Post("l-1", new Tokens("at", "as"), "a long text", List.of(), Optional.empty())),
+                F.decode(utf8(request.replace("true", "false"))));
+        assertMalformed(post("\"long_post\":\"yes\""), Problem.INVALID_FIELD, "1");
+        assertEquals(IllegalArgumentException.class, org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> LegacyQueueFormat.INSTANCE.encodeRequest(post)).getClass());
+    }
+
+    @Test
     void malformedCorpus() {
         assertMalformed("", Problem.EMPTY_BODY, null);
         assertMalformed("not json", Problem.INVALID_JSON, null);

@@ -1,6 +1,7 @@
 package io.twtbridge.worker;
 
 import io.twtbridge.protocol.Outcome;
+import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XFailure;
@@ -10,10 +11,13 @@ import io.twtbridge.twitter.XResult;
 final class PostingService {
     private final XClient x;
     private final MediaLoader media;
+    /** Every post is a long post (worker.long-posts, WORKER_LONG_POSTS). */
+    private final boolean longPosts;
 
-    PostingService(XClient x, MediaLoader media) {
+    PostingService(XClient x, MediaLoader media, boolean longPosts) {
         this.x = x;
         this.media = media;
+        this.longPosts = longPosts;
     }
 
     /**
@@ -50,7 +54,8 @@ final class PostingService {
         }
         // The images' bytes stay reserved in the media budget until X has them.
         try (var files = (MediaLoader.Loaded.Files) loaded) {
-            return switch (x.post(p.user(), p.text(), files.files(), p.replyToTweetId())) {
+            PostOptions options = longPosts ? new PostOptions(true) : p.options();
+            return switch (x.post(p.user(), p.text(), files.files(), p.replyToTweetId(), options)) {
                 case XResult.Ok<String> ok -> new Decision.Answer(Outcome.Posted.of(ok.value(), XClient.tweetUrl(ok.value())));
                 case XResult.Failed<String> f -> decide(f.failure(), earlierAttempt);
             };

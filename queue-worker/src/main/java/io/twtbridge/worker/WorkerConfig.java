@@ -25,7 +25,8 @@ public record WorkerConfig(URI amqpUri,
                            Duration rebalanceInterval,
                            Duration livenessTimeout,
                            Optional<Path> mediaAllowedDir,
-                           MediaFetch mediaFetch) {
+                           MediaFetch mediaFetch,
+                           boolean longPosts) {
 
     /** How the request queue {@code twt} is declared. */
     public enum QueueMode {
@@ -88,7 +89,8 @@ public record WorkerConfig(URI amqpUri,
                         media.get("url.max-redirects").asInt().orElse(3),
                         media.get("url.allow-private").asBoolean().orElse(false),
                         media.get("url.allow-http").asBoolean().orElse(false),
-                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)));
+                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)),
+                w.get("long-posts").asBoolean().orElse(false));
     }
 
     /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */

@@ -2,6 +2,7 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import jakarta.json.Json;
@@ -73,5 +74,35 @@ class FeaturesTest {
         assertEquals("bad_request", refused.getJsonObject("error").getString("code"));
         assertTrue(!h.sandbox.state().isDeleted(othersPost));
         h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aLongPostOf25000CharactersGoesOutForAUserXLetsPostLongAndIsRefusedForOthers() throws Exception {
+        h.startWorker();
+        Tokens premium = h.user("premium");
+        h.sandbox.state().premium("premium");
+        Tokens plain = h.user("plain");
+        String text = "long ".repeat(5_000);
+        assertEquals(25_000, text.length());
+        JsonObject posted = send(new Request.Post("l-1", premium, text, List.of(), Optional.empty(), new PostOptions(true)));
+        assertEquals("posted", posted.getString("status"), posted::toString);
+        assertEquals(posted.getString("tweet_id"), h.sandbox.state().posts().getFirst().id());
+        assertEquals(text.strip(), h.sandbox.state().posts().getFirst().text().strip());
+
+        JsonObject refused = send(new Request.Post("l-2", plain, "x".repeat(300), List.of(), Optional.empty(), new PostOptions(true)));
+        assertEquals("text_too_long", refused.getJsonObject("error").getString("code"), refused::toString);
+        JsonObject notLong = send(new Request.Post("l-3", premium, "y".repeat(300), List.of(), Optional.empty()));
+        assertEquals("text_too_long", notLong.getJsonObject("error").getString("code"), notLong::toString);
+        assertEquals(1, h.sandbox.state().posts().size());
+    }
+
+    @Test
+    void theDeploymentDefaultMakesEveryPostLong() throws Exception {
+        h.startWorker(h.config(java.util.Map.of("worker.long-posts", "true")));
+        Tokens premium = h.user("premium2");
+        h.sandbox.state().premium("premium2");
+        JsonObject posted = send(new Request.Post("l-4", premium, "z".repeat(1_000), List.of(), Optional.empty()));
+        assertEquals("posted", posted.getString("status"), posted::toString);
+        assertEquals(1_000, h.sandbox.state().posts().getFirst().text().length());
     }
 }

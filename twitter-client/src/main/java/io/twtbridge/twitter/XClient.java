@@ -10,6 +10,8 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.twtbridge.protocol.Limits;
+import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.Tokens;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -145,9 +147,14 @@ public final class XClient {
      * media), more than 4 images, a GIF with other images, an unknown type, an image over X's size limit.
      */
     public static Optional<XFailure> check(String text, List<MediaFile> media) {
+        return check(text, media, TextCheck.MAX_WEIGHTED);
+    }
+
+    /** {@link #check(String, List)} with a text limit of {@code maxWeighted} (25,000 for a long post). */
+    public static Optional<XFailure> check(String text, List<MediaFile> media, int maxWeighted) {
         int weighted = TextCheck.weightedLength(text);
-        if (weighted > TextCheck.MAX_WEIGHTED || (text.isBlank() && media.isEmpty())) {
-            return Optional.of(new XFailure.TextTooLong(weighted));
+        if (weighted > maxWeighted || (text.isBlank() && media.isEmpty())) {
+            return Optional.of(new XFailure.TextTooLong(weighted, maxWeighted, ""));
         }
         if (media.size() > 4) {
             return Optional.of(new XFailure.MediaInvalid("at most 4 images per post"));
@@ -178,7 +185,16 @@ public final class XClient {
 
     /** Posts as the user: checks, uploads each image (with alt text), then {@code POST /2/tweets}. Answers the new post's id. */
     public XResult<String> post(Tokens user, String text, List<MediaFile> media, Optional<String> replyToTweetId) {
-        Optional<XFailure> invalid = check(text, media);
+        return post(user, text, media, replyToTweetId, PostOptions.NONE);
+    }
+
+    /**
+     * A post with options: a long post is checked against 25,000 weighted characters and X decides whether the user may
+     * post that long (its refusal is {@link XFailure.TextTooLong}).
+     */
+    public XResult<String> post(Tokens user, String text, List<MediaFile> media, Optional<String> replyToTweetId, PostOptions options) {
+        int maxWeighted = options.longPost() ? Limits.MAX_LONG_POST_WEIGHTED : TextCheck.MAX_WEIGHTED;
+        Optional<XFailure> invalid = check(text, media, maxWeighted);
         if (invalid.isPresent()) {
             return XResult.failed(invalid.get());
         }
@@ -204,6 +220,9 @@ public final class XClient {
         Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
             XFailure f = failure(r);
+            if (options.longPost() && tooLong(f)) {
+                return XResult.failed(new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, detail(r)));
+            }
             // Sent, but no clear answer: X may have created the post.
             return XResult.failed(f instanceof XFailure.Unavailable u && r.status() != NOT_SENT ? new XFailure.Uncertain(u.detail()) : f);
         }
@@ -232,6 +251,17 @@ public final class XClient {
                         : v == JsonValue.FALSE ? Boolean.FALSE : null);
         return deleted.<XResult<Boolean>>map(XResult::ok)
                 .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
+    }
+
+    /** Whether X refused a post's text as too long for the user (400 "too long", or error 186 "a bit shorter"). */
+    static boolean tooLong(XFailure f) {
+        String detail = switch (f) {
+            case XFailure.Rejected r -> r.detail();
+            case XFailure.Forbidden r -> r.detail();
+            default -> "";
+        };
+        String d = detail.toLowerCase(Locale.ROOT);
+        return d.contains("too long") || d.contains("a bit shorter");
     }
 
     /** Uploads one image; answers its media id. */

@@ -169,6 +169,38 @@ class XClientTest {
     }
 
     @Test
+    void aLongPostIsCheckedAgainst25000AndXDecidesWhoMayPostLong() {
+        Tokens premium = user("premium");
+        sandbox.state().premium("premium");
+        Tokens plain = user("plain");
+        io.twtbridge.protocol.PostOptions longPost = new io.twtbridge.protocol.PostOptions(true);
+        XFailure.TextTooLong before = failed(client.post(premium, "a".repeat(25_001), List.of(), Optional.empty(), longPost),
+                XFailure.TextTooLong.class);
+        assertEquals(25_000, before.limit());
+        assertEquals(0, sandbox.state().counters().requests());
+        String id = ok(client.post(premium, "a".repeat(25_000), List.of(), Optional.empty(), longPost));
+        assertEquals(25_000, sandbox.state().posts().getFirst().text().length());
+        assertEquals(id, sandbox.state().posts().getFirst().id());
+        XFailure.TextTooLong refused = failed(client.post(plain, "b".repeat(300), List.of(), Optional.empty(), longPost),
+                XFailure.TextTooLong.class);
+        assertTrue(refused.byX(), refused.toString());
+        assertEquals(io.twtbridge.protocol.ErrorCode.TEXT_TOO_LONG, refused.toOutcome().code());
+        assertEquals(1, sandbox.state().posts().size());
+    }
+
+    @Test
+    void deleteAnswersTrueForALivePostAndFalseOnceXNoLongerKnowsIt() {
+        Tokens u = user("del");
+        String id = ok(client.post(u, "bye", List.of(), Optional.empty()));
+        assertEquals(true, ok(client.delete(u, id)));
+        assertEquals(false, ok(client.delete(u, id)));
+        assertEquals(false, ok(client.delete(u, "12345")));
+        String others = ok(client.post(user("del2"), "mine", List.of(), Optional.empty()));
+        failed(client.delete(u, others), XFailure.Forbidden.class);
+        assertFalse(sandbox.state().isDeleted(others));
+    }
+
+    @Test
     void serverErrorsAndTimeoutsOfAPostAreUncertainAndOfOtherCallsUnavailable() {
         Tokens u = user("flaky");
         // The post was sent and no clear answer came back: X may have created it.

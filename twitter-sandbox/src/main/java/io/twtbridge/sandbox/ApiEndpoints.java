@@ -26,6 +26,8 @@ final class ApiEndpoints implements HttpService {
     static final String DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content.";
     private static final long MAX_IMAGE = 5L * 1024 * 1024;
     private static final long MAX_GIF = 15L * 1024 * 1024;
+    /** X's limit for users who may post long (premium); others have 280. */
+    static final int MAX_LONG_POST = 25_000;
 
     private final SandboxState state;
     private final RequestAuth auth;
@@ -104,7 +106,7 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text or media is required."));
             return;
         }
-        if (!text.isEmpty() && TwitterTextParser.parseTweet(text).weightedLength > 280) {
+        if (!text.isEmpty() && weightedLength(text) > (state.isPremium(userId) ? MAX_LONG_POST : 280)) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text is too long."));
             return;
         }
@@ -171,6 +173,11 @@ final class ApiEndpoints implements HttpService {
             case NOT_OWNER -> json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
                     "You are not allowed to delete this Tweet.", "about:blank"));
         }
+    }
+
+    /** twitter-text's weighted length of the whole text. */
+    private static int weightedLength(String text) {
+        return TwitterTextParser.parseTweet(text).weightedLength;
     }
 
     private void rateHeaders(ServerResponse res, SandboxState.Window w) {

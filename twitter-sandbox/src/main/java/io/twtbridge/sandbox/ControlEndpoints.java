@@ -27,6 +27,7 @@ final class ControlEndpoints implements HttpService {
         rules.post("/users", this::createUser)
                 .post("/revoke", this::revoke)
                 .post("/suspend", this::suspend)
+                .post("/premium", this::premium)
                 .get("/pin", this::pin)
                 .get("/posts", this::posts)
                 .get("/counters", this::counters)
@@ -54,6 +55,12 @@ final class ControlEndpoints implements HttpService {
     private void suspend(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
         state.suspend(o.getString("screen_name", ""));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void premium(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        state.premium(o.getString("screen_name", ""));
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -27,6 +27,7 @@ public final class SandboxState {
     private final Map<String, java.util.Set<String>> textsByUser = new java.util.HashMap<>();
     private final java.util.Set<String> deleted = new java.util.HashSet<>();
     private final java.util.Set<String> suspended = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> premium = ConcurrentHashMap.newKeySet();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
@@ -82,6 +83,18 @@ public final class SandboxState {
         if (u != null) {
             suspended.add(u.id());
         }
+    }
+
+    /** Makes a user premium: X lets them post long (up to 25,000 weighted characters); others get 280. */
+    public void premium(String screenName) {
+        User u = usersByName.get(screenName);
+        if (u != null) {
+            premium.add(u.id());
+        }
+    }
+
+    boolean isPremium(String userId) {
+        return premium.contains(userId);
     }
 
     boolean isSuspended(String userId) {
@@ -244,6 +257,7 @@ public final class SandboxState {
         textsByUser.clear();
         deleted.clear();
         suspended.clear();
+        premium.clear();
         faults = Faults.NONE;
         counters.reset();
         limits(l);
