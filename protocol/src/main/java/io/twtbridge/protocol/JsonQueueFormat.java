@@ -114,11 +114,49 @@ public final class JsonQueueFormat implements QueueFormat {
                 }
             }
             Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
-            Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, replyTo);
+            PostOptions options = options();
+            Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, replyTo)
+                    .or(() -> PostCheck.options(options, media));
             if (failure.isPresent()) {
                 return fail(failure.get().problem(), failure.get().detail());
             }
-            return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo, new PostOptions(optionalBoolean("long_post"))));
+            return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo, options));
+        }
+
+        private PostOptions options() throws BadField {
+            Optional<String> quote = optionalString(o, "quote_tweet_id", "quote_tweet_id");
+            Optional<ReplySettings> replySettings = Optional.empty();
+            Optional<String> rs = optionalString(o, "reply_settings", "reply_settings");
+            if (rs.isPresent()) {
+                replySettings = Optional.of(ReplySettings.fromWire(rs.get()).orElseThrow(() -> new BadField(
+                        "'reply_settings' must be one of following, mentionedUsers, subscribers, verified")));
+            }
+            Optional<Poll> poll = Optional.empty();
+            Optional<JsonTree.Node> pv = o.get("poll");
+            if (pv.isPresent()) {
+                if (!(pv.get() instanceof JsonTree.Obj po)) {
+                    throw new BadField("'poll' must be an object");
+                }
+                if (!(po.get("options").orElse(null) instanceof JsonTree.Arr items)) {
+                    throw new BadField("'poll.options' must be an array");
+                }
+                if (items.items().size() > Poll.MAX_OPTIONS) {
+                    throw new BadField("a poll has " + Poll.MIN_OPTIONS + " to " + Poll.MAX_OPTIONS + " options");
+                }
+                List<String> options = new ArrayList<>();
+                for (JsonTree.Node item : items.items()) {
+                    if (!(item instanceof JsonTree.Str s)) {
+                        throw new BadField("'poll.options' must hold strings");
+                    }
+                    options.add(s.value());
+                }
+                if (!(po.get("duration_minutes").orElse(null) instanceof JsonTree.Int minutes)) {
+                    throw new BadField("'poll.duration_minutes' must be a whole number of minutes from "
+                            + Poll.MIN_MINUTES + " to " + Poll.MAX_MINUTES);
+                }
+                poll = Optional.of(new Poll(options, minutes.value()));
+            }
+            return new PostOptions(optionalBoolean("long_post"), quote, poll, replySettings);
         }
 
         private Decoded delete() throws BadField {
@@ -239,7 +277,15 @@ public final class JsonQueueFormat implements QueueFormat {
                         g.writeEnd();
                     }
                     p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
-                    if (p.options().longPost()) {
+                    PostOptions options = p.options();
+                    options.quoteTweetId().ifPresent(q -> g.write("quote_tweet_id", q));
+                    options.poll().ifPresent(poll -> {
+                        g.writeStartObject("poll").writeStartArray("options");
+                        poll.options().forEach(g::write);
+                        g.writeEnd().write("duration_minutes", poll.durationMinutes()).writeEnd();
+                    });
+                    options.replySettings().ifPresent(r -> g.write("reply_settings", r.wireName()));
+                    if (options.longPost()) {
                         g.write("long_post", true);
                     }
                 }

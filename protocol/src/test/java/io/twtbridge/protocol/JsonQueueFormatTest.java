@@ -92,6 +92,41 @@ class JsonQueueFormatTest {
     }
 
     @Test
+    void quotePollAndReplySettingsAsInRpcFormat() {
+        String request = "{\"id\":\"q-1\",\"command\":\"upload_post\",\"access_token\":\"at\",\"access_token_secret\":\"as\","
+                + "\"text\":\"which one?\",\"quote_tweet_id\":\"1850000000000000001\",\"reply_settings\":\"mentionedUsers\"}";
+        Request.Post quote = new Request.Post("q-1", new Tokens("at", "as"), "which one?", List.of(), Optional.empty(),
+                new PostOptions(false, Optional.of("1850000000000000001"), Optional.empty(), Optional.of(ReplySettings.MENTIONED_USERS)));
+        assertEquals(request, str(F.encodeRequest(quote)));
+        assertEquals(new Decoded.Ok(quote), F.decode(utf8(request)));
+
+        String pollRequest = "{\"id\":\"q-2\",\"command\":\"upload_post\",\"access_token\":\"at\",\"access_token_secret\":\"as\","
+                + "\"text\":\"tea or coffee?\",\"poll\":{\"options\":[\"tea\",\"coffee\"],\"duration_minutes\":1440},"
+                + "\"reply_settings\":\"following\"}";
+        Request.Post poll = new Request.Post("q-2", new Tokens("at", "as"), "tea or coffee?", List.of(), Optional.empty(),
+                new PostOptions(false, Optional.empty(), Optional.of(new Poll(List.of("tea", "coffee"), 1440)),
+                        Optional.of(ReplySettings.FOLLOWING)));
+        assertEquals(pollRequest, str(F.encodeRequest(poll)));
+        assertEquals(new Decoded.Ok(poll), F.decode(utf8(pollRequest)));
+
+        assertMalformed(post("\"poll\":{\"options\":[\"only one\"],\"duration_minutes\":60}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\",\"c\",\"d\",\"e\"],\"duration_minutes\":60}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"" + "b".repeat(26) + "\"],\"duration_minutes\":60}"), Problem.FIELD_TOO_LONG, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\" \"],\"duration_minutes\":60}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":4}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":10081}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":60.5}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":1e9999999999}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":\"60\"}"), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":60},\"media\":[{\"path\":\"/a\"}]"),
+                Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":60},\"quote_tweet_id\":\"5\""),
+                Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"quote_tweet_id\":\"x5\""), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"reply_settings\":\"everyone\""), Problem.INVALID_FIELD, "1");
+    }
+
+    @Test
     void malformedCorpus() {
         assertMalformed("", Problem.EMPTY_BODY, null);
         assertMalformed("not json", Problem.INVALID_JSON, null);

@@ -54,7 +54,7 @@ final class PostingService {
         }
         // The images' bytes stay reserved in the media budget until X has them.
         try (var files = (MediaLoader.Loaded.Files) loaded) {
-            PostOptions options = longPosts ? new PostOptions(true) : p.options();
+            PostOptions options = longPosts ? p.options().withLongPost(true) : p.options();
             return switch (x.post(p.user(), p.text(), files.files(), p.replyToTweetId(), options)) {
                 case XResult.Ok<String> ok -> new Decision.Answer(Outcome.Posted.of(ok.value(), XClient.tweetUrl(ok.value())));
                 case XResult.Failed<String> f -> decide(f.failure(), earlierAttempt);

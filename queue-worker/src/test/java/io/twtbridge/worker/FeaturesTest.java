@@ -2,7 +2,9 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.Poll;
 import io.twtbridge.protocol.PostOptions;
+import io.twtbridge.protocol.ReplySettings;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import jakarta.json.Json;
@@ -94,6 +96,37 @@ class FeaturesTest {
         JsonObject notLong = send(new Request.Post("l-3", premium, "y".repeat(300), List.of(), Optional.empty()));
         assertEquals("text_too_long", notLong.getJsonObject("error").getString("code"), notLong::toString);
         assertEquals(1, h.sandbox.state().posts().size());
+    }
+
+    @Test
+    void aPollWithBadOptionsIsRefusedBeforeXAndGoodQuotePollAndReplySettingsReachX() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("poller");
+        String bad = "{\"id\":\"poll-1\",\"command\":\"upload_post\",\"access_token\":\"" + u.token()
+                + "\",\"access_token_secret\":\"" + u.secret() + "\",\"text\":\"pick\","
+                + "\"poll\":{\"options\":[\"only one\"],\"duration_minutes\":60}}";
+        h.send(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8), JSON);
+        JsonObject refused = Json.createReader(new StringReader(h.nextReply(T).text())).readObject();
+        assertEquals("poll-1", refused.getString("id"));
+        assertEquals("bad_request", refused.getJsonObject("error").getString("code"), refused::toString);
+        assertEquals(0, h.sandbox.state().counters().requests(), "the sandbox saw no call");
+
+        Poll poll = new Poll(List.of("tea", "coffee", "water"), 1440);
+        JsonObject polled = send(new Request.Post("poll-2", u, "tea or coffee?", List.of(), Optional.empty(),
+                new PostOptions(false, Optional.empty(), Optional.of(poll), Optional.of(ReplySettings.FOLLOWING))));
+        assertEquals("posted", polled.getString("status"), polled::toString);
+        var stored = h.sandbox.state().posts().getFirst();
+        assertEquals(List.of("tea", "coffee", "water"), stored.pollOptions());
+        assertEquals(1440, stored.pollDurationMinutes());
+        assertEquals("following", stored.replySettings());
+
+        JsonObject quoted = send(new Request.Post("quote-1", u, "look at this", List.of(), Optional.empty(),
+                new PostOptions(false, Optional.of(stored.id()), Optional.empty(), Optional.of(ReplySettings.MENTIONED_USERS))));
+        assertEquals("posted", quoted.getString("status"), quoted::toString);
+        var quote = h.sandbox.state().posts().get(1);
+        assertEquals(stored.id(), quote.quoteTweetId());
+        assertEquals("mentionedUsers", quote.replySettings());
+        assertEquals(quoted.getString("tweet_id"), quote.id());
     }
 
     @Test

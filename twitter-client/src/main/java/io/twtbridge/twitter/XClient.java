@@ -217,6 +217,13 @@ public final class XClient {
             body.add("media", JSON.createObjectBuilder().add("media_ids", ids));
         }
         replyToTweetId.ifPresent(id -> body.add("reply", JSON.createObjectBuilder().add("in_reply_to_tweet_id", id)));
+        options.quoteTweetId().ifPresent(id -> body.add("quote_tweet_id", id));
+        options.poll().ifPresent(poll -> {
+            JsonArrayBuilder choices = JSON.createArrayBuilder();
+            poll.options().forEach(choices::add);
+            body.add("poll", JSON.createObjectBuilder().add("options", choices).add("duration_minutes", poll.durationMinutes()));
+        });
+        options.replySettings().ifPresent(r -> body.add("reply_settings", r.wireName()));
         Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
             XFailure f = failure(r);

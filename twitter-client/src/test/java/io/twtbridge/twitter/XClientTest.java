@@ -189,6 +189,29 @@ class XClientTest {
     }
 
     @Test
+    void quotePollAndReplySettingsReachXAndXRefusesABadPoll() {
+        Tokens u = user("poll");
+        io.twtbridge.protocol.Poll poll = new io.twtbridge.protocol.Poll(List.of("yes", "no"), 5);
+        String polled = ok(client.post(u, "vote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.empty(), Optional.of(poll), Optional.of(io.twtbridge.protocol.ReplySettings.VERIFIED))));
+        SandboxState.Post p = sandbox.state().posts().getFirst();
+        assertEquals(polled, p.id());
+        assertEquals(List.of("yes", "no"), p.pollOptions());
+        assertEquals(5, p.pollDurationMinutes());
+        assertEquals("verified", p.replySettings());
+        ok(client.post(u, "quoting", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.of(polled), Optional.empty(), Optional.empty())));
+        assertEquals(polled, sandbox.state().posts().get(1).quoteTweetId());
+        // The client does not check polls (the protocol does); X refuses a bad one.
+        XFailure.Rejected r = failed(client.post(u, "bad poll", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.empty(), Optional.of(new io.twtbridge.protocol.Poll(List.of("one"), 60)), Optional.empty())), XFailure.Rejected.class);
+        assertTrue(r.detail().contains("poll"), r.detail());
+        failed(client.post(u, "bad quote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.of("424242"), Optional.empty(), Optional.empty())), XFailure.Rejected.class);
+        assertEquals(2, sandbox.state().posts().size());
+    }
+
+    @Test
     void deleteAnswersTrueForALivePostAndFalseOnceXNoLongerKnowsIt() {
         Tokens u = user("del");
         String id = ok(client.post(u, "bye", List.of(), Optional.empty()));

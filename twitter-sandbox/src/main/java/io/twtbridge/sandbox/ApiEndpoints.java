@@ -28,6 +28,8 @@ final class ApiEndpoints implements HttpService {
     private static final long MAX_GIF = 15L * 1024 * 1024;
     /** X's limit for users who may post long (premium); others have 280. */
     static final int MAX_LONG_POST = 25_000;
+    /** X's values of {@code reply_settings}. */
+    static final List<String> REPLY_SETTINGS = List.of("following", "mentionedUsers", "subscribers", "verified");
 
     private final SandboxState state;
     private final RequestAuth auth;
@@ -129,6 +131,41 @@ final class ApiEndpoints implements HttpService {
                     "The tweet to reply to does not exist."));
             return;
         }
+        String quote = o.get("quote_tweet_id") instanceof JsonString s ? s.getString() : null;
+        if (quote != null && state.posts().stream().noneMatch(p -> p.id().equals(quote) && !state.isDeleted(quote))) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("quote_tweet_id", quote, "The quoted tweet does not exist."));
+            return;
+        }
+        String replySettings = null;
+        if (o.containsKey("reply_settings")) {
+            replySettings = o.get("reply_settings") instanceof JsonString s ? s.getString() : "";
+            if (!REPLY_SETTINGS.contains(replySettings)) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("reply_settings", replySettings,
+                        "reply_settings must be one of " + REPLY_SETTINGS + "."));
+                return;
+            }
+        }
+        List<String> pollOptions = new ArrayList<>();
+        int pollMinutes = 0;
+        if (o.containsKey("poll")) {
+            // X: 2-4 options of 1-25 characters, 5 to 10080 minutes; not with media or a quote.
+            boolean valid = o.get("poll") instanceof JsonObject poll && poll.get("options") instanceof JsonArray opts
+                    && poll.get("duration_minutes") instanceof jakarta.json.JsonNumber n && n.isIntegral();
+            if (valid) {
+                JsonObject poll = o.getJsonObject("poll");
+                for (JsonValue v : poll.getJsonArray("options")) {
+                    String option = v instanceof JsonString s ? s.getString() : "";
+                    valid &= !option.isBlank() && option.codePointCount(0, option.length()) <= 25;
+                    pollOptions.add(option);
+                }
+                pollMinutes = poll.getJsonNumber("duration_minutes").intValue();
+                valid &= pollOptions.size() >= 2 && pollOptions.size() <= 4 && pollMinutes >= 5 && pollMinutes <= 10_080;
+            }
+            if (!valid || !mediaIds.isEmpty() || quote != null) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("poll", "", "The poll is invalid."));
+                return;
+            }
+        }
         Optional<SandboxState.RateLimitHit> hit = state.takePostSlot(userId);
         if (hit.isPresent()) {
             SandboxState.RateLimitHit h = hit.get();
@@ -150,7 +187,8 @@ final class ApiEndpoints implements HttpService {
             return;
         }
         SandboxState.Post p = state.addPost(new SandboxState.Post(state.nextId(), userId, user.user().screenName(),
-                text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now()));
+                text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now(), quote, List.copyOf(pollOptions), pollMinutes,
+                replySettings));
         state.counters.posts.incrementAndGet();
         json(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
                 .add("id", p.id()).add("text", text)

@@ -82,10 +82,23 @@ final class ControlEndpoints implements HttpService {
             for (int i = 0; i < p.mediaIds().size(); i++) {
                 media.add(SandboxJson.JSON.createObjectBuilder().add("media_id", p.mediaIds().get(i)).add("alt_text", p.altTexts().get(i)));
             }
-            a.add(SandboxJson.JSON.createObjectBuilder().add("id", p.id()).add("author_id", p.authorId())
+            var post = SandboxJson.JSON.createObjectBuilder().add("id", p.id()).add("author_id", p.authorId())
                     .add("author", p.authorScreenName()).add("text", p.text()).add("media", media)
                     .add("in_reply_to", p.inReplyTo() == null ? "" : p.inReplyTo())
-                    .add("created_at", p.createdAt().toString()));
+                    .add("created_at", p.createdAt().toString())
+                    .add("deleted", state.isDeleted(p.id()));
+            if (p.quoteTweetId() != null) {
+                post.add("quote_tweet_id", p.quoteTweetId());
+            }
+            if (!p.pollOptions().isEmpty()) {
+                post.add("poll", SandboxJson.JSON.createObjectBuilder()
+                        .add("options", SandboxJson.JSON.createArrayBuilder(p.pollOptions()))
+                        .add("duration_minutes", p.pollDurationMinutes()));
+            }
+            if (p.replySettings() != null) {
+                post.add("reply_settings", p.replySettings());
+            }
+            a.add(post);
         }
         ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("posts", a).build().toString());
     }

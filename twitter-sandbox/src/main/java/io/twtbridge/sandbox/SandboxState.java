@@ -354,7 +354,13 @@ public final class SandboxState {
 
     /** A post the sandbox accepted. */
     public record Post(String id, String authorId, String authorScreenName, String text, List<String> mediaIds,
-                       List<String> altTexts, String inReplyTo, Instant createdAt) {
+                       List<String> altTexts, String inReplyTo, Instant createdAt, String quoteTweetId, List<String> pollOptions,
+                       int pollDurationMinutes, String replySettings) {
+        /** A post without quote, poll or reply settings. */
+        public Post(String id, String authorId, String authorScreenName, String text, List<String> mediaIds,
+                    List<String> altTexts, String inReplyTo, Instant createdAt) {
+            this(id, authorId, authorScreenName, text, mediaIds, altTexts, inReplyTo, createdAt, null, List.of(), 0, null);
+        }
     }
 
     /** A rate-limit window: posts used until {@code reset}. */
