@@ -303,10 +303,9 @@ public final class JsonQueueFormat implements QueueFormat {
             switch (outcome) {
                 case Outcome.Posted p -> {
                     g.write("status", "posted");
-                    if (p.tweetId().isPresent()) {
-                        g.write("tweet_id", p.tweetId().get());
-                        p.tweetUrl().ifPresent(u -> g.write("tweet_url", u));
-                    } else {
+                    p.tweetId().ifPresent(t -> g.write("tweet_id", t));
+                    p.tweetUrl().ifPresent(u -> g.write("tweet_url", u));
+                    if (p.alreadyPosted()) {
                         g.write("already_posted", true);
                     }
                 }

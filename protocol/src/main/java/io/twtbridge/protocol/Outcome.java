@@ -11,19 +11,32 @@ public sealed interface Outcome {
      * The post is on X. {@code tweetId} and {@code tweetUrl} are empty only when an earlier attempt of the same
      * request already posted it (X then answers "duplicate content" and does not say which post it was).
      */
-    record Posted(Optional<String> tweetId, Optional<String> tweetUrl) implements Outcome {
+    record Posted(Optional<String> tweetId, Optional<String> tweetUrl, boolean alreadyPosted) implements Outcome {
         public Posted {
             Objects.requireNonNull(tweetId, "tweetId");
             Objects.requireNonNull(tweetUrl, "tweetUrl");
+            if (tweetId.isEmpty() && !alreadyPosted) {
+                throw new IllegalArgumentException("a new post has an id");
+            }
+        }
+
+        /** Posted now (or earlier, when {@code tweetId} is empty). */
+        public Posted(Optional<String> tweetId, Optional<String> tweetUrl) {
+            this(tweetId, tweetUrl, tweetId.isEmpty());
         }
 
         public static Posted of(String tweetId, String tweetUrl) {
-            return new Posted(Optional.of(tweetId), Optional.of(tweetUrl));
+            return new Posted(Optional.of(tweetId), Optional.of(tweetUrl), false);
         }
 
         /** Posted by an earlier attempt of the same request; X did not say which post it was. */
         public static Posted earlier() {
-            return new Posted(Optional.empty(), Optional.empty());
+            return new Posted(Optional.empty(), Optional.empty(), true);
+        }
+
+        /** Posted by an earlier attempt of the same request, which recorded the post's id. */
+        public static Posted earlier(String tweetId, String tweetUrl) {
+            return new Posted(Optional.of(tweetId), Optional.of(tweetUrl), true);
         }
     }
 

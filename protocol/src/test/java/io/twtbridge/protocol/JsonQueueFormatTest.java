@@ -40,6 +40,9 @@ class JsonQueueFormatTest {
                 str(F.encodeReply("a-1", Command.UPLOAD_POST, Outcome.Posted.of("1850", "https://x.com/i/status/1850"))));
         assertEquals("{\"id\":\"a-1\",\"command\":\"upload_post\",\"status\":\"posted\",\"already_posted\":true}",
                 str(F.encodeReply("a-1", Command.UPLOAD_POST, Outcome.Posted.earlier())));
+        assertEquals("{\"id\":\"a-1\",\"command\":\"upload_post\",\"status\":\"posted\",\"tweet_id\":\"1850\","
+                        + "\"tweet_url\":\"https://x.com/i/status/1850\",\"already_posted\":true}",
+                str(F.encodeReply("a-1", Command.UPLOAD_POST, Outcome.Posted.earlier("1850", "https://x.com/i/status/1850"))));
         assertEquals("{\"id\":\"a-1\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"rate_limited\","
                         + "\"message\":\"user limit\",\"retry_after_s\":120}}",
                 str(F.encodeReply("a-1", Command.UPLOAD_POST, Outcome.Failed.rateLimited("user limit", 120))));

@@ -293,7 +293,7 @@ final class RequestHandler implements Shard.Handler {
 
     private static String label(Outcome o) {
         return switch (o) {
-            case Outcome.Posted p -> p.tweetId().isPresent() ? "posted" : "posted_earlier";
+            case Outcome.Posted p -> p.alreadyPosted() ? "posted_earlier" : "posted";
             case Outcome.Deleted del -> del.deleted() ? "deleted" : "not_found";
             case Outcome.AuthStarted a -> "auth_started";
             case Outcome.PinVerified v -> "verified";

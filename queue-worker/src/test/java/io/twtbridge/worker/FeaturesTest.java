@@ -130,6 +130,23 @@ class FeaturesTest {
     }
 
     @Test
+    void anImageXRefusesIsAnImageErrorInBothFormatsAndNoPostIsMade(@org.junit.jupiter.api.io.TempDir java.nio.file.Path uploads)
+            throws Exception {
+        java.nio.file.Files.write(uploads.resolve("1.png"), TestImages.png());
+        h.startWorker(h.config(java.util.Map.of("media.allowed.dir", uploads.toString())));
+        Tokens u = h.user("refused");
+        h.sandbox.state().refuseMediaOf("refused");
+        JsonObject json = send(new Request.Post("img-1", u, "with a picture", List.of(
+                io.twtbridge.protocol.Media.of(new io.twtbridge.protocol.MediaSource.Data(TestImages.png()))), Optional.empty()));
+        assertEquals("media_invalid", json.getJsonObject("error").getString("code"), json::toString);
+        assertTrue(json.getJsonObject("error").getString("message").contains("X refused image 1"), json::toString);
+
+        h.send(Harness.legacy("7", "upload_post", u.token(), u.secret(), "legacy picture", uploads.resolve("1.png").toString()));
+        assertEquals("7\u00fftwt\u00ffupload_post\u00ffimage error", h.nextReply(T).text());
+        assertEquals(0, h.sandbox.state().posts().size());
+    }
+
+    @Test
     void theDeploymentDefaultMakesEveryPostLong() throws Exception {
         h.startWorker(h.config(java.util.Map.of("worker.long-posts", "true")));
         Tokens premium = h.user("premium2");

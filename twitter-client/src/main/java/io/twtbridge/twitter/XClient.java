@@ -199,10 +199,10 @@ public final class XClient {
             return XResult.failed(invalid.get());
         }
         List<String> mediaIds = new ArrayList<>();
-        for (MediaFile m : media) {
-            XResult<String> up = upload(user, m);
+        for (int i = 0; i < media.size(); i++) {
+            XResult<String> up = upload(user, media.get(i));
             if (up instanceof XResult.Failed<String> f) {
-                return XResult.failed(f.failure());
+                return XResult.failed(imageRefused(i, f.failure()));
             }
             mediaIds.add(((XResult.Ok<String>) up).value());
         }
@@ -258,6 +258,18 @@ public final class XClient {
                         : v == JsonValue.FALSE ? Boolean.FALSE : null);
         return deleted.<XResult<Boolean>>map(XResult::ok)
                 .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
+    }
+
+    /**
+     * An upload's failure as the post's: X refusing the image itself (400, or another 4xx but 401, 403 and 429) is an
+     * image error ({@link XFailure.MediaInvalid}, or {@link XFailure.MediaTooLarge} for 413), not a refused request.
+     */
+    static XFailure imageRefused(int index, XFailure f) {
+        if (f instanceof XFailure.Rejected r) {
+            String detail = "X refused image " + (index + 1) + ": " + r.detail();
+            return r.detail().startsWith("X answered 413") ? new XFailure.MediaTooLarge(detail) : new XFailure.MediaInvalid(detail);
+        }
+        return f;
     }
 
     /** Whether X refused a post's text as too long for the user (400 "too long", or error 186 "a bit shorter"). */

@@ -23,6 +23,8 @@ import java.util.Optional;
 
 /** The X API v2 endpoints twt-bridge uses: posts, media uploads (simple and chunked), alt text. */
 final class ApiEndpoints implements HttpService {
+    /** What the sandbox answers to an upload by a user whose images it refuses (as X does for a file it cannot decode). */
+    static final String MEDIA_REFUSED = "The media could not be processed.";
     static final String DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content.";
     private static final long MAX_IMAGE = 5L * 1024 * 1024;
     private static final long MAX_GIF = 15L * 1024 * 1024;
@@ -258,6 +260,10 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "File size exceeds the limit."));
             return;
         }
+        if (state.refusesMedia(user.user().id())) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", MEDIA_REFUSED));
+            return;
+        }
         SandboxState.Media m = new SandboxState.Media(state.nextId(), user.user().id(), type.get(), media.length, "succeeded");
         m.size = media.length;
         state.putMedia(m);
@@ -271,6 +277,10 @@ final class ApiEndpoints implements HttpService {
         long total = o.map(j -> j.getJsonNumber("total_bytes") == null ? -1L : j.getJsonNumber("total_bytes").longValue()).orElse(-1L);
         if (!List.of("image/jpeg", "image/png", "image/gif", "image/webp").contains(mediaType) || total <= 0) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media_type", mediaType, "Unsupported media type or size."));
+            return;
+        }
+        if (state.refusesMedia(user.user().id())) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", MEDIA_REFUSED));
             return;
         }
         if (total > (mediaType.equals("image/gif") ? MAX_GIF : MAX_IMAGE)) {

@@ -28,6 +28,7 @@ public final class SandboxState {
     private final java.util.Set<String> deleted = new java.util.HashSet<>();
     private final java.util.Set<String> suspended = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> premium = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> refusedMedia = ConcurrentHashMap.newKeySet();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
@@ -91,6 +92,21 @@ public final class SandboxState {
         if (u != null) {
             premium.add(u.id());
         }
+    }
+
+    /**
+     * Fault injection: every image this user uploads is refused with 400 "The media could not be processed.", as X
+     * answers for a file it cannot decode (the sandbox does not decode images).
+     */
+    public void refuseMediaOf(String screenName) {
+        User u = usersByName.get(screenName);
+        if (u != null) {
+            refusedMedia.add(u.id());
+        }
+    }
+
+    boolean refusesMedia(String userId) {
+        return refusedMedia.contains(userId);
     }
 
     boolean isPremium(String userId) {
@@ -258,6 +274,7 @@ public final class SandboxState {
         deleted.clear();
         suspended.clear();
         premium.clear();
+        refusedMedia.clear();
         faults = Faults.NONE;
         counters.reset();
         limits(l);
