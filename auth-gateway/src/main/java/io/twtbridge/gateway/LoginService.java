@@ -36,6 +36,7 @@ final class LoginService {
             };
             case Request.Post p -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "posts go through the queue, not the gateway");
             case Request.Delete d -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "deletes go through the queue, not the gateway");
+            case Request.Thread t -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "threads go through the queue, not the gateway");
         };
     }
 

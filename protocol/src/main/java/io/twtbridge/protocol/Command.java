@@ -8,7 +8,9 @@ public enum Command {
     AUTH("auth"),
     VERIFY_PIN("verify_pin"),
     /** JSON format only: the legacy formats answer it as an unknown command. */
-    DELETE_POST("delete_post");
+    DELETE_POST("delete_post"),
+    /** JSON format only: an ordered list of posts, each replying to the one before. */
+    POST_THREAD("post_thread");
 
     private final String wireName;
 
@@ -23,7 +25,7 @@ public enum Command {
 
     /** Whether the legacy field format carries this command (the legacy bytes never change). */
     public boolean legacy() {
-        return this != DELETE_POST;
+        return this != DELETE_POST && this != POST_THREAD;
     }
 
     /** The command with this exact wire name, if any. */

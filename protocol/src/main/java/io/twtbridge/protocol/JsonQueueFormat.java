@@ -91,6 +91,7 @@ public final class JsonQueueFormat implements QueueFormat {
                             new Tokens(string("request_token"), string("request_token_secret")));
                     case UPLOAD_POST -> post();
                     case DELETE_POST -> delete();
+                    case POST_THREAD -> thread();
                 };
             } catch (BadField e) {
                 return fail(Problem.INVALID_FIELD, e.getMessage());
@@ -100,19 +101,7 @@ public final class JsonQueueFormat implements QueueFormat {
         private Decoded post() throws BadField {
             Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
             String text = o.members().containsKey("text") ? string("text") : "";
-            List<Media> media = new ArrayList<>();
-            Optional<JsonTree.Node> mv = o.get("media");
-            if (mv.isPresent()) {
-                if (!(mv.get() instanceof JsonTree.Arr array)) {
-                    throw new BadField("'media' must be an array");
-                }
-                if (array.items().size() > Limits.MAX_MEDIA) {
-                    throw new BadField("at most " + Limits.MAX_MEDIA + " media items");
-                }
-                for (int i = 0; i < array.items().size(); i++) {
-                    media.add(media(i, array.items().get(i)));
-                }
-            }
+            List<Media> media = mediaList(o, "media");
             Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
             PostOptions options = options();
             Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, replyTo)
@@ -157,6 +146,52 @@ public final class JsonQueueFormat implements QueueFormat {
                 poll = Optional.of(new Poll(options, minutes.value()));
             }
             return new PostOptions(optionalBoolean("long_post"), quote, poll, replySettings);
+        }
+
+        private Decoded thread() throws BadField {
+            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            if (!(o.get("posts").orElse(null) instanceof JsonTree.Arr array)) {
+                throw new BadField("'posts' must be an array");
+            }
+            if (array.items().isEmpty() || array.items().size() > Request.Thread.MAX_PARTS) {
+                throw new BadField("a thread has 1 to " + Request.Thread.MAX_PARTS + " posts");
+            }
+            Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
+            List<Request.Thread.Part> parts = new ArrayList<>();
+            for (int i = 0; i < array.items().size(); i++) {
+                String name = "posts[" + i + "]";
+                if (!(array.items().get(i) instanceof JsonTree.Obj po)) {
+                    throw new BadField("'" + name + "' must be an object");
+                }
+                String text = optionalString(po, "text", name + ".text").orElse("");
+                List<Media> media = mediaList(po, name + ".media");
+                Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, i == 0 ? replyTo : Optional.empty());
+                if (failure.isPresent()) {
+                    return fail(failure.get().problem(), name + ": " + failure.get().detail());
+                }
+                if (text.isBlank()) {
+                    return fail(Problem.INVALID_FIELD, name + ": every post of a thread needs text");
+                }
+                parts.add(new Request.Thread.Part(text, media));
+            }
+            return new Decoded.Ok(new Request.Thread(id.get(), user, parts, replyTo));
+        }
+
+        private static List<Media> mediaList(JsonTree.Obj obj, String name) throws BadField {
+            List<Media> media = new ArrayList<>();
+            Optional<JsonTree.Node> mv = obj.get("media");
+            if (mv.isPresent()) {
+                if (!(mv.get() instanceof JsonTree.Arr array)) {
+                    throw new BadField("'" + name + "' must be an array");
+                }
+                if (array.items().size() > Limits.MAX_MEDIA) {
+                    throw new BadField("at most " + Limits.MAX_MEDIA + " media items");
+                }
+                for (int i = 0; i < array.items().size(); i++) {
+                    media.add(media(i, array.items().get(i)));
+                }
+            }
+            return media;
         }
 
         private Decoded delete() throws BadField {
@@ -262,20 +297,7 @@ public final class JsonQueueFormat implements QueueFormat {
                     g.write("access_token", p.user().token())
                             .write("access_token_secret", p.user().secret())
                             .write("text", p.text());
-                    if (!p.media().isEmpty()) {
-                        g.writeStartArray("media");
-                        for (Media m : p.media()) {
-                            g.writeStartObject();
-                            switch (m.source()) {
-                                case MediaSource.FilePath fp -> g.write("path", fp.path());
-                                case MediaSource.Url u -> g.write("url", u.url().toString());
-                                case MediaSource.Data d -> g.write("data", Base64.getEncoder().encodeToString(d.bytes()));
-                            }
-                            m.altText().ifPresent(a -> g.write("alt_text", a));
-                            g.writeEnd();
-                        }
-                        g.writeEnd();
-                    }
+                    writeMedia(g, p.media());
                     p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
                     PostOptions options = p.options();
                     options.quoteTweetId().ifPresent(q -> g.write("quote_tweet_id", q));
@@ -289,6 +311,17 @@ public final class JsonQueueFormat implements QueueFormat {
                         g.write("long_post", true);
                     }
                 }
+                case Request.Thread t -> {
+                    g.write("access_token", t.user().token()).write("access_token_secret", t.user().secret());
+                    g.writeStartArray("posts");
+                    for (Request.Thread.Part part : t.parts()) {
+                        g.writeStartObject().write("text", part.text());
+                        writeMedia(g, part.media());
+                        g.writeEnd();
+                    }
+                    g.writeEnd();
+                    t.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
+                }
                 case Request.Delete del -> g.write("access_token", del.user().token())
                         .write("access_token_secret", del.user().secret())
                         .write("tweet_id", del.tweetId());
@@ -296,18 +329,59 @@ public final class JsonQueueFormat implements QueueFormat {
         });
     }
 
+    private static void writeMedia(JsonGenerator g, List<Media> media) {
+        if (media.isEmpty()) {
+            return;
+        }
+        g.writeStartArray("media");
+        for (Media m : media) {
+            g.writeStartObject();
+            switch (m.source()) {
+                case MediaSource.FilePath fp -> g.write("path", fp.path());
+                case MediaSource.Url u -> g.write("url", u.url().toString());
+                case MediaSource.Data d -> g.write("data", Base64.getEncoder().encodeToString(d.bytes()));
+            }
+            m.altText().ifPresent(a -> g.write("alt_text", a));
+            g.writeEnd();
+        }
+        g.writeEnd();
+    }
+
+    private static void writePosted(JsonGenerator g, Outcome.Posted p) {
+        g.write("status", "posted");
+        p.tweetId().ifPresent(t -> g.write("tweet_id", t));
+        p.tweetUrl().ifPresent(u -> g.write("tweet_url", u));
+        if (p.alreadyPosted()) {
+            g.write("already_posted", true);
+        }
+    }
+
+    private static void writeFailure(JsonGenerator g, Outcome.Failed f) {
+        g.writeStartObject("error").write("code", f.code().wireName()).write("message", f.message());
+        f.retryAfterSeconds().ifPresent(s -> g.write("retry_after_s", s));
+        g.writeEnd();
+    }
+
     @Override
     public byte[] encodeReply(String id, Command command, Outcome outcome) {
         return write(g -> {
             g.write("id", id).write("command", command.wireName());
             switch (outcome) {
-                case Outcome.Posted p -> {
-                    g.write("status", "posted");
-                    p.tweetId().ifPresent(t -> g.write("tweet_id", t));
-                    p.tweetUrl().ifPresent(u -> g.write("tweet_url", u));
-                    if (p.alreadyPosted()) {
-                        g.write("already_posted", true);
+                case Outcome.Posted p -> writePosted(g, p);
+                case Outcome.ThreadPosted t -> {
+                    g.write("status", t.failure().isPresent() ? "failed" : "posted");
+                    t.failure().ifPresent(f -> writeFailure(g, f));
+                    g.writeStartArray("posts");
+                    for (Outcome.ThreadPart part : t.parts()) {
+                        g.writeStartObject();
+                        switch (part) {
+                            case Outcome.ThreadPart.Sent s -> writePosted(g, s.post());
+                            case Outcome.ThreadPart.Failed ignored -> g.write("status", "failed");
+                            case Outcome.ThreadPart.NotSent ignored -> g.write("status", "not_sent");
+                        }
+                        g.writeEnd();
                     }
+                    g.writeEnd();
                 }
                 case Outcome.Deleted del -> g.write("status", del.deleted() ? "deleted" : "not_found")
                         .write("tweet_id", del.tweetId());
@@ -321,11 +395,8 @@ public final class JsonQueueFormat implements QueueFormat {
                         .write("user_id", v.userId())
                         .write("screen_name", v.screenName());
                 case Outcome.Failed f -> {
-                    g.write("status", "failed").writeStartObject("error")
-                            .write("code", f.code().wireName())
-                            .write("message", f.message());
-                    f.retryAfterSeconds().ifPresent(s -> g.write("retry_after_s", s));
-                    g.writeEnd();
+                    g.write("status", "failed");
+                    writeFailure(g, f);
                 }
             }
         });

@@ -73,7 +73,7 @@ public final class LegacyQueueFormat implements QueueFormat {
             case UPLOAD_POST -> 6;
             case AUTH -> 2;
             case VERIFY_PIN -> 5;
-            case DELETE_POST -> throw new IllegalStateException("not a legacy command");
+            case DELETE_POST, POST_THREAD -> throw new IllegalStateException("not a legacy command");
         };
         if (fields.length != expected) {
             return malformed(Problem.WRONG_FIELD_COUNT, id, command,
@@ -84,7 +84,7 @@ public final class LegacyQueueFormat implements QueueFormat {
             case AUTH -> new Decoded.Ok(new Request.Auth(msgId));
             case VERIFY_PIN -> verifyPin(msgId, fields[2], new Tokens(fields[3], fields[4]));
             case UPLOAD_POST -> post(msgId, new Tokens(fields[2], fields[3]), fields[4], fields[5]);
-            case DELETE_POST -> throw new IllegalStateException("not a legacy command");
+            case DELETE_POST, POST_THREAD -> throw new IllegalStateException("not a legacy command");
         };
     }
 
@@ -126,6 +126,7 @@ public final class LegacyQueueFormat implements QueueFormat {
             case Request.Post p -> List.of(p.id(), Command.UPLOAD_POST.wireName(), p.user().token(),
                     p.user().secret(), p.text(), legacyImage(p));
             case Request.Delete ignored -> throw new IllegalArgumentException("delete_post is not a legacy command");
+            case Request.Thread ignored -> throw new IllegalArgumentException("post_thread is not a legacy command");
         });
     }
 
@@ -148,6 +149,8 @@ public final class LegacyQueueFormat implements QueueFormat {
         return LegacyFields.join(switch (outcome) {
             case Outcome.Posted ignored -> List.of(id, NETWORK, command.wireName(), OK);
             case Outcome.Deleted ignored -> List.of(id, NETWORK, command.wireName(), OK);
+            case Outcome.ThreadPosted t -> List.of(id, NETWORK, command.wireName(),
+                    t.failure().map(f -> failureWord(f.code())).orElse(OK));
             case Outcome.AuthStarted a -> List.of(id, NETWORK, command.wireName(), a.authorizeUrl(),
                     a.requestToken().token(), a.requestToken().secret());
             case Outcome.PinVerified v -> List.of(id, NETWORK, command.wireName(), v.accessToken().token(),

@@ -47,6 +47,7 @@ public final class LegacySocketFormat {
                     v.requestToken().token(), v.requestToken().secret());
             case Request.Post ignored -> throw new IllegalArgumentException("upload_post is not a WebSocket command");
             case Request.Delete ignored -> throw new IllegalArgumentException("delete_post is not a WebSocket command");
+            case Request.Thread ignored -> throw new IllegalArgumentException("post_thread is not a WebSocket command");
         });
     }
 
@@ -65,6 +66,7 @@ public final class LegacySocketFormat {
             case Outcome.Failed f -> List.of(LegacyQueueFormat.NETWORK, ERROR, f.code().wireName());
             case Outcome.Posted ignored -> throw new IllegalArgumentException("no post is made over the WebSocket");
             case Outcome.Deleted ignored -> throw new IllegalArgumentException("no post is deleted over the WebSocket");
+            case Outcome.ThreadPosted ignored -> throw new IllegalArgumentException("no thread is posted over the WebSocket");
         });
     }
 }

@@ -1,5 +1,6 @@
 package io.twtbridge.protocol;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -47,6 +48,35 @@ public sealed interface Outcome {
     record Deleted(String tweetId, boolean deleted) implements Outcome {
         public Deleted {
             Objects.requireNonNull(tweetId, "tweetId");
+        }
+    }
+
+    /**
+     * {@code post_thread} ended: one entry per part, in order. {@code failure} is empty when every part is on X;
+     * otherwise it is why the first part that is not went wrong, and the parts after it were not sent.
+     */
+    record ThreadPosted(List<ThreadPart> parts, Optional<Failed> failure) implements Outcome {
+        public ThreadPosted {
+            parts = List.copyOf(parts);
+            Objects.requireNonNull(failure, "failure");
+        }
+    }
+
+    /** What became of one part of a thread. */
+    sealed interface ThreadPart {
+        /** On X: posted now, or (when {@code alreadyPosted}) by an earlier attempt of the same request. */
+        record Sent(Posted post) implements ThreadPart {
+            public Sent {
+                Objects.requireNonNull(post, "post");
+            }
+        }
+
+        /** This part failed: the thread's failure says why. */
+        record Failed() implements ThreadPart {
+        }
+
+        /** Not sent, because a part before it failed. */
+        record NotSent() implements ThreadPart {
         }
     }
 

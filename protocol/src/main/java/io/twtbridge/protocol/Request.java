@@ -51,6 +51,35 @@ public sealed interface Request {
         }
     }
 
+    /**
+     * JSON only: post {@code parts} in order as the user, each replying to the one before (the first to
+     * {@code replyToTweetId} when given). Every part has text (X refuses a repeated text, which makes a retry safe).
+     */
+    record Thread(String id, Tokens user, List<Part> parts, Optional<String> replyToTweetId) implements Request {
+        /** Most parts in one thread. */
+        public static final int MAX_PARTS = 25;
+
+        public Thread {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(user, "user");
+            parts = List.copyOf(parts);
+            Objects.requireNonNull(replyToTweetId, "replyToTweetId");
+        }
+
+        @Override
+        public Command command() {
+            return Command.POST_THREAD;
+        }
+
+        /** One post of a thread. */
+        public record Part(String text, List<Media> media) {
+            public Part {
+                Objects.requireNonNull(text, "text");
+                media = List.copyOf(media);
+            }
+        }
+    }
+
     /** Start the PIN login: get a request token and the authorize URL. */
     record Auth(String id) implements Request {
         public Auth {

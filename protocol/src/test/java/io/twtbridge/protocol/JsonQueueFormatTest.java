@@ -130,6 +130,48 @@ class JsonQueueFormatTest {
     }
 
     @Test
+    void threadAsInRpcFormat() {
+        String request = "{\"id\":\"t-1\",\"command\":\"post_thread\",\"access_token\":\"at\",\"access_token_secret\":\"as\","
+                + "\"posts\":[{\"text\":\"1/3 first\",\"media\":[{\"path\":\"/srv/uploads/1.png\",\"alt_text\":\"a cat\"}]},"
+                + "{\"text\":\"2/3 second\"},{\"text\":\"3/3 third\"}],\"reply_to_tweet_id\":\"1850000000000000001\"}";
+        Request.Thread thread = new Request.Thread("t-1", new Tokens("at", "as"), List.of(
+                new Request.Thread.Part("1/3 first", List.of(new Media(new MediaSource.FilePath("/srv/uploads/1.png"), Optional.of("a cat")))),
+                new Request.Thread.Part("2/3 second", List.of()), new Request.Thread.Part("3/3 third", List.of())),
+                Optional.of("1850000000000000001"));
+        assertEquals(request, str(F.encodeRequest(thread)));
+        assertEquals(new Decoded.Ok(thread), F.decode(utf8(request)));
+
+        Outcome.ThreadPosted all = new Outcome.ThreadPosted(List.of(
+                new Outcome.ThreadPart.Sent(Outcome.Posted.earlier("1851", "https://x.com/i/status/1851")),
+                new Outcome.ThreadPart.Sent(Outcome.Posted.of("1852", "https://x.com/i/status/1852")),
+                new Outcome.ThreadPart.Sent(Outcome.Posted.of("1853", "https://x.com/i/status/1853"))), Optional.empty());
+        assertEquals("{\"id\":\"t-1\",\"command\":\"post_thread\",\"status\":\"posted\",\"posts\":["
+                        + "{\"status\":\"posted\",\"tweet_id\":\"1851\",\"tweet_url\":\"https://x.com/i/status/1851\",\"already_posted\":true},"
+                        + "{\"status\":\"posted\",\"tweet_id\":\"1852\",\"tweet_url\":\"https://x.com/i/status/1852\"},"
+                        + "{\"status\":\"posted\",\"tweet_id\":\"1853\",\"tweet_url\":\"https://x.com/i/status/1853\"}]}",
+                str(F.encodeReply("t-1", Command.POST_THREAD, all)));
+        Outcome.ThreadPosted partial = new Outcome.ThreadPosted(List.of(
+                new Outcome.ThreadPart.Sent(Outcome.Posted.of("1851", "https://x.com/i/status/1851")),
+                new Outcome.ThreadPart.Failed(), new Outcome.ThreadPart.NotSent()),
+                Optional.of(Outcome.Failed.of(ErrorCode.BAD_REQUEST, "X refused the request: You are not permitted to perform this action.")));
+        assertEquals("{\"id\":\"t-1\",\"command\":\"post_thread\",\"status\":\"failed\",\"error\":{\"code\":\"bad_request\","
+                        + "\"message\":\"X refused the request: You are not permitted to perform this action.\"},\"posts\":["
+                        + "{\"status\":\"posted\",\"tweet_id\":\"1851\",\"tweet_url\":\"https://x.com/i/status/1851\"},"
+                        + "{\"status\":\"failed\"},{\"status\":\"not_sent\"}]}",
+                str(F.encodeReply("t-1", Command.POST_THREAD, partial)));
+
+        String head = "{\"id\":\"1\",\"command\":\"post_thread\",\"access_token\":\"a\",\"access_token_secret\":\"b\",";
+        assertMalformed(head + "\"posts\":[]}", Problem.INVALID_FIELD, "1");
+        assertMalformed(head + "\"posts\":[{\"text\":\"x\"}," + "{\"text\":\"y\"},".repeat(25) + "{\"text\":\"z\"}]}",
+                Problem.INVALID_FIELD, "1");
+        assertMalformed(head + "\"posts\":[{\"text\":\"x\"},{\"media\":[{\"path\":\"/a\"}]}]}", Problem.INVALID_FIELD, "1");
+        assertMalformed(head + "\"posts\":[{\"text\":\"x\"},\"y\"]}", Problem.INVALID_FIELD, "1");
+        assertMalformed(head + "\"posts\":{\"text\":\"x\"}}", Problem.INVALID_FIELD, "1");
+        assertEquals(Problem.UNKNOWN_COMMAND, assertInstanceOf(Decoded.Malformed.class,
+                LegacyQueueFormat.INSTANCE.decode(utf8("7\u00ffpost_thread\u00ffat\u00ffas"))).problem());
+    }
+
+    @Test
     void malformedCorpus() {
         assertMalformed("", Problem.EMPTY_BODY, null);
         assertMalformed("not json", Problem.INVALID_JSON, null);

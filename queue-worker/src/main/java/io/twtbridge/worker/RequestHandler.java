@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.Command;
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.ErrorCode;
+import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Problem;
 import io.twtbridge.protocol.QueueFormat;
@@ -116,6 +117,7 @@ final class RequestHandler implements Shard.Handler {
         return switch (request) {
             case Request.Post p -> p.user();
             case Request.Delete del -> del.user();
+            case Request.Thread t -> t.user();
             case Request.Auth a -> null;
             case Request.VerifyPin v -> null;
         };
@@ -170,6 +172,10 @@ final class RequestHandler implements Shard.Handler {
         // (an earlier request, an earlier delivery, an earlier try) tells "deleted already" from "never existed".
         String deleteKey = delete == null ? null : ShardQueues.fingerprint((user + " " + delete.tweetId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         boolean deleteSentBefore = delete != null && state.mayHaveDeleted(deleteKey, Instant.now());
+        // A thread's progress is keyed by the request as the encoder writes it: the same request sent again continues.
+        Request.Thread thread = request instanceof Request.Thread t ? t : null;
+        String threadKey = thread == null ? null : ShardQueues.fingerprint(JsonQueueFormat.INSTANCE.encodeRequest(thread));
+        int earlierParts = thread == null ? 0 : state.threadProgress(threadKey, Instant.now()).size();
         int attempt = 0;
         while (true) {
             Instant now = Instant.now();
@@ -204,7 +210,11 @@ final class RequestHandler implements Shard.Handler {
                 }
             }
             attempt++;
-            Decision decision = service.attempt(request, earlier || attempt > 1);
+            Decision decision = thread == null ? service.attempt(request, earlier || attempt > 1)
+                    : service.thread(thread, state.threadProgress(threadKey, now), earlierParts, earlier || attempt > 1, id -> {
+                        state.threadPartPosted(threadKey, id, Instant.now());
+                        return shard.saveState();
+                    });
             Instant after = Instant.now();
             switch (decision) {
                 case Decision.Answer a -> {
@@ -217,6 +227,9 @@ final class RequestHandler implements Shard.Handler {
                         }
                     } else if (outcome instanceof Outcome.Failed && delete != null && !deleteSentBefore) {
                         state.deleteForgotten(deleteKey); // X refused it: nothing was deleted
+                    }
+                    if (outcome instanceof Outcome.ThreadPosted t && t.failure().isEmpty()) {
+                        state.threadDone(threadKey);
                     }
                     answer(shard, d, format, request.id(), request.command(), outcome);
                     if (!repeatable) {
@@ -247,6 +260,9 @@ final class RequestHandler implements Shard.Handler {
                             }
                         }
                     }
+                }
+                case Decision.Abandoned ignored -> {
+                    return; // the shard is lost: the request goes back with it
                 }
                 case Decision.WaitUntil w -> {
                     if (!repeatable) {
@@ -295,6 +311,7 @@ final class RequestHandler implements Shard.Handler {
         return switch (o) {
             case Outcome.Posted p -> p.alreadyPosted() ? "posted_earlier" : "posted";
             case Outcome.Deleted del -> del.deleted() ? "deleted" : "not_found";
+            case Outcome.ThreadPosted t -> t.failure().map(f -> f.code().wireName()).orElse("posted");
             case Outcome.AuthStarted a -> "auth_started";
             case Outcome.PinVerified v -> "verified";
             case Outcome.Failed f -> f.code().wireName();

@@ -146,6 +146,74 @@ class FeaturesTest {
         assertEquals(0, h.sandbox.state().posts().size());
     }
 
+    private static Request.Thread.Part part(String text, io.twtbridge.protocol.Media... media) {
+        return new Request.Thread.Part(text, List.of(media));
+    }
+
+    @Test
+    void aThreadOfThreePostsWithMediaGoesOutInOrderEachReplyingToTheOneBefore() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("threader");
+        String start = send(new Request.Post("root", u, "the start", List.of(), Optional.empty())).getString("tweet_id");
+        io.twtbridge.protocol.Media pixel = new io.twtbridge.protocol.Media(
+                new io.twtbridge.protocol.MediaSource.Data(TestImages.png()), Optional.of("a pixel"));
+        JsonObject reply = send(new Request.Thread("t-1", u, List.of(part("one", pixel), part("two"), part("three", pixel, pixel)),
+                Optional.of(start)));
+        assertEquals("posted", reply.getString("status"), reply::toString);
+        var posts = h.sandbox.state().posts();
+        assertEquals(4, posts.size());
+        var answered = reply.getJsonArray("posts");
+        assertEquals(3, answered.size());
+        String previous = start;
+        for (int i = 0; i < 3; i++) {
+            var sent = posts.get(i + 1);
+            JsonObject a = answered.getJsonObject(i);
+            assertEquals("posted", a.getString("status"));
+            assertEquals(sent.id(), a.getString("tweet_id"));
+            assertEquals(io.twtbridge.twitter.XClient.tweetUrl(sent.id()), a.getString("tweet_url"));
+            assertTrue(!a.containsKey("already_posted"));
+            assertEquals(previous, sent.inReplyTo());
+            previous = sent.id();
+        }
+        assertEquals(List.of("one", "two", "three"), posts.subList(1, 4).stream().map(p -> p.text()).toList());
+        assertEquals(List.of(1, 0, 2), posts.subList(1, 4).stream().map(p -> p.mediaIds().size()).toList());
+        assertEquals(List.of("a pixel"), posts.get(1).altTexts());
+    }
+
+    @Test
+    void aThreadFailingInItsMiddleSaysWhatWentOutAndItsRetryContinuesWithoutADoublePost() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("halfway");
+        Request.Thread thread = new Request.Thread("t-2", u, List.of(part("first"), part("second"), part("third")), Optional.empty());
+        // The first part goes out, the second is refused (403), the third is not sent.
+        h.sandbox.state().failPostsOf("halfway", 1, 1);
+        JsonObject first = send(thread);
+        assertEquals("failed", first.getString("status"), first::toString);
+        assertEquals("bad_request", first.getJsonObject("error").getString("code"));
+        var parts = first.getJsonArray("posts");
+        assertEquals("posted", parts.getJsonObject(0).getString("status"));
+        assertEquals("failed", parts.getJsonObject(1).getString("status"));
+        assertEquals("not_sent", parts.getJsonObject(2).getString("status"));
+        assertEquals(1, h.sandbox.state().posts().size());
+        String firstId = parts.getJsonObject(0).getString("tweet_id");
+        assertEquals(firstId, h.sandbox.state().posts().getFirst().id());
+
+        // The same request again (same id): it continues after the first part, which is not posted twice.
+        JsonObject retried = send(thread);
+        assertEquals("posted", retried.getString("status"), retried::toString);
+        var all = retried.getJsonArray("posts");
+        assertEquals(firstId, all.getJsonObject(0).getString("tweet_id"));
+        assertTrue(all.getJsonObject(0).getBoolean("already_posted"));
+        assertTrue(!all.getJsonObject(1).containsKey("already_posted"));
+        var posts = h.sandbox.state().posts();
+        assertEquals(List.of("first", "second", "third"), posts.stream().map(p -> p.text()).toList());
+        assertEquals(firstId, posts.get(1).inReplyTo());
+        assertEquals(posts.get(1).id(), posts.get(2).inReplyTo());
+        assertEquals(posts.get(2).id(), all.getJsonObject(2).getString("tweet_id"));
+        assertEquals(0, h.sandbox.state().counters().duplicates(), "no part was sent twice");
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
     @Test
     void theDeploymentDefaultMakesEveryPostLong() throws Exception {
         h.startWorker(h.config(java.util.Map.of("worker.long-posts", "true")));

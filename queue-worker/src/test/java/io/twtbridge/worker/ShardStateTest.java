@@ -46,6 +46,25 @@ class ShardStateTest {
     }
 
     @Test
+    void threadProgressSurvivesASnapshotUntilDoneOrTooOld() {
+        ShardState s = ShardState.empty();
+        s.threadPartPosted("t1", "101", NOW);
+        s.threadPartPosted("t1", "102", NOW);
+        s.threadPartPosted("t2", "201", NOW.minus(ShardState.THREAD_MEMORY).minusSeconds(1));
+        s.threadPartPosted("t3", "301", NOW);
+        s.threadDone("t3");
+        byte[] snapshot = s.snapshot(NOW);
+        assertTrue(new String(snapshot, StandardCharsets.UTF_8).contains("t t1 " + NOW.toEpochMilli() + " 101,102\n"));
+        ShardState next = ShardState.parse(snapshot);
+        assertEquals(java.util.List.of("101", "102"), next.threadProgress("t1", NOW));
+        assertEquals(java.util.List.of(), next.threadProgress("t2", NOW));
+        assertEquals(java.util.List.of(), next.threadProgress("t3", NOW));
+        // Compatible: older entry kinds still read, a bad id makes the state unknown (safe).
+        assertEquals(java.util.List.of(), ShardState.parse("t k 1 -\na fp\n".getBytes(StandardCharsets.UTF_8)).threadProgress("k", NOW));
+        assertTrue(ShardState.parse("t k 1 12,x\n".getBytes(StandardCharsets.UTF_8)).mayHaveAttempted("other"));
+    }
+
+    @Test
     void deletesAreBoundedOldestFirst() {
         ShardState s = ShardState.empty();
         for (int i = 0; i <= ShardState.MAX_DELETES; i++) {

@@ -84,7 +84,7 @@ final class ApiEndpoints implements HttpService {
 
     private void createTweet(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
         String userId = user.user().id();
-        if (state.isSuspended(userId)) {
+        if (state.isSuspended(userId) || state.failThisPost(userId)) {
             json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
                     "You are not permitted to perform this action.", "about:blank"));
             return;

@@ -29,6 +29,8 @@ public final class SandboxState {
     private final java.util.Set<String> suspended = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> premium = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> refusedMedia = ConcurrentHashMap.newKeySet();
+    /** Per user: posts still to let through, then posts to refuse. */
+    private final Map<String, int[]> failingPosts = new java.util.HashMap<>();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
@@ -103,6 +105,34 @@ public final class SandboxState {
         if (u != null) {
             refusedMedia.add(u.id());
         }
+    }
+
+    /**
+     * Fault injection: after this user's next {@code after} posts, the {@code count} following ones are refused with 403
+     * "You are not permitted to perform this action." (as X answers a restricted account); then posts succeed again.
+     */
+    public synchronized void failPostsOf(String screenName, int after, int count) {
+        User u = usersByName.get(screenName);
+        if (u != null) {
+            failingPosts.put(u.id(), new int[] {after, count});
+        }
+    }
+
+    /** Whether this post of the user is to be refused (and counts it). */
+    synchronized boolean failThisPost(String userId) {
+        int[] plan = failingPosts.get(userId);
+        if (plan == null) {
+            return false;
+        }
+        if (plan[0] > 0) {
+            plan[0]--;
+            return false;
+        }
+        if (plan[1] > 0) {
+            plan[1]--;
+            return true;
+        }
+        return false;
     }
 
     boolean refusesMedia(String userId) {
@@ -275,6 +305,7 @@ public final class SandboxState {
         suspended.clear();
         premium.clear();
         refusedMedia.clear();
+        failingPosts.clear();
         faults = Faults.NONE;
         counters.reset();
         limits(l);
