@@ -221,6 +221,12 @@ class XClientTest {
         String others = ok(client.post(user("del2"), "mine", List.of(), Optional.empty()));
         failed(client.delete(u, others), XFailure.Forbidden.class);
         assertFalse(sandbox.state().isDeleted(others));
+        // Metrics name the endpoint without the post's id (bounded label values).
+        List<String> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
+        XClient listened = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
+                (endpoint, status, latency) -> endpoints.add(endpoint + " " + status));
+        assertEquals(false, ok(listened.delete(u, others + "1")));
+        assertEquals(List.of("DELETE /2/tweets/{id} 404"), endpoints);
     }
 
     @Test
