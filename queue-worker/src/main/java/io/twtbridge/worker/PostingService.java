@@ -113,7 +113,7 @@ final class PostingService {
     }
 
     /** The parts on X ({@code ids}), then {@code extra} (a part on X without its id), then the failed part and the rest not sent. */
-    private static Outcome.ThreadPosted threadOutcome(Request.Thread t, List<String> ids, int earlierParts,
+    static Outcome.ThreadPosted threadOutcome(Request.Thread t, List<String> ids, int earlierParts,
                                                       Optional<Outcome.Posted> extra, Optional<Outcome.Failed> failure) {
         List<Outcome.ThreadPart> parts = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {

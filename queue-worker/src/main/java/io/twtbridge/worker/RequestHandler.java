@@ -112,7 +112,7 @@ final class RequestHandler implements Shard.Handler {
         return later(appUntil, shard.state().blockedUntil(ShardQueues.userHash(user.token()), Instant.now()));
     }
 
-    /** The user a request acts for (a post or a delete), or null: such requests are routed and ordered by user. */
+    /** The user a request acts for (a post, a thread, a delete), or null: such requests are routed and ordered by user. */
     static Tokens userOf(Request request) {
         return switch (request) {
             case Request.Post p -> p.user();
@@ -176,6 +176,14 @@ final class RequestHandler implements Shard.Handler {
         Request.Thread thread = request instanceof Request.Thread t ? t : null;
         String threadKey = thread == null ? null : ShardQueues.fingerprint(JsonQueueFormat.INSTANCE.encodeRequest(thread));
         int earlierParts = thread == null ? 0 : state.threadProgress(threadKey, Instant.now()).size();
+        // A thread begun before: X's "duplicate content" for a part means that earlier request posted it.
+        boolean threadBegun = thread != null && state.threadBegun(threadKey, Instant.now());
+        if (thread != null && !threadBegun) {
+            state.threadStarted(threadKey, Instant.now());
+            if (!shard.saveState()) {
+                return;
+            }
+        }
         int attempt = 0;
         while (true) {
             Instant now = Instant.now();
@@ -184,7 +192,7 @@ final class RequestHandler implements Shard.Handler {
                 if (until.isAfter(now)) {
                     switch (policy.blockedUntil(until, received, now)) {
                         case RetryPolicy.Next.Answer a -> {
-                            answer(shard, d, format, request.id(), request.command(), a.outcome());
+                            answer(shard, d, format, request.id(), request.command(), threadAware(thread, threadKey, earlierParts, state, a.outcome()));
                             return;
                         }
                         case RetryPolicy.Next.WaitUntil w -> {
@@ -211,7 +219,7 @@ final class RequestHandler implements Shard.Handler {
             }
             attempt++;
             Decision decision = thread == null ? service.attempt(request, earlier || attempt > 1)
-                    : service.thread(thread, state.threadProgress(threadKey, now), earlierParts, earlier || attempt > 1, id -> {
+                    : service.thread(thread, state.threadProgress(threadKey, now), earlierParts, earlier || attempt > 1 || threadBegun, id -> {
                         state.threadPartPosted(threadKey, id, Instant.now());
                         return shard.saveState();
                     });
@@ -250,7 +258,7 @@ final class RequestHandler implements Shard.Handler {
                     }
                     switch (policy.afterUnavailable(attempt, r.reason(), received, after, ThreadLocalRandom.current())) {
                         case RetryPolicy.Next.Answer a -> {
-                            answer(shard, d, format, request.id(), request.command(), a.outcome());
+                            answer(shard, d, format, request.id(), request.command(), threadAware(thread, threadKey, earlierParts, state, a.outcome()));
                             return;
                         }
                         case RetryPolicy.Next.WaitUntil w -> {
@@ -284,6 +292,12 @@ final class RequestHandler implements Shard.Handler {
                 }
             }
         }
+    }
+
+    /** A failure of a thread as the thread's answer: which parts are on X, which failed, which were not sent. */
+    private static Outcome threadAware(Request.Thread thread, String threadKey, int earlierParts, ShardState state, Outcome.Failed f) {
+        return thread == null ? f
+                : PostingService.threadOutcome(thread, state.threadProgress(threadKey, Instant.now()), earlierParts, Optional.empty(), Optional.of(f));
     }
 
     private static Outcome.Failed outcomeUnknown() {

@@ -23,12 +23,6 @@ final class ShardState {
     static final java.time.Duration DELETE_MEMORY = java.time.Duration.ofDays(7);
     /** Most deletes remembered per shard; the oldest are forgotten first. */
     static final int MAX_DELETES = 2_000;
-
-    private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
-    private final Set<String> attempting = ConcurrentHashMap.newKeySet();
-    private final Map<String, Instant> deletes = new ConcurrentHashMap<>();
-    private final Map<String, ThreadProgress> threads = new ConcurrentHashMap<>();
-
     /** How long a thread's progress is kept, so that a retry of the same request continues where it stopped. */
     static final java.time.Duration THREAD_MEMORY = java.time.Duration.ofDays(7);
     /** Most threads' progress kept per shard; the oldest are forgotten first. */
@@ -37,6 +31,11 @@ final class ShardState {
     /** The parts of a thread on X (their ids, in order), as of {@code at}. */
     private record ThreadProgress(Instant at, java.util.List<String> ids) {
     }
+
+    private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
+    private final Set<String> attempting = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> deletes = new ConcurrentHashMap<>();
+    private final Map<String, ThreadProgress> threads = new ConcurrentHashMap<>();
     private final boolean known;
 
     private ShardState(boolean known) {
@@ -182,6 +181,27 @@ final class ShardState {
         return p == null || !p.at().plus(THREAD_MEMORY).isAfter(now) ? java.util.List.of() : p.ids();
     }
 
+    /** Whether this thread was begun before (by an earlier request or delivery): its progress is known. */
+    boolean threadBegun(String threadKey, Instant now) {
+        ThreadProgress p = threads.get(threadKey);
+        return p != null && p.at().plus(THREAD_MEMORY).isAfter(now);
+    }
+
+    /** The thread is about to be posted: remember it (with no part yet) unless it was begun before. */
+    void threadStarted(String threadKey, Instant now) {
+        if (!threadBegun(threadKey, now)) {
+            threads.put(threadKey, new ThreadProgress(now, java.util.List.of()));
+            trimThreads();
+        }
+    }
+
+    private void trimThreads() {
+        if (threads.size() > MAX_THREADS) {
+            threads.entrySet().stream().min(java.util.Comparator.comparing(e -> e.getValue().at()))
+                    .ifPresent(oldest -> threads.remove(oldest.getKey(), oldest.getValue()));
+        }
+    }
+
     /** The next part of this thread is on X with this id. */
     void threadPartPosted(String threadKey, String tweetId, Instant now) {
         threads.compute(threadKey, (k, p) -> {
@@ -189,10 +209,7 @@ final class ShardState {
             ids.add(tweetId);
             return new ThreadProgress(now, java.util.List.copyOf(ids));
         });
-        if (threads.size() > MAX_THREADS) {
-            threads.entrySet().stream().min(java.util.Comparator.comparing(e -> e.getValue().at()))
-                    .ifPresent(oldest -> threads.remove(oldest.getKey(), oldest.getValue()));
-        }
+        trimThreads();
     }
 
     /** The whole thread is answered as posted: nothing more to continue. */

@@ -215,6 +215,25 @@ class FeaturesTest {
     }
 
     @Test
+    void aThreadWhoseMiddlePartXNeverAcceptsSaysSoAfterTheRetriesAndContinuesWhenSentAgain() throws Exception {
+        h.startWorker(h.config(java.util.Map.of("worker.retry.max-attempts", "2")));
+        Tokens u = h.user("unavailable");
+        Request.Thread thread = new Request.Thread("t-3", u, List.of(part("a1"), part("a2"), part("a3")), Optional.empty());
+        h.sandbox.state().failPostsOf("unavailable", 1, 100, 503);
+        JsonObject failed = send(thread);
+        assertEquals("failed", failed.getString("status"), failed::toString);
+        assertEquals("x_unavailable", failed.getJsonObject("error").getString("code"));
+        var parts = failed.getJsonArray("posts");
+        assertEquals(List.of("posted", "failed", "not_sent"), parts.stream().map(v -> v.asJsonObject().getString("status")).toList());
+        assertEquals(h.sandbox.state().posts().getFirst().id(), parts.getJsonObject(0).getString("tweet_id"));
+
+        h.sandbox.state().failPostsOf("unavailable", 0, 0);
+        JsonObject done = send(thread);
+        assertEquals("posted", done.getString("status"), done::toString);
+        assertEquals(List.of("a1", "a2", "a3"), h.sandbox.state().posts().stream().map(p -> p.text()).toList());
+    }
+
+    @Test
     void theDeploymentDefaultMakesEveryPostLong() throws Exception {
         h.startWorker(h.config(java.util.Map.of("worker.long-posts", "true")));
         Tokens premium = h.user("premium2");

@@ -84,7 +84,13 @@ final class ApiEndpoints implements HttpService {
 
     private void createTweet(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
         String userId = user.user().id();
-        if (state.isSuspended(userId) || state.failThisPost(userId)) {
+        int injected = state.failThisPost(userId);
+        if (injected >= 500) {
+            state.counters.injectedErrors.incrementAndGet();
+            json(res, Status.create(injected), SandboxJson.problem("Service Unavailable", injected, "Service Unavailable", "about:blank"));
+            return;
+        }
+        if (state.isSuspended(userId) || injected != 0) {
             json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
                     "You are not permitted to perform this action.", "about:blank"));
             return;

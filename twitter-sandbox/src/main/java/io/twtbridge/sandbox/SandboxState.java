@@ -111,28 +111,33 @@ public final class SandboxState {
      * Fault injection: after this user's next {@code after} posts, the {@code count} following ones are refused with 403
      * "You are not permitted to perform this action." (as X answers a restricted account); then posts succeed again.
      */
-    public synchronized void failPostsOf(String screenName, int after, int count) {
+    public void failPostsOf(String screenName, int after, int count) {
+        failPostsOf(screenName, after, count, 403);
+    }
+
+    /** As {@link #failPostsOf(String, int, int)}, answering {@code status} (403, or e.g. 503: X unavailable, nothing posted). */
+    public synchronized void failPostsOf(String screenName, int after, int count, int status) {
         User u = usersByName.get(screenName);
         if (u != null) {
-            failingPosts.put(u.id(), new int[] {after, count});
+            failingPosts.put(u.id(), new int[] {after, count, status});
         }
     }
 
-    /** Whether this post of the user is to be refused (and counts it). */
-    synchronized boolean failThisPost(String userId) {
+    /** The status to refuse this post of the user with (and counts it), or 0 to let it through. */
+    synchronized int failThisPost(String userId) {
         int[] plan = failingPosts.get(userId);
         if (plan == null) {
-            return false;
+            return 0;
         }
         if (plan[0] > 0) {
             plan[0]--;
-            return false;
+            return 0;
         }
         if (plan[1] > 0) {
             plan[1]--;
-            return true;
+            return plan[2];
         }
-        return false;
+        return 0;
     }
 
     boolean refusesMedia(String userId) {
