@@ -91,8 +91,11 @@ class FeaturesTest {
         assertEquals(posted.getString("tweet_id"), h.sandbox.state().posts().getFirst().id());
         assertEquals(text.strip(), h.sandbox.state().posts().getFirst().text().strip());
 
-        JsonObject refused = send(new Request.Post("l-2", plain, "x".repeat(300), List.of(), Optional.empty(), new PostOptions(true)));
-        assertEquals("text_too_long", refused.getJsonObject("error").getString("code"), refused::toString);
+        h.send(JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post("l-2", plain, "x".repeat(300), List.of(), Optional.empty(),
+                new PostOptions(true))), JSON);
+        // Exactly as RPC_FORMAT.md §4 "Long posts" shows it.
+        assertEquals("{\"id\":\"l-2\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"text_too_long\","
+                + "\"message\":\"X refused the text as too long (300 weighted characters): Text is too long.\"}}", h.nextReply(T).text());
         JsonObject notLong = send(new Request.Post("l-3", premium, "y".repeat(300), List.of(), Optional.empty()));
         assertEquals("text_too_long", notLong.getJsonObject("error").getString("code"), notLong::toString);
         assertEquals(1, h.sandbox.state().posts().size());
@@ -102,13 +105,13 @@ class FeaturesTest {
     void aPollWithBadOptionsIsRefusedBeforeXAndGoodQuotePollAndReplySettingsReachX() throws Exception {
         h.startWorker();
         Tokens u = h.user("poller");
-        String bad = "{\"id\":\"poll-1\",\"command\":\"upload_post\",\"access_token\":\"" + u.token()
+        String bad = "{\"id\":\"q-3\",\"command\":\"upload_post\",\"access_token\":\"" + u.token()
                 + "\",\"access_token_secret\":\"" + u.secret() + "\",\"text\":\"pick\","
                 + "\"poll\":{\"options\":[\"only one\"],\"duration_minutes\":60}}";
         h.send(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8), JSON);
-        JsonObject refused = Json.createReader(new StringReader(h.nextReply(T).text())).readObject();
-        assertEquals("poll-1", refused.getString("id"));
-        assertEquals("bad_request", refused.getJsonObject("error").getString("code"), refused::toString);
+        // Exactly as RPC_FORMAT.md §4 "Quotes, polls and reply settings" shows it.
+        assertEquals("{\"id\":\"q-3\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"bad_request\","
+                + "\"message\":\"a poll has 2 to 4 options\"}}", h.nextReply(T).text());
         assertEquals(0, h.sandbox.state().counters().requests(), "the sandbox saw no call");
 
         Poll poll = new Poll(List.of("tea", "coffee", "water"), 1440);
