@@ -84,7 +84,11 @@ final class RequestHandler implements Shard.Handler {
                     return;
                 }
                 if (overflow) {
-                    answer(shard, d, format, userRequest.id(), userRequest.command(), rateLimitedNow(blockedUntil(shard, user)));
+                    Outcome.Failed limited = rateLimitedNow(blockedUntil(shard, user));
+                    Request.Thread thread = userRequest instanceof Request.Thread t ? t : null;
+                    String threadKey = thread == null ? null : threadKey(thread);
+                    int done = thread == null ? 0 : shard.state().threadProgress(threadKey, Instant.now()).size();
+                    answer(shard, d, format, userRequest.id(), userRequest.command(), threadAware(thread, threadKey, done, shard.state(), limited));
                 } else {
                     process(shard, d, format, request);
                 }
@@ -174,7 +178,7 @@ final class RequestHandler implements Shard.Handler {
         boolean deleteSentBefore = delete != null && state.mayHaveDeleted(deleteKey, Instant.now());
         // A thread's progress is keyed by the request as the encoder writes it: the same request sent again continues.
         Request.Thread thread = request instanceof Request.Thread t ? t : null;
-        String threadKey = thread == null ? null : ShardQueues.fingerprint(JsonQueueFormat.INSTANCE.encodeRequest(thread));
+        String threadKey = thread == null ? null : threadKey(thread);
         int earlierParts = thread == null ? 0 : state.threadProgress(threadKey, Instant.now()).size();
         // A thread begun before: X's "duplicate content" for a part means that earlier request posted it.
         boolean threadBegun = thread != null && state.threadBegun(threadKey, Instant.now());
@@ -292,6 +296,11 @@ final class RequestHandler implements Shard.Handler {
                 }
             }
         }
+    }
+
+    /** A thread's key in the shard's state: the request as the encoder writes it, hashed. */
+    private static String threadKey(Request.Thread thread) {
+        return ShardQueues.fingerprint(JsonQueueFormat.INSTANCE.encodeRequest(thread));
     }
 
     /** A failure of a thread as the thread's answer: which parts are on X, which failed, which were not sent. */
