@@ -237,6 +237,33 @@ class FeaturesTest {
     }
 
     @Test
+    void aThreadRedeliveredAfterItsWorkerStoppedContinuesAfterThePartsAlreadyOnX() throws Exception {
+        Tokens u = h.user("handover");
+        Request.Thread thread = new Request.Thread("t-4", u, List.of(part("h1"), part("h2"), part("h3")), Optional.empty());
+        // The first worker posts part 1, then X fails part 2 and the worker waits to retry it; it stops meanwhile.
+        h.sandbox.state().failPostsOf("handover", 1, 1_000, 503);
+        Worker first = h.startWorker(h.config(java.util.Map.of("worker.retry.base-delay", "PT30S", "worker.retry.max-delay", "PT30S",
+                "worker.shutdown-grace", "PT1S")));
+        h.send(JsonQueueFormat.INSTANCE.encodeRequest(thread), JSON);
+        Harness.await("part 2 refused", T, () -> h.sandbox.state().counters().injectedErrors() >= 1);
+        first.close();
+        assertEquals(1, h.sandbox.state().posts().size());
+
+        // The next owner of the shard gets the request again and continues with part 2.
+        h.sandbox.state().failPostsOf("handover", 0, 0);
+        h.startWorker();
+        JsonObject reply = Json.createReader(new StringReader(h.nextReply(T).text())).readObject();
+        assertEquals("posted", reply.getString("status"), reply::toString);
+        var posts = h.sandbox.state().posts();
+        assertEquals(List.of("h1", "h2", "h3"), posts.stream().map(p -> p.text()).toList());
+        assertTrue(reply.getJsonArray("posts").getJsonObject(0).getBoolean("already_posted"));
+        assertEquals(posts.getFirst().id(), reply.getJsonArray("posts").getJsonObject(0).getString("tweet_id"));
+        assertEquals(posts.getFirst().id(), posts.get(1).inReplyTo());
+        assertEquals(0, h.sandbox.state().counters().duplicates(), "no part was sent twice");
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    @Test
     void theDeploymentDefaultMakesEveryPostLong() throws Exception {
         h.startWorker(h.config(java.util.Map.of("worker.long-posts", "true")));
         Tokens premium = h.user("premium2");

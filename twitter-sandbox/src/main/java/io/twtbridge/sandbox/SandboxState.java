@@ -530,6 +530,11 @@ public final class SandboxState {
             return posts.get();
         }
 
+        /** Errors the sandbox injected (faults, failPostsOf with a 5xx). */
+        public long injectedErrors() {
+            return injectedErrors.get();
+        }
+
         /** Posts deleted. */
         public long deletes() {
             return deletes.get();
