@@ -20,7 +20,7 @@ import java.util.Optional;
  * with the library's reader. Content after the root object is ignored, as the library's reader did.
  */
 final class JsonTree {
-    /** Deepest nesting read (the request schema needs 3: object, media array, media object). */
+    /** Deepest nesting read (the request schema needs 5: object, posts array, post object, media array, media object). */
     static final int MAX_DEPTH = 32;
 
     private JsonTree() {
