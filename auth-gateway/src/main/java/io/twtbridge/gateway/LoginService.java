@@ -44,6 +44,8 @@ final class LoginService {
                 case XResult.Failed<XClient.AccessGrant> f -> failed(f.failure());
             });
             case Request.Post p -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "posts go through the queue, not the gateway");
+            case Request.Delete d -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "deletes go through the queue, not the gateway");
+            case Request.Thread t -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "threads go through the queue, not the gateway");
         };
     }
 

@@ -6,7 +6,11 @@ import java.util.Optional;
 public enum Command {
     UPLOAD_POST("upload_post"),
     AUTH("auth"),
-    VERIFY_PIN("verify_pin");
+    VERIFY_PIN("verify_pin"),
+    /** JSON format only: the legacy formats answer it as an unknown command. */
+    DELETE_POST("delete_post"),
+    /** JSON format only: an ordered list of posts, each replying to the one before. */
+    POST_THREAD("post_thread");
 
     private final String wireName;
 
@@ -17,6 +21,11 @@ public enum Command {
     /** The name as it travels on the wire, e.g. {@code upload_post}. */
     public String wireName() {
         return wireName;
+    }
+
+    /** Whether the legacy field format carries this command (the legacy bytes never change). */
+    public boolean legacy() {
+        return this != DELETE_POST && this != POST_THREAD;
     }
 
     /** The command with this exact wire name, if any. */

@@ -90,6 +90,8 @@ public final class JsonQueueFormat implements QueueFormat {
                     case VERIFY_PIN -> LegacyQueueFormat.verifyPin(id.get(), string("pin"),
                             new Tokens(string("request_token"), string("request_token_secret")));
                     case UPLOAD_POST -> post();
+                    case DELETE_POST -> delete();
+                    case POST_THREAD -> thread();
                 };
             } catch (BadField e) {
                 return fail(Problem.INVALID_FIELD, e.getMessage());
@@ -99,11 +101,88 @@ public final class JsonQueueFormat implements QueueFormat {
         private Decoded post() throws BadField {
             Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
             String text = o.members().containsKey("text") ? string("text") : "";
+            List<Media> media = mediaList(o, "media");
+            Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
+            PostOptions options = options();
+            Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, replyTo)
+                    .or(() -> PostCheck.options(options, media));
+            if (failure.isPresent()) {
+                return fail(failure.get().problem(), failure.get().detail());
+            }
+            return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo, options));
+        }
+
+        private PostOptions options() throws BadField {
+            Optional<String> quote = optionalString(o, "quote_tweet_id", "quote_tweet_id");
+            Optional<ReplySettings> replySettings = Optional.empty();
+            Optional<String> rs = optionalString(o, "reply_settings", "reply_settings");
+            if (rs.isPresent()) {
+                replySettings = Optional.of(ReplySettings.fromWire(rs.get()).orElseThrow(() -> new BadField(
+                        "'reply_settings' must be one of following, mentionedUsers, subscribers, verified")));
+            }
+            Optional<Poll> poll = Optional.empty();
+            Optional<JsonTree.Node> pv = o.get("poll");
+            if (pv.isPresent()) {
+                if (!(pv.get() instanceof JsonTree.Obj po)) {
+                    throw new BadField("'poll' must be an object");
+                }
+                if (!(po.get("options").orElse(null) instanceof JsonTree.Arr items)) {
+                    throw new BadField("'poll.options' must be an array");
+                }
+                if (items.items().size() > Poll.MAX_OPTIONS) {
+                    throw new BadField("a poll has " + Poll.MIN_OPTIONS + " to " + Poll.MAX_OPTIONS + " options");
+                }
+                List<String> options = new ArrayList<>();
+                for (JsonTree.Node item : items.items()) {
+                    if (!(item instanceof JsonTree.Str s)) {
+                        throw new BadField("'poll.options' must hold strings");
+                    }
+                    options.add(s.value());
+                }
+                if (!(po.get("duration_minutes").orElse(null) instanceof JsonTree.Int minutes)) {
+                    throw new BadField("'poll.duration_minutes' must be a whole number of minutes from "
+                            + Poll.MIN_MINUTES + " to " + Poll.MAX_MINUTES);
+                }
+                poll = Optional.of(new Poll(options, minutes.value()));
+            }
+            return new PostOptions(optionalBoolean("long_post"), quote, poll, replySettings);
+        }
+
+        private Decoded thread() throws BadField {
+            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            if (!(o.get("posts").orElse(null) instanceof JsonTree.Arr array)) {
+                throw new BadField("'posts' must be an array");
+            }
+            if (array.items().isEmpty() || array.items().size() > Request.Thread.MAX_PARTS) {
+                throw new BadField("a thread has 1 to " + Request.Thread.MAX_PARTS + " posts");
+            }
+            Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
+            List<Request.Thread.Part> parts = new ArrayList<>();
+            for (int i = 0; i < array.items().size(); i++) {
+                String name = "posts[" + i + "]";
+                if (!(array.items().get(i) instanceof JsonTree.Obj po)) {
+                    throw new BadField("'" + name + "' must be an object");
+                }
+                String text = optionalString(po, "text", name + ".text").orElse("");
+                List<Media> media = mediaList(po, name + ".media");
+                Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, i == 0 ? replyTo : Optional.empty());
+                if (failure.isPresent()) {
+                    return fail(failure.get().problem(), name + ": " + failure.get().detail());
+                }
+                if (text.isBlank()) {
+                    return fail(Problem.INVALID_FIELD, name + ": every post of a thread needs text");
+                }
+                parts.add(new Request.Thread.Part(text, media));
+            }
+            return new Decoded.Ok(new Request.Thread(id.get(), user, parts, replyTo));
+        }
+
+        private static List<Media> mediaList(JsonTree.Obj obj, String name) throws BadField {
             List<Media> media = new ArrayList<>();
-            Optional<JsonTree.Node> mv = o.get("media");
+            Optional<JsonTree.Node> mv = obj.get("media");
             if (mv.isPresent()) {
                 if (!(mv.get() instanceof JsonTree.Arr array)) {
-                    throw new BadField("'media' must be an array");
+                    throw new BadField("'" + name + "' must be an array");
                 }
                 if (array.items().size() > Limits.MAX_MEDIA) {
                     throw new BadField("at most " + Limits.MAX_MEDIA + " media items");
@@ -112,12 +191,19 @@ public final class JsonQueueFormat implements QueueFormat {
                     media.add(media(i, array.items().get(i)));
                 }
             }
-            Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
-            Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, replyTo);
+            return media;
+        }
+
+        private Decoded delete() throws BadField {
+            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            String tweetId = string("tweet_id");
+            Optional<PostCheck.Failure> failure = PostCheck.field("access_token", user.token(), Limits.MAX_TOKEN_CHARS, false, true)
+                    .or(() -> PostCheck.field("access_token_secret", user.secret(), Limits.MAX_TOKEN_CHARS, false, true))
+                    .or(() -> PostCheck.tweetId("tweet_id", tweetId));
             if (failure.isPresent()) {
                 return fail(failure.get().problem(), failure.get().detail());
             }
-            return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo));
+            return new Decoded.Ok(new Request.Delete(id.get(), user, tweetId));
         }
 
         private static Media media(int i, JsonTree.Node v) throws BadField {
@@ -161,6 +247,17 @@ public final class JsonQueueFormat implements QueueFormat {
             }
         }
 
+        private boolean optionalBoolean(String key) throws BadField {
+            Optional<JsonTree.Node> v = o.get(key);
+            if (v.isEmpty()) {
+                return false;
+            }
+            if (v.get() == JsonTree.Scalar.TRUE || v.get() == JsonTree.Scalar.FALSE) {
+                return v.get() == JsonTree.Scalar.TRUE;
+            }
+            throw new BadField("'" + key + "' must be true or false");
+        }
+
         private String string(String key) throws BadField {
             return optionalString(o, key, key).orElseThrow(() -> new BadField("'" + key + "' is required"));
         }
@@ -200,24 +297,69 @@ public final class JsonQueueFormat implements QueueFormat {
                     g.write("access_token", p.user().token())
                             .write("access_token_secret", p.user().secret())
                             .write("text", p.text());
-                    if (!p.media().isEmpty()) {
-                        g.writeStartArray("media");
-                        for (Media m : p.media()) {
-                            g.writeStartObject();
-                            switch (m.source()) {
-                                case MediaSource.FilePath fp -> g.write("path", fp.path());
-                                case MediaSource.Url u -> g.write("url", u.url().toString());
-                                case MediaSource.Data d -> g.write("data", Base64.getEncoder().encodeToString(d.bytes()));
-                            }
-                            m.altText().ifPresent(a -> g.write("alt_text", a));
-                            g.writeEnd();
-                        }
+                    writeMedia(g, p.media());
+                    p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
+                    PostOptions options = p.options();
+                    options.quoteTweetId().ifPresent(q -> g.write("quote_tweet_id", q));
+                    options.poll().ifPresent(poll -> {
+                        g.writeStartObject("poll").writeStartArray("options");
+                        poll.options().forEach(g::write);
+                        g.writeEnd().write("duration_minutes", poll.durationMinutes()).writeEnd();
+                    });
+                    options.replySettings().ifPresent(r -> g.write("reply_settings", r.wireName()));
+                    if (options.longPost()) {
+                        g.write("long_post", true);
+                    }
+                }
+                case Request.Thread t -> {
+                    g.write("access_token", t.user().token()).write("access_token_secret", t.user().secret());
+                    g.writeStartArray("posts");
+                    for (Request.Thread.Part part : t.parts()) {
+                        g.writeStartObject().write("text", part.text());
+                        writeMedia(g, part.media());
                         g.writeEnd();
                     }
-                    p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
+                    g.writeEnd();
+                    t.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
                 }
+                case Request.Delete del -> g.write("access_token", del.user().token())
+                        .write("access_token_secret", del.user().secret())
+                        .write("tweet_id", del.tweetId());
             }
         });
+    }
+
+    private static void writeMedia(JsonGenerator g, List<Media> media) {
+        if (media.isEmpty()) {
+            return;
+        }
+        g.writeStartArray("media");
+        for (Media m : media) {
+            g.writeStartObject();
+            switch (m.source()) {
+                case MediaSource.FilePath fp -> g.write("path", fp.path());
+                case MediaSource.Url u -> g.write("url", u.url().toString());
+                case MediaSource.Data d -> g.write("data", Base64.getEncoder().encodeToString(d.bytes()));
+            }
+            m.altText().ifPresent(a -> g.write("alt_text", a));
+            g.writeEnd();
+        }
+        g.writeEnd();
+    }
+
+    private static void writePosted(JsonGenerator g, Outcome.Posted p) {
+        g.write("status", "posted");
+        p.tweetId().ifPresent(t -> g.write("tweet_id", t));
+        p.tweetUrl().ifPresent(u -> g.write("tweet_url", u));
+        if (p.alreadyPosted()) {
+            g.write("already_posted", true);
+        }
+    }
+
+    private static void writeFailure(JsonGenerator g, Outcome.Failed f) {
+        g.writeStartObject("error").write("code", f.code().wireName()).write("message", f.message());
+        f.retryAfterSeconds().ifPresent(s -> g.write("retry_after_s", s));
+        g.writeEnd();
     }
 
     @Override
@@ -225,15 +367,24 @@ public final class JsonQueueFormat implements QueueFormat {
         return write(g -> {
             g.write("id", id).write("command", command.wireName());
             switch (outcome) {
-                case Outcome.Posted p -> {
-                    g.write("status", "posted");
-                    if (p.tweetId().isPresent()) {
-                        g.write("tweet_id", p.tweetId().get());
-                        p.tweetUrl().ifPresent(u -> g.write("tweet_url", u));
-                    } else {
-                        g.write("already_posted", true);
+                case Outcome.Posted p -> writePosted(g, p);
+                case Outcome.ThreadPosted t -> {
+                    g.write("status", t.failure().isPresent() ? "failed" : "posted");
+                    t.failure().ifPresent(f -> writeFailure(g, f));
+                    g.writeStartArray("posts");
+                    for (Outcome.ThreadPart part : t.parts()) {
+                        g.writeStartObject();
+                        switch (part) {
+                            case Outcome.ThreadPart.Sent s -> writePosted(g, s.post());
+                            case Outcome.ThreadPart.Failed ignored -> g.write("status", "failed");
+                            case Outcome.ThreadPart.NotSent ignored -> g.write("status", "not_sent");
+                        }
+                        g.writeEnd();
                     }
+                    g.writeEnd();
                 }
+                case Outcome.Deleted del -> g.write("status", del.deleted() ? "deleted" : "not_found")
+                        .write("tweet_id", del.tweetId());
                 case Outcome.AuthStarted a -> g.write("status", "auth_started")
                         .write("authorize_url", a.authorizeUrl())
                         .write("request_token", a.requestToken().token())
@@ -244,11 +395,8 @@ public final class JsonQueueFormat implements QueueFormat {
                         .write("user_id", v.userId())
                         .write("screen_name", v.screenName());
                 case Outcome.Failed f -> {
-                    g.write("status", "failed").writeStartObject("error")
-                            .write("code", f.code().wireName())
-                            .write("message", f.message());
-                    f.retryAfterSeconds().ifPresent(s -> g.write("retry_after_s", s));
-                    g.writeEnd();
+                    g.write("status", "failed");
+                    writeFailure(g, f);
                 }
             }
         });

@@ -14,21 +14,28 @@ import java.util.Optional;
 
 /**
  * A JSON object read with bounded work and no exception: the streaming parser is driven here, iteratively, with
- * a nesting limit of our own, and number literals are never converted (the protocol has no number members, so a
- * number is only ever "not a string"; converting {@code 1e9999999999} or a literal of a million digits is where
- * the library's tree reader throws or spends unbounded time). Duplicate member names: the last one wins, as
+ * a nesting limit of our own, and number literals are converted only when they are at most 9 plain digits (the
+ * protocol's one number member is a poll's duration; converting {@code 1e9999999999} or a literal of a million
+ * digits is where the library's tree reader throws or spends unbounded time). Duplicate member names: the last one wins, as
  * with the library's reader. Content after the root object is ignored, as the library's reader did.
  */
 final class JsonTree {
-    /** Deepest nesting read (the request schema needs 3: object, media array, media object). */
+    /** Deepest nesting read (the request schema needs 5: object, posts array, post object, media array, media object). */
     static final int MAX_DEPTH = 32;
 
     private JsonTree() {
     }
 
     /** One JSON value. */
-    sealed interface Node permits Str, Obj, Arr, Scalar {
+    sealed interface Node permits Str, Obj, Arr, Scalar, Int {
     }
+
+    /** A number literal of 1 to {@value #MAX_INT_DIGITS} plain digits (e.g. a poll's duration); other numbers are {@link Scalar#NUMBER}. */
+    record Int(int value) implements Node {
+    }
+
+    /** Longest number literal read as an {@link Int}: converting it is bounded, and it fits an int. */
+    static final int MAX_INT_DIGITS = 9;
 
     record Str(String value) implements Node {
     }
@@ -82,7 +89,7 @@ final class JsonTree {
                 switch (event) {
                     case KEY_NAME -> top.key = p.getString();
                     case VALUE_STRING -> top.add(new Str(p.getString()));
-                    case VALUE_NUMBER -> top.add(Scalar.NUMBER);
+                    case VALUE_NUMBER -> top.add(number(p.getString()));
                     case VALUE_TRUE -> top.add(Scalar.TRUE);
                     case VALUE_FALSE -> top.add(Scalar.FALSE);
                     case VALUE_NULL -> top.add(Scalar.NULL);
@@ -105,6 +112,20 @@ final class JsonTree {
             // Anything else the library raises on hostile input: refused, answerable when the id was read.
             return new Result.Refused(root, "the message could not be read as JSON");
         }
+    }
+
+    /** A short literal of plain digits as an {@link Int}; anything else is never converted. */
+    private static Node number(String literal) {
+        if (literal.isEmpty() || literal.length() > MAX_INT_DIGITS) {
+            return Scalar.NUMBER;
+        }
+        for (int i = 0; i < literal.length(); i++) {
+            char c = literal.charAt(i);
+            if (c < '0' || c > '9') {
+                return Scalar.NUMBER;
+            }
+        }
+        return new Int(Integer.parseInt(literal));
     }
 
     /** An open object or array. */

@@ -50,7 +50,7 @@ public final class LegacyQueueFormat implements QueueFormat {
         }
         Optional<String> id = first;
         Optional<Command> command = raw.size() > 1
-                ? LegacyFields.decodeUtf8(raw.get(1)).flatMap(Command::fromWire)
+                ? LegacyFields.decodeUtf8(raw.get(1)).flatMap(Command::fromWire).filter(Command::legacy)
                 : Optional.empty();
         if (body.length > Limits.MAX_LEGACY_BYTES) {
             return malformed(Problem.TOO_LARGE, id, command, "the message is larger than " + Limits.MAX_LEGACY_BYTES + " bytes");
@@ -73,6 +73,7 @@ public final class LegacyQueueFormat implements QueueFormat {
             case UPLOAD_POST -> 6;
             case AUTH -> 2;
             case VERIFY_PIN -> 5;
+            case DELETE_POST, POST_THREAD -> throw new IllegalStateException("not a legacy command");
         };
         if (fields.length != expected) {
             return malformed(Problem.WRONG_FIELD_COUNT, id, command,
@@ -83,6 +84,7 @@ public final class LegacyQueueFormat implements QueueFormat {
             case AUTH -> new Decoded.Ok(new Request.Auth(msgId));
             case VERIFY_PIN -> verifyPin(msgId, fields[2], new Tokens(fields[3], fields[4]));
             case UPLOAD_POST -> post(msgId, new Tokens(fields[2], fields[3]), fields[4], fields[5]);
+            case DELETE_POST, POST_THREAD -> throw new IllegalStateException("not a legacy command");
         };
     }
 
@@ -123,11 +125,13 @@ public final class LegacyQueueFormat implements QueueFormat {
                     v.requestToken().token(), v.requestToken().secret());
             case Request.Post p -> List.of(p.id(), Command.UPLOAD_POST.wireName(), p.user().token(),
                     p.user().secret(), p.text(), legacyImage(p));
+            case Request.Delete ignored -> throw new IllegalArgumentException("delete_post is not a legacy command");
+            case Request.Thread ignored -> throw new IllegalArgumentException("post_thread is not a legacy command");
         });
     }
 
     private static String legacyImage(Request.Post p) {
-        if (p.replyToTweetId().isPresent() || p.media().size() > 1) {
+        if (p.replyToTweetId().isPresent() || p.media().size() > 1 || !p.options().equals(PostOptions.NONE)) {
             throw new IllegalArgumentException("the legacy format carries at most one image and no reply-to id");
         }
         if (p.media().isEmpty()) {
@@ -144,6 +148,9 @@ public final class LegacyQueueFormat implements QueueFormat {
     public byte[] encodeReply(String id, Command command, Outcome outcome) {
         return LegacyFields.join(switch (outcome) {
             case Outcome.Posted ignored -> List.of(id, NETWORK, command.wireName(), OK);
+            case Outcome.Deleted ignored -> List.of(id, NETWORK, command.wireName(), OK);
+            case Outcome.ThreadPosted t -> List.of(id, NETWORK, command.wireName(),
+                    t.failure().map(f -> failureWord(f.code())).orElse(OK));
             case Outcome.AuthStarted a -> List.of(id, NETWORK, command.wireName(), a.authorizeUrl(),
                     a.requestToken().token(), a.requestToken().secret());
             case Outcome.PinVerified v -> List.of(id, NETWORK, command.wireName(), v.accessToken().token(),

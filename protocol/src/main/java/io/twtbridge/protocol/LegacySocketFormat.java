@@ -23,7 +23,7 @@ public final class LegacySocketFormat {
             return new Decoded.Malformed(Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
         }
         List<String> fields = LegacyFields.splitText(frame);
-        Optional<Command> command = Command.fromWire(fields.getFirst()).filter(c -> c != Command.UPLOAD_POST);
+        Optional<Command> command = Command.fromWire(fields.getFirst()).filter(c -> c == Command.AUTH || c == Command.VERIFY_PIN);
         if (command.isEmpty()) {
             return new Decoded.Malformed(Problem.UNKNOWN_COMMAND, Optional.empty(), Optional.empty(), "unknown command");
         }
@@ -46,6 +46,8 @@ public final class LegacySocketFormat {
             case Request.VerifyPin v -> List.of(Command.VERIFY_PIN.wireName(), v.pin(),
                     v.requestToken().token(), v.requestToken().secret());
             case Request.Post ignored -> throw new IllegalArgumentException("upload_post is not a WebSocket command");
+            case Request.Delete ignored -> throw new IllegalArgumentException("delete_post is not a WebSocket command");
+            case Request.Thread ignored -> throw new IllegalArgumentException("post_thread is not a WebSocket command");
         });
     }
 
@@ -63,6 +65,8 @@ public final class LegacySocketFormat {
                     List.of(LegacyQueueFormat.NETWORK, command.get().wireName(), EXCEPTION_OCCURRED);
             case Outcome.Failed f -> List.of(LegacyQueueFormat.NETWORK, ERROR, f.code().wireName());
             case Outcome.Posted ignored -> throw new IllegalArgumentException("no post is made over the WebSocket");
+            case Outcome.Deleted ignored -> throw new IllegalArgumentException("no post is deleted over the WebSocket");
+            case Outcome.ThreadPosted ignored -> throw new IllegalArgumentException("no thread is posted over the WebSocket");
         });
     }
 }

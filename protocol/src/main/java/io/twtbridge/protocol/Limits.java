@@ -16,6 +16,8 @@ public final class Limits {
     public static final int MAX_ALT_TEXT_CHARS = 1_000;
     /** Longest tweet id to reply to, in characters. */
     public static final int MAX_TWEET_ID_CHARS = 32;
+    /** Weighted characters of a long post (X's limit for users who may post long). */
+    public static final int MAX_LONG_POST_WEIGHTED = 25_000;
     /** Most media items per post. */
     public static final int MAX_MEDIA = 4;
     /** Largest legacy message, in bytes. */

@@ -37,13 +37,57 @@ final class PostCheck {
             }
         }
         if (replyTo.isPresent()) {
-            String id = replyTo.get();
-            if (id.isEmpty() || id.length() > Limits.MAX_TWEET_ID_CHARS || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return Optional.of(new Failure(Problem.INVALID_FIELD, "field 'reply_to_tweet_id' is not a tweet id"));
+            Optional<Failure> rf = tweetId("reply_to_tweet_id", replyTo.get());
+            if (rf.isPresent()) {
+                return rf;
             }
         }
         if (text.isBlank() && media.isEmpty()) {
             return Optional.of(new Failure(Problem.INVALID_FIELD, "a post needs text or media"));
+        }
+        return Optional.empty();
+    }
+
+    /** The first problem with a post's options (a quote's id, a poll), checked before X; empty when they are fine. */
+    static Optional<Failure> options(PostOptions options, List<Media> media) {
+        if (options.quoteTweetId().isPresent()) {
+            Optional<Failure> q = tweetId("quote_tweet_id", options.quoteTweetId().get());
+            if (q.isPresent()) {
+                return q;
+            }
+        }
+        if (options.poll().isEmpty()) {
+            return Optional.empty();
+        }
+        Poll poll = options.poll().get();
+        if (!media.isEmpty() || options.quoteTweetId().isPresent()) {
+            return Optional.of(new Failure(Problem.INVALID_FIELD, "a poll cannot go with media or a quote"));
+        }
+        if (poll.options().size() < Poll.MIN_OPTIONS || poll.options().size() > Poll.MAX_OPTIONS) {
+            return Optional.of(new Failure(Problem.INVALID_FIELD, "a poll has " + Poll.MIN_OPTIONS + " to " + Poll.MAX_OPTIONS + " options"));
+        }
+        for (int i = 0; i < poll.options().size(); i++) {
+            String o = poll.options().get(i);
+            String name = "poll.options[" + i + "]";
+            Optional<Failure> f = field(name, o, Poll.MAX_OPTION_CHARS, false, true);
+            if (f.isPresent()) {
+                return f;
+            }
+            if (o.isBlank()) {
+                return Optional.of(new Failure(Problem.INVALID_FIELD, "field '" + name + "' is blank"));
+            }
+        }
+        if (poll.durationMinutes() < Poll.MIN_MINUTES || poll.durationMinutes() > Poll.MAX_MINUTES) {
+            return Optional.of(new Failure(Problem.INVALID_FIELD, "'poll.duration_minutes' must be from "
+                    + Poll.MIN_MINUTES + " to " + Poll.MAX_MINUTES));
+        }
+        return Optional.empty();
+    }
+
+    /** The problem with a post id field (1 to 32 digits), if any. */
+    static Optional<Failure> tweetId(String name, String id) {
+        if (id.isEmpty() || id.length() > Limits.MAX_TWEET_ID_CHARS || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.of(new Failure(Problem.INVALID_FIELD, "field '" + name + "' is not a tweet id"));
         }
         return Optional.empty();
     }

@@ -15,7 +15,7 @@ public sealed interface Request {
     Command command();
 
     /** Post {@code text} with up to four images as the user owning {@code user}. */
-    record Post(String id, Tokens user, String text, List<Media> media, Optional<String> replyToTweetId)
+    record Post(String id, Tokens user, String text, List<Media> media, Optional<String> replyToTweetId, PostOptions options)
             implements Request {
         public Post {
             Objects.requireNonNull(id, "id");
@@ -23,11 +23,60 @@ public sealed interface Request {
             Objects.requireNonNull(text, "text");
             media = List.copyOf(media);
             Objects.requireNonNull(replyToTweetId, "replyToTweetId");
+            Objects.requireNonNull(options, "options");
+        }
+
+        /** A plain post ({@link PostOptions#NONE}). */
+        public Post(String id, Tokens user, String text, List<Media> media, Optional<String> replyToTweetId) {
+            this(id, user, text, media, replyToTweetId, PostOptions.NONE);
         }
 
         @Override
         public Command command() {
             return Command.UPLOAD_POST;
+        }
+    }
+
+    /** JSON only: delete the user's post {@code tweetId} ({@code DELETE /2/tweets/:id}). */
+    record Delete(String id, Tokens user, String tweetId) implements Request {
+        public Delete {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(tweetId, "tweetId");
+        }
+
+        @Override
+        public Command command() {
+            return Command.DELETE_POST;
+        }
+    }
+
+    /**
+     * JSON only: post {@code parts} in order as the user, each replying to the one before (the first to
+     * {@code replyToTweetId} when given). Every part has text (X refuses a repeated text, which makes a retry safe).
+     */
+    record Thread(String id, Tokens user, List<Part> parts, Optional<String> replyToTweetId) implements Request {
+        /** Most parts in one thread. */
+        public static final int MAX_PARTS = 25;
+
+        public Thread {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(user, "user");
+            parts = List.copyOf(parts);
+            Objects.requireNonNull(replyToTweetId, "replyToTweetId");
+        }
+
+        @Override
+        public Command command() {
+            return Command.POST_THREAD;
+        }
+
+        /** One post of a thread. */
+        public record Part(String text, List<Media> media) {
+            public Part {
+                Objects.requireNonNull(text, "text");
+                media = List.copyOf(media);
+            }
         }
     }
 

@@ -122,7 +122,7 @@ class RpcFormatDocumentTest {
         return switch (command) {
             case AUTH -> new Outcome.AuthStarted(rest.get(0), new Tokens(rest.get(1), rest.get(2)));
             case VERIFY_PIN -> new Outcome.PinVerified(new Tokens(rest.get(0), rest.get(1)), "42", "jo");
-            case UPLOAD_POST -> throw new AssertionError("an upload_post reply has one last field: " + rest);
+            default -> throw new AssertionError(command.wireName() + " replies have one last field: " + rest);
         };
     }
 

@@ -21,4 +21,8 @@ sealed interface Decision {
     /** X rate-limited the user (or, when {@code appWide}, the whole app) until {@code until}. */
     record WaitUntil(Instant until, boolean appWide) implements Decision {
     }
+
+    /** The shard was lost while recording progress: no answer; the request goes back with the shard. */
+    record Abandoned() implements Decision {
+    }
 }

@@ -4,10 +4,12 @@ import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.Command;
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.ErrorCode;
+import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Problem;
 import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.TextCheck;
 
 import java.lang.System.Logger.Level;
@@ -72,12 +74,13 @@ final class RequestHandler implements Shard.Handler {
             decoded = new Decoded.Malformed(Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the request could not be decoded");
         }
         Decoded request = decoded;
-        Request.Post post = request instanceof Decoded.Ok ok && ok.request() instanceof Request.Post p ? p : null;
-        String key = post != null ? "u:" + post.user().token() : "d:" + d.tag();
+        Request userRequest = request instanceof Decoded.Ok ok && userOf(ok.request()) != null ? ok.request() : null;
+        Tokens user = userRequest == null ? null : userOf(userRequest);
+        String key = user != null ? "u:" + user.token() : "d:" + d.tag();
         // A rate-limited user's requests wait in the shard's prefetch; past a quarter of it, later ones are answered
         // rate_limited at once, so one user cannot hold the shard's other users back.
-        boolean overflow = post != null && waiting.merge(key, 1, Integer::sum) > Math.max(2, config.shardPrefetch(config.shards()) / 4)
-                && blockedUntil(shard, post).isAfter(Instant.now());
+        boolean overflow = user != null && waiting.merge(key, 1, Integer::sum) > Math.max(2, config.shardPrefetch(config.shards()) / 4)
+                && blockedUntil(shard, user).isAfter(Instant.now());
         inFlight.incrementAndGet();
         shard.started();
         Runnable work = () -> {
@@ -86,7 +89,11 @@ final class RequestHandler implements Shard.Handler {
                     return;
                 }
                 if (overflow) {
-                    answer(shard, d, format, post.id(), post.command(), rateLimitedNow(blockedUntil(shard, post)));
+                    Outcome.Failed limited = rateLimitedNow(blockedUntil(shard, user));
+                    Request.Thread thread = userRequest instanceof Request.Thread t ? t : null;
+                    String threadKey = thread == null ? null : threadKey(thread);
+                    int done = thread == null ? 0 : shard.state().threadProgress(threadKey, Instant.now()).size();
+                    answer(shard, d, format, userRequest.id(), userRequest.command(), threadAware(thread, threadKey, done, shard.state(), limited));
                 } else {
                     process(shard, d, format, request);
                 }
@@ -99,7 +106,7 @@ final class RequestHandler implements Shard.Handler {
                     metrics.deadLettered();
                 }
             } finally {
-                if (post != null) {
+                if (user != null) {
                     waiting.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
                 }
                 inFlight.decrementAndGet();
@@ -113,8 +120,19 @@ final class RequestHandler implements Shard.Handler {
         }
     }
 
-    private Instant blockedUntil(Shard shard, Request.Post post) {
-        return later(appUntil, shard.state().blockedUntil(ShardQueues.userHash(post.user().token()), Instant.now()));
+    private Instant blockedUntil(Shard shard, Tokens user) {
+        return later(appUntil, shard.state().blockedUntil(ShardQueues.userHash(user.token()), Instant.now()));
+    }
+
+    /** The user a request acts for (a post, a thread, a delete), or null: such requests are routed and ordered by user. */
+    static Tokens userOf(Request request) {
+        return switch (request) {
+            case Request.Post p -> p.user();
+            case Request.Delete del -> del.user();
+            case Request.Thread t -> t.user();
+            case Request.Auth a -> null;
+            case Request.VerifyPin v -> null;
+        };
     }
 
     private static Outcome.Failed rateLimitedNow(Instant until) {
@@ -149,7 +167,9 @@ final class RequestHandler implements Shard.Handler {
         Instant received = d.headers().get(Router.H_RECEIVED) instanceof Number n
                 ? Instant.ofEpochMilli(Math.min(n.longValue(), System.currentTimeMillis())) : Instant.now();
         Request.Post post = request instanceof Request.Post p ? p : null;
-        String user = post != null ? ShardQueues.userHash(post.user().token()) : null;
+        Request.Delete delete = request instanceof Request.Delete del ? del : null;
+        Tokens tokens = userOf(request);
+        String user = tokens != null ? ShardQueues.userHash(tokens.token()) : null;
         // X refuses a repeated text, so a text post can safely be tried again; anything else must not be.
         boolean repeatable = post == null || !TextCheck.normalize(post.text()).isBlank();
         String fingerprint = repeatable ? null : ShardQueues.fingerprint(d.body());
@@ -160,6 +180,22 @@ final class RequestHandler implements Shard.Handler {
             return;
         }
         boolean earlier = d.redelivered() || d.headers().containsKey(Router.H_REDELIVERED);
+        // A delete is safe to repeat; X then no longer knows the post. Whether a delete of this post was sent before
+        // (an earlier request, an earlier delivery, an earlier try) tells "deleted already" from "never existed".
+        String deleteKey = delete == null ? null : ShardQueues.fingerprint((user + " " + delete.tweetId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        boolean deleteSentBefore = delete != null && state.mayHaveDeleted(deleteKey, Instant.now());
+        // A thread's progress is keyed by the request as the encoder writes it: the same request sent again continues.
+        Request.Thread thread = request instanceof Request.Thread t ? t : null;
+        String threadKey = thread == null ? null : threadKey(thread);
+        int earlierParts = thread == null ? 0 : state.threadProgress(threadKey, Instant.now()).size();
+        // A thread begun before: X's "duplicate content" for a part means that earlier request posted it.
+        boolean threadBegun = thread != null && state.threadBegun(threadKey, Instant.now());
+        if (thread != null && !threadBegun) {
+            state.threadStarted(threadKey, Instant.now());
+            if (!shard.saveState()) {
+                return;
+            }
+        }
         int attempt = 0;
         Instant holdLimit = d.deliveredAt().plus(MAX_HOLD);
         while (true) {
@@ -170,12 +206,12 @@ final class RequestHandler implements Shard.Handler {
                         "the request could not be posted within " + MAX_HOLD.toMinutes() + " minutes of its delivery"));
                 return;
             }
-            if (post != null) {
+            if (user != null) {
                 Instant until = later(appUntil, state.blockedUntil(user, now));
                 if (until.isAfter(now)) {
                     switch (policy.blockedUntil(until, received, now)) {
                         case RetryPolicy.Next.Answer a -> {
-                            answer(shard, d, format, request.id(), request.command(), a.outcome());
+                            answer(shard, d, format, request.id(), request.command(), threadAware(thread, threadKey, earlierParts, state, a.outcome()));
                             return;
                         }
                         case RetryPolicy.Next.WaitUntil w -> {
@@ -194,18 +230,42 @@ final class RequestHandler implements Shard.Handler {
                     return;
                 }
             }
+            if (delete != null && !deleteSentBefore) {
+                state.deleteSent(deleteKey, now);
+                if (!shard.saveState()) {
+                    return;
+                }
+            }
             attempt++;
-            Decision decision = service.attempt(request, earlier || attempt > 1);
+            Decision decision = thread == null ? service.attempt(request, earlier || attempt > 1)
+                    : service.thread(thread, state.threadProgress(threadKey, now), earlierParts, earlier || attempt > 1 || threadBegun, id -> {
+                        state.threadPartPosted(threadKey, id, Instant.now());
+                        return shard.saveState();
+                    });
             Instant after = Instant.now();
             switch (decision) {
                 case Decision.Answer a -> {
-                    answer(shard, d, format, request.id(), request.command(), a.outcome());
+                    Outcome outcome = a.outcome();
+                    if (outcome instanceof Outcome.Deleted del && !del.deleted()) {
+                        if (deleteSentBefore) {
+                            outcome = new Outcome.Deleted(del.tweetId(), true); // gone: deleted by our earlier delete
+                        } else {
+                            state.deleteForgotten(deleteKey); // it never existed: a later delete answers not_found too
+                        }
+                    } else if (outcome instanceof Outcome.Failed && delete != null && !deleteSentBefore) {
+                        state.deleteForgotten(deleteKey); // X refused it: nothing was deleted
+                    }
+                    if (outcome instanceof Outcome.ThreadPosted t && t.failure().isEmpty()) {
+                        state.threadDone(threadKey);
+                    }
+                    answer(shard, d, format, request.id(), request.command(), outcome);
                     if (!repeatable) {
                         state.attemptFinished(fingerprint);
                     }
                     return;
                 }
                 case Decision.Retry r -> {
+                    deleteSentBefore |= delete != null && r.mayHavePosted();
                     if (!repeatable && r.mayHavePosted()) {
                         metrics.outcomeUnknown();
                         answer(shard, d, format, request.id(), request.command(), outcomeUnknown());
@@ -217,7 +277,7 @@ final class RequestHandler implements Shard.Handler {
                     }
                     switch (policy.afterUnavailable(attempt, r.reason(), received, after, ThreadLocalRandom.current())) {
                         case RetryPolicy.Next.Answer a -> {
-                            answer(shard, d, format, request.id(), request.command(), a.outcome());
+                            answer(shard, d, format, request.id(), request.command(), threadAware(thread, threadKey, earlierParts, state, a.outcome()));
                             return;
                         }
                         case RetryPolicy.Next.WaitUntil w -> {
@@ -227,6 +287,9 @@ final class RequestHandler implements Shard.Handler {
                             }
                         }
                     }
+                }
+                case Decision.Abandoned ignored -> {
+                    return; // the shard is lost: the request goes back with it
                 }
                 case Decision.WaitUntil w -> {
                     if (!repeatable) {
@@ -248,6 +311,17 @@ final class RequestHandler implements Shard.Handler {
                 }
             }
         }
+    }
+
+    /** A thread's key in the shard's state: the request as the encoder writes it, hashed. */
+    private static String threadKey(Request.Thread thread) {
+        return ShardQueues.fingerprint(JsonQueueFormat.INSTANCE.encodeRequest(thread));
+    }
+
+    /** A failure of a thread as the thread's answer: which parts are on X, which failed, which were not sent. */
+    private static Outcome threadAware(Request.Thread thread, String threadKey, int earlierParts, ShardState state, Outcome.Failed f) {
+        return thread == null ? f
+                : PostingService.threadOutcome(thread, state.threadProgress(threadKey, Instant.now()), earlierParts, Optional.empty(), Optional.of(f));
     }
 
     private static Outcome.Failed outcomeUnknown() {
@@ -273,7 +347,9 @@ final class RequestHandler implements Shard.Handler {
 
     private static String label(Outcome o) {
         return switch (o) {
-            case Outcome.Posted p -> p.tweetId().isPresent() ? "posted" : "posted_earlier";
+            case Outcome.Posted p -> p.alreadyPosted() ? "posted_earlier" : "posted";
+            case Outcome.Deleted del -> del.deleted() ? "deleted" : "not_found";
+            case Outcome.ThreadPosted t -> t.failure().map(f -> f.code().wireName()).orElse("posted");
             case Outcome.AuthStarted a -> "auth_started";
             case Outcome.PinVerified v -> "verified";
             case Outcome.Failed f -> f.code().wireName();

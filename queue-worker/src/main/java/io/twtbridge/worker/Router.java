@@ -7,7 +7,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.QueueFormat;
-import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -98,8 +98,8 @@ final class Router {
         } catch (RuntimeException e) {
             decoded = null;
         }
-        if (decoded instanceof Decoded.Ok ok && ok.request() instanceof Request.Post p) {
-            return ShardQueues.shardOf(p.user().token(), shards);
+        if (decoded instanceof Decoded.Ok ok && RequestHandler.userOf(ok.request()) instanceof Tokens user) {
+            return ShardQueues.shardOf(user.token(), shards);
         }
         return (int) Math.floorMod(anyShard.getAndIncrement(), (long) shards);
     }

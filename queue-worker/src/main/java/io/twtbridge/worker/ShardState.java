@@ -10,15 +10,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * What the owner of a shard must remember across a hand-over, kept in the shard's state queue (one message, the
  * latest): users X rate-limited and until when, and the posts X would not deduplicate whose call to X has begun
  * and not yet been answered. Users appear only as a hash of their token. Text format, one entry a line:
- * {@code b <user-hash> <epoch-ms>}, {@code a <fingerprint>}, and {@code u} when an owner could not read the state
- * before it (what it writes is then still unknown to the next).
+ * {@code b <user-hash> <epoch-ms>}, {@code a <fingerprint>}, {@code d <delete-key> <epoch-ms>} (a delete of a post
+ * by a user was sent to X at that time; kept {@link #DELETE_MEMORY}, at most {@link #MAX_DELETES}) and
+ * {@code t <thread-key> <epoch-ms> <id>,<id>…} (the ids of a thread's parts already on X, in order, {@code -} for
+ * none; kept {@link #THREAD_MEMORY}, at most {@link #MAX_THREADS}), and {@code u} when an owner could not read the
+ * state before it (what it writes is then still unknown to the next). A reader that
+ * predates an entry kind treats the whole state as unknown, which is safe.
  */
 final class ShardState {
     /** Most entries read from a state message; a longer one is treated as unknown. */
     static final int MAX_ENTRIES = 100_000;
+    /** How long a delete sent to X is remembered, so that deleting the same post again answers {@code deleted}. */
+    static final java.time.Duration DELETE_MEMORY = java.time.Duration.ofDays(7);
+    /** Most deletes remembered per shard; the oldest are forgotten first. */
+    static final int MAX_DELETES = 2_000;
+    /** How long a thread's progress is kept, so that a retry of the same request continues where it stopped. */
+    static final java.time.Duration THREAD_MEMORY = java.time.Duration.ofDays(7);
+    /** Most threads' progress kept per shard; the oldest are forgotten first. */
+    static final int MAX_THREADS = 1_000;
+
+    /** The parts of a thread on X (their ids, in order), as of {@code at}. */
+    private record ThreadProgress(Instant at, java.util.List<String> ids) {
+    }
 
     private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
     private final Set<String> attempting = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> deletes = new ConcurrentHashMap<>();
+    private final Map<String, ThreadProgress> threads = new ConcurrentHashMap<>();
     private volatile boolean known;
 
     private ShardState(boolean known) {
@@ -56,6 +74,17 @@ final class ShardState {
                     case "b" -> s.blocked.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
                     case "a" -> s.attempting.add(f[1]);
                     case "u" -> s.known = false;
+                    case "d" -> s.deletes.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
+                    case "t" -> {
+                        String[] t = f[2].split(" ", 2);
+                        java.util.List<String> ids = t[1].equals("-") ? java.util.List.of() : java.util.List.of(t[1].split(","));
+                        for (String id : ids) {
+                            if (id.isEmpty() || !id.chars().allMatch(Character::isDigit)) {
+                                return unknown();
+                            }
+                        }
+                        s.threads.put(f[1], new ThreadProgress(Instant.ofEpochMilli(Long.parseLong(t[0])), ids));
+                    }
                     default -> {
                         return unknown();
                     }
@@ -76,6 +105,17 @@ final class ShardState {
             }
         });
         attempting.forEach(fp -> b.append("a ").append(fp).append('\n'));
+        threads.forEach((key, p) -> {
+            if (p.at().plus(THREAD_MEMORY).isAfter(now)) {
+                b.append("t ").append(key).append(' ').append(p.at().toEpochMilli()).append(' ')
+                        .append(p.ids().isEmpty() ? "-" : String.join(",", p.ids())).append('\n');
+            }
+        });
+        deletes.forEach((key, at) -> {
+            if (at.plus(DELETE_MEMORY).isAfter(now)) {
+                b.append("d ").append(key).append(' ').append(at.toEpochMilli()).append('\n');
+            }
+        });
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -112,5 +152,70 @@ final class ShardState {
 
     void attemptFinished(String fingerprint) {
         attempting.remove(fingerprint);
+    }
+
+    /**
+     * Whether a delete of this post by this user may already have been sent to X (by an earlier request, or an earlier
+     * delivery of this one): always when the state is unknown.
+     */
+    boolean mayHaveDeleted(String deleteKey, Instant now) {
+        Instant at = deletes.get(deleteKey);
+        return !known || (at != null && at.plus(DELETE_MEMORY).isAfter(now));
+    }
+
+    /** A delete of this post is about to be sent to X. */
+    void deleteSent(String deleteKey, Instant now) {
+        deletes.put(deleteKey, now);
+        if (deletes.size() > MAX_DELETES) {
+            deletes.entrySet().stream().min(Map.Entry.comparingByValue())
+                    .ifPresent(oldest -> deletes.remove(oldest.getKey(), oldest.getValue()));
+        }
+    }
+
+    /** X answered that it never knew this post: forget the record, so a later delete of it answers not_found too. */
+    void deleteForgotten(String deleteKey) {
+        deletes.remove(deleteKey);
+    }
+
+    /** The ids of this thread's parts already on X, in order (empty when none, or forgotten). */
+    java.util.List<String> threadProgress(String threadKey, Instant now) {
+        ThreadProgress p = threads.get(threadKey);
+        return p == null || !p.at().plus(THREAD_MEMORY).isAfter(now) ? java.util.List.of() : p.ids();
+    }
+
+    /** Whether this thread was begun before (by an earlier request or delivery): its progress is known. */
+    boolean threadBegun(String threadKey, Instant now) {
+        ThreadProgress p = threads.get(threadKey);
+        return p != null && p.at().plus(THREAD_MEMORY).isAfter(now);
+    }
+
+    /** The thread is about to be posted: remember it (with no part yet) unless it was begun before. */
+    void threadStarted(String threadKey, Instant now) {
+        if (!threadBegun(threadKey, now)) {
+            threads.put(threadKey, new ThreadProgress(now, java.util.List.of()));
+            trimThreads();
+        }
+    }
+
+    private void trimThreads() {
+        if (threads.size() > MAX_THREADS) {
+            threads.entrySet().stream().min(java.util.Comparator.comparing(e -> e.getValue().at()))
+                    .ifPresent(oldest -> threads.remove(oldest.getKey(), oldest.getValue()));
+        }
+    }
+
+    /** The next part of this thread is on X with this id. */
+    void threadPartPosted(String threadKey, String tweetId, Instant now) {
+        threads.compute(threadKey, (k, p) -> {
+            java.util.List<String> ids = new java.util.ArrayList<>(p == null ? java.util.List.of() : p.ids());
+            ids.add(tweetId);
+            return new ThreadProgress(now, java.util.List.copyOf(ids));
+        });
+        trimThreads();
+    }
+
+    /** The whole thread is answered as posted: nothing more to continue. */
+    void threadDone(String threadKey) {
+        threads.remove(threadKey);
     }
 }

@@ -61,7 +61,8 @@ public final class Worker implements AutoCloseable {
     private Worker(WorkerConfig config, XClientConfig x, WorkerMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        PostingService service = new PostingService(new XClient(x, metrics::xCall), new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()));
+        PostingService service = new PostingService(new XClient(x, metrics::xCall), new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()),
+                config.longPosts());
         this.handler = new RequestHandler(config, service, metrics);
         metrics.gauges(handler::inFlight, () -> owned.values().stream().mapToLong(Shard::rateLimitedUsers).sum(), owned::size);
     }

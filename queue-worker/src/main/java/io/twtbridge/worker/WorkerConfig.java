@@ -26,7 +26,8 @@ public record WorkerConfig(URI amqpUri,
                            Duration rebalanceInterval,
                            Duration livenessTimeout,
                            Optional<Path> mediaAllowedDir,
-                           MediaFetch mediaFetch) {
+                           MediaFetch mediaFetch,
+                           boolean longPosts) {
 
     /** How the request queue {@code twt} is declared. */
     public enum QueueMode {
@@ -84,14 +85,13 @@ public record WorkerConfig(URI amqpUri,
                 ConfigKeys.get(w, "rebalance-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
                 ConfigKeys.get(w, "liveness-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)),
                 media.get("allowed.dir").asString().filter(s -> !s.isBlank()).map(Path::of),
-                // env MEDIA_URL_MAX_BYTES arrives as media.url.max.bytes (Helidon maps "_" to ".", never to "-")
-                new MediaFetch(ConfigKeys.get(media, "url.max-bytes").asLong().asOptional()
-                        .or(() -> media.get("url.max.bytes").asLong().asOptional()).orElse(15L << 20),
+                new MediaFetch(ConfigKeys.get(media, "url.max-bytes").asLong().orElse(15L << 20),
                         media.get("url.timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
                         ConfigKeys.get(media, "url.max-redirects").asInt().orElse(3),
                         ConfigKeys.get(media, "url.allow-private").asBoolean().orElse(false),
                         ConfigKeys.get(media, "url.allow-http").asBoolean().orElse(false),
-                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)));
+                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)),
+                ConfigKeys.get(w, "long-posts").asBoolean().orElse(false));
     }
 
     /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */

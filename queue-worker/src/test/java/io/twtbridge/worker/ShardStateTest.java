@@ -30,6 +30,52 @@ class ShardStateTest {
     }
 
     @Test
+    void deletesSurviveASnapshotUntilTheyAreForgottenOrTooOld() {
+        ShardState s = ShardState.empty();
+        s.deleteSent("k1", NOW);
+        s.deleteSent("k2", NOW.minus(ShardState.DELETE_MEMORY).minusSeconds(1)); // too old: not carried
+        s.deleteSent("k3", NOW);
+        s.deleteForgotten("k3");
+        ShardState next = ShardState.parse(s.snapshot(NOW));
+        assertTrue(next.mayHaveDeleted("k1", NOW));
+        assertFalse(next.mayHaveDeleted("k2", NOW));
+        assertFalse(next.mayHaveDeleted("k3", NOW));
+        assertFalse(next.mayHaveDeleted("k1", NOW.plus(ShardState.DELETE_MEMORY)));
+        assertTrue(new String(s.snapshot(NOW), StandardCharsets.UTF_8).contains("d k1 " + NOW.toEpochMilli() + "\n"));
+        assertTrue(ShardState.unknown().mayHaveDeleted("k1", NOW));
+    }
+
+    @Test
+    void threadProgressSurvivesASnapshotUntilDoneOrTooOld() {
+        ShardState s = ShardState.empty();
+        s.threadPartPosted("t1", "101", NOW);
+        s.threadPartPosted("t1", "102", NOW);
+        s.threadPartPosted("t2", "201", NOW.minus(ShardState.THREAD_MEMORY).minusSeconds(1));
+        s.threadPartPosted("t3", "301", NOW);
+        s.threadDone("t3");
+        byte[] snapshot = s.snapshot(NOW);
+        assertTrue(new String(snapshot, StandardCharsets.UTF_8).contains("t t1 " + NOW.toEpochMilli() + " 101,102\n"));
+        ShardState next = ShardState.parse(snapshot);
+        assertEquals(java.util.List.of("101", "102"), next.threadProgress("t1", NOW));
+        assertEquals(java.util.List.of(), next.threadProgress("t2", NOW));
+        assertEquals(java.util.List.of(), next.threadProgress("t3", NOW));
+        // Compatible: older entry kinds still read, a bad id makes the state unknown (safe).
+        assertEquals(java.util.List.of(), ShardState.parse("t k 1 -\na fp\n".getBytes(StandardCharsets.UTF_8)).threadProgress("k", NOW));
+        assertTrue(ShardState.parse("t k 1 12,x\n".getBytes(StandardCharsets.UTF_8)).mayHaveAttempted("other"));
+    }
+
+    @Test
+    void deletesAreBoundedOldestFirst() {
+        ShardState s = ShardState.empty();
+        for (int i = 0; i <= ShardState.MAX_DELETES; i++) {
+            s.deleteSent("k" + i, NOW.plusMillis(i));
+        }
+        assertFalse(s.mayHaveDeleted("k0", NOW));
+        assertTrue(s.mayHaveDeleted("k1", NOW));
+        assertTrue(s.mayHaveDeleted("k" + ShardState.MAX_DELETES, NOW));
+    }
+
+    @Test
     void noStateMeansNothingBlockedAndNothingAttempted() {
         ShardState s = ShardState.parse(null);
         assertFalse(s.mayHaveAttempted("fp"));

@@ -10,6 +10,8 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.twtbridge.protocol.Limits;
+import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.Tokens;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
@@ -46,8 +48,8 @@ public final class XClient {
     static final int SIMPLE_UPLOAD_MAX = 1 << 20;
     /** Bytes per {@code append} of a chunked upload. */
     static final int CHUNK = 1 << 20;
-    /** A media id in a path, e.g. {@code /2/media/upload/123/append} (not the {@code /2/} of the API version). */
-    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("(?<=/media/upload)/\\d+/");
+    /** An id in a path ({@code /2/media/upload/123/append}, {@code /2/tweets/123}), not the {@code /2/} of the API version. */
+    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d{3,}(?=/|$)");
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
@@ -148,24 +150,38 @@ public final class XClient {
      * video shorter or longer than X takes ({@link MediaCheck}).
      */
     public static Optional<XFailure> check(String text, List<MediaFile> media) {
+        return check(text, media, TextCheck.MAX_WEIGHTED);
+    }
+
+    /** {@link #check(String, List)} with a text limit of {@code maxWeighted} (25,000 for a long post). */
+    public static Optional<XFailure> check(String text, List<MediaFile> media, int maxWeighted) {
         int weighted = TextCheck.weightedLength(text);
-        if (weighted > TextCheck.MAX_WEIGHTED || (text.isBlank() && media.isEmpty())) {
-            return Optional.of(new XFailure.TextTooLong(weighted));
+        if (weighted > maxWeighted || (text.isBlank() && media.isEmpty())) {
+            return Optional.of(new XFailure.TextTooLong(weighted, maxWeighted, ""));
         }
         return MediaCheck.check(media);
     }
 
     /** Posts as the user: checks, uploads each image (with alt text), then {@code POST /2/tweets}. Answers the new post's id. */
     public XResult<String> post(Tokens user, String text, List<MediaFile> media, Optional<String> replyToTweetId) {
-        Optional<XFailure> invalid = check(text, media);
+        return post(user, text, media, replyToTweetId, PostOptions.NONE);
+    }
+
+    /**
+     * A post with options: a long post is checked against 25,000 weighted characters and X decides whether the user may
+     * post that long (its refusal is {@link XFailure.TextTooLong}).
+     */
+    public XResult<String> post(Tokens user, String text, List<MediaFile> media, Optional<String> replyToTweetId, PostOptions options) {
+        int maxWeighted = options.longPost() ? Limits.MAX_LONG_POST_WEIGHTED : TextCheck.MAX_WEIGHTED;
+        Optional<XFailure> invalid = check(text, media, maxWeighted);
         if (invalid.isPresent()) {
             return XResult.failed(invalid.get());
         }
         List<String> mediaIds = new ArrayList<>();
-        for (MediaFile m : media) {
-            XResult<String> up = upload(user, m);
+        for (int i = 0; i < media.size(); i++) {
+            XResult<String> up = upload(user, media.get(i));
             if (up instanceof XResult.Failed<String> f) {
-                return XResult.failed(f.failure());
+                return XResult.failed(imageRefused(i, f.failure()));
             }
             mediaIds.add(((XResult.Ok<String>) up).value());
         }
@@ -180,13 +196,70 @@ public final class XClient {
             body.add("media", JSON.createObjectBuilder().add("media_ids", ids));
         }
         replyToTweetId.ifPresent(id -> body.add("reply", JSON.createObjectBuilder().add("in_reply_to_tweet_id", id)));
+        options.quoteTweetId().ifPresent(id -> body.add("quote_tweet_id", id));
+        options.poll().ifPresent(poll -> {
+            JsonArrayBuilder choices = JSON.createArrayBuilder();
+            poll.options().forEach(choices::add);
+            body.add("poll", JSON.createObjectBuilder().add("options", choices).add("duration_minutes", poll.durationMinutes()));
+        });
+        options.replySettings().ifPresent(r -> body.add("reply_settings", r.wireName()));
         Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
             XFailure f = failure(r);
+            if (options.longPost() && tooLong(f)) {
+                return XResult.failed(new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, detail(r)));
+            }
             // Sent, but no clear answer: X may have created the post.
             return XResult.failed(f instanceof XFailure.Unavailable u && r.status() != NOT_SENT ? new XFailure.Uncertain(u.detail()) : f);
         }
         return dataId(r);
+    }
+
+    /**
+     * Deletes the user's post: {@code DELETE /2/tweets/:id}. Answers {@code true} when X deleted it ({@code data.deleted}
+     * true), {@code false} when X has no such post (404, or {@code data.deleted} false). Repeating it is harmless.
+     */
+    public XResult<Boolean> delete(Tokens user, String tweetId) {
+        if (tweetId.isEmpty() || !tweetId.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return XResult.failed(new XFailure.Rejected("not a post id"));
+        }
+        Response r = signedSend(Method.DELETE, "/2/tweets/" + tweetId, "", user, null, null);
+        if (r.status() == 404) {
+            return XResult.ok(false);
+        }
+        if (r.status() != 200) {
+            XFailure f = failure(r);
+            // Sent, but no clear answer: X may have deleted it.
+            return XResult.failed(f instanceof XFailure.Unavailable u && r.status() != NOT_SENT ? new XFailure.Uncertain(u.detail()) : f);
+        }
+        Optional<Boolean> deleted = json(r.body()).map(o -> o.get("data")).filter(d -> d instanceof JsonObject)
+                .map(d -> ((JsonObject) d).get("deleted")).map(v -> v == JsonValue.TRUE ? Boolean.TRUE
+                        : v == JsonValue.FALSE ? Boolean.FALSE : null);
+        return deleted.<XResult<Boolean>>map(XResult::ok)
+                .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
+    }
+
+    /**
+     * An upload's failure as the post's: X refusing the image itself (400, or another 4xx but 401, 403 and 429) is an
+     * image error ({@link XFailure.MediaInvalid}, or {@link XFailure.MediaTooLarge} for 413), not a refused request.
+     */
+    static XFailure imageRefused(int index, XFailure f) {
+        if (f instanceof XFailure.Rejected r) {
+            String detail = "X refused image " + (index + 1) + ": " + r.detail();
+            return r.detail().startsWith("X answered 413") ? new XFailure.MediaTooLarge(detail) : new XFailure.MediaInvalid(detail);
+        }
+        return f;
+    }
+
+    /** Whether X refused a post's text as too long for the user (400 "too long", or error 186 "a bit shorter"). */
+    static boolean tooLong(XFailure f) {
+        String detail = switch (f) {
+            case XFailure.Rejected r -> r.detail();
+            case XFailure.Forbidden r -> r.detail();
+            default -> "";
+        };
+        String d = detail.toLowerCase(Locale.ROOT);
+        return d.contains("too long") || d.contains("a bit shorter");
     }
 
     /** Uploads one image or video (checked by {@link #check}); answers its media id once X may use it. */
@@ -233,7 +306,7 @@ public final class XClient {
     }
 
     private Response send(Method method, String url, String endpointPath, String authorization, String contentType, byte[] body) {
-        String endpoint = method.text() + " " + MEDIA_ID.matcher(endpointPath).replaceAll("/{id}/");
+        String endpoint = method.text() + " " + MEDIA_ID.matcher(endpointPath).replaceAll("/{id}");
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');

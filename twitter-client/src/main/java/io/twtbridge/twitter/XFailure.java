@@ -21,8 +21,11 @@ public sealed interface XFailure {
             case Uncertain u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
             case WrongPin w -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the PIN is wrong");
             case RequestTokenInvalid t -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the login expired or was already used; start again");
+            case TextTooLong t when t.byX() -> Outcome.Failed.of(ErrorCode.TEXT_TOO_LONG,
+                    "X refused the text as too long (" + t.weightedLength() + " weighted characters): " + t.detail());
             case TextTooLong t -> Outcome.Failed.of(ErrorCode.TEXT_TOO_LONG,
-                    "the text counts " + t.weightedLength() + " weighted characters; X takes 280 (and text or media is required)");
+                    "the text counts " + t.weightedLength() + " weighted characters; X takes " + t.limit()
+                            + " (and text or media is required)");
             case MediaInvalid m -> Outcome.Failed.of(ErrorCode.MEDIA_INVALID, m.detail());
             case MediaTooLarge m -> Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, m.detail());
             case MediaProcessingFailed m -> Outcome.Failed.of(ErrorCode.MEDIA_PROCESSING_FAILED, m.detail());
@@ -81,8 +84,19 @@ public sealed interface XFailure {
     record RequestTokenInvalid() implements XFailure {
     }
 
-    /** Checked before any call: the text is over 280 weighted characters (or empty without media). */
-    record TextTooLong(int weightedLength) implements XFailure {
+    /**
+     * The text is over {@code limit} weighted characters (or empty without media): checked before any call, or, for a
+     * long post, refused by X ({@code detail} non-empty: X's words), when the user may not post that long.
+     */
+    record TextTooLong(int weightedLength, int limit, String detail) implements XFailure {
+        public TextTooLong(int weightedLength) {
+            this(weightedLength, TextCheck.MAX_WEIGHTED, "");
+        }
+
+        /** Whether X refused it (rather than the check before the call). */
+        public boolean byX() {
+            return !detail.isEmpty();
+        }
     }
 
     /** Checked before any upload: not JPEG/PNG/GIF/WEBP/MP4, a broken MP4 or one of the wrong duration, or the mix is not allowed. */

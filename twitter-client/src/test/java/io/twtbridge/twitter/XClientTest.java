@@ -169,6 +169,67 @@ class XClientTest {
     }
 
     @Test
+    void aLongPostIsCheckedAgainst25000AndXDecidesWhoMayPostLong() {
+        Tokens premium = user("premium");
+        sandbox.state().premium("premium");
+        Tokens plain = user("plain");
+        io.twtbridge.protocol.PostOptions longPost = new io.twtbridge.protocol.PostOptions(true);
+        XFailure.TextTooLong before = failed(client.post(premium, "a".repeat(25_001), List.of(), Optional.empty(), longPost),
+                XFailure.TextTooLong.class);
+        assertEquals(25_000, before.limit());
+        assertEquals(0, sandbox.state().counters().requests());
+        String id = ok(client.post(premium, "a".repeat(25_000), List.of(), Optional.empty(), longPost));
+        assertEquals(25_000, sandbox.state().posts().getFirst().text().length());
+        assertEquals(id, sandbox.state().posts().getFirst().id());
+        XFailure.TextTooLong refused = failed(client.post(plain, "b".repeat(300), List.of(), Optional.empty(), longPost),
+                XFailure.TextTooLong.class);
+        assertTrue(refused.byX(), refused.toString());
+        assertEquals(io.twtbridge.protocol.ErrorCode.TEXT_TOO_LONG, refused.toOutcome().code());
+        assertEquals(1, sandbox.state().posts().size());
+    }
+
+    @Test
+    void quotePollAndReplySettingsReachXAndXRefusesABadPoll() {
+        Tokens u = user("poll");
+        io.twtbridge.protocol.Poll poll = new io.twtbridge.protocol.Poll(List.of("yes", "no"), 5);
+        String polled = ok(client.post(u, "vote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.empty(), Optional.of(poll), Optional.of(io.twtbridge.protocol.ReplySettings.VERIFIED))));
+        SandboxState.Post p = sandbox.state().posts().getFirst();
+        assertEquals(polled, p.id());
+        assertEquals(List.of("yes", "no"), p.pollOptions());
+        assertEquals(5, p.pollDurationMinutes());
+        assertEquals("verified", p.replySettings());
+        ok(client.post(u, "quoting", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.of(polled), Optional.empty(), Optional.empty())));
+        assertEquals(polled, sandbox.state().posts().get(1).quoteTweetId());
+        // The client does not check polls (the protocol does); X refuses a bad one.
+        XFailure.Rejected r = failed(client.post(u, "bad poll", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.empty(), Optional.of(new io.twtbridge.protocol.Poll(List.of("one"), 60)), Optional.empty())), XFailure.Rejected.class);
+        assertTrue(r.detail().contains("poll"), r.detail());
+        failed(client.post(u, "bad quote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+                Optional.of("424242"), Optional.empty(), Optional.empty())), XFailure.Rejected.class);
+        assertEquals(2, sandbox.state().posts().size());
+    }
+
+    @Test
+    void deleteAnswersTrueForALivePostAndFalseOnceXNoLongerKnowsIt() {
+        Tokens u = user("del");
+        String id = ok(client.post(u, "bye", List.of(), Optional.empty()));
+        assertEquals(true, ok(client.delete(u, id)));
+        assertEquals(false, ok(client.delete(u, id)));
+        assertEquals(false, ok(client.delete(u, "12345")));
+        String others = ok(client.post(user("del2"), "mine", List.of(), Optional.empty()));
+        failed(client.delete(u, others), XFailure.Forbidden.class);
+        assertFalse(sandbox.state().isDeleted(others));
+        // Metrics name the endpoint without the post's id (bounded label values).
+        List<String> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
+        XClient listened = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
+                (endpoint, status, latency) -> endpoints.add(endpoint + " " + status));
+        assertEquals(false, ok(listened.delete(u, others + "1")));
+        assertEquals(List.of("DELETE /2/tweets/{id} 404"), endpoints);
+    }
+
+    @Test
     void serverErrorsAndTimeoutsOfAPostAreUncertainAndOfOtherCallsUnavailable() {
         Tokens u = user("flaky");
         // The post was sent and no clear answer came back: X may have created it.

@@ -23,11 +23,17 @@ import java.util.Optional;
 
 /** The X API v2 endpoints twt-bridge uses: posts, media uploads (simple and chunked; images, GIFs, MP4 videos), alt text. */
 final class ApiEndpoints implements HttpService {
+    /** What the sandbox answers to an upload by a user whose images it refuses (as X does for a file it cannot decode). */
+    static final String MEDIA_REFUSED = "The media could not be processed.";
     static final String DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content.";
     private static final long MAX_IMAGE = 5L * 1024 * 1024;
     private static final long MAX_GIF = 15L * 1024 * 1024;
     private static final long MAX_VIDEO = 512L * 1024 * 1024;
     static final String VIDEO = "video/mp4";
+    /** X's limit for users who may post long (premium); others have 280. */
+    static final int MAX_LONG_POST = 25_000;
+    /** X's values of {@code reply_settings}. */
+    static final List<String> REPLY_SETTINGS = List.of("following", "mentionedUsers", "subscribers", "verified");
 
     private final SandboxState state;
     private final RequestAuth auth;
@@ -40,6 +46,7 @@ final class ApiEndpoints implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/tweets", signed(this::createTweet))
+                .delete("/tweets/{id}", signed(this::deleteTweet))
                 .post("/media/upload/initialize", signed(this::initialize))
                 .post("/media/upload/{id}/append", signed(this::append))
                 .post("/media/upload/{id}/finalize", signed(this::finalizeUpload))
@@ -79,7 +86,13 @@ final class ApiEndpoints implements HttpService {
 
     private void createTweet(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
         String userId = user.user().id();
-        if (state.isSuspended(userId)) {
+        int injected = state.failThisPost(userId);
+        if (injected >= 500) {
+            state.counters.injectedErrors.incrementAndGet();
+            json(res, Status.create(injected), SandboxJson.problem("Service Unavailable", injected, "Service Unavailable", "about:blank"));
+            return;
+        }
+        if (state.isSuspended(userId) || injected != 0) {
             json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
                     "You are not permitted to perform this action.", "about:blank"));
             return;
@@ -105,7 +118,7 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text or media is required."));
             return;
         }
-        if (!text.isEmpty() && TwitterTextParser.parseTweet(text).weightedLength > 280) {
+        if (!text.isEmpty() && weightedLength(text) > (state.isPremium(userId) ? MAX_LONG_POST : 280)) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text is too long."));
             return;
         }
@@ -135,6 +148,41 @@ final class ApiEndpoints implements HttpService {
                     "The tweet to reply to does not exist."));
             return;
         }
+        String quote = o.get("quote_tweet_id") instanceof JsonString s ? s.getString() : null;
+        if (quote != null && state.posts().stream().noneMatch(p -> p.id().equals(quote) && !state.isDeleted(quote))) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("quote_tweet_id", quote, "The quoted tweet does not exist."));
+            return;
+        }
+        String replySettings = null;
+        if (o.containsKey("reply_settings")) {
+            replySettings = o.get("reply_settings") instanceof JsonString s ? s.getString() : "";
+            if (!REPLY_SETTINGS.contains(replySettings)) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("reply_settings", replySettings,
+                        "reply_settings must be one of " + REPLY_SETTINGS + "."));
+                return;
+            }
+        }
+        List<String> pollOptions = new ArrayList<>();
+        int pollMinutes = 0;
+        if (o.containsKey("poll")) {
+            // X: 2-4 options of 1-25 characters, 5 to 10080 minutes; not with media or a quote.
+            boolean valid = o.get("poll") instanceof JsonObject poll && poll.get("options") instanceof JsonArray opts
+                    && poll.get("duration_minutes") instanceof jakarta.json.JsonNumber n && n.isIntegral();
+            if (valid) {
+                JsonObject poll = o.getJsonObject("poll");
+                for (JsonValue v : poll.getJsonArray("options")) {
+                    String option = v instanceof JsonString s ? s.getString() : "";
+                    valid &= !option.isBlank() && option.codePointCount(0, option.length()) <= 25;
+                    pollOptions.add(option);
+                }
+                pollMinutes = poll.getJsonNumber("duration_minutes").intValue();
+                valid &= pollOptions.size() >= 2 && pollOptions.size() <= 4 && pollMinutes >= 5 && pollMinutes <= 10_080;
+            }
+            if (!valid || !mediaIds.isEmpty() || quote != null) {
+                json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("poll", "", "The poll is invalid."));
+                return;
+            }
+        }
         Optional<SandboxState.RateLimitHit> hit = state.takePostSlot(userId);
         if (hit.isPresent()) {
             SandboxState.RateLimitHit h = hit.get();
@@ -156,11 +204,35 @@ final class ApiEndpoints implements HttpService {
             return;
         }
         SandboxState.Post p = state.addPost(new SandboxState.Post(state.nextId(), userId, user.user().screenName(),
-                text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now()));
+                text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now(), quote, List.copyOf(pollOptions), pollMinutes,
+                replySettings));
         state.counters.posts.incrementAndGet();
         json(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
                 .add("id", p.id()).add("text", text)
                 .add("edit_history_tweet_ids", SandboxJson.JSON.createArrayBuilder().add(p.id()))).build().toString());
+    }
+
+    /**
+     * {@code DELETE /2/tweets/:id}: 200 {@code {"data":{"deleted":true}}} for the user's own live post; 404 for an id X
+     * does not know (never posted, or deleted already: X keeps no deleted posts); 403 for another user's post.
+     */
+    private void deleteTweet(ServerRequest req, ServerResponse res, SandboxState.AccessToken user, byte[] body) {
+        String id = req.path().pathParameters().get("id");
+        switch (state.delete(id, user.user().id())) {
+            case DELETED -> {
+                state.counters.deletes.incrementAndGet();
+                json(res, Status.OK_200, "{\"data\":{\"deleted\":true}}");
+            }
+            case NOT_FOUND -> json(res, Status.NOT_FOUND_404, SandboxJson.problem("Not Found Error", 404,
+                    "Could not find tweet with id: [" + id + "].", "https://api.twitter.com/2/problems/resource-not-found"));
+            case NOT_OWNER -> json(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
+                    "You are not allowed to delete this Tweet.", "about:blank"));
+        }
+    }
+
+    /** twitter-text's weighted length of the whole text. */
+    private static int weightedLength(String text) {
+        return TwitterTextParser.parseTweet(text).weightedLength;
     }
 
     private void rateHeaders(ServerResponse res, SandboxState.Window w) {
@@ -203,6 +275,10 @@ final class ApiEndpoints implements HttpService {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", "File size exceeds the limit."));
             return;
         }
+        if (state.refusesMedia(user.user().id())) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", MEDIA_REFUSED));
+            return;
+        }
         SandboxState.Media m = new SandboxState.Media(state.nextId(), user.user().id(), type.get(), media.length, "succeeded");
         m.size = media.length;
         state.putMedia(m);
@@ -222,6 +298,10 @@ final class ApiEndpoints implements HttpService {
         if (mediaType.equals(VIDEO) && !List.of("tweet_video", "amplify_video").contains(category)) {
             json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media_category", category,
                     "A video needs the media_category tweet_video (or amplify_video)."));
+            return;
+        }
+        if (state.refusesMedia(user.user().id())) {
+            json(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media", "", MEDIA_REFUSED));
             return;
         }
         if (total > (mediaType.equals(VIDEO) ? MAX_VIDEO : mediaType.equals("image/gif") ? MAX_GIF : MAX_IMAGE)) {

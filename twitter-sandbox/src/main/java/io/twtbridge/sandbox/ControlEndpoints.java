@@ -27,6 +27,7 @@ final class ControlEndpoints implements HttpService {
         rules.post("/users", this::createUser)
                 .post("/revoke", this::revoke)
                 .post("/suspend", this::suspend)
+                .post("/premium", this::premium)
                 .get("/pin", this::pin)
                 .get("/posts", this::posts)
                 .get("/counters", this::counters)
@@ -58,6 +59,12 @@ final class ControlEndpoints implements HttpService {
         res.status(Status.NO_CONTENT_204).send();
     }
 
+    private void premium(ServerRequest req, ServerResponse res) {
+        JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
+        state.premium(o.getString("screen_name", ""));
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
     private void pin(ServerRequest req, ServerResponse res) {
         String token = req.query().first("oauth_token").orElse("");
         String name = req.query().first("screen_name").orElse("sandbox_user");
@@ -76,10 +83,23 @@ final class ControlEndpoints implements HttpService {
             for (int i = 0; i < p.mediaIds().size(); i++) {
                 media.add(SandboxJson.JSON.createObjectBuilder().add("media_id", p.mediaIds().get(i)).add("alt_text", p.altTexts().get(i)));
             }
-            a.add(SandboxJson.JSON.createObjectBuilder().add("id", p.id()).add("author_id", p.authorId())
+            var post = SandboxJson.JSON.createObjectBuilder().add("id", p.id()).add("author_id", p.authorId())
                     .add("author", p.authorScreenName()).add("text", p.text()).add("media", media)
                     .add("in_reply_to", p.inReplyTo() == null ? "" : p.inReplyTo())
-                    .add("created_at", p.createdAt().toString()));
+                    .add("created_at", p.createdAt().toString())
+                    .add("deleted", state.isDeleted(p.id()));
+            if (p.quoteTweetId() != null) {
+                post.add("quote_tweet_id", p.quoteTweetId());
+            }
+            if (!p.pollOptions().isEmpty()) {
+                post.add("poll", SandboxJson.JSON.createObjectBuilder()
+                        .add("options", SandboxJson.JSON.createArrayBuilder(p.pollOptions()))
+                        .add("duration_minutes", p.pollDurationMinutes()));
+            }
+            if (p.replySettings() != null) {
+                post.add("reply_settings", p.replySettings());
+            }
+            a.add(post);
         }
         ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("posts", a).build().toString());
     }

@@ -31,7 +31,12 @@ public final class SandboxState {
     private final Map<String, Media> media = new ConcurrentHashMap<>();
     private final List<Post> posts = new ArrayList<>();
     private final Map<String, Set<String>> textsByUser = new HashMap<>();
+    private final Set<String> deleted = new HashSet<>();
     private final Set<String> suspended = ConcurrentHashMap.newKeySet();
+    private final Set<String> premium = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedMedia = ConcurrentHashMap.newKeySet();
+    /** Per user: posts still to let through, then posts to refuse. */
+    private final Map<String, int[]> failingPosts = new HashMap<>();
     private final Map<String, Window> userWindows = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1_850_000_000_000_000_000L);
     private volatile Window appWindow;
@@ -99,6 +104,66 @@ public final class SandboxState {
     /** Whether the video being finalized now is one that must fail (counts it down). */
     boolean takeVideoFailure() {
         return failingVideos.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    /** Makes a user premium: X lets them post long (up to 25,000 weighted characters); others get 280. */
+    public void premium(String screenName) {
+        User u = usersByName.get(screenName);
+        if (u != null) {
+            premium.add(u.id());
+        }
+    }
+
+    /**
+     * Fault injection: every image this user uploads is refused with 400 "The media could not be processed.", as X
+     * answers for a file it cannot decode (the sandbox does not decode images).
+     */
+    public void refuseMediaOf(String screenName) {
+        User u = usersByName.get(screenName);
+        if (u != null) {
+            refusedMedia.add(u.id());
+        }
+    }
+
+    /**
+     * Fault injection: after this user's next {@code after} posts, the {@code count} following ones are refused with 403
+     * "You are not permitted to perform this action." (as X answers a restricted account); then posts succeed again.
+     */
+    public void failPostsOf(String screenName, int after, int count) {
+        failPostsOf(screenName, after, count, 403);
+    }
+
+    /** As {@link #failPostsOf(String, int, int)}, answering {@code status} (403, or e.g. 503: X unavailable, nothing posted). */
+    public synchronized void failPostsOf(String screenName, int after, int count, int status) {
+        User u = usersByName.get(screenName);
+        if (u != null) {
+            failingPosts.put(u.id(), new int[] {after, count, status});
+        }
+    }
+
+    /** The status to refuse this post of the user with (and counts it), or 0 to let it through. */
+    synchronized int failThisPost(String userId) {
+        int[] plan = failingPosts.get(userId);
+        if (plan == null) {
+            return 0;
+        }
+        if (plan[0] > 0) {
+            plan[0]--;
+            return 0;
+        }
+        if (plan[1] > 0) {
+            plan[1]--;
+            return plan[2];
+        }
+        return 0;
+    }
+
+    boolean refusesMedia(String userId) {
+        return refusedMedia.contains(userId);
+    }
+
+    boolean isPremium(String userId) {
+        return premium.contains(userId);
     }
 
     boolean isSuspended(String userId) {
@@ -182,6 +247,31 @@ public final class SandboxState {
         return p;
     }
 
+    /** What a delete did. */
+    enum Deletion { DELETED, NOT_FOUND, NOT_OWNER }
+
+    /** Deletes a live post of this user; like X, a deleted post is then unknown (not found). */
+    synchronized Deletion delete(String tweetId, String userId) {
+        Optional<Post> p = posts.stream().filter(x -> x.id().equals(tweetId)).findFirst();
+        if (p.isEmpty() || deleted.contains(tweetId)) {
+            return Deletion.NOT_FOUND;
+        }
+        if (!p.get().authorId().equals(userId)) {
+            return Deletion.NOT_OWNER;
+        }
+        deleted.add(tweetId);
+        java.util.Set<String> texts = textsByUser.get(userId);
+        if (texts != null) {
+            texts.remove(p.get().text());
+        }
+        return Deletion.DELETED;
+    }
+
+    /** Whether this post was deleted. */
+    public synchronized boolean isDeleted(String tweetId) {
+        return deleted.contains(tweetId);
+    }
+
     /** Every post so far, oldest first. */
     public synchronized List<Post> posts() {
         return List.copyOf(posts);
@@ -239,7 +329,11 @@ public final class SandboxState {
         media.clear();
         posts.clear();
         textsByUser.clear();
+        deleted.clear();
         suspended.clear();
+        premium.clear();
+        refusedMedia.clear();
+        failingPosts.clear();
         faults = Faults.NONE;
         failingVideos.set(0);
         counters.reset();
@@ -341,7 +435,13 @@ public final class SandboxState {
 
     /** A post the sandbox accepted. */
     public record Post(String id, String authorId, String authorScreenName, String text, List<String> mediaIds,
-                       List<String> altTexts, String inReplyTo, Instant createdAt) {
+                       List<String> altTexts, String inReplyTo, Instant createdAt, String quoteTweetId, List<String> pollOptions,
+                       int pollDurationMinutes, String replySettings) {
+        /** A post without quote, poll or reply settings. */
+        public Post(String id, String authorId, String authorScreenName, String text, List<String> mediaIds,
+                    List<String> altTexts, String inReplyTo, Instant createdAt) {
+            this(id, authorId, authorScreenName, text, mediaIds, altTexts, inReplyTo, createdAt, null, List.of(), 0, null);
+        }
     }
 
     /** A rate-limit window: posts used until {@code reset}. */
@@ -382,6 +482,7 @@ public final class SandboxState {
         final AtomicLong rateLimited = new AtomicLong();
         final AtomicLong duplicates = new AtomicLong();
         final AtomicLong posts = new AtomicLong();
+        final AtomicLong deletes = new AtomicLong();
         final AtomicLong mediaUploads = new AtomicLong();
         final AtomicLong injectedErrors = new AtomicLong();
         final AtomicInteger inFlight = new AtomicInteger();
@@ -413,6 +514,7 @@ public final class SandboxState {
             rateLimited.set(0);
             duplicates.set(0);
             posts.set(0);
+            deletes.set(0);
             mediaUploads.set(0);
             injectedErrors.set(0);
             rateLimitedByUser.clear();
@@ -455,6 +557,16 @@ public final class SandboxState {
 
         public long posts() {
             return posts.get();
+        }
+
+        /** Errors the sandbox injected (faults, failPostsOf with a 5xx). */
+        public long injectedErrors() {
+            return injectedErrors.get();
+        }
+
+        /** Posts deleted. */
+        public long deletes() {
+            return deletes.get();
         }
 
         public long mediaUploads() {
