@@ -96,8 +96,20 @@ public final class JsonQueueFormat implements QueueFormat {
             }
         }
 
+        /** {@code sealed_token} in place of {@code access_token} and {@code access_token_secret}; never both. */
+        private Tokens sealedUser() throws BadField {
+            if (o.members().containsKey("access_token") || o.members().containsKey("access_token_secret")) {
+                throw new BadField("'sealed_token' replaces 'access_token' and 'access_token_secret'");
+            }
+            String sealed = string("sealed_token");
+            if (!sealed.startsWith(Tokens.SEALED_PREFIX)) {
+                throw new BadField("'sealed_token' is not a sealed token");
+            }
+            return Tokens.sealed(sealed);
+        }
+
         private Decoded post() throws BadField {
-            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            Tokens user = o.members().containsKey("sealed_token") ? sealedUser() : new Tokens(string("access_token"), string("access_token_secret"));
             String text = o.members().containsKey("text") ? string("text") : "";
             List<Media> media = new ArrayList<>();
             Optional<JsonTree.Node> mv = o.get("media");
@@ -197,9 +209,12 @@ public final class JsonQueueFormat implements QueueFormat {
                         .write("request_token", v.requestToken().token())
                         .write("request_token_secret", v.requestToken().secret());
                 case Request.Post p -> {
-                    g.write("access_token", p.user().token())
-                            .write("access_token_secret", p.user().secret())
-                            .write("text", p.text());
+                    if (p.user().isSealed()) {
+                        g.write("sealed_token", p.user().token());
+                    } else {
+                        g.write("access_token", p.user().token()).write("access_token_secret", p.user().secret());
+                    }
+                    g.write("text", p.text());
                     if (!p.media().isEmpty()) {
                         g.writeStartArray("media");
                         for (Media m : p.media()) {
@@ -238,11 +253,15 @@ public final class JsonQueueFormat implements QueueFormat {
                         .write("authorize_url", a.authorizeUrl())
                         .write("request_token", a.requestToken().token())
                         .write("request_token_secret", a.requestToken().secret());
-                case Outcome.PinVerified v -> g.write("status", "verified")
-                        .write("access_token", v.accessToken().token())
-                        .write("access_token_secret", v.accessToken().secret())
-                        .write("user_id", v.userId())
-                        .write("screen_name", v.screenName());
+                case Outcome.PinVerified v -> {
+                    g.write("status", "verified");
+                    if (v.accessToken().isSealed()) {
+                        g.write("sealed_token", v.accessToken().token());
+                    } else {
+                        g.write("access_token", v.accessToken().token()).write("access_token_secret", v.accessToken().secret());
+                    }
+                    g.write("user_id", v.userId()).write("screen_name", v.screenName());
+                }
                 case Outcome.Failed f -> {
                     g.write("status", "failed").writeStartObject("error")
                             .write("code", f.code().wireName())

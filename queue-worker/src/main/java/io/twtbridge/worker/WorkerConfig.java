@@ -1,6 +1,9 @@
 package io.twtbridge.worker;
 
 import io.helidon.config.Config;
+import io.twtbridge.sealing.SealedTokens;
+import io.twtbridge.sealing.Sealer;
+import io.twtbridge.sealing.SealingConfig;
 import io.twtbridge.twitter.ConfigKeys;
 
 import java.net.URI;
@@ -26,7 +29,8 @@ public record WorkerConfig(URI amqpUri,
                            Duration rebalanceInterval,
                            Duration livenessTimeout,
                            Optional<Path> mediaAllowedDir,
-                           MediaFetch mediaFetch) {
+                           MediaFetch mediaFetch,
+                           Unsealing unsealing) {
 
     /** How the request queue {@code twt} is declared. */
     public enum QueueMode {
@@ -91,7 +95,9 @@ public record WorkerConfig(URI amqpUri,
                         ConfigKeys.get(media, "url.max-redirects").asInt().orElse(3),
                         ConfigKeys.get(media, "url.allow-private").asBoolean().orElse(false),
                         ConfigKeys.get(media, "url.allow-http").asBoolean().orElse(false),
-                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)));
+                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)),
+                // SEALING_KEY_RING / SEALING_KEY_FILE: without keys a sealed token is answered invalid_token
+                new Unsealing(SealingConfig.keys(config.get("sealing")).map(k -> new SealedTokens(new Sealer(k)))));
     }
 
     /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */
