@@ -87,7 +87,10 @@
   function showAccount(reply) {
     $('screen-name').textContent = reply.screen_name;
     $('user-id').textContent = reply.user_id;
-    for (const [id, value] of [['access-token', reply.access_token], ['access-token-secret', reply.access_token_secret]]) {
+    // With GATEWAY_SEALED_TOKENS the gateway answers one sealed token (only the gateway and the workers open it).
+    const token = reply.sealed_token || reply.access_token;
+    const secret = reply.sealed_token ? '(inside the sealed token)' : reply.access_token_secret;
+    for (const [id, value] of [['access-token', token], ['access-token-secret', secret]]) {
       $(id).dataset.secret = value;
       $(id).textContent = mask(value);
     }

@@ -67,9 +67,12 @@ final class CallbackLogin implements HttpService {
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final UsedTokens used;
+    private final TokenSealing sealing;
     private final Clock clock;
 
-    CallbackLogin(CallbackSettings settings, XClient x, XBudget budget, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
+    CallbackLogin(CallbackSettings settings, XClient x, XBudget budget, GatewayMetrics metrics, GatewayConfig config,
+                  TokenSealing sealing, Clock clock) {
+        this.sealing = sealing;
         this.settings = settings;
         this.x = x;
         this.budget = budget;
@@ -182,7 +185,7 @@ final class CallbackLogin implements HttpService {
         }
         List<String> f = fields.get();
         res.send(JsonQueueFormat.INSTANCE.encodeReply("callback", Command.VERIFY_PIN,
-                new Outcome.PinVerified(new Tokens(f.get(4), f.get(5)), f.get(2), f.get(3))));
+                sealing.reply(new Outcome.PinVerified(new Tokens(f.get(4), f.get(5)), f.get(2), f.get(3)), false)));
     }
 
     /** The pending login a cookie holds, when it opens, has the right shape and has not expired. */

@@ -11,6 +11,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
 
+import io.twtbridge.sealing.SealedTokens;
 import io.twtbridge.sealing.Sealer;
 
 import java.net.URI;
@@ -33,6 +34,7 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean stopping;
 
     private final Optional<CallbackLogin> callback;
+    private final TokenSealing tokenSealing;
 
     /** The PIN login only, whatever {@code x}'s callback says. */
     public Gateway(GatewayConfig config, XClientConfig x) {
@@ -45,13 +47,14 @@ public final class Gateway implements AutoCloseable {
      */
     public Gateway(GatewayConfig config, XClientConfig x, Optional<Sealer> sealing) {
         this.config = config;
+        this.tokenSealing = new TokenSealing(config.sealedTokens(), sealing.map(SealedTokens::new));
         XBudget budget = new XBudget(config.xCallsPerMinute(), config.xCallsPerMinutePerAddress());
         XClientConfig pin = new XClientConfig(x.baseUri(), x.consumerKey(), x.consumerSecret(), "oob",
                 x.connectTimeout(), x.readTimeout(), x.mediaProcessingMaxWait());
         this.login = new LoginService(new XClient(pin, metrics::xCall), budget, metrics);
         this.callback = sealing.filter(s -> CallbackSettings.isUrl(x.callback())).map(s -> new CallbackLogin(
                 new CallbackSettings(URI.create(x.callback()), s), new XClient(x, metrics::xCall), budget, metrics, config,
-                Clock.systemUTC()));
+                tokenSealing, Clock.systemUTC()));
         this.connections = new Connections(config);
         connections.every(Duration.ofMinutes(1), budget::forgetFullBuckets);
         metrics.openConnections(connections::open);
@@ -68,7 +71,7 @@ public final class Gateway implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .maxFrameLength(config.maxMessageBytes())
                         .build())
-                .addRouting(WsRouting.builder().endpoint("/", () -> new AuthSocket(config, login, metrics, connections, executor)))
+                .addRouting(WsRouting.builder().endpoint("/", () -> new AuthSocket(config, login, metrics, connections, executor, tokenSealing)))
                 .routing(routing -> {
                     routing.register("/", new PageService(callback.isPresent()));
                     callback.ifPresent(c -> routing.register("/", c));

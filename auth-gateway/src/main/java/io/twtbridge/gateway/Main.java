@@ -22,9 +22,14 @@ public final class Main {
         Config config = Config.create();
         XClientConfig x;
         Optional<Sealer> sealing;
+        GatewayConfig gatewayConfig;
         try {
             x = XClientConfig.from(config.get("twitter"));
             sealing = SealingConfig.keys(config.get("sealing")).map(Sealer::new);
+            gatewayConfig = GatewayConfig.from(config.get("gateway"));
+            if (gatewayConfig.sealedTokens() != TokenSealing.Mode.OFF && sealing.isEmpty()) {
+                throw new IllegalStateException("GATEWAY_SEALED_TOKENS needs SEALING_KEY_RING or SEALING_KEY_FILE");
+            }
             if (CallbackSettings.isUrl(x.callback()) && sealing.isEmpty()) {
                 throw new IllegalStateException("TWITTER_OAUTH_CALLBACK is a URL: the callback login needs SEALING_KEY_RING"
                         + " (the same on every replica) or SEALING_KEY_FILE");
@@ -34,7 +39,7 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Gateway gateway = new Gateway(GatewayConfig.from(config.get("gateway")), x, sealing);
+        Gateway gateway = new Gateway(gatewayConfig, x, sealing);
         WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
         gateway.setup(server);
         WebServer web = server.build().start();
