@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  * X's callback login over plain HTTP, for the gateway's page: no PIN to copy, and the request token's secret never
  * leaves the gateway's replicas in the clear.
  * <ol>
- * <li>{@code GET /login}: asks X for a request token (with the callback URL), seals the request token, its secret,
- * an expiry and a random browser binding into the HttpOnly cookie {@value #PENDING}, and redirects to X.</li>
+ * <li>{@code GET /login}: asks X for a request token (with the callback URL), seals the request token, its secret
+ * and an expiry into the HttpOnly cookie {@value #PENDING}, and redirects to X.</li>
  * <li>{@code GET <callback path>?oauth_token&oauth_verifier}: whichever replica receives it opens the cookie (all
  * replicas hold the keys), checks that X's {@code oauth_token} is the one the cookie was made for and that it has
  * not expired, exchanges it once, and redirects to {@code /#login=<sealed result>} with the binding in the HttpOnly
@@ -102,7 +102,7 @@ final class CallbackLogin implements HttpService {
                 Tokens rt = ok.value().requestToken();
                 long expires = clock.instant().plus(settings.pendingTtl()).getEpochSecond();
                 String sealed = settings.sealer().seal(PURPOSE_PENDING,
-                        Fields.join(Long.toString(expires), rt.token(), rt.secret(), random()));
+                        Fields.join(Long.toString(expires), rt.token(), rt.secret()));
                 res.status(Status.FOUND_302)
                         .header(HeaderNames.SET_COOKIE, cookie(PENDING, sealed, "/", settings.pendingTtl().toSeconds()))
                         .header(HeaderNames.LOCATION, ok.value().authorizeUrl());
@@ -190,7 +190,7 @@ final class CallbackLogin implements HttpService {
 
     /** The pending login a cookie holds, when it opens, has the right shape and has not expired. */
     private Optional<Pending> openPending(String sealed) {
-        return settings.sealer().open(PURPOSE_PENDING, sealed).flatMap(b -> Fields.split(b, 4))
+        return settings.sealer().open(PURPOSE_PENDING, sealed).flatMap(b -> Fields.split(b, 3))
                 .filter(f -> !expired(f.get(0)))
                 .map(f -> new Pending(Long.parseLong(f.get(0)), new Tokens(f.get(1), f.get(2))));
     }

@@ -77,6 +77,10 @@ class CallbackLoginTest {
 
     /** Starts on replica A; answers the pending cookie and X's redirect to the callback (after "Authorize app"). */
     private static String[] startAndAuthorize(String screenName) throws Exception {
+        return startAndAuthorize(replicas, screenName);
+    }
+
+    private static String[] startAndAuthorize(CallbackReplicas replicas, String screenName) throws Exception {
         HttpResponse<String> start = get(replicas.a.http("/login"), null);
         assertEquals(302, start.statusCode());
         String pending = cookie(start, CallbackLogin.PENDING);
@@ -153,6 +157,18 @@ class CallbackLoginTest {
         }
         // The untouched cookie still works: the refusals above used nothing up.
         assertTrue(location(get(URI.create(s[1]), s[0])).startsWith("/#login=tb1."));
+    }
+
+    @Test
+    void withSealedTokensTheCallbackLoginAnswersASealedToken() throws Exception {
+        try (CallbackReplicas sealedMode = new CallbackReplicas(sandbox, SealKeys.generate("k1"), "sealed-tokens", "json")) {
+            String[] s = startAndAuthorize(sealedMode, "cb_sealed");
+            HttpResponse<String> back = get(URI.create(s[1]), s[0]);
+            String blob = location(back).substring("/#login=".length());
+            HttpResponse<String> result = post(sealedMode.b.http(CallbackLogin.RESULT_PATH), cookie(back, CallbackLogin.RESULT), blob);
+            assertEquals(200, result.statusCode(), result.body());
+            assertTrue(result.body().contains("\"sealed_token\":\"tb1.k1.") && !result.body().contains("access_token"), result.body());
+        }
     }
 
     @Test

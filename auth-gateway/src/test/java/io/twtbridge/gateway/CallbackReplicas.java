@@ -15,13 +15,18 @@ final class CallbackReplicas implements AutoCloseable {
     final GatewayFixture b;
     final String callbackUrl;
 
-    CallbackReplicas(TwitterSandbox sandbox, String keyRing) throws Exception {
+    /** {@code config}: gateway settings as key, value pairs, on top of a same-origin page. */
+    CallbackReplicas(TwitterSandbox sandbox, String keyRing, String... config) throws Exception {
         Sealer shared = new Sealer(SealKeys.parse(keyRing));
         int portB = GatewayFixture.freePort();
         callbackUrl = "http://127.0.0.1:" + portB + "/callback";
-        GatewayConfig config = GatewayFixture.config("allowed.origins", "");
-        b = new GatewayFixture(sandbox, config, portB, callbackUrl, Optional.of(shared));
-        a = new GatewayFixture(sandbox, config, 0, callbackUrl, Optional.of(new Sealer(SealKeys.parse(keyRing))));
+        String[] settings = new String[config.length + 2];
+        settings[0] = "allowed.origins";
+        settings[1] = "";
+        System.arraycopy(config, 0, settings, 2, config.length);
+        GatewayConfig gatewayConfig = GatewayFixture.config(settings);
+        b = new GatewayFixture(sandbox, gatewayConfig, portB, callbackUrl, Optional.of(shared));
+        a = new GatewayFixture(sandbox, gatewayConfig, 0, callbackUrl, Optional.of(new Sealer(SealKeys.parse(keyRing))));
     }
 
     @Override
