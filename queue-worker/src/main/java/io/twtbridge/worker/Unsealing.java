@@ -16,8 +16,6 @@ import java.util.Optional;
  * body as it came, still sealed.
  */
 record Unsealing(Optional<SealedTokens> tokens) {
-    static final Unsealing NONE = new Unsealing(Optional.empty());
-
     Decoded open(Decoded decoded) {
         if (!(decoded instanceof Decoded.Ok ok && ok.request() instanceof Request.Post p && p.user().isSealed())) {
             return decoded;
