@@ -115,6 +115,8 @@ class CallbackLoginTest {
         // Without the browser's binding cookie the sealed result is worthless.
         assertEquals(400, post(replicas.b.http(CallbackLogin.RESULT_PATH), null, blob).statusCode());
         assertEquals(400, post(replicas.b.http(CallbackLogin.RESULT_PATH), CallbackLogin.RESULT + "=other", blob).statusCode());
+        // An oversized body is refused before any opening.
+        assertEquals(400, post(replicas.b.http(CallbackLogin.RESULT_PATH), resultCookie, blob + "A".repeat(3000)).statusCode());
         // With it, on either replica: the verify_pin reply the pages know.
         HttpResponse<String> result = post(replicas.a.http(CallbackLogin.RESULT_PATH), resultCookie, blob);
         assertEquals(200, result.statusCode(), result.body());
