@@ -97,6 +97,23 @@ class SealedTokenTest {
     }
 
     @Test
+    void aDeadLetteredRequestKeepsItsTokenSealed() throws Exception {
+        WorkerConfig config = h.config(Map.of("sealing.key-ring", K1));
+        h.startWorker(config);
+        Tokens user = h.user("dead_user");
+        Tokens sealed = sealer(K1).seal(user, "1");
+        byte[] noId = ("{\"command\":\"upload_post\",\"sealed_token\":\"" + sealed.token() + "\",\"text\":\"no id\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        h.send(noId, json());
+        com.rabbitmq.client.GetResponse dead = h.getFrom(config.deadLetterQueue(), T);
+        assertTrue(dead != null, "dead-lettered");
+        String kept = new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(new String(noId, java.nio.charset.StandardCharsets.UTF_8), kept);
+        assertFalse(kept.contains(user.token()) || kept.contains(user.secret()), "never the opened token");
+        assertEquals(0, h.sandbox.state().posts().size());
+    }
+
+    @Test
     void aWorkerWithoutKeysRefusesSealedTokens() throws Exception {
         h.startWorker();
         h.send(jsonPost("n-1", sealer(K1).seal(h.user("nokeys"), "1"), "must not post"), json());
