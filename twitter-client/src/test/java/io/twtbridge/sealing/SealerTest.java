@@ -80,6 +80,14 @@ class SealerTest {
     }
 
     @Test
+    void theExampleInRpcFormatOpens() {
+        SealedTokens t = new SealedTokens(new Sealer(SealKeys.parse("k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
+        SealedTokens.Opened o = t.open(io.twtbridge.protocol.Tokens.sealed("tb1.k1.A22zOmLqLQtJY71K445ytttEKnicqMIGxrmYtNItoOY82zGXF4NI")).orElseThrow();
+        assertEquals("42", o.userId());
+        assertEquals(new io.twtbridge.protocol.Tokens("42-at", "as"), o.accessToken());
+    }
+
+    @Test
     void aLocalFileIsGeneratedOnceAndReused() throws Exception {
         Path file = Files.createTempDirectory("sealing").resolve("sealing.keys");
         SealKeys first = SealKeys.fromFile(file);
