@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the three Secrets of namespace twt-bridge ONCE, with values generated here (the RabbitMQ password and the
+# Creates the four Secrets of namespace twt-bridge ONCE, with values generated here (the RabbitMQ password and the
 # Erlang cookie) or given by you (the X app's credentials). A Secret that already exists is never changed: the
 # script uses `kubectl create`, which refuses to overwrite, and skips existing Secrets. Run it before the first
 # `kubectl apply -f deploy/`, and again whenever you like: it is safe to run twice. See deploy/secrets/README.md.
@@ -71,5 +71,10 @@ create_once rabbitmq-credentials RABBITMQ_DEFAULT_USER="$RABBITMQ_USER" RABBITMQ
 create_once twt-bridge-amqp \
   AMQP_URI="amqp://$RABBITMQ_USER:$password@rabbitmq.$NS.svc:5672/" \
   MANAGEMENT_URI="http://$RABBITMQ_USER:$password@rabbitmq.$NS.svc:15672/"
+
+# The sealing keys shared by the gateway and the workers (sealed tokens, the callback login): one random AES-256
+# key, id k<date>. Rotation (add a key in front, later drop the old one) changes this Secret on purpose: deploy/README.md.
+sealing_key="k$(date -u +%Y%m%d):$(openssl rand -base64 32)"
+create_once twt-bridge-sealing SEALING_KEY_RING="$sealing_key"
 
 echo "Secrets of namespace $NS are in place. Next: kubectl apply -f deploy/"

@@ -16,4 +16,5 @@ module io.twtbridge.twitter {
     requires java.logging;
 
     exports io.twtbridge.twitter;
+    exports io.twtbridge.sealing;
 }

@@ -84,6 +84,65 @@
     return value.length <= 4 ? '••••' : '••••••••' + value.slice(-4);
   }
 
+  function showAccount(reply) {
+    $('screen-name').textContent = reply.screen_name;
+    $('user-id').textContent = reply.user_id;
+    // With GATEWAY_SEALED_TOKENS the gateway answers one sealed token (only the gateway and the workers open it).
+    const token = reply.sealed_token || reply.access_token;
+    const secret = reply.sealed_token ? '(inside the sealed token)' : reply.access_token_secret;
+    for (const [id, value] of [['access-token', token], ['access-token-secret', secret]]) {
+      $(id).dataset.secret = value;
+      $(id).textContent = mask(value);
+    }
+    $('reveal').setAttribute('aria-pressed', 'false');
+    $('reveal').textContent = 'Reveal tokens';
+    $('result').hidden = false;
+    $('status').textContent = 'Done: the account is connected.';
+  }
+
+  // The callback login (no PIN): X sent the browser to the gateway's callback, which sent it back here with the
+  // sealed result in the fragment (never sent to a server by the browser). The page removes it from the address bar
+  // at once and trades it, with the HttpOnly cookie that binds it to this browser, for the account.
+  const CALLBACK_ERRORS = {
+    denied: 'You did not authorize the app on X.',
+    expired: 'This login expired or was already used; start again.',
+    rate_limited: 'Too many logins right now; try again later.',
+    invalid_token: 'X refused this login; start again.'
+  };
+
+  async function finishCallbackLogin() {
+    const hash = location.hash;
+    if (!hash.startsWith('#login=') && !hash.startsWith('#login_error=')) {
+      return;
+    }
+    history.replaceState(null, '', location.pathname + location.search);
+    if (hash.startsWith('#login_error=')) {
+      const code = hash.slice('#login_error='.length);
+      showError(CALLBACK_ERRORS[code] || 'The login did not complete; start again.');
+      return;
+    }
+    $('status').textContent = 'Finishing the login…';
+    try {
+      const response = await fetch('/login/result', {
+        method: 'POST', credentials: 'same-origin', cache: 'no-store',
+        headers: { 'Content-Type': 'text/plain' }, body: hash.slice('#login='.length)
+      });
+      const reply = await response.json();
+      if (reply.status !== 'verified') {
+        showError(failure(reply));
+        return;
+      }
+      showAccount(reply);
+    } catch (e) {
+      showError('The login did not complete; start again.');
+    }
+  }
+
+  if (document.body.dataset.callback === 'on') {
+    $('redirect-option').hidden = false;
+  }
+  finishCallbackLogin();
+
   $('connect').addEventListener('click', async () => {
     clearError();
     $('connect').disabled = true;
@@ -128,16 +187,7 @@
         showError(failure(reply));
         return;
       }
-      $('screen-name').textContent = reply.screen_name;
-      $('user-id').textContent = reply.user_id;
-      for (const [id, value] of [['access-token', reply.access_token], ['access-token-secret', reply.access_token_secret]]) {
-        $(id).dataset.secret = value;
-        $(id).textContent = mask(value);
-      }
-      $('reveal').setAttribute('aria-pressed', 'false');
-      $('reveal').textContent = 'Reveal tokens';
-      $('result').hidden = false;
-      $('status').textContent = 'Done: the account is connected.';
+      showAccount(reply);
       requestToken = null;
     } catch (e) {
       showError(e.message);

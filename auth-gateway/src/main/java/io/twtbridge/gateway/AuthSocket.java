@@ -45,6 +45,7 @@ final class AuthSocket implements WsListener {
     private final GatewayMetrics metrics;
     private final Connections connections;
     private final ExecutorService executor;
+    private final TokenSealing sealing;
     private final StringBuilder message = new StringBuilder();
     private final AtomicBoolean closed = new AtomicBoolean();
     private int messageBytes;
@@ -59,8 +60,10 @@ final class AuthSocket implements WsListener {
     private int windowCount;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    AuthSocket(GatewayConfig config, LoginService login, GatewayMetrics metrics, Connections connections, ExecutorService executor) {
+    AuthSocket(GatewayConfig config, LoginService login, GatewayMetrics metrics, Connections connections, ExecutorService executor,
+               TokenSealing sealing) {
         this.config = config;
+        this.sealing = sealing;
         this.login = login;
         this.metrics = metrics;
         this.connections = connections;
@@ -217,7 +220,8 @@ final class AuthSocket implements WsListener {
 
     private String answerLegacy(String frame) {
         return switch (LegacySocketFormat.decode(frame)) {
-            case Decoded.Ok ok -> LegacySocketFormat.encodeReply(Optional.of(ok.request().command()), login.handle(ok.request(), address));
+            case Decoded.Ok ok -> LegacySocketFormat.encodeReply(Optional.of(ok.request().command()),
+                    sealing.reply(login.handle(ok.request(), address), true));
             case Decoded.Malformed m -> LegacySocketFormat.encodeReply(m.command(), m.failure());
         };
     }
@@ -227,7 +231,7 @@ final class AuthSocket implements WsListener {
         byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
         return switch (JsonQueueFormat.INSTANCE.decode(bytes)) {
             case Decoded.Ok ok -> new String(JsonQueueFormat.INSTANCE.encodeReply(ok.request().id(), ok.request().command(),
-                    login.handle(ok.request(), address)), StandardCharsets.UTF_8);
+                    sealing.reply(login.handle(ok.request(), address), false)), StandardCharsets.UTF_8);
             case Decoded.Malformed m when m.id().isPresent() && m.command().isPresent() ->
                     new String(JsonQueueFormat.INSTANCE.encodeReply(m.id().get(), m.command().get(), m.failure()), StandardCharsets.UTF_8);
             case Decoded.Malformed m -> LegacySocketFormat.encodeReply(Optional.empty(),

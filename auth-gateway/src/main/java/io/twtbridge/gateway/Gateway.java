@@ -11,7 +11,13 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
 
+import io.twtbridge.sealing.SealedTokens;
+import io.twtbridge.sealing.Sealer;
+
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,10 +33,28 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean stopping;
 
+    private final Optional<CallbackLogin> callback;
+    private final TokenSealing tokenSealing;
+
+    /** The PIN login only, whatever {@code x}'s callback says. */
     public Gateway(GatewayConfig config, XClientConfig x) {
+        this(config, x, Optional.empty());
+    }
+
+    /**
+     * With {@code sealing} present and {@code x}'s callback an http(s) URL, the gateway also runs the callback login
+     * ({@link CallbackLogin}); the WebSocket's {@code auth} always asks X for a PIN ({@code oob}), as the pages expect.
+     */
+    public Gateway(GatewayConfig config, XClientConfig x, Optional<Sealer> sealing) {
         this.config = config;
+        this.tokenSealing = new TokenSealing(config.sealedTokens(), sealing.map(SealedTokens::new));
         XBudget budget = new XBudget(config.xCallsPerMinute(), config.xCallsPerMinutePerAddress());
-        this.login = new LoginService(new XClient(x, metrics::xCall), budget, metrics);
+        XClientConfig pin = new XClientConfig(x.baseUri(), x.consumerKey(), x.consumerSecret(), "oob",
+                x.connectTimeout(), x.readTimeout(), x.mediaProcessingMaxWait());
+        this.login = new LoginService(new XClient(pin, metrics::xCall), budget, metrics);
+        this.callback = sealing.filter(s -> CallbackSettings.isUrl(x.callback())).map(s -> new CallbackLogin(
+                new CallbackSettings(URI.create(x.callback()), s), new XClient(x, metrics::xCall), budget, metrics, config,
+                tokenSealing, Clock.systemUTC()));
         this.connections = new Connections(config);
         connections.every(Duration.ofMinutes(1), budget::forgetFullBuckets);
         metrics.openConnections(connections::open);
@@ -38,7 +62,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The WebSocket endpoint at {@code /} (origins and frame size through Helidon's own WebSocket settings), the
-     * sample page at {@code GET /}, and {@code /observe/health} and {@code /observe/metrics}.
+     * sample page at {@code GET /}, the callback login's {@code /login}, callback path and {@code /login/result}
+     * when it is on, and {@code /observe/health} and {@code /observe/metrics}.
      */
     public void setup(WebServerConfig.Builder server) {
         server.addProtocol(WsConfig.builder()
@@ -46,8 +71,11 @@ public final class Gateway implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .maxFrameLength(config.maxMessageBytes())
                         .build())
-                .addRouting(WsRouting.builder().endpoint("/", () -> new AuthSocket(config, login, metrics, connections, executor)))
-                .routing(routing -> routing.register("/", new PageService()))
+                .addRouting(WsRouting.builder().endpoint("/", () -> new AuthSocket(config, login, metrics, connections, executor, tokenSealing)))
+                .routing(routing -> {
+                    routing.register("/", new PageService(callback.isPresent()));
+                    callback.ifPresent(c -> routing.register("/", c));
+                })
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder()
                                 .details(true)

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  * @param pingInterval        how often an open connection is pinged; one unanswered for this long closes it
  * @param xCallsPerMinute     calls to X the whole gateway may make per minute (also the burst)
  * @param xCallsPerMinutePerAddress calls to X made for one client address per minute, across its connections
+ * @param sealedTokens        whether logins answer a sealed token ({@link TokenSealing}): off, json or all
  */
 public record GatewayConfig(Set<String> allowedOrigins,
                             boolean allowMissingOrigin,
@@ -35,7 +36,8 @@ public record GatewayConfig(Set<String> allowedOrigins,
                             TrustedProxies trustedProxies,
                             Duration pingInterval,
                             int xCallsPerMinute,
-                            int xCallsPerMinutePerAddress) {
+                            int xCallsPerMinutePerAddress,
+                            TokenSealing.Mode sealedTokens) {
 
     public static GatewayConfig from(Config gateway) {
         return new GatewayConfig(
@@ -50,6 +52,7 @@ public record GatewayConfig(Set<String> allowedOrigins,
                 TrustedProxies.parse(ConfigKeys.get(gateway, "trusted-proxies").asString().orElse("")),
                 ConfigKeys.get(gateway, "ping-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
                 ConfigKeys.get(gateway, "x-calls-per-minute").asInt().orElse(60),
-                ConfigKeys.get(gateway, "x-calls-per-address-per-minute").asInt().orElse(10));
+                ConfigKeys.get(gateway, "x-calls-per-address-per-minute").asInt().orElse(10),
+                TokenSealing.Mode.parse(ConfigKeys.get(gateway, "sealed-tokens").asString().orElse("off")));
     }
 }

@@ -15,9 +15,18 @@ final class PageService implements HttpService {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; "
             + "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private final byte[] html = resource("web/test.html");
+    private final byte[] html;
     private final byte[] js = resource("web/app.js");
     private final byte[] css = resource("web/app.css");
+
+    /** {@code callbackLogin}: the page offers the login without a PIN ({@link CallbackLogin}). */
+    PageService(boolean callbackLogin) {
+        byte[] page = resource("web/test.html");
+        this.html = callbackLogin
+                ? new String(page, java.nio.charset.StandardCharsets.UTF_8).replace("<body>", "<body data-callback=\"on\">")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : page;
+    }
 
     @Override
     public void routing(HttpRules rules) {

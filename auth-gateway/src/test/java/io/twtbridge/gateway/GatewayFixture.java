@@ -3,6 +3,7 @@ package io.twtbridge.gateway;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.sealing.Sealer;
 import io.twtbridge.twitter.XClientConfig;
 
 import io.helidon.config.Config;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** A gateway on a free port, talking to a sandbox over HTTP. */
@@ -30,9 +32,14 @@ final class GatewayFixture implements AutoCloseable {
 
     /** A gateway on a given port (0: any free one). */
     GatewayFixture(TwitterSandbox sandbox, GatewayConfig config, int port) {
+        this(sandbox, config, port, "oob", Optional.empty());
+    }
+
+    /** A gateway with X's callback set to {@code callback} and, with {@code sealing}, the callback login on. */
+    GatewayFixture(TwitterSandbox sandbox, GatewayConfig config, int port, String callback, Optional<Sealer> sealing) {
         this.sandbox = sandbox;
         this.gateway = new Gateway(config, new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET, callback, Duration.ofSeconds(2), Duration.ofSeconds(5)), sealing);
         WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(port).useNio(false); // as application.yaml
         gateway.setup(b);
         this.server = b.build().start();
@@ -73,6 +80,13 @@ final class GatewayFixture implements AutoCloseable {
 
     String metrics() throws Exception {
         return WsClient.HTTP.send(HttpRequest.newBuilder(http("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A port that was free a moment ago (for a gateway whose callback URL must name its own port). */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     /** Waits up to 10 s for a condition. */

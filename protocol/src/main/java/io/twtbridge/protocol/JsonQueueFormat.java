@@ -98,8 +98,20 @@ public final class JsonQueueFormat implements QueueFormat {
             }
         }
 
+        /** {@code sealed_token} in place of {@code access_token} and {@code access_token_secret}; never both. */
+        private Tokens sealedUser() throws BadField {
+            if (o.members().containsKey("access_token") || o.members().containsKey("access_token_secret")) {
+                throw new BadField("'sealed_token' replaces 'access_token' and 'access_token_secret'");
+            }
+            String sealed = string("sealed_token");
+            if (!sealed.startsWith(Tokens.SEALED_PREFIX)) {
+                throw new BadField("'sealed_token' is not a sealed token");
+            }
+            return Tokens.sealed(sealed);
+        }
+
         private Decoded post() throws BadField {
-            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            Tokens user = o.members().containsKey("sealed_token") ? sealedUser() : new Tokens(string("access_token"), string("access_token_secret"));
             String text = o.members().containsKey("text") ? string("text") : "";
             List<Media> media = mediaList(o, "media");
             Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
@@ -294,9 +306,8 @@ public final class JsonQueueFormat implements QueueFormat {
                         .write("request_token", v.requestToken().token())
                         .write("request_token_secret", v.requestToken().secret());
                 case Request.Post p -> {
-                    g.write("access_token", p.user().token())
-                            .write("access_token_secret", p.user().secret())
-                            .write("text", p.text());
+                    writeUser(g, p.user());
+                    g.write("text", p.text());
                     writeMedia(g, p.media());
                     p.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
                     PostOptions options = p.options();
@@ -312,7 +323,7 @@ public final class JsonQueueFormat implements QueueFormat {
                     }
                 }
                 case Request.Thread t -> {
-                    g.write("access_token", t.user().token()).write("access_token_secret", t.user().secret());
+                    writeUser(g, t.user());
                     g.writeStartArray("posts");
                     for (Request.Thread.Part part : t.parts()) {
                         g.writeStartObject().write("text", part.text());
@@ -327,6 +338,15 @@ public final class JsonQueueFormat implements QueueFormat {
                         .write("tweet_id", del.tweetId());
             }
         });
+    }
+
+    /** The user's credentials: {@code sealed_token}, or {@code access_token} and {@code access_token_secret}. */
+    private static void writeUser(JsonGenerator g, Tokens user) {
+        if (user.isSealed()) {
+            g.write("sealed_token", user.token());
+        } else {
+            g.write("access_token", user.token()).write("access_token_secret", user.secret());
+        }
     }
 
     private static void writeMedia(JsonGenerator g, List<Media> media) {
@@ -389,11 +409,15 @@ public final class JsonQueueFormat implements QueueFormat {
                         .write("authorize_url", a.authorizeUrl())
                         .write("request_token", a.requestToken().token())
                         .write("request_token_secret", a.requestToken().secret());
-                case Outcome.PinVerified v -> g.write("status", "verified")
-                        .write("access_token", v.accessToken().token())
-                        .write("access_token_secret", v.accessToken().secret())
-                        .write("user_id", v.userId())
-                        .write("screen_name", v.screenName());
+                case Outcome.PinVerified v -> {
+                    g.write("status", "verified");
+                    if (v.accessToken().isSealed()) {
+                        g.write("sealed_token", v.accessToken().token());
+                    } else {
+                        g.write("access_token", v.accessToken().token()).write("access_token_secret", v.accessToken().secret());
+                    }
+                    g.write("user_id", v.userId()).write("screen_name", v.screenName());
+                }
                 case Outcome.Failed f -> {
                     g.write("status", "failed");
                     writeFailure(g, f);

@@ -10,7 +10,9 @@ public enum Problem {
     WRONG_FIELD_COUNT("wrong number of fields for the command"),
     FIELD_TOO_LONG("a field is too long"),
     INVALID_FIELD("a field is missing or invalid"),
-    TOO_LARGE("the message is too large");
+    TOO_LARGE("the message is too large"),
+    /** A sealed token that does not open (changed, truncated, another deployment's, an unknown key). */
+    INVALID_TOKEN("the sealed token is not valid");
 
     private final String description;
 
@@ -24,6 +26,10 @@ public enum Problem {
 
     /** The error code a client is answered with for this problem. */
     public ErrorCode errorCode() {
-        return this == UNKNOWN_COMMAND ? ErrorCode.UNKNOWN_COMMAND : ErrorCode.BAD_REQUEST;
+        return switch (this) {
+            case UNKNOWN_COMMAND -> ErrorCode.UNKNOWN_COMMAND;
+            case INVALID_TOKEN -> ErrorCode.INVALID_TOKEN;
+            default -> ErrorCode.BAD_REQUEST;
+        };
     }
 }

@@ -27,14 +27,16 @@ public final class Main {
         LogConfig.configureRuntime();
         Config config = Config.create();
         XClientConfig x;
+        WorkerConfig workerConfig;
         try {
             x = XClientConfig.from(config.get("twitter"));
+            workerConfig = WorkerConfig.from(config); // e.g. an invalid SEALING_KEY_RING: one line, never the key
         } catch (IllegalStateException e) {
             System.err.println("queue-worker: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Worker worker = new Worker(WorkerConfig.from(config), x);
+        Worker worker = new Worker(workerConfig, x);
         if (List.of(args).contains(TRAINING_RUN)) {
             trainingRun(config, worker);
             return;

@@ -68,7 +68,7 @@ final class RequestHandler implements Shard.Handler {
         QueueFormat format = QueueFormat.forContentType(d.props().getContentType());
         Decoded decoded;
         try {
-            decoded = format.decode(d.body());
+            decoded = config.unsealing().open(format.decode(d.body()));
         } catch (RuntimeException e) {
             // Decoding promises not to throw; should it ever, the request is dead-lettered, not the consumer stopped.
             decoded = new Decoded.Malformed(Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the request could not be decoded");

@@ -67,7 +67,7 @@ final class Router {
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     try {
                         router.lastDelivery = System.nanoTime();
-                        int k = shardOf(props, body, config.shards(), router.anyShard);
+                        int k = shardOf(props, body, config.shards(), router.anyShard, config.unsealing());
                         router.outbox.commit(List.of(
                                 new Outbox.Op.Publish("", config.shardQueue(k), true, forward(props, System.currentTimeMillis(), env.isRedeliver()), body),
                                 new Outbox.Op.Ack(env.getDeliveryTag())));
@@ -90,11 +90,11 @@ final class Router {
         }
     }
 
-    /** The shard for a request: its user's for a post, any shard (round robin) otherwise. */
-    static int shardOf(AMQP.BasicProperties props, byte[] body, int shards, AtomicLong anyShard) {
+    /** The shard for a request: its user's for a post (a sealed token's user once opened), any shard (round robin) otherwise. */
+    static int shardOf(AMQP.BasicProperties props, byte[] body, int shards, AtomicLong anyShard, Unsealing unsealing) {
         Decoded decoded;
         try {
-            decoded = QueueFormat.forContentType(props.getContentType()).decode(body);
+            decoded = unsealing.open(QueueFormat.forContentType(props.getContentType()).decode(body));
         } catch (RuntimeException e) {
             decoded = null;
         }

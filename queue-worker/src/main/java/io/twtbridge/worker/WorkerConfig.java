@@ -1,6 +1,9 @@
 package io.twtbridge.worker;
 
 import io.helidon.config.Config;
+import io.twtbridge.sealing.SealedTokens;
+import io.twtbridge.sealing.Sealer;
+import io.twtbridge.sealing.SealingConfig;
 import io.twtbridge.twitter.ConfigKeys;
 
 import java.net.URI;
@@ -27,7 +30,8 @@ public record WorkerConfig(URI amqpUri,
                            Duration livenessTimeout,
                            Optional<Path> mediaAllowedDir,
                            MediaFetch mediaFetch,
-                           boolean longPosts) {
+                           boolean longPosts,
+                           Unsealing unsealing) {
 
     /** How the request queue {@code twt} is declared. */
     public enum QueueMode {
@@ -91,7 +95,9 @@ public record WorkerConfig(URI amqpUri,
                         ConfigKeys.get(media, "url.allow-private").asBoolean().orElse(false),
                         ConfigKeys.get(media, "url.allow-http").asBoolean().orElse(false),
                         w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)),
-                ConfigKeys.get(w, "long-posts").asBoolean().orElse(false));
+                ConfigKeys.get(w, "long-posts").asBoolean().orElse(false),
+                // SEALING_KEY_RING / SEALING_KEY_FILE: without keys a sealed token is answered invalid_token
+                new Unsealing(SealingConfig.keys(config.get("sealing")).map(k -> new SealedTokens(new Sealer(k)))));
     }
 
     /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */

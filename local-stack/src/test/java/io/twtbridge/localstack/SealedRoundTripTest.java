@@ -1,0 +1,146 @@
+package io.twtbridge.localstack;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.twtbridge.broker.EmbeddedBroker;
+import io.twtbridge.gateway.Gateway;
+import io.twtbridge.gateway.GatewayConfig;
+import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.sealing.SealKeys;
+import io.twtbridge.sealing.Sealer;
+import io.twtbridge.twitter.XClientConfig;
+import io.twtbridge.worker.Worker;
+import io.twtbridge.worker.WorkerConfig;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The sealed-token round trip through real parts: a login on the gateway (sealed tokens on) answers a sealed token;
+ * a main-server stand-in stores it and publishes a JSON post with it; the worker opens it and posts on X (the
+ * sandbox). The same request with one changed character is answered invalid_token and X sees nothing.
+ */
+class SealedRoundTripTest {
+    private static final String RING = SealKeys.generate("k1");
+
+    /** One WebSocket request and its answer (java.net.http). */
+    private static String call(URI ws, String frame) throws Exception {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
+            private final StringBuilder text = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                text.append(data);
+                if (last) {
+                    answer.complete(text.toString());
+                }
+                w.request(1);
+                return null;
+            }
+        }).get(10, TimeUnit.SECONDS);
+        socket.sendText(frame, true);
+        try {
+            return answer.get(15, TimeUnit.SECONDS);
+        } finally {
+            socket.sendClose(1000, "");
+        }
+    }
+
+    @Test
+    void gatewayToMainServerToWorkerToX() throws Exception {
+        try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+             EmbeddedBroker broker = EmbeddedBroker.start(0)) {
+            XClientConfig x = new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                    TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5));
+            Worker worker = new Worker(WorkerConfig.from(Config.just(ConfigSources.create(Map.of(
+                    "amqp.uri", broker.amqpUri().toString(), "worker.broker.profile", "plain", "worker.shards", "4",
+                    "sealing.key-ring", RING)))), x);
+            Gateway gateway = new Gateway(GatewayConfig.from(Config.just(ConfigSources.create(Map.of(
+                    "allow-missing-origin", "true", "sealed-tokens", "json")))), x, Optional.of(new Sealer(SealKeys.parse(RING))));
+            WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(0);
+            gateway.setup(b);
+            WebServer web = b.build().start();
+            ConnectionFactory f = new ConnectionFactory();
+            f.setUri(broker.amqpUri());
+            try (Connection c = f.newConnection("main-server-stand-in")) {
+                worker.start();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!worker.ready()) {
+                    assertTrue(System.nanoTime() < deadline, "worker ready");
+                    Thread.sleep(50);
+                }
+                URI ws = URI.create("ws://127.0.0.1:" + web.port() + "/");
+                // The page's login, through the gateway.
+                Matcher rt = Pattern.compile("\"request_token\":\"([^\"]+)\",\"request_token_secret\":\"([^\"]+)\"")
+                        .matcher(call(ws, "{\"id\":\"1\",\"command\":\"auth\"}"));
+                assertTrue(rt.find());
+                String pin = sandbox.state().authorize(rt.group(1), "round_trip").orElseThrow();
+                String verified = call(ws, "{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin
+                        + "\",\"request_token\":\"" + rt.group(1) + "\",\"request_token_secret\":\"" + rt.group(2) + "\"}");
+                Matcher st = Pattern.compile("\"sealed_token\":\"([^\"]+)\"").matcher(verified);
+                assertTrue(st.find(), verified);
+                assertTrue(!verified.contains("access_token"), verified);
+                String sealed = st.group(1);
+
+                // The main server: stores the sealed token, later publishes a post with it and reads to_server.
+                Channel ch = c.createChannel();
+                BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+                ch.queueDeclare("to_server", true, false, false, null);
+                ch.basicConsume("to_server", true, new DefaultConsumer(ch) {
+                    @Override
+                    public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties p, byte[] body) {
+                        replies.add(new String(body, StandardCharsets.UTF_8));
+                    }
+                });
+                AMQP.BasicProperties json = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
+                ch.basicPublish("", "twt", json, ("{\"id\":\"p-1\",\"command\":\"upload_post\",\"sealed_token\":\"" + sealed
+                        + "\",\"text\":\"sealed all the way\"}").getBytes(StandardCharsets.UTF_8));
+                String posted = replies.poll(30, TimeUnit.SECONDS);
+                assertNotNull(posted, "a reply");
+                assertTrue(posted.contains("\"status\":\"posted\""), posted);
+                assertEquals("round_trip", sandbox.state().posts().getFirst().authorScreenName());
+
+                long requests = sandbox.state().counters().requests();
+                int i = sealed.length() / 2;
+                String tampered = sealed.substring(0, i) + (sealed.charAt(i) == 'A' ? 'B' : 'A') + sealed.substring(i + 1);
+                ch.basicPublish("", "twt", json, ("{\"id\":\"p-2\",\"command\":\"upload_post\",\"sealed_token\":\"" + tampered
+                        + "\",\"text\":\"must not post\"}").getBytes(StandardCharsets.UTF_8));
+                String refused = replies.poll(30, TimeUnit.SECONDS);
+                assertNotNull(refused, "a reply");
+                assertTrue(refused.contains("\"code\":\"invalid_token\""), refused);
+                assertEquals(requests, sandbox.state().counters().requests(), "X saw nothing");
+                assertEquals(1, sandbox.state().posts().size());
+            } finally {
+                web.stop();
+                gateway.close();
+                worker.close();
+            }
+        }
+    }
+}
