@@ -5,6 +5,7 @@ import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.twitter.MediaCheck;
+import io.twtbridge.twitter.ImageType;
 import io.twtbridge.twitter.MediaFile;
 import io.twtbridge.twitter.Mp4Probe;
 
@@ -80,7 +81,7 @@ final class MediaLoader {
         List<Plan> plans = new ArrayList<>(media.size());
         long reserve = 0;
         for (int i = 0; i < media.size(); i++) {
-            Result<Plan> p = plan(media.get(i).source(), which(i));
+            Result<Plan> p = plan(media.get(i).source(), which(i), media.size() > 1);
             if (p.failure() != null) {
                 return new Loaded.Failed(p.failure());
             }
@@ -143,14 +144,16 @@ final class MediaLoader {
         return new Result<>(null, Outcome.Failed.of(code, message));
     }
 
-    private Result<Plan> plan(MediaSource source, String which) {
+    private Result<Plan> plan(MediaSource source, String which, boolean several) {
         return switch (source) {
             case MediaSource.Data d -> d.bytes().length > maxBytes(d.bytes())
                     ? fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + maxBytes(d.bytes()) + " bytes")
                     : new Result<>(new Plan.Bytes(d.bytes()), null);
             case MediaSource.FilePath p -> planFile(p.path(), which);
-            // Reserved before the type is known: up to the URL cap (MEDIA_URL_MAX_BYTES), at most X's video limit.
-            case MediaSource.Url u -> new Result<>(new Plan.Url(u.url(), Math.min(fetch.maxBytes(), MAX_VIDEO_BYTES)), null);
+            // Reserved before the type is known: up to the URL cap (MEDIA_URL_MAX_BYTES), at most X's video limit; in a
+            // post of several items each is a still image (a GIF or a video must be alone), so at most X's image limit.
+            case MediaSource.Url u -> new Result<>(new Plan.Url(u.url(),
+                    Math.min(fetch.maxBytes(), several ? ImageType.JPEG.maxBytes() : MAX_VIDEO_BYTES)), null);
         };
     }
 
