@@ -267,11 +267,27 @@ public final class Worker implements AutoCloseable {
         if (t != null) {
             t.interrupt();
             try {
-                t.join(config.livenessTimeout().toMillis());
+                t.join(Math.min(config.livenessTimeout().toMillis(), 10_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        // A broker that stopped reading (flow control) blocks every write to the connection, closing frames included:
+        // the stop waits for the grace period and a little more, never for ever.
+        Thread stopping = Thread.ofVirtual().start(this::releaseEverything);
+        try {
+            if (!stopping.join(config.shutdownGrace().plusSeconds(5))) {
+                LOG.log(Level.WARNING, "the broker connection did not close in time; stopping without it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+        LOG.log(Level.INFO, "queue-worker stopped");
+    }
+
+    /** Stops routing, releases every shard (calls to X under way finish within the grace period), closes the connection. */
+    private void releaseEverything() {
         Router r = router;
         if (r != null) {
             r.close();
@@ -291,8 +307,6 @@ public final class Worker implements AutoCloseable {
             }
         }
         dropConnection();
-        executor.shutdownNow();
-        LOG.log(Level.INFO, "queue-worker stopped");
     }
 
     private void dropConnection() {

@@ -11,6 +11,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
@@ -48,7 +49,9 @@ class FeaturesTest {
     }
 
     @Test
+    @Tag("rabbitmq-only")
     void deletingTwiceAnswersDeletedTwiceAndAnUnknownPostNotFound() throws Exception {
+        Harness.requireRabbitMq("the shard state queue that remembers deletes (x-max-length)");
         h.startWorker();
         Tokens u = h.user("deleter");
         JsonObject posted = send(new Request.Post("p-1", u, "to be deleted", List.of(), Optional.empty()));
@@ -237,7 +240,9 @@ class FeaturesTest {
     }
 
     @Test
+    @Tag("rabbitmq-only")
     void aThreadRedeliveredAfterItsWorkerStoppedContinuesAfterThePartsAlreadyOnX() throws Exception {
+        Harness.requireRabbitMq("the shard state queue that keeps thread progress across owners (x-max-length)");
         Tokens u = h.user("handover");
         Request.Thread thread = new Request.Thread("t-4", u, List.of(part("h1"), part("h2"), part("h3")), Optional.empty());
         // The first worker posts part 1, then X fails part 2 and the worker waits to retry it; it stops meanwhile.
