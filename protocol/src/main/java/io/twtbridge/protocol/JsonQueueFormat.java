@@ -161,7 +161,7 @@ public final class JsonQueueFormat implements QueueFormat {
         }
 
         private Decoded thread() throws BadField {
-            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            Tokens user = o.members().containsKey("sealed_token") ? sealedUser() : new Tokens(string("access_token"), string("access_token_secret"));
             if (!(o.get("posts").orElse(null) instanceof JsonTree.Arr array)) {
                 throw new BadField("'posts' must be an array");
             }
@@ -207,10 +207,10 @@ public final class JsonQueueFormat implements QueueFormat {
         }
 
         private Decoded delete() throws BadField {
-            Tokens user = new Tokens(string("access_token"), string("access_token_secret"));
+            Tokens user = o.members().containsKey("sealed_token") ? sealedUser() : new Tokens(string("access_token"), string("access_token_secret"));
             String tweetId = string("tweet_id");
             Optional<PostCheck.Failure> failure = PostCheck.field("access_token", user.token(), Limits.MAX_TOKEN_CHARS, false, true)
-                    .or(() -> PostCheck.field("access_token_secret", user.secret(), Limits.MAX_TOKEN_CHARS, false, true))
+                    .or(() -> user.isSealed() ? Optional.empty() : PostCheck.field("access_token_secret", user.secret(), Limits.MAX_TOKEN_CHARS, false, true))
                     .or(() -> PostCheck.tweetId("tweet_id", tweetId));
             if (failure.isPresent()) {
                 return fail(failure.get().problem(), failure.get().detail());
@@ -333,9 +333,10 @@ public final class JsonQueueFormat implements QueueFormat {
                     g.writeEnd();
                     t.replyToTweetId().ifPresent(r -> g.write("reply_to_tweet_id", r));
                 }
-                case Request.Delete del -> g.write("access_token", del.user().token())
-                        .write("access_token_secret", del.user().secret())
-                        .write("tweet_id", del.tweetId());
+                case Request.Delete del -> {
+                    writeUser(g, del.user());
+                    g.write("tweet_id", del.tweetId());
+                }
             }
         });
     }
