@@ -136,7 +136,7 @@ final class RequestHandler implements Shard.Handler {
     }
 
     private static Outcome.Failed rateLimitedNow(Instant until) {
-        long s = Math.max(1, (Duration.between(Instant.now(), until).toMillis() + 999) / 1000);
+        long s = RetryPolicy.secondsUntil(until, Instant.now());
         return Outcome.Failed.rateLimited("X rate-limits this user and too many of their posts are waiting; retry after " + s + " s", s);
     }
 

@@ -46,11 +46,16 @@ record RetryPolicy(int maxAttempts, Duration maxRetryAge, Duration baseDelay, Du
     /** The request must not go to X before {@code until} (the user's or the app's rate limit): wait, or answer. */
     Next blockedUntil(Instant until, Instant received, Instant now) {
         if (until.isAfter(deadline(received))) {
-            long s = Math.max(1, (Duration.between(now, until).toMillis() + 999) / 1000);
+            long s = secondsUntil(until, now);
             return new Next.Answer(Outcome.Failed.rateLimited(
                     "X's rate limit allows no post before the request's deadline; retry after " + s + " s", s));
         }
         return new Next.WaitUntil(until);
+    }
+
+    /** Whole seconds from {@code now} until {@code until}, rounded up, at least 1: a reply's {@code retry_after_s}. */
+    static long secondsUntil(Instant until, Instant now) {
+        return Math.max(1, (Duration.between(now, until).toMillis() + 999) / 1000);
     }
 
     /** The latest time a request received then may still be posted. */

@@ -73,9 +73,13 @@ final class Router {
                                 new Outbox.Op.Ack(env.getDeliveryTag())));
                         metrics.routed();
                     } catch (Throwable t) {
-                        // Not acknowledged: the request stays in twt and is routed again after the channel reopens.
-                        LOG.log(Level.ERROR, "routing failed (" + t.getClass().getSimpleName() + ")");
-                        router.close();
+                        // Never left in twt to fail again for the next router (that would stop routing for good):
+                        // kept in twt.dead with the reason, its ack in the same commit.
+                        LOG.log(Level.ERROR, "routing failed (" + t.getClass().getSimpleName() + "); request dead-lettered");
+                        router.outbox.commit(List.of(new Outbox.Op.Publish("", config.deadLetterQueue(), false,
+                                new AMQP.BasicProperties.Builder().deliveryMode(2).headers(Map.of(Replies.H_PROBLEM, "ROUTING_FAILED",
+                                        Replies.H_REASON, "the worker could not route this request")).build(), body),
+                                new Outbox.Op.Ack(env.getDeliveryTag())));
                     }
                 }
             });

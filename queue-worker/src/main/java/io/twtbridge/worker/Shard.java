@@ -235,10 +235,6 @@ final class Shard {
         return waitingRequests > 0 && inFlight.get() == 0 && System.nanoTime() - lastDelivery > quiet.toNanos();
     }
 
-    Channel channel() {
-        return channel;
-    }
-
     void started() {
         inFlight.incrementAndGet();
     }
