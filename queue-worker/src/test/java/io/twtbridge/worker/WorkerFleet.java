@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -634,6 +635,20 @@ final class WorkerFleet implements AutoCloseable {
         killAll();
         for (WorkerProcess w : workers) {
             w.process.waitFor(30, TimeUnit.SECONDS);
+        }
+        // Queue by queue first: RabbitMQ 3.10 can hang for good deleting a vhost that still holds dozens of quorum
+        // queues (seen twice on this machine), while deleting them one at a time is routine.
+        List<String> queues = new ArrayList<>(List.of(REQUESTS, REPLIES, REQUESTS + ".dead", REQUESTS + ".workers"));
+        for (int k = 0; k < 16; k++) {
+            queues.add(REQUESTS + ".shard." + k);
+            queues.add(REQUESTS + ".shard." + k + ".state");
+        }
+        for (String q : queues) {
+            try (Channel ch = client.createChannel()) {
+                ch.queueDelete(q);
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                // not there
+            }
         }
         try {
             client.close();
