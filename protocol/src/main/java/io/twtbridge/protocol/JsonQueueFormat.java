@@ -35,7 +35,7 @@ public final class JsonQueueFormat implements QueueFormat {
                     "the message is larger than " + Limits.MAX_JSON_BYTES + " bytes");
         }
         // Decoded once, strictly; the parser then reads the text (it would replace bad bytes instead of refusing them).
-        Optional<String> text = LegacyFields.decodeUtf8(body);
+        Optional<String> text = Utf8.decode(body);
         if (text.isEmpty()) {
             return new Decoded.Malformed(Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), Problem.INVALID_UTF8.description());
         }
@@ -87,7 +87,7 @@ public final class JsonQueueFormat implements QueueFormat {
             try {
                 return switch (command.get()) {
                     case AUTH -> new Decoded.Ok(new Request.Auth(id.get()));
-                    case VERIFY_PIN -> LegacyQueueFormat.verifyPin(id.get(), string("pin"),
+                    case VERIFY_PIN -> LoginCheck.verifyPin(id.get(), string("pin"),
                             new Tokens(string("request_token"), string("request_token_secret")));
                     case UPLOAD_POST -> post();
                     case DELETE_POST -> delete();

@@ -1,15 +1,9 @@
 package io.twtbridge.protocol;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The field layer of the legacy format: fields separated by U+00FF. Output always writes U+00FF in UTF-8
@@ -44,19 +38,6 @@ final class LegacyFields {
         }
         parts.add(Arrays.copyOfRange(body, start, body.length));
         return parts;
-    }
-
-    /** Strict UTF-8 decoding: empty for malformed input. */
-    static Optional<String> decodeUtf8(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            CharBuffer chars = decoder.decode(ByteBuffer.wrap(bytes));
-            return Optional.of(chars.toString());
-        } catch (CharacterCodingException e) {
-            return Optional.empty();
-        }
     }
 
     /** Splits text on U+00FF, keeping empty fields (also trailing ones). */

@@ -1,5 +1,6 @@
 package io.twtbridge.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public final class LegacyQueueFormat implements QueueFormat {
             return new Decoded.Malformed(Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
         }
         List<byte[]> raw = LegacyFields.splitBytes(body);
-        Optional<String> first = LegacyFields.decodeUtf8(raw.getFirst());
+        Optional<String> first = Utf8.decode(raw.getFirst());
         if (first.isEmpty()) {
             return malformed(Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), "msg_id is not valid UTF-8");
         }
@@ -50,14 +51,14 @@ public final class LegacyQueueFormat implements QueueFormat {
         }
         Optional<String> id = first;
         Optional<Command> command = raw.size() > 1
-                ? LegacyFields.decodeUtf8(raw.get(1)).flatMap(Command::fromWire).filter(Command::legacy)
+                ? Utf8.decode(raw.get(1)).flatMap(Command::fromWire).filter(Command::legacy)
                 : Optional.empty();
         if (body.length > Limits.MAX_LEGACY_BYTES) {
             return malformed(Problem.TOO_LARGE, id, command, "the message is larger than " + Limits.MAX_LEGACY_BYTES + " bytes");
         }
         String[] fields = new String[raw.size()];
         for (int i = 0; i < fields.length; i++) {
-            Optional<String> f = LegacyFields.decodeUtf8(raw.get(i));
+            Optional<String> f = Utf8.decode(raw.get(i));
             if (f.isEmpty()) {
                 return malformed(Problem.INVALID_UTF8, id, command, "field " + (i + 1) + " is not valid UTF-8");
             }
@@ -82,7 +83,7 @@ public final class LegacyQueueFormat implements QueueFormat {
         String msgId = id.get();
         return switch (command.get()) {
             case AUTH -> new Decoded.Ok(new Request.Auth(msgId));
-            case VERIFY_PIN -> verifyPin(msgId, fields[2], new Tokens(fields[3], fields[4]));
+            case VERIFY_PIN -> LoginCheck.verifyPin(msgId, fields[2], new Tokens(fields[3], fields[4]));
             case UPLOAD_POST -> post(msgId, new Tokens(fields[2], fields[3]), fields[4], fields[5]);
             case DELETE_POST, POST_THREAD -> throw new IllegalStateException("not a legacy command");
         };
@@ -95,16 +96,6 @@ public final class LegacyQueueFormat implements QueueFormat {
             return malformed(failure.get().problem(), Optional.of(id), Optional.of(Command.UPLOAD_POST), failure.get().detail());
         }
         return new Decoded.Ok(new Request.Post(id, user, text, media, Optional.empty()));
-    }
-
-    static Decoded verifyPin(String id, String pin, Tokens requestToken) {
-        Optional<PostCheck.Failure> failure = PostCheck.field("pin", pin, Limits.MAX_PIN_CHARS, false, true)
-                .or(() -> PostCheck.field("request_token", requestToken.token(), Limits.MAX_TOKEN_CHARS, false, true))
-                .or(() -> PostCheck.field("request_token_secret", requestToken.secret(), Limits.MAX_TOKEN_CHARS, false, true));
-        if (failure.isPresent()) {
-            return malformed(failure.get().problem(), Optional.of(id), Optional.of(Command.VERIFY_PIN), failure.get().detail());
-        }
-        return new Decoded.Ok(new Request.VerifyPin(id, pin, requestToken));
     }
 
     private static Decoded malformed(Problem p, Optional<String> id, Optional<Command> c, String detail) {
@@ -165,6 +156,15 @@ public final class LegacyQueueFormat implements QueueFormat {
             return IMAGE_ERROR;
         }
         return code == ErrorCode.UNKNOWN_COMMAND ? UNKNOWN_COMMAND : EXCEPTION_OCCURRED;
+    }
+
+    /**
+     * The fields of a legacy reply, as a client reads one: split on U+00FF ({@code C3 BF}, or a raw {@code FF}), each
+     * decoded as UTF-8. Replies are not checked: the first field is the request's {@code msg_id}, the second
+     * {@link #NETWORK}, the third the command, then its result ({@link #OK}, a failure word, or a login's fields).
+     */
+    public static List<String> replyFields(byte[] reply) {
+        return LegacyFields.splitBytes(reply).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
     }
 
     @Override

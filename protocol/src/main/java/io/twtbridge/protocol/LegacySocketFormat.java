@@ -35,7 +35,7 @@ public final class LegacySocketFormat {
         if (command.get() == Command.AUTH) {
             return new Decoded.Ok(new Request.Auth(""));
         }
-        Decoded d = LegacyQueueFormat.verifyPin("", fields.get(1), new Tokens(fields.get(2), fields.get(3)));
+        Decoded d = LoginCheck.verifyPin("", fields.get(1), new Tokens(fields.get(2), fields.get(3)));
         return d instanceof Decoded.Malformed m ? new Decoded.Malformed(m.problem(), Optional.empty(), m.command(), m.detail()) : d;
     }
 
@@ -49,6 +49,11 @@ public final class LegacySocketFormat {
             case Request.Delete ignored -> throw new IllegalArgumentException("delete_post is not a WebSocket command");
             case Request.Thread ignored -> throw new IllegalArgumentException("post_thread is not a WebSocket command");
         });
+    }
+
+    /** The fields of a reply frame, as a page reads one: {@code twt}, the command (or {@link #ERROR}), then its result. */
+    public static List<String> replyFields(String reply) {
+        return LegacyFields.splitText(reply);
     }
 
     /**

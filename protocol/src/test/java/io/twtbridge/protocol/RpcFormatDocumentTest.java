@@ -142,6 +142,44 @@ class RpcFormatDocumentTest {
         assertEquals(EnumSet.allOf(ErrorCode.class), listed, "every error code is in RPC_FORMAT.md §4's table");
     }
 
+    /**
+     * §5's table of what {@code twt.dead} holds: every word is one {@link DeadLetter} accepts, every word the worker
+     * writes for its own causes is there, and the decoders' problems it lists are the ones a request without a usable
+     * id can have.
+     */
+    @Test
+    void deadLetterTableListsTheWordsOfDeadLetter() {
+        int start = text.indexOf("| `" + DeadLetter.PROBLEM_HEADER + "` |");
+        assertTrue(start > 0, "RPC_FORMAT.md has the table of " + DeadLetter.PROBLEM_HEADER + " words");
+        assertTrue(text.contains("`" + DeadLetter.REASON_HEADER + "`"));
+        Matcher row = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(text.substring(start, text.indexOf("\n\n", start)));
+        Set<String> listed = new java.util.HashSet<>();
+        while (row.find()) {
+            assertTrue(DeadLetter.problems().contains(row.group(1)), "not a dead-letter word: " + row.group(1));
+            assertTrue(listed.add(row.group(1)), "listed twice: " + row.group(1));
+        }
+        for (DeadLetter.Cause cause : DeadLetter.Cause.values()) {
+            assertTrue(listed.contains(cause.name()), "RPC_FORMAT.md §5 lists " + cause.name());
+        }
+        assertEquals(Set.of("EMPTY_BODY", "INVALID_UTF8", "INVALID_JSON", "MISSING_ID", "TOO_LARGE", "INVALID_FIELD"),
+                listed.stream().filter(w -> Arrays.stream(DeadLetter.Cause.values()).noneMatch(c -> c.name().equals(w)))
+                        .collect(java.util.stream.Collectors.toSet()));
+        // Each listed decoding problem is one a decoder gives a request it cannot answer.
+        assertEquals("EMPTY_BODY", unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[0])).problem());
+        assertEquals("INVALID_UTF8", unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[] {(byte) 0xC3, 0x28})).problem());
+        assertEquals("INVALID_JSON", unanswerable(JsonQueueFormat.INSTANCE.decode("[1]".getBytes(StandardCharsets.UTF_8))).problem());
+        assertEquals("MISSING_ID", unanswerable(JsonQueueFormat.INSTANCE.decode("{\"command\":\"auth\"}".getBytes(StandardCharsets.UTF_8))).problem());
+        assertEquals("TOO_LARGE", unanswerable(JsonQueueFormat.INSTANCE.decode(new byte[Limits.MAX_JSON_BYTES + 1])).problem());
+        assertEquals(Map.of(DeadLetter.PROBLEM_HEADER, "INTERNAL_ERROR", DeadLetter.REASON_HEADER, "the worker failed on this request"),
+                DeadLetter.of(DeadLetter.Cause.INTERNAL_ERROR).headers());
+    }
+
+    private static DeadLetter unanswerable(Decoded d) {
+        Decoded.Malformed m = d instanceof Decoded.Malformed mm ? mm : fail("expected a malformed request: " + d);
+        assertFalse(m.answerable(), "a request without a usable id: " + m);
+        return DeadLetter.unanswerable(m);
+    }
+
     // ---- JSON format
 
     @Test
