@@ -1,6 +1,7 @@
 package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
+import io.twtbridge.protocol.DeadLetter;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -13,8 +14,6 @@ import java.util.Map;
  * broker and is kept in {@code twt.dead} too ({@link RequestHandler#returned}), so no reply is silently dropped.
  */
 final class Replies {
-    static final String H_PROBLEM = "x-twt-problem";
-    static final String H_REASON = "x-twt-reason";
     private static final String DIRECT_REPLY_TO = "amq.rabbitmq.reply-to";
 
     private final WorkerConfig config;
@@ -44,7 +43,7 @@ final class Replies {
             return new Outbox.Op.Publish("", config.replyQueue(), mandatory(), props, body);
         }
         if (!allowed(replyTo, config)) {
-            return undeliverable(props, body, "REPLY_TO_REFUSED", "reply_to names a queue clients may not use");
+            return undeliverable(props, body, DeadLetter.of(DeadLetter.Cause.REPLY_TO_REFUSED));
         }
         // RabbitMQ 3.x routes direct reply-to when the reply is published, not at the commit, and reports it as
         // unroutable: published plain (at least once, not exactly once, on RabbitMQ before 4.0).
@@ -61,15 +60,19 @@ final class Replies {
     }
 
     /** A reply that cannot reach its client, kept in {@code twt.dead} with the reason. */
-    Outbox.Op undeliverable(AMQP.BasicProperties props, byte[] body, String problem, String reason) {
-        Map<String, Object> headers = new HashMap<>(props.getHeaders() == null ? Map.of() : props.getHeaders());
-        headers.put(H_PROBLEM, problem);
-        headers.put(H_REASON, reason);
-        return new Outbox.Op.Publish("", config.deadLetterQueue(), false, props.builder().headers(headers).deliveryMode(2).build(), body);
+    Outbox.Op undeliverable(AMQP.BasicProperties props, byte[] body, DeadLetter why) {
+        return kept(config.deadLetterQueue(), props, body, why);
     }
 
     /** A request that cannot be answered (no usable id), kept in {@code twt.dead} with the reason. */
-    Outbox.Op deadLetter(AMQP.BasicProperties request, byte[] body, String problem, String reason) {
-        return undeliverable(Router.forward(request, System.currentTimeMillis(), false), body, problem, reason);
+    Outbox.Op deadLetter(AMQP.BasicProperties request, byte[] body, DeadLetter why) {
+        return undeliverable(Router.forward(request, System.currentTimeMillis(), false), body, why);
+    }
+
+    /** The one way anything goes to {@code twt.dead}: persistent, its headers plus {@link DeadLetter#headers()}. */
+    static Outbox.Op.Publish kept(String deadLetterQueue, AMQP.BasicProperties props, byte[] body, DeadLetter why) {
+        Map<String, Object> headers = new HashMap<>(props.getHeaders() == null ? Map.of() : props.getHeaders());
+        headers.putAll(why.headers());
+        return new Outbox.Op.Publish("", deadLetterQueue, false, props.builder().headers(headers).deliveryMode(2).build(), body);
     }
 }

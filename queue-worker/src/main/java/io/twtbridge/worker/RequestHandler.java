@@ -2,6 +2,7 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.Command;
+import io.twtbridge.protocol.DeadLetter;
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.JsonQueueFormat;
@@ -101,7 +102,7 @@ final class RequestHandler implements Shard.Handler {
                 // Only this request is settled: kept in twt.dead with the reason, its ack in the same commit. (Resetting
                 // the channel would send every request of the shard round again.)
                 LOG.log(Level.ERROR, "unexpected failure on a request (" + e.getClass().getSimpleName() + "); dead-lettered");
-                if (shard.commit(List.of(replies.deadLetter(d.props(), d.body(), "INTERNAL_ERROR", "the worker failed on this request"),
+                if (shard.commit(List.of(replies.deadLetter(d.props(), d.body(), DeadLetter.of(DeadLetter.Cause.INTERNAL_ERROR)),
                         new Outbox.Op.Ack(d.tag())))) {
                     metrics.deadLettered();
                 }
@@ -145,7 +146,8 @@ final class RequestHandler implements Shard.Handler {
         // The request was acknowledged with its reply in one commit; the reply is kept in twt.dead instead.
         LOG.log(Level.WARNING, "a reply was returned by the broker (" + why + "); kept in " + config.deadLetterQueue());
         metrics.undeliverableReply();
-        shard.commitLater(List.of(replies.undeliverable(props, body, "REPLY_RETURNED", "the broker returned the reply: " + why)));
+        shard.commitLater(List.of(replies.undeliverable(props, body,
+                DeadLetter.of(DeadLetter.Cause.REPLY_RETURNED, DeadLetter.Cause.REPLY_RETURNED.description() + ": " + why))));
     }
 
     private void process(Shard shard, Shard.Delivery d, QueueFormat format, Decoded decoded) {
@@ -153,7 +155,7 @@ final class RequestHandler implements Shard.Handler {
             case Decoded.Malformed m when m.answerable() ->
                     answer(shard, d, format, m.id().get(), m.command().orElse(Command.UPLOAD_POST), m.failure());
             case Decoded.Malformed m -> {
-                if (shard.commit(List.of(replies.deadLetter(d.props(), d.body(), m.problem().name(), m.detail()), new Outbox.Op.Ack(d.tag())))) {
+                if (shard.commit(List.of(replies.deadLetter(d.props(), d.body(), DeadLetter.unanswerable(m)), new Outbox.Op.Ack(d.tag())))) {
                     metrics.deadLettered();
                     LOG.log(Level.WARNING, "request without a usable id dead-lettered to " + config.deadLetterQueue() + ": " + m.detail());
                 }

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.twtbridge.protocol.DeadLetter;
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Tokens;
@@ -59,9 +60,8 @@ final class Router {
             Router router = new Router(ch);
             // A shard queue deleted under us returns the moved request (its original is acknowledged in the same
             // commit): it is kept in twt.dead rather than lost.
-            ch.addReturnListener(r -> router.outbox.commit(List.of(new Outbox.Op.Publish("", config.deadLetterQueue(), false,
-                    r.getProperties().builder().headers(Map.of(Replies.H_PROBLEM, "SHARD_MISSING", Replies.H_REASON,
-                            "the shard queue " + r.getRoutingKey() + " does not exist")).build(), r.getBody()))));
+            ch.addReturnListener(r -> router.outbox.commit(List.of(Replies.kept(config.deadLetterQueue(), r.getProperties(), r.getBody(),
+                    DeadLetter.of(DeadLetter.Cause.SHARD_MISSING, "the shard queue " + r.getRoutingKey() + " does not exist")))));
             ch.basicConsume(config.requestQueue(), false, "twt-router", false, true, null, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
@@ -76,9 +76,8 @@ final class Router {
                         // Never left in twt to fail again for the next router (that would stop routing for good):
                         // kept in twt.dead with the reason, its ack in the same commit.
                         LOG.log(Level.ERROR, "routing failed (" + t.getClass().getSimpleName() + "); request dead-lettered");
-                        router.outbox.commit(List.of(new Outbox.Op.Publish("", config.deadLetterQueue(), false,
-                                new AMQP.BasicProperties.Builder().deliveryMode(2).headers(Map.of(Replies.H_PROBLEM, "ROUTING_FAILED",
-                                        Replies.H_REASON, "the worker could not route this request")).build(), body),
+                        router.outbox.commit(List.of(Replies.kept(config.deadLetterQueue(), new AMQP.BasicProperties(), body,
+                                        DeadLetter.of(DeadLetter.Cause.ROUTING_FAILED)),
                                 new Outbox.Op.Ack(env.getDeliveryTag())));
                     }
                 }

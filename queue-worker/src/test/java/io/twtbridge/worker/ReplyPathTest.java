@@ -2,6 +2,7 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.twtbridge.protocol.DeadLetter;
 import io.twtbridge.protocol.Tokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +49,7 @@ class ReplyPathTest {
             String text = "refused reply to " + target;
             h.send(legacy("r-" + target, "upload_post", u.token(), u.secret(), text, ""), replyTo(target));
             GetResponse dead = h.getFrom(h.config().deadLetterQueue(), T);
-            assertEquals("REPLY_TO_REFUSED", Harness.headers(dead.getProps()).get(Replies.H_PROBLEM).toString());
+            assertEquals("REPLY_TO_REFUSED", Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
             assertEquals("r-" + target + "ÿtwtÿupload_postÿ0", new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8));
         }
         assertEquals(3, h.sandbox.state().posts().size());
@@ -66,7 +67,7 @@ class ReplyPathTest {
         String gone = "reply-test-gone-" + UUID.randomUUID();
         h.send(legacy("m-1", "upload_post", u.token(), u.secret(), "reply queue gone", ""), replyTo(gone));
         GetResponse dead = h.getFrom(h.config().deadLetterQueue(), T);
-        assertEquals("REPLY_RETURNED", Harness.headers(dead.getProps()).get(Replies.H_PROBLEM).toString());
+        assertEquals("REPLY_RETURNED", Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
         assertEquals("c-" + gone, dead.getProps().getCorrelationId());
         assertEquals("m-1ÿtwtÿupload_postÿ0", new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8));
         // answered once: no redelivery, no second post, nothing more in twt.dead
