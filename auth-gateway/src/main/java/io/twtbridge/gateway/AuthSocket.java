@@ -11,12 +11,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
-import io.twtbridge.protocol.Decoded;
-import io.twtbridge.protocol.ErrorCode;
-import io.twtbridge.protocol.JsonQueueFormat;
-import io.twtbridge.protocol.LegacySocketFormat;
-import io.twtbridge.protocol.Outcome;
-import io.twtbridge.protocol.Problem;
+import io.twtbridge.protocol.SocketFormat;
 
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -203,10 +198,13 @@ final class AuthSocket implements WsListener {
         }
         String reply;
         try {
-            reply = frame.startsWith("{") ? answerJson(frame) : answerLegacy(frame);
+            reply = switch (SocketFormat.read(frame)) {
+                case SocketFormat.Frame.Ok ok -> ok.reply(sealing.reply(login.handle(ok.request(), address), ok.legacy()));
+                case SocketFormat.Frame.Refused r -> r.reply();
+            };
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "failed to answer a frame (" + e.getClass().getSimpleName() + ")");
-            reply = LegacySocketFormat.encodeReply(Optional.empty(), Outcome.Failed.of(ErrorCode.BAD_REQUEST, "internal error"));
+            reply = SocketFormat.internalError();
         }
         if (!closed.get()) {
             try {
@@ -216,28 +214,6 @@ final class AuthSocket implements WsListener {
                 gone();
             }
         }
-    }
-
-    private String answerLegacy(String frame) {
-        return switch (LegacySocketFormat.decode(frame)) {
-            case Decoded.Ok ok -> LegacySocketFormat.encodeReply(Optional.of(ok.request().command()),
-                    sealing.reply(login.handle(ok.request(), address), true));
-            case Decoded.Malformed m -> LegacySocketFormat.encodeReply(m.command(), m.failure());
-        };
-    }
-
-    /** The JSON variant (frames starting with '{'): the JSON queue format's auth and verify_pin, with ids. */
-    private String answerJson(String frame) {
-        byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
-        return switch (JsonQueueFormat.INSTANCE.decode(bytes)) {
-            case Decoded.Ok ok -> new String(JsonQueueFormat.INSTANCE.encodeReply(ok.request().id(), ok.request().command(),
-                    sealing.reply(login.handle(ok.request(), address), false)), StandardCharsets.UTF_8);
-            case Decoded.Malformed m when m.id().isPresent() && m.command().isPresent() ->
-                    new String(JsonQueueFormat.INSTANCE.encodeReply(m.id().get(), m.command().get(), m.failure()), StandardCharsets.UTF_8);
-            case Decoded.Malformed m -> LegacySocketFormat.encodeReply(Optional.empty(),
-                    m.problem() == Problem.UNKNOWN_COMMAND ? m.failure()
-                            : Outcome.Failed.of(ErrorCode.BAD_REQUEST, m.detail()));
-        };
     }
 
     /**
