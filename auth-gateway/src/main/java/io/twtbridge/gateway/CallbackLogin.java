@@ -98,7 +98,7 @@ final class CallbackLogin implements HttpService {
         }
         metrics.flow("started");
         switch (x.requestToken()) {
-            case XResult.Ok<XClient.AuthorizationStart> ok -> {
+            case XResult.Ok<Outcome.AuthStarted> ok -> {
                 Tokens rt = ok.value().requestToken();
                 long expires = clock.instant().plus(settings.pendingTtl()).getEpochSecond();
                 String sealed = settings.sealer().seal(PURPOSE_PENDING,
@@ -108,7 +108,7 @@ final class CallbackLogin implements HttpService {
                         .header(HeaderNames.LOCATION, ok.value().authorizeUrl());
                 noStore(res).send();
             }
-            case XResult.Failed<XClient.AuthorizationStart> f -> {
+            case XResult.Failed<Outcome.AuthStarted> f -> {
                 metrics.flow("failed");
                 back(res, code(f.failure()));
             }
@@ -145,11 +145,11 @@ final class CallbackLogin implements HttpService {
             return;
         }
         switch (x.accessToken(p.requestToken(), verifier.get())) {
-            case XResult.Ok<XClient.AccessGrant> ok -> {
+            case XResult.Ok<Outcome.PinVerified> ok -> {
                 metrics.flow("completed");
                 String binding = random();
                 long expires = clock.instant().plus(RESULT_TTL).getEpochSecond();
-                XClient.AccessGrant g = ok.value();
+                Outcome.PinVerified g = ok.value();
                 String result = settings.sealer().seal(PURPOSE_RESULT, Fields.join(Long.toString(expires), binding,
                         g.userId(), g.screenName(), g.accessToken().token(), g.accessToken().secret()));
                 res.status(Status.SEE_OTHER_303)
@@ -158,7 +158,7 @@ final class CallbackLogin implements HttpService {
                         .header(HeaderNames.LOCATION, "/#login=" + result);
                 noStore(res).send();
             }
-            case XResult.Failed<XClient.AccessGrant> f -> {
+            case XResult.Failed<Outcome.PinVerified> f -> {
                 metrics.flow("failed");
                 back(res, code(f.failure()));
             }

@@ -4,7 +4,6 @@ import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.twitter.XClient;
-import io.twtbridge.twitter.XFailure;
 import io.twtbridge.twitter.XResult;
 
 import java.util.Optional;
@@ -30,19 +29,9 @@ final class LoginService {
         return switch (request) {
             case Request.Auth a -> paid(address, () -> {
                 metrics.flow("started");
-                return switch (x.requestToken()) {
-                    case XResult.Ok<XClient.AuthorizationStart> ok ->
-                            new Outcome.AuthStarted(ok.value().authorizeUrl(), ok.value().requestToken());
-                    case XResult.Failed<XClient.AuthorizationStart> f -> failed(f.failure());
-                };
+                return counted(x.requestToken(), false);
             });
-            case Request.VerifyPin v -> paid(address, () -> switch (x.accessToken(v.requestToken(), v.pin())) {
-                case XResult.Ok<XClient.AccessGrant> ok -> {
-                    metrics.flow("completed");
-                    yield new Outcome.PinVerified(ok.value().accessToken(), ok.value().userId(), ok.value().screenName());
-                }
-                case XResult.Failed<XClient.AccessGrant> f -> failed(f.failure());
-            });
+            case Request.VerifyPin v -> paid(address, () -> counted(x.accessToken(v.requestToken(), v.pin()), true));
             case Request.Post p -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "posts go through the queue, not the gateway");
             case Request.Delete d -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "deletes go through the queue, not the gateway");
             case Request.Thread t -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "threads go through the queue, not the gateway");
@@ -59,8 +48,13 @@ final class LoginService {
         return call.get();
     }
 
-    private Outcome failed(XFailure f) {
-        metrics.flow("failed");
-        return f.toOutcome();
+    /** X's answer to a login step as the reply (the worker gives the same ones), counted in the login flow metric. */
+    private Outcome counted(XResult<? extends Outcome> result, boolean lastStep) {
+        if (result instanceof XResult.Failed<?>) {
+            metrics.flow("failed");
+        } else if (lastStep) {
+            metrics.flow("completed");
+        }
+        return XResult.outcome(result);
     }
 }

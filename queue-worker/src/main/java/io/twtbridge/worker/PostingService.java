@@ -37,16 +37,16 @@ final class PostingService {
                 case XResult.Ok<Boolean> ok -> new Decision.Answer(new Outcome.Deleted(del.tweetId(), ok.value()));
                 case XResult.Failed<Boolean> f -> decide(f.failure(), false);
             };
-            case Request.Auth a -> switch (x.requestToken()) {
-                case XResult.Ok<XClient.AuthorizationStart> ok ->
-                        new Decision.Answer(new Outcome.AuthStarted(ok.value().authorizeUrl(), ok.value().requestToken()));
-                case XResult.Failed<XClient.AuthorizationStart> f -> decide(f.failure(), false);
-            };
-            case Request.VerifyPin v -> switch (x.accessToken(v.requestToken(), v.pin())) {
-                case XResult.Ok<XClient.AccessGrant> ok -> new Decision.Answer(
-                        new Outcome.PinVerified(ok.value().accessToken(), ok.value().userId(), ok.value().screenName()));
-                case XResult.Failed<XClient.AccessGrant> f -> decide(f.failure(), false);
-            };
+            case Request.Auth a -> login(x.requestToken());
+            case Request.VerifyPin v -> login(x.accessToken(v.requestToken(), v.pin()));
+        };
+    }
+
+    /** A login step: X's answer is the reply (the gateway gives the same ones), or its failure is decided like any other. */
+    private static Decision login(XResult<? extends Outcome> result) {
+        return switch (result) {
+            case XResult.Ok<? extends Outcome> ok -> new Decision.Answer(ok.value());
+            case XResult.Failed<? extends Outcome> f -> decide(f.failure(), false);
         };
     }
 

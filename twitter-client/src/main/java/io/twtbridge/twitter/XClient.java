@@ -11,9 +11,9 @@ import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import io.twtbridge.protocol.Limits;
+import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.Tokens;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
@@ -23,31 +23,26 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
- * X's API as twt-bridge uses it: the OAuth 1.0a PIN flow, media uploads and posts. Thread-safe; one instance per
- * process. Every method answers with an {@link XResult}; none throws for anything X or the network does.
+ * X's API as twt-bridge uses it: the OAuth 1.0a PIN flow, posts and deletes (media go up through {@code MediaUpload},
+ * what X's answers mean is {@code XFailures}). Thread-safe; one instance per process. Every method answers with an
+ * {@link XResult}; none throws for anything X or the network does. The login's two steps answer the protocol's
+ * outcomes themselves, so the queue worker and the gateway reply with the same ones.
  */
 public final class XClient {
     /** Looked up once: Json.createX() would search the class path on every call. */
     static final JsonProvider JSON = JsonProvider.provider();
-    /** Images up to this size go up in one {@code POST /2/media/upload}; larger ones and GIFs are chunked. */
-    static final int SIMPLE_UPLOAD_MAX = 1 << 20;
-    /** Bytes per {@code append} of a chunked upload. */
-    static final int CHUNK = 1 << 20;
     /** An id in a path ({@code /2/media/upload/123/append}, {@code /2/tweets/123}), not the {@code /2/} of the API version. */
     private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d{3,}(?=/|$)");
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
@@ -62,14 +57,6 @@ public final class XClient {
     @FunctionalInterface
     public interface CallListener {
         void onCall(String endpoint, int status, Duration latency);
-    }
-
-    /** {@code auth} succeeded: send the user to {@code authorizeUrl}. */
-    public record AuthorizationStart(String authorizeUrl, Tokens requestToken) {
-    }
-
-    /** {@code verify_pin} succeeded: the user's access token and who they are. */
-    public record AccessGrant(Tokens accessToken, String userId, String screenName) {
     }
 
     public XClient(XClientConfig config) {
@@ -103,14 +90,12 @@ public final class XClient {
 
     // ---- OAuth 1.0a PIN flow ----
 
-    /** Step 1: a request token and the URL where the user authorizes the app. */
-    public XResult<AuthorizationStart> requestToken() {
+    /** Step 1 ({@code auth}): a request token and the URL where the user authorizes the app, as the reply to give. */
+    public XResult<Outcome.AuthStarted> requestToken() {
         OAuthRequest signed = signer.signedRequestTokenRequest();
         Response r = send(Method.POST, signed.getCompleteUrl(), "/oauth/request_token", signed.getHeaders().get("Authorization"), null, new byte[0]);
         if (r.status() != 200) {
-            return XResult.failed(r.status() == 401
-                    ? new XFailure.InvalidToken("X refused the app's consumer credentials")
-                    : failure(r));
+            return XResult.failed(XFailures.ofRequestToken(r));
         }
         Map<String, String> form = form(r.body());
         String token = form.get("oauth_token");
@@ -119,19 +104,18 @@ public final class XClient {
             return XResult.failed(new XFailure.Unavailable("X's request_token answer had no token"));
         }
         String url = signer.getAuthorizationUrl(new OAuth1RequestToken(token, secret));
-        return XResult.ok(new AuthorizationStart(url, new Tokens(token, secret)));
+        return XResult.ok(new Outcome.AuthStarted(url, new Tokens(token, secret)));
     }
 
-    /** Step 2: exchange the request token and the PIN (or callback {@code oauth_verifier}) for the user's access token. */
-    public XResult<AccessGrant> accessToken(Tokens requestToken, String verifier) {
+    /**
+     * Step 2 ({@code verify_pin}): exchange the request token and the PIN (or callback {@code oauth_verifier}) for the
+     * user's access token and identity, as the reply to give.
+     */
+    public XResult<Outcome.PinVerified> accessToken(Tokens requestToken, String verifier) {
         OAuthRequest signed = signer.signedAccessTokenRequest(new OAuth1RequestToken(requestToken.token(), requestToken.secret()), verifier);
         Response r = send(Method.POST, signed.getCompleteUrl(), "/oauth/access_token", signed.getHeaders().get("Authorization"), null, new byte[0]);
-        if (r.status() == 401) {
-            String text = new String(r.body(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-            return XResult.failed(text.contains("verifier") ? new XFailure.WrongPin() : new XFailure.RequestTokenInvalid());
-        }
         if (r.status() != 200) {
-            return XResult.failed(failure(r));
+            return XResult.failed(XFailures.ofAccessToken(r));
         }
         Map<String, String> form = form(r.body());
         String token = form.get("oauth_token");
@@ -139,7 +123,7 @@ public final class XClient {
         if (token == null || secret == null) {
             return XResult.failed(new XFailure.Unavailable("X's access_token answer had no token"));
         }
-        return XResult.ok(new AccessGrant(new Tokens(token, secret), form.getOrDefault("user_id", ""), form.getOrDefault("screen_name", "")));
+        return XResult.ok(new Outcome.PinVerified(new Tokens(token, secret), form.getOrDefault("user_id", ""), form.getOrDefault("screen_name", "")));
     }
 
     // ---- Posting ----
@@ -179,9 +163,9 @@ public final class XClient {
         }
         List<String> mediaIds = new ArrayList<>();
         for (int i = 0; i < media.size(); i++) {
-            XResult<String> up = upload(user, media.get(i));
+            XResult<String> up = uploads.upload(user, media.get(i));
             if (up instanceof XResult.Failed<String> f) {
-                return XResult.failed(imageRefused(i, f.failure()));
+                return XResult.failed(XFailures.imageRefused(i, f.failure()));
             }
             mediaIds.add(((XResult.Ok<String>) up).value());
         }
@@ -205,12 +189,11 @@ public final class XClient {
         options.replySettings().ifPresent(r -> body.add("reply_settings", r.wireName()));
         Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
-            XFailure f = failure(r);
-            if (options.longPost() && tooLong(f)) {
-                return XResult.failed(new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, detail(r)));
+            XFailure f = XFailures.ofSent(r);
+            if (options.longPost() && XFailures.tooLong(f)) {
+                return XResult.failed(new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, XFailures.detail(r)));
             }
-            // Sent, but no clear answer: X may have created the post.
-            return XResult.failed(f instanceof XFailure.Unavailable u && r.status() != NOT_SENT ? new XFailure.Uncertain(u.detail()) : f);
+            return XResult.failed(f);
         }
         return dataId(r);
     }
@@ -228,65 +211,13 @@ public final class XClient {
             return XResult.ok(false);
         }
         if (r.status() != 200) {
-            XFailure f = failure(r);
-            // Sent, but no clear answer: X may have deleted it.
-            return XResult.failed(f instanceof XFailure.Unavailable u && r.status() != NOT_SENT ? new XFailure.Uncertain(u.detail()) : f);
+            return XResult.failed(XFailures.ofSent(r));
         }
         Optional<Boolean> deleted = json(r.body()).map(o -> o.get("data")).filter(d -> d instanceof JsonObject)
                 .map(d -> ((JsonObject) d).get("deleted")).map(v -> v == JsonValue.TRUE ? Boolean.TRUE
                         : v == JsonValue.FALSE ? Boolean.FALSE : null);
         return deleted.<XResult<Boolean>>map(XResult::ok)
                 .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
-    }
-
-    /**
-     * An upload's failure as the post's: X refusing the image itself (400, or another 4xx but 401, 403 and 429) is an
-     * image error ({@link XFailure.MediaInvalid}, or {@link XFailure.MediaTooLarge} for 413), not a refused request.
-     */
-    static XFailure imageRefused(int index, XFailure f) {
-        if (f instanceof XFailure.Rejected r) {
-            String detail = "X refused image " + (index + 1) + ": " + r.detail();
-            return r.detail().startsWith("X answered 413") ? new XFailure.MediaTooLarge(detail) : new XFailure.MediaInvalid(detail);
-        }
-        return f;
-    }
-
-    /** Whether X refused a post's text as too long for the user (400 "too long", or error 186 "a bit shorter"). */
-    static boolean tooLong(XFailure f) {
-        String detail = switch (f) {
-            case XFailure.Rejected r -> r.detail();
-            case XFailure.Forbidden r -> r.detail();
-            default -> "";
-        };
-        String d = detail.toLowerCase(Locale.ROOT);
-        return d.contains("too long") || d.contains("a bit shorter");
-    }
-
-    /** Uploads one image or video (checked by {@link #check}); answers its media id once X may use it. */
-    XResult<String> upload(Tokens user, MediaFile media) {
-        XResult<String> id = switch (MediaCheck.kind(media.bytes()).orElseThrow()) {
-            case MediaCheck.Kind.Video v -> uploads.chunked(user,
-                    new MediaUpload.Upload(media.bytes(), MediaCheck.VIDEO_MIME, "tweet_video", "video"));
-            case MediaCheck.Kind.Image img when img.type() != ImageType.GIF && media.bytes().length <= SIMPLE_UPLOAD_MAX ->
-                    simpleUpload(user, media.bytes());
-            case MediaCheck.Kind.Image img -> uploads.chunked(user, new MediaUpload.Upload(media.bytes(), img.type().mimeType(),
-                    img.type() == ImageType.GIF ? "tweet_gif" : "tweet_image", "image"));
-        };
-        if (id instanceof XResult.Ok<String> ok && media.altText().isPresent()) {
-            JsonObject meta = JSON.createObjectBuilder().add("id", ok.value()).add("metadata", JSON.createObjectBuilder()
-                    .add("alt_text", JSON.createObjectBuilder().add("text", media.altText().get()))).build();
-            Response r = signedSend(Method.POST, "/2/media/metadata", "", user, "application/json", utf8(meta.toString()));
-            if (r.status() != 200) {
-                return XResult.failed(failure(r));
-            }
-        }
-        return id;
-    }
-
-    private XResult<String> simpleUpload(Tokens user, byte[] bytes) {
-        Multipart mp = new Multipart().file("media", bytes).field("media_category", "tweet_image");
-        Response r = signedSend(Method.POST, "/2/media/upload", "", user, mp.contentType(), mp.body());
-        return r.status() == 200 || r.status() == 201 ? dataId(r) : XResult.failed(failure(r));
     }
 
     // ---- HTTP ----
@@ -337,9 +268,9 @@ public final class XClient {
     }
 
     /** Status of a call that got no answer (timeout, dropped connection): X may have acted on it. */
-    private static final int NO_ANSWER = -1;
+    static final int NO_ANSWER = -1;
     /** Status of a call that never reached X (the connection could not be made). */
-    private static final int NOT_SENT = -2;
+    static final int NOT_SENT = -2;
 
     private static boolean neverSent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -348,70 +279,6 @@ public final class XClient {
             }
         }
         return false;
-    }
-
-    /** The typed failure for a non-success answer. */
-    static XFailure failure(Response r) {
-        int s = r.status();
-        String detail = detail(r);
-        if (s == NO_ANSWER || s == NOT_SENT) {
-            return new XFailure.Unavailable(detail);
-        }
-        if (s == 401) {
-            return new XFailure.InvalidToken(detail);
-        }
-        if (s == 403) {
-            return detail.toLowerCase(Locale.ROOT).contains("duplicate content")
-                    ? new XFailure.Duplicate(detail) : new XFailure.Forbidden(detail);
-        }
-        if (s == 429) {
-            if ("0".equals(r.header("x-app-limit-24hour-remaining"))) {
-                return new XFailure.RateLimited(reset(r, "x-app-limit-24hour-reset"), XFailure.Scope.APP);
-            }
-            if ("0".equals(r.header("x-user-limit-24hour-remaining"))) {
-                return new XFailure.RateLimited(reset(r, "x-user-limit-24hour-reset"), XFailure.Scope.USER_24H);
-            }
-            return new XFailure.RateLimited(reset(r, "x-rate-limit-reset"), XFailure.Scope.USER);
-        }
-        if (s >= 500) {
-            return new XFailure.Unavailable("X answered " + s + (detail.isEmpty() ? "" : ": " + detail));
-        }
-        return new XFailure.Rejected("X answered " + s + (detail.isEmpty() ? "" : ": " + detail));
-    }
-
-    private static Instant reset(Response r, String header) {
-        String v = r.header(header);
-        if (v == null) {
-            v = r.header("x-rate-limit-reset");
-        }
-        try {
-            // Whole seconds, so the window may reset up to a second after the second named: wait until the next one.
-            return Instant.ofEpochSecond(Long.parseLong(v.trim())).plusSeconds(1);
-        } catch (RuntimeException e) {
-            return Instant.now().plusSeconds(60);
-        }
-    }
-
-    /** X's words from either error shape: {@code errors[0].message}, or problem+json {@code detail} / {@code title}. */
-    static String detail(Response r) {
-        Optional<JsonObject> o = json(r.body());
-        if (o.isEmpty()) {
-            String text = new String(r.body(), StandardCharsets.UTF_8).strip();
-            return text.length() > 200 ? text.substring(0, 200) : text;
-        }
-        JsonObject j = o.get();
-        if (j.get("errors") instanceof JsonArray errors && !errors.isEmpty() && errors.get(0) instanceof JsonObject e
-                && e.get("message") instanceof JsonString m) {
-            String code = e.containsKey("code") ? " (code " + e.get("code") + ")" : "";
-            return m.getString() + code;
-        }
-        if (j.get("detail") instanceof JsonString d) {
-            return d.getString();
-        }
-        if (j.get("title") instanceof JsonString t) {
-            return t.getString();
-        }
-        return "";
     }
 
     static XResult<String> dataId(Response r) {
@@ -447,35 +314,5 @@ public final class XClient {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A multipart/form-data body (RFC 7578). */
-    static final class Multipart {
-        private final String boundary = "twtbridge-" + UUID.randomUUID();
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Multipart field(String name, String value) {
-            out.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"));
-            return this;
-        }
-
-        Multipart file(String name, byte[] bytes) {
-            out.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
-                    + "\"; filename=\"blob\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
-            out.writeBytes(bytes);
-            out.writeBytes(utf8("\r\n"));
-            return this;
-        }
-
-        String contentType() {
-            return "multipart/form-data; boundary=" + boundary;
-        }
-
-        byte[] body() {
-            ByteArrayOutputStream copy = new ByteArrayOutputStream(out.size() + 64);
-            copy.writeBytes(out.toByteArray());
-            copy.writeBytes(utf8("--" + boundary + "--\r\n"));
-            return copy.toByteArray();
-        }
     }
 }

@@ -1,35 +1,18 @@
 package io.twtbridge.twitter;
 
-import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Outcome;
 
 import java.time.Instant;
 
-/** Why a call to X did not succeed. Details are X's words or ours, never a token or secret. */
+/**
+ * Why a call to X did not succeed. Details are X's words or ours, never a token or secret. Which answer of X is which
+ * failure, and what each means to a client, is {@code XFailures}.
+ */
 public sealed interface XFailure {
 
-    /** This failure as the protocol's answer: a stable code and a message for people, never a secret. */
+    /** This failure as the protocol's answer: a stable code and a message for people, never a secret ({@code XFailures}). */
     default Outcome.Failed toOutcome() {
-        return switch (this) {
-            case InvalidToken t -> Outcome.Failed.of(ErrorCode.INVALID_TOKEN, "X refused the credentials (invalid or revoked): " + t.detail());
-            case Duplicate d -> Outcome.Failed.of(ErrorCode.DUPLICATE, "X refused a duplicate of a recent post: " + d.detail());
-            case Forbidden f -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "X refused the request: " + f.detail());
-            case RateLimited r -> Outcome.Failed.rateLimited("X's rate limit (" + r.scope().name().toLowerCase() + ") resets at " + r.reset(),
-                    Math.max(1, r.reset().getEpochSecond() - Instant.now().getEpochSecond()));
-            case Rejected r -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, r.detail());
-            case Unavailable u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
-            case Uncertain u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
-            case WrongPin w -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the PIN is wrong");
-            case RequestTokenInvalid t -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the login expired or was already used; start again");
-            case TextTooLong t when t.byX() -> Outcome.Failed.of(ErrorCode.TEXT_TOO_LONG,
-                    "X refused the text as too long (" + t.weightedLength() + " weighted characters): " + t.detail());
-            case TextTooLong t -> Outcome.Failed.of(ErrorCode.TEXT_TOO_LONG,
-                    "the text counts " + t.weightedLength() + " weighted characters; X takes " + t.limit()
-                            + " (and text or media is required)");
-            case MediaInvalid m -> Outcome.Failed.of(ErrorCode.MEDIA_INVALID, m.detail());
-            case MediaTooLarge m -> Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, m.detail());
-            case MediaProcessingFailed m -> Outcome.Failed.of(ErrorCode.MEDIA_PROCESSING_FAILED, m.detail());
-        };
+        return XFailures.outcome(this);
     }
 
     /** 401: the user's token is invalid or revoked (or the app's credentials are refused). */

@@ -1,5 +1,7 @@
 package io.twtbridge.twitter;
 
+import io.twtbridge.protocol.Outcome;
+
 import java.util.Objects;
 
 /** The outcome of a call to X: a value or a typed failure. */
@@ -23,5 +25,16 @@ public sealed interface XResult<T> {
 
     static <T> XResult<T> failed(XFailure failure) {
         return new Failed<>(failure);
+    }
+
+    /**
+     * The reply to a call whose value is already the protocol's (the login's two steps, {@link XClient#requestToken()}
+     * and {@link XClient#accessToken}): the value, or the failure's {@link XFailure#toOutcome()}.
+     */
+    static Outcome outcome(XResult<? extends Outcome> result) {
+        return switch (result) {
+            case Ok<? extends Outcome> ok -> ok.value();
+            case Failed<? extends Outcome> f -> f.failure().toOutcome();
+        };
     }
 }

@@ -62,10 +62,10 @@ class XClientTest {
 
     @Test
     void pinFlowThenPost() {
-        XClient.AuthorizationStart start = ok(client.requestToken());
+        io.twtbridge.protocol.Outcome.AuthStarted start = ok(client.requestToken());
         assertTrue(start.authorizeUrl().startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="), start.authorizeUrl());
         String pin = sandbox.state().authorize(start.requestToken().token(), "alice").orElseThrow();
-        XClient.AccessGrant grant = ok(client.accessToken(start.requestToken(), pin));
+        io.twtbridge.protocol.Outcome.PinVerified grant = ok(client.accessToken(start.requestToken(), pin));
         assertEquals("alice", grant.screenName());
         String id = ok(client.post(grant.accessToken(), "hello from the PIN flow", List.of(), Optional.empty()));
         assertEquals(List.of("hello from the PIN flow"), sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
@@ -74,7 +74,7 @@ class XClientTest {
 
     @Test
     void wrongPinAndReusedRequestTokenAreDistinct() {
-        XClient.AuthorizationStart start = ok(client.requestToken());
+        io.twtbridge.protocol.Outcome.AuthStarted start = ok(client.requestToken());
         String pin = sandbox.state().authorize(start.requestToken().token(), "bob").orElseThrow();
         failed(client.accessToken(start.requestToken(), pin.equals("0000000") ? "1111111" : "0000000"), XFailure.WrongPin.class);
         ok(client.accessToken(start.requestToken(), pin));
@@ -101,7 +101,7 @@ class XClientTest {
     void callbackUrlFlowRedirectsWithTheVerifier() throws Exception {
         XClient withCallback = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET, "https://app.example/x-callback?state=1", Duration.ofSeconds(2), Duration.ofSeconds(5)));
-        XClient.AuthorizationStart start = ok(withCallback.requestToken());
+        io.twtbridge.protocol.Outcome.AuthStarted start = ok(withCallback.requestToken());
         // the user presses "Authorize app" on X's page
         java.net.http.HttpResponse<String> approved = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUri() + "/oauth/authorize"))
@@ -263,7 +263,7 @@ class XClientTest {
         Tokens u = user("pics");
         byte[] small = Images.png(40, 40, 7);
         byte[] large = Images.png(700, 700, 8); // > 1 MiB: chunked
-        assertTrue(large.length > XClient.SIMPLE_UPLOAD_MAX, "test image must be large: " + large.length);
+        assertTrue(large.length > MediaUpload.SIMPLE_UPLOAD_MAX, "test image must be large: " + large.length);
         ok(client.post(u, "two pictures", List.of(new MediaFile(small, Optional.of("a small square")),
                 new MediaFile(large, Optional.empty())), Optional.empty()));
         SandboxState.Post p = sandbox.state().posts().getFirst();
@@ -427,6 +427,6 @@ class XClientTest {
         XClientConfig c = config(sandbox.baseUri(), "super-secret-value", Duration.ofSeconds(1));
         assertFalse(c.toString().contains("super-secret-value"), c.toString());
         Tokens t = new Tokens("1234567-token", "token-secret-value");
-        assertFalse(new XClient.AccessGrant(t, "1", "me").toString().contains("token-secret-value"));
+        assertFalse(new io.twtbridge.protocol.Outcome.PinVerified(t, "1", "me").toString().contains("token-secret-value"));
     }
 }
