@@ -1,5 +1,8 @@
 package io.twtbridge.bench;
 
+import io.twtbridge.protocol.LegacySocketFormat;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 
@@ -116,11 +119,13 @@ public final class GatewayScale {
                     try {
                         Replies replies = new Replies();
                         WebSocket c = http.newWebSocketBuilder().header("Origin", ORIGIN).buildAsync(ws, replies).join();
-                        String[] auth = replies.call(c, "auth").split("\u00FF", -1);
-                        String pin = sandbox.state().authorize(auth[3], user).orElseThrow();
-                        String[] verified = replies.call(c, "verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]).split("\u00FF", -1);
+                        List<String> auth = LegacySocketFormat.replyFields(replies.call(c, LegacySocketFormat.encodeRequest(new Request.Auth(""))));
+                        Tokens requestToken = new Tokens(auth.get(3), auth.get(4));
+                        String pin = sandbox.state().authorize(requestToken.token(), user).orElseThrow();
+                        List<String> verified = LegacySocketFormat.replyFields(replies.call(c,
+                                LegacySocketFormat.encodeRequest(new Request.VerifyPin("", pin, requestToken))));
                         c.sendClose(WebSocket.NORMAL_CLOSURE, "");
-                        return verified.length == 4;
+                        return verified.size() == 4;
                     } catch (RuntimeException e) {
                         return false;
                     }

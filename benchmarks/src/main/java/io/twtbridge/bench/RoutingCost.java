@@ -7,19 +7,23 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.sun.management.OperatingSystemMXBean;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.twtbridge.protocol.LegacyQueueFormat;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
 import io.twtbridge.worker.WorkerConfig;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -57,8 +61,8 @@ public final class RoutingCost {
             pub.confirmSelect();
             AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
             for (int i = 0; i < n; i++) {
-                byte[] body = String.join("\u00FF", String.valueOf(i), "upload_post", "token-" + (i % 1000), "secret",
-                        "routing benchmark " + i, "").getBytes(StandardCharsets.UTF_8);
+                byte[] body = LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post(String.valueOf(i),
+                        new Tokens("token-" + (i % 1000), "secret"), "routing benchmark " + i, List.of(), Optional.empty()));
                 pub.basicPublish("", requests, props, body);
             }
             pub.waitForConfirmsOrDie(60_000);

@@ -5,6 +5,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.twtbridge.protocol.LegacyQueueFormat;
+import io.twtbridge.protocol.Request;
+import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.worker.Worker;
@@ -23,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -104,12 +108,12 @@ public final class WorkerThroughput {
             ch.basicConsume(replies, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
-                    String[] f = new String(body, StandardCharsets.UTF_8).split("\u00FF", -1);
-                    int id = Integer.parseInt(f[0]);
+                    List<String> f = LegacyQueueFormat.replyFields(body);
+                    int id = Integer.parseInt(f.get(0));
                     if (seen.putIfAbsent(id, Boolean.TRUE) == null) {
                         latencies[id] = System.nanoTime() - sentAt[id];
-                        if (!"0".equals(f[3])) {
-                            System.err.println("failed reply: " + f[0] + " " + f[3]);
+                        if (!LegacyQueueFormat.OK.equals(f.get(3))) {
+                            System.err.println("failed reply: " + f.get(0) + " " + f.get(3));
                         }
                         if (id < warmUp) {
                             warm.countDown();
@@ -193,8 +197,8 @@ public final class WorkerThroughput {
                                 long[] sentAt, String queue) throws Exception {
         for (int i = from; i < to; i++) {
             SandboxState.UserTokens u = tokens.get(i % tokens.size());
-            byte[] body = String.join("\u00FF", String.valueOf(i), "upload_post", u.accessToken(), u.accessTokenSecret(),
-                    "benchmark post " + i, "").getBytes(StandardCharsets.UTF_8);
+            byte[] body = LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post(String.valueOf(i),
+                    new Tokens(u.accessToken(), u.accessTokenSecret()), "benchmark post " + i, List.of(), Optional.empty()));
             sentAt[i] = System.nanoTime();
             pub.basicPublish("", queue, props, body);
             if (i % 1000 == 999) {
