@@ -189,11 +189,7 @@ public final class XClient {
         options.replySettings().ifPresent(r -> body.add("reply_settings", r.wireName()));
         Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
-            XFailure f = XFailures.ofSent(r);
-            if (options.longPost() && XFailures.tooLong(f)) {
-                return XResult.failed(new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, XFailures.detail(r)));
-            }
-            return XResult.failed(f);
+            return XResult.failed(XFailures.ofPost(r, options.longPost(), text));
         }
         return dataId(r);
     }

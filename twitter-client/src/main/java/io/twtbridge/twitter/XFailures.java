@@ -74,6 +74,15 @@ final class XFailures {
         return f instanceof XFailure.Unavailable u && r.status() != XClient.NOT_SENT ? new XFailure.Uncertain(u.detail()) : f;
     }
 
+    /**
+     * The failure of {@code POST /2/tweets}: sent, so possibly {@link XFailure.Uncertain}; for a long post X's "too long"
+     * means the user may not post that long ({@link XFailure.TextTooLong} with X's words).
+     */
+    static XFailure ofPost(XClient.Response r, boolean longPost, String text) {
+        XFailure f = ofSent(r);
+        return longPost && tooLong(f) ? new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, detail(r)) : f;
+    }
+
     /** When a 429's window resets: X's header for the limit hit, else the per-window one, else a minute from now. */
     private static Instant reset(XClient.Response r, String header) {
         String v = r.header(header);
@@ -123,7 +132,7 @@ final class XFailures {
     }
 
     /** Whether X refused a post's text as too long for the user (400 "too long", or error 186 "a bit shorter"). */
-    static boolean tooLong(XFailure f) {
+    private static boolean tooLong(XFailure f) {
         String detail = switch (f) {
             case XFailure.Rejected r -> r.detail();
             case XFailure.Forbidden r -> r.detail();
