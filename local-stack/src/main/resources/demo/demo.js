@@ -132,13 +132,8 @@
   }
 
   // As the demo server writes sizes: 404 bytes, 66 KB, 15.0 MB (of 1,048,576 bytes).
-  function megabytes(bytes) {
+  function sizeText(bytes) {
     return bytes < 10000 ? bytes + ' bytes' : bytes < 1048576 ? Math.round(bytes / 1024) + ' KB' : (bytes / 1048576).toFixed(1) + ' MB';
-  }
-
-  // "Post 2" in a thread, "The post" alone.
-  function which(i) {
-    return state.parts.length === 1 ? 'The post' : 'Post ' + (i + 1);
   }
 
   function element(tag, props, children) {
@@ -224,7 +219,7 @@
     video.addEventListener('change', () => attachVideo(part, video));
     fieldset.append(element('label', { for: 'video' + s }, ['Video ',
       element('span', { id: 'video-hint' + s, className: 'hint', text: json
-        ? '(one MP4, H.264/AAC, alone in its post, up to ' + megabytes(state.maxVideo) + ')'
+        ? '(one MP4, H.264/AAC, alone in its post, up to ' + sizeText(state.maxVideo) + ')'
         : '(JSON only: choose JSON to attach a video)' })]),
     video, element('p', { id: 'video-error' + s, className: 'error', role: 'alert', hidden: true }),
     element('ul', { id: 'video-attached' + s, className: 'attached', 'aria-label': 'Attached video' }));
@@ -307,7 +302,7 @@
       renderVideo(part);
       checkFormat();
     });
-    list.appendChild(element('li', {}, [element('span', { text: part.video.name + ' (' + megabytes(part.video.size) + ', MP4) ' }), remove]));
+    list.appendChild(element('li', {}, [element('span', { text: part.video.name + ' (' + sizeText(part.video.size) + ', MP4) ' }), remove]));
   }
 
   // True when the attached images fit the format; otherwise says so next to the images.
@@ -384,8 +379,8 @@
       return;
     }
     if (file.size > state.maxVideo) {
-      showError('video-error' + s, 'Not attached: ' + file.name + ' is ' + megabytes(file.size) + '; a video sent inline may take '
-        + megabytes(state.maxVideo) + ' (the JSON message carries 21 MB, base64 adds a third).');
+      showError('video-error' + s, 'Not attached: ' + file.name + ' is ' + sizeText(file.size) + '; a video sent inline may take '
+        + sizeText(state.maxVideo) + ' (the JSON message carries 21 MB, base64 adds a third).');
       return;
     }
     let head;
@@ -452,8 +447,8 @@
     const inline = state.parts.reduce((sum, p) => sum + (p.video ? p.video.size : 0)
       + p.images.reduce((n, image) => n + image.file.size, 0), 0);
     if (format() === 'json' && inline > state.maxVideo) {
-      return 'Not sent: the media take ' + megabytes(inline) + ' together; one request carries at most '
-        + megabytes(state.maxVideo) + ' inline (the JSON message carries 21 MB, base64 adds a third).';
+      return 'Not sent: the media take ' + sizeText(inline) + ' together; one request carries at most '
+        + sizeText(state.maxVideo) + ' inline (the JSON message carries 21 MB, base64 adds a third).';
     }
     return null;
   }
