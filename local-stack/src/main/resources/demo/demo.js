@@ -7,7 +7,8 @@
   // How long Send waits for the worker's reply before it lets a person send again.
   const REPLY_WAIT_MS = 60000;
   const state = { gateway: null, sandbox: false, requestToken: null, user: null, nextReply: 0, counter: 0,
-    images: [], pending: null, answered: new Map(), polling: false, countSeq: 0, countTimer: null };
+    parts: [newPart()], replyTo: null, maxVideo: 15 * 1048576, maxPosts: 25, pending: null, answered: new Map(),
+    videoPosts: new Set(), polling: false };
 
   // An error is shown right under the control that caused it, and scrolled into view.
   function showError(id, message) {
@@ -118,113 +119,292 @@
     }
   });
 
-  // The counter asks the demo server, which counts with the worker's own TextCheck: exactly as X counts.
-  function showCount(weighted, max) {
-    $('count').textContent = String(weighted);
-    $('limit').textContent = String(max);
-    const over = weighted - max;
-    $('counter').classList.toggle('over', over > 0);
-    $('count-over').hidden = over <= 0;
-    $('count-over').textContent = over > 0 ? ' — ⚠ ' + over + ' over the limit: X will refuse this post' : '';
-  }
+  // The composer: one post, or a thread of several (JSON only). Part 0's controls have plain ids (text, images,
+  // video, …), part i's the suffix -(i+1) (text-2, images-2, …).
+  const sfx = (i) => (i === 0 ? '' : '-' + (i + 1));
 
-  async function updateCount() {
-    const seq = ++state.countSeq;
-    if (!$('text').value) {
-      showCount(0, Number($('limit').textContent));
-      return;
-    }
-    try {
-      const response = await fetch('/api/count', { method: 'POST', headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-        body: $('text').value });
-      const body = await response.json();
-      if (seq !== state.countSeq || !response.ok) {
-        return;
-      }
-      showCount(body.weighted, body.max);
-    } catch (e) {
-      // the stack is stopping; the next keystroke tries again
-    }
+  function newPart() {
+    return { text: '', images: [], video: null, weighted: 0, max: 280 };
   }
-
-  $('text').addEventListener('input', () => {
-    clearTimeout(state.countTimer);
-    state.countTimer = setTimeout(updateCount, 150);
-  });
 
   function format() {
     return $('format-json').checked ? 'json' : 'legacy';
   }
 
+  // As the demo server writes sizes: 404 bytes, 66 KB, 15.0 MB (of 1,048,576 bytes).
+  function sizeText(bytes) {
+    return bytes < 10000 ? bytes + ' bytes' : bytes < 1048576 ? Math.round(bytes / 1024) + ' KB' : (bytes / 1048576).toFixed(1) + ' MB';
+  }
+
+  function element(tag, props, children) {
+    const el = document.createElement(tag);
+    Object.entries(props || {}).forEach(([k, v]) => {
+      if (k === 'text') {
+        el.textContent = v;
+      } else if (k.startsWith('aria-') || k === 'for' || k === 'role') {
+        el.setAttribute(k, v);
+      } else {
+        el[k] = v;
+      }
+    });
+    (children || []).forEach((c) => el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c));
+    return el;
+  }
+
+  // The counter asks the demo server, which counts with the worker's own TextCheck: exactly as X counts.
+  function showCount(i) {
+    const part = state.parts[i];
+    const s = sfx(i);
+    if (!$('count' + s)) {
+      return;
+    }
+    $('count' + s).textContent = String(part.weighted);
+    $('limit' + s).textContent = String(part.max);
+    const over = part.weighted - part.max;
+    $('counter' + s).classList.toggle('over', over > 0);
+    $('count-over' + s).hidden = over <= 0;
+    $('count-over' + s).textContent = over > 0 ? ' — ⚠ ' + over + ' over the limit: X will refuse this post' : '';
+  }
+
+  async function updateCount(part) {
+    const seq = part.countSeq = (part.countSeq || 0) + 1;
+    if (!part.text) {
+      part.weighted = 0;
+      showCount(state.parts.indexOf(part));
+      return;
+    }
+    try {
+      const response = await fetch('/api/count', { method: 'POST', headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        body: part.text });
+      const body = await response.json();
+      if (seq !== part.countSeq || !response.ok || state.parts.indexOf(part) < 0) {
+        return;
+      }
+      part.weighted = body.weighted;
+      part.max = body.max;
+      showCount(state.parts.indexOf(part));
+    } catch (e) {
+      // the stack is stopping; the next keystroke tries again
+    }
+  }
+
+  // One post's controls: text and counter, images (with alt text in JSON), a video (JSON), Remove (in a thread).
+  function renderPart(part, i) {
+    const s = sfx(i);
+    const json = format() === 'json';
+    const many = state.parts.length > 1;
+    const fieldset = element('fieldset', { className: 'part', id: 'part' + s }, [
+      element('legend', { text: many ? 'Post ' + (i + 1) + ' of ' + state.parts.length : 'Post' })]);
+    const text = element('textarea', { id: 'text' + s, rows: 3, maxLength: 25000, value: part.text, 'aria-describedby': 'counter' + s });
+    text.addEventListener('input', () => {
+      part.text = text.value;
+      clearTimeout(part.countTimer);
+      part.countTimer = setTimeout(() => updateCount(part), 150);
+    });
+    fieldset.append(element('label', { for: 'text' + s, text: 'Text' }), text,
+      element('p', { id: 'counter' + s, className: 'hint counter' }, [element('span', { id: 'count' + s, text: '0' }), ' / ',
+        element('span', { id: 'limit' + s, text: '280' }), ' characters as X counts them (a link counts 23, CJK and emoji 2)',
+        element('span', { id: 'count-over' + s, hidden: true })]));
+
+    const images = element('input', { id: 'images' + s, type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp',
+      multiple: true, 'aria-describedby': 'images-error' + s });
+    images.addEventListener('change', () => attachImages(part, images));
+    fieldset.append(element('label', { for: 'images' + s }, ['Images ',
+      element('span', { id: 'images-limit' + s, className: 'hint', text: json ? '(JSON: up to 4 images)' : '(legacy: one image)' })]),
+    images, element('p', { id: 'images-error' + s, className: 'error', role: 'alert', hidden: true }),
+    element('ul', { id: 'attached' + s, className: 'attached', 'aria-label': 'Attached images' }));
+
+    const video = element('input', { id: 'video' + s, type: 'file', accept: 'video/mp4,.mp4', disabled: !json,
+      'aria-describedby': 'video-hint' + s + ' video-error' + s });
+    video.addEventListener('change', () => attachVideo(part, video));
+    fieldset.append(element('label', { for: 'video' + s }, ['Video ',
+      element('span', { id: 'video-hint' + s, className: 'hint', text: json
+        ? '(one MP4, H.264/AAC, alone in its post, up to ' + sizeText(state.maxVideo) + ')'
+        : '(JSON only: choose JSON to attach a video)' })]),
+    video, element('p', { id: 'video-error' + s, className: 'error', role: 'alert', hidden: true }),
+    element('ul', { id: 'video-attached' + s, className: 'attached', 'aria-label': 'Attached video' }));
+
+    if (many) {
+      const remove = element('button', { type: 'button', className: 'secondary', id: 'remove-part' + s, text: 'Remove post ' + (i + 1) });
+      remove.addEventListener('click', () => {
+        state.parts.splice(state.parts.indexOf(part), 1);
+        renderParts();
+        checkFormat();
+        $('add-part').focus();
+      });
+      fieldset.appendChild(element('p', {}, [remove]));
+    }
+    return fieldset;
+  }
+
+  function renderParts() {
+    const box = $('parts');
+    box.textContent = '';
+    state.parts.forEach((part, i) => {
+      box.appendChild(renderPart(part, i));
+      renderImages(part);
+      renderVideo(part);
+      showCount(i);
+    });
+    const json = format() === 'json';
+    $('add-part').disabled = !json || state.parts.length >= state.maxPosts;
+    $('add-part-hint').textContent = !json ? 'Threads and videos go in the JSON format only: choose JSON.'
+      : state.parts.length >= state.maxPosts ? 'A thread has at most ' + state.maxPosts + ' posts.'
+        : 'Each post of a thread replies to the one before; every post needs text.';
+  }
+
+  $('add-part').addEventListener('click', () => {
+    state.parts.push(newPart());
+    renderParts();
+    $('text' + sfx(state.parts.length - 1)).focus();
+  });
+
+  $('continues-stop').addEventListener('click', () => {
+    state.replyTo = null;
+    $('continues').hidden = true;
+  });
+
   // The attached images, each with its alt text (JSON) and a Remove button.
-  function renderImages() {
-    const list = $('attached');
+  function renderImages(part) {
+    const i = state.parts.indexOf(part);
+    const s = sfx(i);
+    const list = $('attached' + s);
     list.textContent = '';
     const json = format() === 'json';
-    $('images-limit').textContent = json ? '(JSON: up to 4 images)' : '(legacy: one image)';
-    state.images.forEach((image, i) => {
-      const li = document.createElement('li');
-      const name = document.createElement('span');
-      name.textContent = image.file.name + ' ';
-      li.appendChild(name);
+    part.images.forEach((image, j) => {
+      const li = element('li', {}, [element('span', { text: image.file.name + ' ' })]);
       if (json) {
-        const label = document.createElement('label');
-        label.textContent = 'Alt text ';
-        const input = document.createElement('input');
-        input.id = 'alt-' + i;
-        input.maxLength = 1000;
-        input.value = image.alt;
+        const input = element('input', { id: 'alt' + s + '-' + j, maxLength: 1000, value: image.alt });
         input.addEventListener('input', () => { image.alt = input.value; });
-        label.appendChild(input);
-        li.appendChild(label);
+        li.appendChild(element('label', {}, ['Alt text ', input]));
       }
-      const remove = document.createElement('button');
-      remove.type = 'button';
-      remove.className = 'secondary';
-      remove.textContent = 'Remove';
-      remove.setAttribute('aria-label', 'Remove ' + image.file.name);
+      const remove = element('button', { type: 'button', className: 'secondary', text: 'Remove', 'aria-label': 'Remove ' + image.file.name });
       remove.addEventListener('click', () => {
-        state.images.splice(i, 1);
-        renderImages();
-        checkImageCount();
+        part.images.splice(j, 1);
+        renderImages(part);
+        checkImageCount(part);
       });
       li.appendChild(remove);
       list.appendChild(li);
     });
   }
 
+  function renderVideo(part) {
+    const s = sfx(state.parts.indexOf(part));
+    const list = $('video-attached' + s);
+    list.textContent = '';
+    if (!part.video) {
+      return;
+    }
+    const remove = element('button', { type: 'button', className: 'secondary', text: 'Remove', 'aria-label': 'Remove ' + part.video.name });
+    remove.addEventListener('click', () => {
+      part.video = null;
+      renderVideo(part);
+      checkFormat();
+    });
+    list.appendChild(element('li', {}, [element('span', { text: part.video.name + ' (' + sizeText(part.video.size) + ', MP4) ' }), remove]));
+  }
+
   // True when the attached images fit the format; otherwise says so next to the images.
-  function checkImageCount() {
+  function checkImageCount(part) {
+    const s = sfx(state.parts.indexOf(part));
     const max = MAX_IMAGES[format()];
-    if (state.images.length > max) {
-      showError('images-error', format() === 'legacy'
-        ? 'The legacy format takes one image; ' + state.images.length + ' are attached. Remove '
-          + (state.images.length - 1) + ', or choose JSON.'
-        : 'A post takes at most 4 images; remove ' + (state.images.length - max) + '.');
+    if (part.images.length > max) {
+      showError('images-error' + s, format() === 'legacy'
+        ? 'The legacy format takes one image; ' + part.images.length + ' are attached. Remove '
+          + (part.images.length - 1) + ', or choose JSON.'
+        : 'A post takes at most 4 images; remove ' + (part.images.length - max) + '.');
       return false;
     }
-    clearError('images-error');
+    clearError('images-error' + s);
     return true;
   }
 
-  $('images').addEventListener('change', () => {
+  // True when the composer fits the format: the legacy format carries one post without video.
+  function checkFormat() {
+    const videos = state.parts.filter((p) => p.video).length;
+    if (format() === 'legacy' && (state.parts.length > 1 || videos || state.replyTo)) {
+      const what = [];
+      if (state.parts.length > 1) {
+        what.push('remove posts 2–' + state.parts.length);
+      }
+      if (videos) {
+        what.push('remove the video');
+      }
+      if (state.replyTo) {
+        what.push('start a new thread');
+      }
+      showError('format-error', 'The legacy format carries one post, without video: ' + what.join(' and ') + ', or choose JSON.');
+      return false;
+    }
+    clearError('format-error');
+    return true;
+  }
+
+  function attachImages(part, input) {
+    const s = sfx(state.parts.indexOf(part));
+    const chosen = Array.from(input.files);
+    input.value = '';
+    if (part.video && chosen.length) {
+      showError('images-error' + s, 'Not attached: ' + chosen.map((f) => f.name).join(', ')
+        + '. A video is the only media of its post: remove the video first, or put the images in another post.');
+      return;
+    }
     const max = MAX_IMAGES[format()];
-    const chosen = Array.from($('images').files);
-    const room = Math.max(0, max - state.images.length);
-    chosen.slice(0, room).forEach((file) => state.images.push({ file, alt: '' }));
+    const room = Math.max(0, max - part.images.length);
+    chosen.slice(0, room).forEach((file) => part.images.push({ file, alt: '' }));
     const refused = chosen.slice(room);
-    $('images').value = '';
-    renderImages();
+    renderImages(part);
     if (refused.length) {
-      showError('images-error', 'Not attached: ' + refused.map((f) => f.name).join(', ') + '. '
+      showError('images-error' + s, 'Not attached: ' + refused.map((f) => f.name).join(', ') + '. '
         + (format() === 'legacy' ? 'The legacy format takes one image; choose JSON for up to 4.'
           : 'A post takes at most 4 images.'));
     } else {
-      checkImageCount();
+      checkImageCount(part);
     }
-  });
-  $('format-json').addEventListener('change', () => { renderImages(); checkImageCount(); });
-  $('format-legacy').addEventListener('change', () => { renderImages(); checkImageCount(); });
+  }
+
+  // An MP4 (its bytes say so: "ftyp" at offset 4, as the worker checks), small enough to go inline, alone in its post.
+  async function attachVideo(part, input) {
+    const s = sfx(state.parts.indexOf(part));
+    const file = input.files[0];
+    input.value = '';
+    if (!file) {
+      return;
+    }
+    clearError('video-error' + s);
+    if (part.images.length) {
+      showError('video-error' + s, 'Not attached: ' + file.name + '. A video is the only media of its post: remove the '
+        + (part.images.length === 1 ? 'image' : part.images.length + ' images') + ' first, or put the video in another post.');
+      return;
+    }
+    if (file.size > state.maxVideo) {
+      showError('video-error' + s, 'Not attached: ' + file.name + ' is ' + sizeText(file.size) + '; a video sent inline may take '
+        + sizeText(state.maxVideo) + ' (the JSON message carries 21 MB, base64 adds a third).');
+      return;
+    }
+    let head;
+    try {
+      head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+    } catch (e) {
+      showError('video-error' + s, 'Cannot read ' + file.name + '.');
+      return;
+    }
+    if (String.fromCharCode(...head.slice(4, 8)) !== 'ftyp') {
+      showError('video-error' + s, 'Not attached: ' + file.name + ' is not an MP4 video (X takes MP4 with H.264 video and AAC audio).');
+      return;
+    }
+    part.video = file;
+    renderVideo(part);
+  }
+
+  function formatChanged() {
+    renderParts();
+    state.parts.forEach(checkImageCount);
+    checkFormat();
+  }
+  $('format-json').addEventListener('change', formatChanged);
+  $('format-legacy').addEventListener('change', formatChanged);
 
   function readBase64(file) {
     return new Promise((resolve, reject) => {
@@ -236,13 +416,41 @@
   }
 
   // Send stays disabled until the worker's reply to this request arrives (or REPLY_WAIT_MS pass); the text and the
-  // images stay until the post is on X.
+  // media stay until the posts are on X.
   function finishPending() {
     if (state.pending) {
       clearTimeout(state.pending.timer);
       state.pending = null;
     }
     idle($('send'));
+  }
+
+  // Why the composer cannot be sent as it is, or null.
+  function refusal() {
+    if (!state.user) {
+      return 'Connect an X account first.';
+    }
+    if (!state.parts.every(checkImageCount)) {
+      return 'Not sent: too many images for the ' + format() + ' format.';
+    }
+    if (!checkFormat()) {
+      return 'Not sent: the legacy format carries one post, without video; choose JSON.';
+    }
+    if (state.parts.length > 1) {
+      const blank = state.parts.findIndex((p) => !p.text.trim());
+      if (blank >= 0) {
+        return 'Not sent: post ' + (blank + 1) + ' of the thread has no text; every post of a thread needs one.';
+      }
+    } else if (!state.parts[0].text.trim() && !state.parts[0].images.length && !state.parts[0].video) {
+      return 'Write a text or attach an image or a video.';
+    }
+    const inline = state.parts.reduce((sum, p) => sum + (p.video ? p.video.size : 0)
+      + p.images.reduce((n, image) => n + image.file.size, 0), 0);
+    if (format() === 'json' && inline > state.maxVideo) {
+      return 'Not sent: the media take ' + sizeText(inline) + ' together; one request carries at most '
+        + sizeText(state.maxVideo) + ' inline (the JSON message carries 21 MB, base64 adds a third).';
+    }
+    return null;
   }
 
   $('post-form').addEventListener('submit', async (event) => {
@@ -252,33 +460,42 @@
       return;
     }
     clearError('send-error');
-    if (!state.user) {
-      showError('send-error', 'Connect an X account first.');
+    const refused = refusal();
+    if (refused) {
+      showError('send-error', refused);
       return;
     }
-    if (!checkImageCount()) {
-      showError('send-error', 'Not sent: too many images for the ' + format() + ' format.');
-      return;
-    }
-    if (!$('text').value.trim() && !state.images.length) {
-      showError('send-error', 'Write a text or attach an image.');
-      return;
-    }
-    state.pending = { id: null, timer: null };
+    state.pending = { id: null, timer: null, parts: state.parts.slice() };
     busy(send, 'Sending…');
     $('sent').textContent = '';
     try {
-      const images = [];
-      for (const image of state.images) {
-        images.push({ data: await readBase64(image.file), alt_text: format() === 'json' ? image.alt : '' });
+      const json = format() === 'json';
+      const posts = [];
+      for (const part of state.parts) {
+        const post = { text: part.text, images: [] };
+        for (const image of part.images) {
+          post.images.push({ data: await readBase64(image.file), alt_text: json ? image.alt : '' });
+        }
+        if (part.video) {
+          post.video = { data: await readBase64(part.video) };
+        }
+        posts.push(post);
+      }
+      const request = { format: format(), access_token: state.user.token, access_token_secret: state.user.secret, posts };
+      if (state.replyTo) {
+        request.reply_to_tweet_id = state.replyTo.id;
       }
       const response = await fetch('/api/posts', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ format: format(), access_token: state.user.token, access_token_secret: state.user.secret,
-          text: $('text').value, images })
+        body: JSON.stringify(request)
       });
-      const body = await response.json();
+      let body;
+      try {
+        body = await response.json();
+      } catch (e) {
+        body = { error: 'the demo server answered HTTP ' + response.status + (response.status === 413 ? ' (too large)' : '') };
+      }
       if (!response.ok) {
         showError('send-error', 'Not sent: ' + (body.error || 'the demo server refused it') + '.');
         finishPending();
@@ -300,13 +517,23 @@
     }
   });
 
-  // {id, ok, text, raw}: what a reply says, for a person.
+  // {id, ok, text, raw, parts}: what a reply says, for a person. A thread's reply has one entry per post.
   function describe(reply) {
     if (reply.format === 'json') {
       const r = JSON.parse(reply.body);
       const ok = r.status === 'posted';
-      return { id: r.id, ok, raw: null, text: ok
-        ? 'request ' + r.id + ' is on X' + (r.tweet_url ? ': ' + r.tweet_url : ' (posted by an earlier attempt)')
+      if (Array.isArray(r.posts)) {
+        const on = r.posts.filter((p) => p.status === 'posted').length;
+        const parts = r.posts.map((p, i) => ({ ok: p.status === 'posted', url: p.tweet_url || null, id: p.tweet_id || null,
+          text: p.status === 'posted' ? (p.tweet_url ? 'on X: ' : 'on X (posted by an earlier attempt, its id unknown)')
+            : p.status === 'failed' ? 'failed: ' + r.error.code + ' — ' + r.error.message
+              : 'not sent (post ' + i + ' is not on X)' }));
+        return { id: r.id, ok, raw: null, parts, error: r.error || null, text: ok
+          ? 'thread request ' + r.id + ': all ' + parts.length + ' posts are on X'
+          : 'thread request ' + r.id + ': ' + on + ' of ' + parts.length + ' posts on X; ' + r.error.code + ' — ' + r.error.message };
+      }
+      return { id: r.id, ok, raw: null, url: ok ? r.tweet_url || null : null, tweetId: r.tweet_id || null, text: ok
+        ? 'request ' + r.id + ' is on X' + (r.tweet_url ? ': ' : ' (posted by an earlier attempt)')
         : 'request ' + r.id + ': ' + r.error.code + ' — ' + r.error.message };
     }
     const f = reply.body.split('\u00FF');
@@ -317,22 +544,37 @@
         + (f[3] === 'exception_occurred' ? ' (a legacy reply gives no reason; a JSON reply does)' : '') };
   }
 
+  function link(url) {
+    return element('a', { href: url, target: '_blank', rel: 'noopener noreferrer', text: url });
+  }
+
   function showReply(reply) {
     const d = describe(reply);
-    const li = document.createElement('li');
-    li.className = reply.format + (d.ok ? ' ok' : ' failed');
-    const what = document.createElement('strong');
-    what.textContent = d.ok ? '✓ Posted' : '✗ Failed';
-    li.appendChild(what);
-    li.appendChild(document.createTextNode(' — ' + d.text + ' (' + reply.format + ')'));
+    const li = element('li', { className: reply.format + (d.ok ? ' ok' : ' failed') });
+    li.appendChild(element('strong', { text: d.ok ? '✓ Posted' : '✗ Failed' }));
+    li.appendChild(document.createTextNode(' — ' + d.text));
+    if (d.url) {
+      li.appendChild(link(d.url));
+    }
+    li.appendChild(document.createTextNode(' (' + reply.format + ')'));
     if (d.raw) {
-      const raw = document.createElement('code');
-      raw.textContent = d.raw;
       li.appendChild(document.createTextNode(' '));
-      li.appendChild(raw);
+      li.appendChild(element('code', { text: d.raw }));
+    }
+    if (d.parts) {
+      const list = element('ol', { className: 'parts', 'aria-label': 'Posts of thread request ' + d.id });
+      d.parts.forEach((p, i) => {
+        const item = element('li', { className: p.ok ? 'ok' : 'failed' }, [
+          element('strong', { text: (p.ok ? '✓' : '✗') + ' Post ' + (i + 1) }), ' ' + p.text]);
+        if (p.url) {
+          item.appendChild(link(p.url));
+        }
+        list.appendChild(item);
+      });
+      li.appendChild(list);
     }
     $('replies').appendChild(li);
-    $('live').textContent = (d.ok ? 'Posted: ' : 'Failed: ') + d.text;
+    $('live').textContent = (d.ok ? 'Posted: ' : 'Failed: ') + d.text + (d.url || '');
     state.answered.set(d.id, d);
     settle();
   }
@@ -343,12 +585,40 @@
     if (!d) {
       return;
     }
+    // The sandbox's timeline does not say which media is a video: this page remembers the posts it sent with one.
+    (d.parts || [{ id: d.tweetId }]).forEach((p, i) => {
+      if (p.id && state.pending.parts[i] && state.pending.parts[i].video) {
+        state.videoPosts.add(p.id);
+      }
+    });
     if (d.ok) {
-      $('text').value = '';
-      state.images = [];
-      renderImages();
-      updateCount();
+      state.parts = [newPart()];
+      state.replyTo = null;
+      $('continues').hidden = true;
+      renderParts();
+      checkFormat();
       $('sent').textContent = 'Request ' + d.id + ' is posted. It was a ' + state.pending.summary + '.';
+    } else if (d.parts) {
+      // The posts on X leave the composer; the rest, kept, will reply to the last of them.
+      const on = d.parts.filter((p) => p.ok);
+      const last = on.length ? on[on.length - 1] : null;
+      const failed = d.parts.findIndex((p) => !p.ok);
+      let kept = 'Your posts are kept: change them and send again.';
+      if (last && last.id) {
+        state.parts = state.parts.filter((part) => state.pending.parts.indexOf(part) < 0
+          || state.pending.parts.indexOf(part) >= on.length);
+        state.replyTo = { id: last.id, url: last.url };
+        $('continues-link').href = last.url || '#';
+        $('continues-link').textContent = last.url || last.id;
+        $('continues').hidden = false;
+        renderParts();
+        kept = (on.length === 1 ? 'Post 1 is on X and left' : 'Posts 1–' + on.length + ' are on X and left')
+          + ' the composer; the rest is kept and will reply to ' + (on.length === 1 ? 'it' : 'the last of them')
+          + ': change it and send again.';
+      }
+      $('sent').textContent = '';
+      showError('send-error', 'Request ' + d.id + ' failed at post ' + (failed + 1) + ' of ' + d.parts.length + ': '
+        + d.error.code + ' — ' + d.error.message + '. ' + kept);
     } else {
       $('sent').textContent = '';
       showError('send-error', 'Request ' + d.id + ' failed: ' + d.text.replace(/^request \S+: /, '')
@@ -373,8 +643,11 @@
         for (const post of t.posts.slice().reverse()) {
           const li = document.createElement('li');
           const alts = post.media.map((m) => m.alt_text || 'no alt text');
+          // The sandbox does not say a media item's type: a video is one this page sent as a video (see settle).
           li.textContent = '@' + post.author + ': ' + post.text
-            + (post.media.length ? ' [' + post.media.length + ' image(s): ' + alts.join('; ') + ']' : '');
+            + (state.videoPosts.has(post.id) ? ' [1 video]'
+              : post.media.length ? ' [' + post.media.length + ' image(s): ' + alts.join('; ') + ']' : '')
+            + (post.in_reply_to ? ' (reply to ' + post.in_reply_to + ')' : '');
           list.appendChild(li);
         }
       }
@@ -385,11 +658,14 @@
     }
   }
 
+  renderParts();
   fetch('/api/config').then((r) => r.json()).then((config) => {
     state.gateway = config.gateway;
     state.sandbox = config.sandbox;
     $('timeline-section').hidden = !config.sandbox;
-    renderImages();
+    state.maxVideo = config.max_video_bytes;
+    state.maxPosts = config.max_posts;
+    renderParts();
     setInterval(poll, 700);
   });
 })();

@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.LegacyQueueFormat;
+import io.twtbridge.protocol.Limits;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.QueueFormat;
@@ -41,6 +42,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -55,6 +57,16 @@ final class DemoServer implements HttpService, AutoCloseable {
     static final JsonProvider JSON = JsonProvider.provider();
     /** The JSON format's limit (the legacy format carries one image). */
     static final int MAX_IMAGES = 4;
+    /**
+     * The largest video the page sends inline: its base64 (4/3 of it, 20 MiB) fits the JSON message's 21 MiB
+     * ({@link Limits#MAX_JSON_BYTES}) with room for the texts; a larger one would have to go by URL or path.
+     */
+    static final int MAX_INLINE_VIDEO_BYTES = 15 << 20;
+    /**
+     * The largest body the page may post to {@code /api/posts} (the web server refuses a larger one with 413): a
+     * JSON message's worth, plus 1 MiB for the page's own members.
+     */
+    static final long MAX_BODY_BYTES = Limits.MAX_JSON_BYTES + (1L << 20);
     /** 25,000 characters (a message's limit) of up to 4 UTF-8 bytes. */
     private static final int MAX_COUNTED_BYTES = 100_000;
 
@@ -100,7 +112,8 @@ final class DemoServer implements HttpService, AutoCloseable {
                 .get("/demo.js", (req, res) -> page(res, js, "text/javascript; charset=utf-8"))
                 .get("/demo.css", (req, res) -> page(res, css, "text/css; charset=utf-8"))
                 .get("/api/config", (req, res) -> json(res, Status.OK_200, JSON.createObjectBuilder()
-                        .add("gateway", gateway.toString()).add("sandbox", sandbox.isPresent()).build().toString()))
+                        .add("gateway", gateway.toString()).add("sandbox", sandbox.isPresent())
+                        .add("max_video_bytes", MAX_INLINE_VIDEO_BYTES).add("max_posts", Request.Thread.MAX_PARTS).build().toString()))
                 .post("/api/posts", this::post)
                 .post("/api/count", this::count)
                 .get("/api/replies", this::replies)
@@ -117,7 +130,11 @@ final class DemoServer implements HttpService, AutoCloseable {
                 .send(body);
     }
 
-    /** {"format","access_token","access_token_secret","text","images":[{"data","alt_text"}]} → publishes a request. */
+    /**
+     * {"format","access_token","access_token_secret","posts":[{"text","images":[{"data","alt_text"}],"video":{"data"}}],
+     * "reply_to_tweet_id"} → publishes a request: {@code upload_post} for one post, {@code post_thread} (JSON only) for
+     * several. Without {@code posts}, the object itself is the one post.
+     */
     private void post(ServerRequest req, ServerResponse res) {
         JsonObject o;
         try (var reader = JSON.createReader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
@@ -127,11 +144,95 @@ final class DemoServer implements HttpService, AutoCloseable {
             return;
         }
         boolean legacy = !"json".equals(o.getString("format", "legacy"));
-        List<Media> media = new ArrayList<>();
-        JsonArray images = o.containsKey("images") && o.get("images") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
-        if (images.size() > MAX_IMAGES) {
-            json(res, Status.BAD_REQUEST_400, error("a post takes at most " + MAX_IMAGES + " images"));
+        JsonArray posts = o.get("posts") instanceof JsonArray a ? a : JSON.createArrayBuilder().add(o).build();
+        Optional<String> replyTo = Optional.ofNullable(o.getString("reply_to_tweet_id", null)).filter(s -> !s.isBlank());
+        if (posts.isEmpty() || posts.size() > Request.Thread.MAX_PARTS) {
+            json(res, Status.BAD_REQUEST_400, error("a thread has 1 to " + Request.Thread.MAX_PARTS + " posts"));
             return;
+        }
+        if (legacy && (posts.size() > 1 || replyTo.isPresent())) {
+            json(res, Status.BAD_REQUEST_400, error("a thread goes in the JSON format only: switch to JSON"));
+            return;
+        }
+        List<Part> parts = new ArrayList<>();
+        for (int i = 0; i < posts.size(); i++) {
+            String which = posts.size() == 1 ? "the post" : "post " + (i + 1);
+            if (!(posts.get(i) instanceof JsonObject p)) {
+                json(res, Status.BAD_REQUEST_400, error(which + " must be a JSON object"));
+                return;
+            }
+            String text = p.getString("text", "").replace('\u00FF', 'y');
+            if (posts.size() > 1 && text.isBlank()) {
+                json(res, Status.BAD_REQUEST_400, error(which + " of the thread has no text: every post of a thread needs one"));
+                return;
+            }
+            PartOrError part = part(p, which, text, legacy);
+            if (part.error() != null) {
+                json(res, Status.BAD_REQUEST_400, error(part.error()));
+                return;
+            }
+            parts.add(part.part());
+        }
+        String id = String.valueOf(msgIds.incrementAndGet());
+        Tokens user = new Tokens(o.getString("access_token", ""), o.getString("access_token_secret", ""));
+        Request request = parts.size() == 1
+                ? new Request.Post(id, user, parts.getFirst().text(), parts.getFirst().media(), replyTo)
+                : new Request.Thread(id, user, parts.stream().map(p -> new Request.Thread.Part(p.text(), p.media())).toList(), replyTo);
+        QueueFormat format = legacy ? LegacyQueueFormat.INSTANCE : JsonQueueFormat.INSTANCE;
+        byte[] message = format.encodeRequest(request);
+        int max = legacy ? Limits.MAX_LEGACY_BYTES : Limits.MAX_JSON_BYTES;
+        if (message.length > max) {
+            json(res, Status.REQUEST_ENTITY_TOO_LARGE_413, error("the message would take " + size(message.length) + ", more than the "
+                    + (legacy ? "legacy" : "JSON") + " format's " + size(max) + ": attach less (a video sent inline may take "
+                    + size(MAX_INLINE_VIDEO_BYTES) + ")"));
+            return;
+        }
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(format.contentType()).deliveryMode(2).build();
+        try {
+            synchronized (channel) {
+                channel.basicPublish("", "twt", props, message);
+            }
+        } catch (IOException e) {
+            json(res, Status.SERVICE_UNAVAILABLE_503, error("the broker refused the message"));
+            return;
+        }
+        json(res, Status.ACCEPTED_202, JSON.createObjectBuilder().add("id", id).add("format", legacy ? "legacy" : "json")
+                .add("summary", summary(legacy, parts, replyTo, message.length)).build().toString());
+    }
+
+    /** One post of a request, with what its summary says. */
+    private record Part(String text, List<Media> media, long imageBytes, int alts, long videoBytes) {
+    }
+
+    /** A part, or why it cannot be sent. */
+    private record PartOrError(Part part, String error) {
+    }
+
+    private PartOrError part(JsonObject p, String which, String text, boolean legacy) {
+        JsonArray images = p.get("images") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
+        JsonObject video = p.get("video") instanceof JsonObject v ? v : null;
+        if (images.size() > MAX_IMAGES) {
+            return new PartOrError(null, which + " takes at most " + MAX_IMAGES + " images");
+        }
+        List<Media> media = new ArrayList<>();
+        if (video != null) {
+            if (legacy) {
+                return new PartOrError(null, "a video goes in the JSON format only: switch to JSON");
+            }
+            if (!images.isEmpty()) {
+                return new PartOrError(null, "a video is the only media of its post: remove the images of " + which);
+            }
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(video.getString("data", ""));
+            } catch (IllegalArgumentException | ClassCastException e) {
+                return new PartOrError(null, "the video of " + which + " could not be read");
+            }
+            if (!isMp4(bytes)) {
+                return new PartOrError(null, "the video of " + which + " is not an MP4 (X takes MP4 with H.264 video and AAC audio)");
+            }
+            media.add(Media.of(new MediaSource.Data(bytes)));
+            return new PartOrError(new Part(text, media, 0, 0, bytes.length), null);
         }
         long imageBytes = 0;
         int alts = 0;
@@ -144,8 +245,7 @@ final class DemoServer implements HttpService, AutoCloseable {
                 alts += alt.isPresent() ? 1 : 0;
                 if (legacy) {
                     if (images.size() > 1 || alt.isPresent()) {
-                        json(res, Status.BAD_REQUEST_400, error("the legacy format carries one image, without alt text: switch to JSON"));
-                        return;
+                        return new PartOrError(null, "the legacy format carries one image, without alt text: switch to JSON");
                     }
                     // What the main server does: store the upload, send its path.
                     Path file = uploads.resolve(UUID.randomUUID() + ".img");
@@ -156,41 +256,52 @@ final class DemoServer implements HttpService, AutoCloseable {
                 }
             }
         } catch (IOException | IllegalArgumentException | ClassCastException e) {
-            json(res, Status.BAD_REQUEST_400, error("an image could not be read"));
-            return;
+            return new PartOrError(null, "an image could not be read");
         }
-        String id = String.valueOf(msgIds.incrementAndGet());
-        Request.Post post = new Request.Post(id, new Tokens(o.getString("access_token", ""), o.getString("access_token_secret", "")),
-                o.getString("text", "").replace('\u00FF', 'y'), media, Optional.empty());
-        QueueFormat format = legacy ? LegacyQueueFormat.INSTANCE : JsonQueueFormat.INSTANCE;
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(format.contentType()).deliveryMode(2).build();
-        byte[] request = format.encodeRequest(post);
-        try {
-            synchronized (channel) {
-                channel.basicPublish("", "twt", props, request);
-            }
-        } catch (IOException e) {
-            json(res, Status.SERVICE_UNAVAILABLE_503, error("the broker refused the message"));
-            return;
-        }
-        json(res, Status.ACCEPTED_202, JSON.createObjectBuilder().add("id", id).add("format", legacy ? "legacy" : "json")
-                .add("summary", summary(legacy, post, imageBytes, alts, request.length)).build().toString());
+        return new PartOrError(new Part(text, media, imageBytes, alts, 0), null);
     }
 
-    /** What was sent, for a person: the format, the text's count, the images, the size; never the bytes or the token. */
-    private static String summary(boolean legacy, Request.Post post, long imageBytes, int alts, int messageBytes) {
-        int images = post.media().size();
-        StringBuilder s = new StringBuilder(legacy ? "legacy upload_post" : "JSON post");
-        s.append(", text of ").append(TextCheck.weightedLength(post.text())).append('/').append(TextCheck.MAX_WEIGHTED)
-                .append(" weighted characters");
-        if (images > 0) {
-            s.append(", ").append(images).append(images == 1 ? " image" : " images").append(" (").append(size(imageBytes));
-            s.append(legacy ? ", stored in the upload directory and sent by path" : ", " + alts + " with alt text").append(')');
+    /** What the worker takes for a video: an MP4 {@code ftyp} box first (RPC_FORMAT.md §4, "Video"). */
+    static boolean isMp4(byte[] bytes) {
+        return bytes.length >= 8 && bytes[4] == 'f' && bytes[5] == 't' && bytes[6] == 'y' && bytes[7] == 'p';
+    }
+
+    /**
+     * What was sent, for a person: the format, each post's text count, images and video, the size; never the bytes or
+     * the token.
+     */
+    private static String summary(boolean legacy, List<Part> parts, Optional<String> replyTo, int messageBytes) {
+        StringBuilder s = new StringBuilder();
+        if (parts.size() == 1) {
+            s.append(legacy ? "legacy upload_post" : "JSON post").append(", ").append(describe(legacy, parts.getFirst()));
+        } else {
+            s.append("JSON post_thread of ").append(parts.size()).append(" posts (");
+            for (int i = 0; i < parts.size(); i++) {
+                s.append(i == 0 ? "" : "; ").append(i + 1).append(": ").append(describe(legacy, parts.get(i)));
+            }
+            s.append(')');
         }
+        replyTo.ifPresent(r -> s.append(", replying to ").append(r));
         return s.append("; ").append(size(messageBytes)).append(" on queue twt").toString();
     }
 
+    private static String describe(boolean legacy, Part part) {
+        StringBuilder s = new StringBuilder("text of ").append(TextCheck.weightedLength(part.text())).append('/')
+                .append(TextCheck.MAX_WEIGHTED).append(" weighted characters");
+        if (part.videoBytes() > 0) {
+            s.append(", 1 video (").append(size(part.videoBytes())).append(", MP4 inline)");
+        } else if (!part.media().isEmpty()) {
+            int images = part.media().size();
+            s.append(", ").append(images).append(images == 1 ? " image" : " images").append(" (").append(size(part.imageBytes()));
+            s.append(legacy ? ", stored in the upload directory and sent by path" : ", " + part.alts() + " with alt text").append(')');
+        }
+        return s.toString();
+    }
+
     private static String size(long bytes) {
+        if (bytes >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
+        }
         return bytes < 10_000 ? bytes + " bytes" : (bytes + 512) / 1024 + " KB";
     }
 

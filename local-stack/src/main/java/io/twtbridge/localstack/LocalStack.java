@@ -149,7 +149,7 @@ public final class LocalStack implements AutoCloseable {
 
         DemoServer demoServer = new DemoServer(amqp, uploads, gateway, sandboxed ? Optional.of(x) : Optional.empty());
         parts.add(demoServer);
-        WebServer demoWeb = WebServer.builder().host("127.0.0.1").port(demoPort)
+        WebServer demoWeb = WebServer.builder().host("127.0.0.1").port(demoPort).maxPayloadSize(DemoServer.MAX_BODY_BYTES)
                 .routing(r -> r.register("/", demoServer)).build().start();
         parts.add(demoWeb::stop);
         demo = URI.create("http://localhost:" + demoWeb.port() + "/");

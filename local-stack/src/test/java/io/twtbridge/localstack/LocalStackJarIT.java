@@ -1,5 +1,7 @@
 package io.twtbridge.localstack;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +25,12 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +49,14 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The README's command: the local stack starts from its jar, a person completes the demo flow in a real browser
- * (headless Chromium), and Ctrl-C (SIGTERM) stops it, leaving its ports closed.
+ * (headless Chromium) — posts, a thread, a video, a video X cannot process — and Ctrl-C (SIGTERM) stops it, leaving
+ * its ports closed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackJarIT {
@@ -188,8 +198,12 @@ class LocalStackJarIT {
 
     /** ChromeDriver types only BMP characters: the text is set and an input event fired, as typing does. */
     private static void setText(String text) {
-        js("const t = document.getElementById('text'); t.value = arguments[0];"
-                + "t.dispatchEvent(new Event('input', {bubbles: true}));", text);
+        setText("text", text);
+    }
+
+    private static void setText(String id, String text) {
+        js("const t = document.getElementById(arguments[0]); t.value = arguments[1];"
+                + "t.dispatchEvent(new Event('input', {bubbles: true}));", id, text);
     }
 
     /** The error is visible, inside the window, and just below the control that caused it. */
@@ -382,8 +396,212 @@ class LocalStackJarIT {
         assertContrast("at the end");
     }
 
+    /** The sandbox's posts by {@code author}, oldest first (its public control API). */
+    private static List<JsonObject> sandboxPosts(String author) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + sandboxPort + "/sandbox/posts")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        try (var reader = Json.createReader(new StringReader(r.body()))) {
+            return reader.readObject().getJsonArray("posts").getValuesAs(JsonObject.class).stream()
+                    .filter(p -> p.getString("author").equals(author)).toList();
+        }
+    }
+
+    private static JsonObject only(List<JsonObject> posts, String text) {
+        List<JsonObject> found = posts.stream().filter(p -> p.getString("text").equals(text)).toList();
+        assertEquals(1, found.size(), "posts with the text '" + text + "': " + posts);
+        return found.getFirst();
+    }
+
+    private static Path file(String name, byte[] bytes) throws IOException {
+        Path f = Files.createTempDirectory("files").resolve(name);
+        Files.write(f, bytes);
+        return f;
+    }
+
+    /** Adds a post to the thread and types its text; the new part's controls have the suffix -n. */
+    private static void addPart(int n, String text) {
+        browser.findElement(By.id("add-part")).click();
+        waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("text-" + n)));
+        setText("text-" + n, text);
+    }
+
+    /** The reply's list of a thread's posts: each item's text and its link (or null). */
+    private static List<String[]> threadParts(WebElement reply) {
+        return reply.findElements(By.cssSelector("ol.parts > li")).stream().map(li -> new String[] {li.getText(),
+                li.findElements(By.tagName("a")).isEmpty() ? null : li.findElement(By.tagName("a")).getDomAttribute("href")}).toList();
+    }
+
     @Test
     @Order(3)
+    void theDemoSendsAThread() throws Exception {
+        connect("thread_user", false);
+        // a thread is JSON only: in legacy, "Add a post" is disabled and says why
+        assertFalse(browser.findElement(By.id("add-part")).isEnabled());
+        assertEquals("Threads and videos go in the JSON format only: choose JSON.", browser.findElement(By.id("add-part-hint")).getText());
+        browser.findElement(By.id("format-json")).click();
+        waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("add-part")));
+
+        setText("1/3 a thread starts with a picture");
+        browser.findElement(By.id("images")).sendKeys(png("thread").toString());
+        waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("alt-0"))).sendKeys("one red pixel");
+        addPart(2, "2/3 the middle");
+        addPart(3, "3/3 the end");
+        assertEquals("Post 3 of 3", browser.findElement(By.cssSelector("#part-3 legend")).getText());
+        assertEquals("one red pixel", browser.findElement(By.id("alt-0")).getDomProperty("value"));
+        screenshot("6-thread");
+        assertContrast("a thread composed");
+        browser.findElement(By.id("send")).click();
+
+        waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
+        String sent = browser.findElement(By.id("sent")).getText();
+        assertTrue(sent.matches("Request \\d+ is posted\\. It was a JSON post_thread of 3 posts \\(1: text of 34/280 weighted characters, "
+                + "1 image \\(66 bytes, 1 with alt text\\); 2: text of 14/280 weighted characters; 3: text of 11/280 weighted "
+                + "characters\\); \\d+ bytes on queue twt\\."), sent);
+        WebElement reply = browser.findElements(By.cssSelector("#replies > li")).getLast();
+        assertTrue(reply.getText().startsWith("✓ Posted — thread request "), reply.getText());
+        assertTrue(reply.getText().contains(": all 3 posts are on X (json)"), reply.getText());
+        assertTrue(textContent("live").startsWith("Posted: thread request "), textContent("live"));
+        List<String[]> parts = threadParts(reply);
+        assertEquals(3, parts.size());
+        List<String> links = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            assertTrue(parts.get(i)[0].startsWith("✓ Post " + (i + 1) + " on X: https://x.com/i/status/"), parts.get(i)[0]);
+            assertTrue(parts.get(i)[1] != null && parts.get(i)[0].endsWith(parts.get(i)[1]), parts.get(i)[0] + " / " + parts.get(i)[1]);
+            links.add(parts.get(i)[1]);
+        }
+        // the composer is empty again: one post, no text
+        assertTrue(browser.findElements(By.id("text-2")).isEmpty());
+        assertEquals("", browser.findElement(By.id("text")).getDomProperty("value"));
+
+        // the sandbox holds three posts, each replying to the one before, the first with the image
+        List<JsonObject> posts = sandboxPosts("thread_user");
+        JsonObject first = only(posts, "1/3 a thread starts with a picture");
+        JsonObject second = only(posts, "2/3 the middle");
+        JsonObject third = only(posts, "3/3 the end");
+        assertEquals("", first.getString("in_reply_to"));
+        assertEquals(first.getString("id"), second.getString("in_reply_to"));
+        assertEquals(second.getString("id"), third.getString("in_reply_to"));
+        assertEquals(1, first.getJsonArray("media").size());
+        assertEquals("one red pixel", first.getJsonArray("media").getJsonObject(0).getString("alt_text"));
+        assertEquals(List.of("https://x.com/i/status/" + first.getString("id"), "https://x.com/i/status/" + second.getString("id"),
+                "https://x.com/i/status/" + third.getString("id")), links);
+        waitForText(By.id("timeline"), "@thread_user: 3/3 the end (reply to " + second.getString("id") + ")");
+        js("document.getElementById('replies-section').scrollIntoView()");
+        screenshot("7-thread-posted");
+        assertContrast("a thread posted");
+    }
+
+    @Test
+    @Order(4)
+    void theDemoSendsAVideo() throws Exception {
+        connect("video_user", false);
+        browser.findElement(By.id("format-legacy")).click();
+        assertFalse(browser.findElement(By.id("video")).isEnabled(), "a video in the legacy format");
+        assertEquals("(JSON only: choose JSON to attach a video)", browser.findElement(By.id("video-hint")).getText());
+        browser.findElement(By.id("format-json")).click();
+        WebElement video = waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("video")));
+
+        // refused next to the control: not an MP4, too large for a message
+        video.sendKeys(png("not-a-video").toString());
+        WebElement error = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("video-error")));
+        assertEquals("⚠ Not attached: not-a-video.png is not an MP4 video (X takes MP4 with H.264 video and AAC audio).", error.getText());
+        assertNextTo(video, error);
+        Path big = Files.createTempDirectory("big").resolve("big.mp4");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.write(TestVideos.mp4(2_000));
+            f.setLength(16L << 20);
+        }
+        browser.findElement(By.id("video")).sendKeys(big.toString());
+        waitForText(By.id("video-error"), "Not attached: big.mp4 is 16.0 MB; a video sent inline may take 15.0 MB");
+        assertNextTo(browser.findElement(By.id("video")), browser.findElement(By.id("video-error")));
+        screenshot("8-video-refused");
+        assertContrast("a video refused");
+        assertTrue(browser.findElements(By.cssSelector("#video-attached li")).isEmpty());
+
+        // a small valid MP4 goes inline and is posted as the post's one media item
+        byte[] clip = TestVideos.mp4(2_000);
+        browser.findElement(By.id("video")).sendKeys(file("clip.mp4", clip).toString());
+        waitForText(By.id("video-attached"), "clip.mp4 (" + clip.length + " bytes, MP4)");
+        waitUpTo(5).until(ExpectedConditions.invisibilityOfElementLocated(By.id("video-error")));
+        setText("a clip");
+        browser.findElement(By.id("send")).click();
+        waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
+        String sent = browser.findElement(By.id("sent")).getText();
+        assertTrue(sent.matches("Request \\d+ is posted\\. It was a JSON post, text of 6/280 weighted characters, 1 video \\("
+                + clip.length + " bytes, MP4 inline\\); \\d+ bytes on queue twt\\."), sent);
+        WebElement reply = browser.findElements(By.cssSelector("#replies > li")).getLast();
+        assertTrue(reply.getText().matches("✓ Posted — request \\d+ is on X: https://x\\.com/i/status/\\d+ \\(json\\)"), reply.getText());
+        JsonObject post = only(sandboxPosts("video_user"), "a clip");
+        assertEquals("https://x.com/i/status/" + post.getString("id"), reply.findElement(By.tagName("a")).getDomAttribute("href"));
+        assertEquals(1, post.getJsonArray("media").size());
+        waitForText(By.id("timeline"), "@video_user: a clip [1 video]");
+        assertTrue(browser.findElements(By.cssSelector("#video-attached li")).isEmpty(), "the video is still attached");
+    }
+
+    @Test
+    @Order(5)
+    void aVideoXCannotProcessFailsItsThreadPartWay() throws Exception {
+        connect("failing_user", false);
+        browser.findElement(By.id("format-json")).click();
+        waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("add-part")));
+        setText("1/3 before the clip");
+        addPart(2, "2/3 the clip");
+        browser.findElement(By.id("video-2")).sendKeys(file("broken.mp4", TestVideos.mp4(2_000, TestVideos.FAIL_PROCESSING_MARKER)).toString());
+        waitForText(By.id("video-attached-2"), "broken.mp4");
+        addPart(3, "3/3 after the clip");
+        int before = browser.findElements(By.cssSelector("#replies > li")).size();
+        browser.findElement(By.id("send")).click();
+
+        // the failure shows under Send: which post, X's reason, and what became of the others
+        WebElement sendError = waitUpTo(60).until(ExpectedConditions.visibilityOfElementLocated(By.id("send-error")));
+        assertTrue(sendError.getText().matches("⚠ Request \\d+ failed at post 2 of 3: media_processing_failed — X could not process "
+                + "the video: .+\\. Post 1 is on X and left the composer; the rest is kept and will reply to it: change it and send "
+                + "again\\."), sendError.getText());
+        assertNextTo(browser.findElement(By.id("send")), sendError);
+        assertEquals(before + 1, browser.findElements(By.cssSelector("#replies > li")).size());
+        WebElement reply = browser.findElements(By.cssSelector("#replies > li")).getLast();
+        assertEquals("json failed", reply.getDomAttribute("class"));
+        assertTrue(reply.getText().startsWith("✗ Failed — thread request "), reply.getText());
+        assertTrue(reply.getText().contains(": 1 of 3 posts on X; media_processing_failed — X could not process the video: "), reply.getText());
+        assertFalse(reply.getText().contains("AAAA"), "base64 in the reply: " + reply.getText());
+        List<String[]> parts = threadParts(reply);
+        assertEquals(3, parts.size());
+        JsonObject first = only(sandboxPosts("failing_user"), "1/3 before the clip");
+        assertEquals("✓ Post 1 on X: https://x.com/i/status/" + first.getString("id"), parts.get(0)[0]);
+        assertTrue(parts.get(1)[0].startsWith("✗ Post 2 failed: media_processing_failed — X could not process the video: "), parts.get(1)[0]);
+        assertNull(parts.get(1)[1]);
+        assertEquals("✗ Post 3 not sent (post 2 is not on X)", parts.get(2)[0]);
+        assertNull(parts.get(2)[1]);
+        assertTrue(textContent("live").startsWith("Failed: thread request "), textContent("live"));
+        assertEquals(1, sandboxPosts("failing_user").size(), "only the first post is on X");
+
+        // the composer keeps the rest, continuing after the post on X
+        assertTrue(browser.findElement(By.id("continues")).isDisplayed());
+        assertEquals("https://x.com/i/status/" + first.getString("id"), browser.findElement(By.id("continues-link")).getDomAttribute("href"));
+        assertEquals("2/3 the clip", browser.findElement(By.id("text")).getDomProperty("value"));
+        assertEquals("3/3 after the clip", browser.findElement(By.id("text-2")).getDomProperty("value"));
+        assertTrue(browser.findElements(By.id("text-3")).isEmpty());
+        screenshot("9-thread-failed");
+        assertContrast("a thread failed part-way");
+
+        // without the video, the rest goes out as replies to the first post: the thread is whole, nothing doubled
+        browser.findElement(By.cssSelector("#video-attached li button")).click();
+        waitUpTo(30).until(ExpectedConditions.elementToBeClickable(By.id("send"))).click();
+        waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
+        assertTrue(browser.findElement(By.id("sent")).getText().contains("replying to " + first.getString("id")),
+                browser.findElement(By.id("sent")).getText());
+        assertFalse(browser.findElement(By.id("continues")).isDisplayed());
+        List<JsonObject> posts = sandboxPosts("failing_user");
+        assertEquals(3, posts.size(), posts.toString());
+        JsonObject second = only(posts, "2/3 the clip");
+        assertEquals(first.getString("id"), second.getString("in_reply_to"));
+        assertEquals(second.getString("id"), only(posts, "3/3 after the clip").getString("in_reply_to"));
+        assertEquals(0, second.getJsonArray("media").size());
+    }
+
+    @Test
+    @Order(10)
     void ctrlCStopsEverything() throws Exception {
         process.destroy();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the stack did not stop on SIGTERM");

@@ -33,7 +33,8 @@ class LocalStackTest {
             assertTrue(stack.banner().contains("Demo (you are the main server):  " + stack.demoUri()), stack.banner());
             HttpResponse<String> config = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(stack.demoUri().resolve("/api/config")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals("{\"gateway\":\"" + stack.gatewayUri() + "\",\"sandbox\":true}", config.body());
+            assertEquals("{\"gateway\":\"" + stack.gatewayUri() + "\",\"sandbox\":true,\"max_video_bytes\":15728640,\"max_posts\":25}",
+                    config.body());
             ports = List.of(stack.demoUri().getPort(), stack.gatewayUri().getPort(), stack.xUri().getPort());
             for (int port : ports) {
                 new Socket("127.0.0.1", port).close();
