@@ -1,6 +1,5 @@
 package io.twtbridge.bench;
 
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 
 import java.io.IOException;
@@ -106,7 +105,7 @@ public final class GatewayScale {
 
     /** All logins at once, each on its own connection: auth, the user approves on X, verify_pin. */
     private static int runLogins(URI ws, TwitterSandbox sandbox, int logins) throws Exception {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         HttpClient http = HttpClient.newHttpClient();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Boolean>> results = new ArrayList<>();
@@ -117,7 +116,7 @@ public final class GatewayScale {
                         Replies replies = new Replies();
                         WebSocket c = http.newWebSocketBuilder().header("Origin", ORIGIN).buildAsync(ws, replies).join();
                         String[] auth = replies.call(c, "auth").split("\u00FF", -1);
-                        String pin = sandbox.state().authorize(auth[3], user).orElseThrow();
+                        String pin = sandbox.users().authorize(auth[3], user).orElseThrow();
                         String[] verified = replies.call(c, "verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]).split("\u00FF", -1);
                         c.sendClose(WebSocket.NORMAL_CLOSURE, "");
                         return verified.length == 4;
