@@ -1,7 +1,6 @@
 package io.twtbridge.gateway;
 
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
@@ -90,7 +89,7 @@ class BrowserPageTest {
 
     @Test
     void theWholeFlowInABrowser() {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         String pin = connectAndAuthorize("browser_user");
         browser.findElement(By.id("pin")).sendKeys(pin);
         browser.findElement(By.id("verify")).click();
@@ -107,7 +106,7 @@ class BrowserPageTest {
         XClient x = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
         assertInstanceOf(XResult.Ok.class, x.post(new Tokens(token, secret), "from the browser", List.of(), Optional.empty()));
-        assertEquals("browser_user", sandbox.state().posts().getFirst().authorScreenName());
+        assertEquals("browser_user", sandbox.posts().all().getFirst().authorScreenName());
     }
 
     /** Stops the gateway as a rollout does (1001 to every open session) and starts a new one on the same port. */
@@ -120,15 +119,15 @@ class BrowserPageTest {
 
     @Test
     void aLoginSurvivesGatewayRestartsMidRequestAndBetweenSteps() throws Exception {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         browser.get(g.http("/").toString());
         String page = browser.getWindowHandle();
         // X is slow: the page's auth request is still open on the gateway when the gateway restarts.
-        sandbox.state().faults(new SandboxState.Faults(2_000, 0, 503, 0));
+        sandbox.faults().latency(Duration.ofMillis(2_000));
         browser.findElement(By.id("connect")).click();
         GatewayFixture.await("the page's request is open", () -> g.gateway.openConnections() == 1);
         restartGateway();
-        sandbox.state().faults(SandboxState.Faults.NONE);
+        sandbox.faults().clear();
         // The page got 1001, reconnected to the new gateway and sent auth again.
         String href = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link"))).getAttribute("href");
         assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");

@@ -1,6 +1,5 @@
 package io.twtbridge.gateway;
 
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +48,7 @@ class CallbackBrowserTest {
 
     @Test
     void aCallbackLoginStartsOnOneReplicaAndFinishesOnTheOtherWithoutAPin() {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         browser.get(replicas.a.http("/").toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
         wait.until(ExpectedConditions.elementToBeClickable(By.id("connect-redirect"))).click();

@@ -1,6 +1,5 @@
 package io.twtbridge.gateway;
 
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +45,7 @@ class CallbackLoginTest {
 
     @BeforeEach
     void reset() {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
     }
 
     private static HttpResponse<String> get(URI uri, String cookie) throws Exception {

@@ -1,6 +1,5 @@
 package io.twtbridge.gateway;
 
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,7 +95,7 @@ class GatewayLimitsTest {
 
     @Test
     void aThousandConcurrentFlowsAllSucceed() throws Exception {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         int flows = 1000;
         try (GatewayFixture g = new GatewayFixture(sandbox, limits(4096, Duration.ofMinutes(5), 30, flows + 10));
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -113,7 +112,7 @@ class GatewayLimitsTest {
                 results.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         String[] auth = c.call("auth").split("ÿ", -1);
-                        String pin = sandbox.state().authorize(auth[3], name).orElseThrow();
+                        String pin = sandbox.users().authorize(auth[3], name).orElseThrow();
                         return c.call("verify_pinÿ" + pin + "ÿ" + auth[3] + "ÿ" + auth[4]);
                     } catch (InterruptedException e) {
                         throw new IllegalStateException(e);

@@ -1,7 +1,6 @@
 package io.twtbridge.gateway;
 
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
@@ -44,7 +43,7 @@ class GatewayProtocolTest {
 
     @BeforeEach
     void reset() {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
     }
 
     private static String[] fields(String reply) {
@@ -66,7 +65,7 @@ class GatewayProtocolTest {
         assertEquals(5, auth.length);
         assertEquals(List.of("twt", "auth"), List.of(auth[0], auth[1]));
         assertTrue(auth[2].equals(sandbox.baseUri() + "/oauth/authorize?oauth_token=" + auth[3]), auth[2]);
-        String pin = sandbox.state().authorize(auth[3], "old_page").orElseThrow();
+        String pin = sandbox.users().authorize(auth[3], "old_page").orElseThrow();
 
         WsClient second = g.connect();
         String[] verified = fields(second.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
@@ -80,7 +79,7 @@ class GatewayProtocolTest {
     void newStyleOneConnectionSeveralMessages() throws Exception {
         WsClient c = g.connect();
         String[] auth = fields(c.call("auth"));
-        String pin = sandbox.state().authorize(auth[3], "one_conn").orElseThrow();
+        String pin = sandbox.users().authorize(auth[3], "one_conn").orElseThrow();
         String[] verified = fields(c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
         assertEquals(4, verified.length);
         String[] again = fields(c.call("auth"));
@@ -93,7 +92,7 @@ class GatewayProtocolTest {
     void wrongPinAndReusedRequestTokenFail() throws Exception {
         WsClient c = g.connect();
         String[] auth = fields(c.call("auth"));
-        String pin = sandbox.state().authorize(auth[3], "wrong").orElseThrow();
+        String pin = sandbox.users().authorize(auth[3], "wrong").orElseThrow();
         String wrong = pin.equals("0000000") ? "1111111" : "0000000";
         assertEquals("twtÿverify_pinÿexception_occurred", c.call("verify_pin\u00FF" + wrong + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
         assertEquals(4, fields(c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4])).length);
@@ -103,7 +102,7 @@ class GatewayProtocolTest {
 
     @Test
     void xDownIsAnExceptionReply() throws Exception {
-        sandbox.state().faults(new SandboxState.Faults(0, 1.0, 503, 0));
+        sandbox.faults().errors(1.0, 503);
         WsClient c = g.connect();
         assertEquals("twtÿauthÿexception_occurred", c.call("auth"));
         c.close();
@@ -111,7 +110,7 @@ class GatewayProtocolTest {
 
     @Test
     void aSlowXDoesNotStallOtherSessions() throws Exception {
-        sandbox.state().faults(new SandboxState.Faults(3_000, 0, 503, 0));
+        sandbox.faults().latency(Duration.ofMillis(3_000));
         WsClient slow = g.connect();
         WsClient other = g.connect();
         slow.send("auth");
@@ -142,7 +141,7 @@ class GatewayProtocolTest {
         assertTrue(auth.startsWith("{\"id\":\"1\",\"command\":\"auth\",\"status\":\"auth_started\",\"authorize_url\":\""), auth);
         String token = auth.replaceAll(".*\"request_token\":\"([^\"]+)\".*", "$1");
         String secret = auth.replaceAll(".*\"request_token_secret\":\"([^\"]+)\".*", "$1");
-        String pin = sandbox.state().authorize(token, "json_page").orElseThrow();
+        String pin = sandbox.users().authorize(token, "json_page").orElseThrow();
         String verified = c.call("{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin + "\",\"request_token\":\"" + token
                 + "\",\"request_token_secret\":\"" + secret + "\"}");
         assertTrue(verified.contains("\"status\":\"verified\"") && verified.contains("\"screen_name\":\"json_page\""), verified);

@@ -95,7 +95,7 @@ class LogOutputTest {
         String[] auth = c.call("auth").split("\u00FF", -1);
         assertEquals(5, auth.length, String.join("|", auth));
         secret.addAll(List.of(auth[3], auth[4]));
-        String pin = sandbox.state().authorize(auth[3], "log_user").orElseThrow();
+        String pin = sandbox.users().authorize(auth[3], "log_user").orElseThrow();
         secret.add(pin);
         assertEquals("twt\u00FFverify_pin\u00FFexception_occurred", c.call("verify_pin\u00FF0" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
         String[] verified = c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]).split("\u00FF", -1);

@@ -1,7 +1,6 @@
 package io.twtbridge.gateway;
 
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
 import io.twtbridge.sealing.SealedTokens;
@@ -55,7 +54,7 @@ class SealedTokenGatewayTest {
             Matcher m = Pattern.compile(json ? "\"request_token\":\"([^\"]+)\",\"request_token_secret\":\"([^\"]+)\""
                     : "ÿ([^ÿ]+)ÿ([^ÿ]+)$").matcher(started);
             assertTrue(m.find(), started);
-            String pin = sandbox.state().authorize(m.group(1), screenName).orElseThrow();
+            String pin = sandbox.users().authorize(m.group(1), screenName).orElseThrow();
             return ws.call(json
                     ? "{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin + "\",\"request_token\":\"" + m.group(1)
                             + "\",\"request_token_secret\":\"" + m.group(2) + "\"}"
@@ -69,12 +68,12 @@ class SealedTokenGatewayTest {
         XClient x = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
         assertInstanceOf(XResult.Ok.class, x.post(tokens, "via a sealed token " + screenName, List.of(), Optional.empty()));
-        assertEquals(screenName, sandbox.state().posts().getLast().authorScreenName());
+        assertEquals(screenName, sandbox.posts().all().getLast().authorScreenName());
     }
 
     @Test
     void jsonFramesAnswerASealedTokenThatTheWorkerOpens() throws Exception {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         try (GatewayFixture g = gateway("json")) {
             String reply = login(g, true, "sealed_json");
             assertFalse(reply.contains("access_token"), reply);
@@ -93,7 +92,7 @@ class SealedTokenGatewayTest {
 
     @Test
     void inTheAllModeLegacyFramesCarryTheSealedTokenWithAnEmptySecret() throws Exception {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         try (GatewayFixture g = gateway("all")) {
             String legacy = login(g, false, "legacy_sealed");
             String[] fields = legacy.split("ÿ", -1);

@@ -1,12 +1,12 @@
 package io.twtbridge.gateway;
 
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +29,7 @@ class XBudgetTest {
 
     @BeforeEach
     void reset() {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
     }
 
     /** Connect, 30 × auth, close, again and again: the per-address bucket spans connections. */
@@ -95,14 +95,14 @@ class XBudgetTest {
 
     @Test
     void framesLeftQueuedByAClosedConnectionNeverReachX() throws Exception {
-        sandbox.state().faults(new SandboxState.Faults(1_000, 0, 503, 0));
+        sandbox.faults().latency(Duration.ofMillis(1_000));
         try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config())) {
             double droppedBefore = dropped(g); // the metrics registry is global to the JVM
             WsClient c = g.connect();
             for (int i = 0; i < 10; i++) {
                 c.send("auth");
             }
-            GatewayFixture.await("the first call to X is under way", () -> sandbox.state().counters().requests() == 1);
+            GatewayFixture.await("the first call to X is under way", () -> sandbox.counters().requests() == 1);
             c.close();
             assertEquals(1000, c.closeCode());
             GatewayFixture.await("the nine queued frames are dropped", () -> dropped(g) - droppedBefore == 9);

@@ -3,7 +3,6 @@ package io.twtbridge.bench;
 import io.twtbridge.protocol.LegacySocketFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
 
 import java.io.IOException;
@@ -109,7 +108,7 @@ public final class GatewayScale {
 
     /** All logins at once, each on its own connection: auth, the user approves on X, verify_pin. */
     private static int runLogins(URI ws, TwitterSandbox sandbox, int logins) throws Exception {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
         HttpClient http = HttpClient.newHttpClient();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<CompletableFuture<Boolean>> results = new ArrayList<>();
@@ -121,7 +120,7 @@ public final class GatewayScale {
                         WebSocket c = http.newWebSocketBuilder().header("Origin", ORIGIN).buildAsync(ws, replies).join();
                         List<String> auth = LegacySocketFormat.replyFields(replies.call(c, LegacySocketFormat.encodeRequest(new Request.Auth(""))));
                         Tokens requestToken = new Tokens(auth.get(3), auth.get(4));
-                        String pin = sandbox.state().authorize(requestToken.token(), user).orElseThrow();
+                        String pin = sandbox.users().authorize(requestToken.token(), user).orElseThrow();
                         List<String> verified = LegacySocketFormat.replyFields(replies.call(c,
                                 LegacySocketFormat.encodeRequest(new Request.VerifyPin("", pin, requestToken))));
                         c.sendClose(WebSocket.NORMAL_CLOSURE, "");

@@ -8,8 +8,8 @@ import com.rabbitmq.client.Envelope;
 import io.twtbridge.protocol.LegacyQueueFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.sandbox.UserTokens;
 import io.twtbridge.worker.Worker;
 
 import java.io.IOException;
@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,10 +91,10 @@ public final class WorkerThroughput {
         String javaOptions = System.getenv().getOrDefault("WORKER_JAVA_TOOL_OPTIONS", "");
 
         try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults())) {
-            sandbox.state().faults(new SandboxState.Faults(latencyMs, 0, 503, 0));
-            List<SandboxState.UserTokens> tokens = new ArrayList<>();
+            sandbox.faults().latency(Duration.ofMillis(latencyMs));
+            List<UserTokens> tokens = new ArrayList<>();
             for (int i = 0; i < users; i++) {
-                tokens.add(sandbox.state().createUser("bench" + i, TwitterSandbox.DEFAULT_CONSUMER_KEY));
+                tokens.add(sandbox.users().create("bench" + i));
             }
             Connection connection = Worker.connectionFactory(amqp).newConnection("twt-benchmark-client");
             Channel ch = connection.createChannel();
@@ -193,10 +194,10 @@ public final class WorkerThroughput {
         System.exit(0);
     }
 
-    private static void publish(Channel pub, AMQP.BasicProperties props, List<SandboxState.UserTokens> tokens, int from, int to,
+    private static void publish(Channel pub, AMQP.BasicProperties props, List<UserTokens> tokens, int from, int to,
                                 long[] sentAt, String queue) throws Exception {
         for (int i = from; i < to; i++) {
-            SandboxState.UserTokens u = tokens.get(i % tokens.size());
+            UserTokens u = tokens.get(i % tokens.size());
             byte[] body = LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post(String.valueOf(i),
                     new Tokens(u.accessToken(), u.accessTokenSecret()), "benchmark post " + i, List.of(), Optional.empty()));
             sentAt[i] = System.nanoTime();
@@ -225,8 +226,8 @@ public final class WorkerThroughput {
                         + "\"java_tool_options\":\"%s\",\"cores\":%d}",
                 Instant.now(), commit, posts, warmUp, users, latencyMs, prefetch, workers, received, finished, seconds, rate,
                 latencyMs == 0 ? "null" : String.valueOf(prefetch * workers * 1000L / latencyMs), p50, p99,
-                cpuSeconds / received * 1000, peakRssMib, startupMs, sandbox.state().counters().posts(),
-                sandbox.state().counters().peakConcurrent(), javaOptions, Runtime.getRuntime().availableProcessors());
+                cpuSeconds / received * 1000, peakRssMib, startupMs, sandbox.counters().posts(),
+                sandbox.counters().peakConcurrent(), javaOptions, Runtime.getRuntime().availableProcessors());
         System.out.println(line);
         Path results = Path.of(System.getProperty("results", "benchmarks/results/worker-throughput.jsonl"));
         Files.createDirectories(results.getParent());

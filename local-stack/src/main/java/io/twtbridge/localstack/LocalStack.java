@@ -7,7 +7,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.broker.EmbeddedBroker;
 import io.twtbridge.gateway.Gateway;
 import io.twtbridge.gateway.GatewayConfig;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Limits;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
@@ -109,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
         } else {
             TwitterSandbox sandbox = TwitterSandbox.start(new TwitterSandbox.Settings(free(settings.sandboxPort()), "127.0.0.1",
                     TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
-                    SandboxState.Limits.DEFAULT));
+                    Limits.defaults()));
             parts.add(sandbox);
             x = sandbox.baseUri();
             sandboxed = true;

@@ -100,7 +100,7 @@ class SealedRoundTripTest {
                 Matcher rt = Pattern.compile("\"request_token\":\"([^\"]+)\",\"request_token_secret\":\"([^\"]+)\"")
                         .matcher(call(ws, "{\"id\":\"1\",\"command\":\"auth\"}"));
                 assertTrue(rt.find());
-                String pin = sandbox.state().authorize(rt.group(1), "round_trip").orElseThrow();
+                String pin = sandbox.users().authorize(rt.group(1), "round_trip").orElseThrow();
                 String verified = call(ws, "{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin
                         + "\",\"request_token\":\"" + rt.group(1) + "\",\"request_token_secret\":\"" + rt.group(2) + "\"}");
                 Matcher st = Pattern.compile("\"sealed_token\":\"([^\"]+)\"").matcher(verified);
@@ -124,9 +124,9 @@ class SealedRoundTripTest {
                 String posted = replies.poll(30, TimeUnit.SECONDS);
                 assertNotNull(posted, "a reply");
                 assertTrue(posted.contains("\"status\":\"posted\""), posted);
-                assertEquals("round_trip", sandbox.state().posts().getFirst().authorScreenName());
+                assertEquals("round_trip", sandbox.posts().all().getFirst().authorScreenName());
 
-                long requests = sandbox.state().counters().requests();
+                long requests = sandbox.counters().requests();
                 int i = sealed.length() / 2;
                 String tampered = sealed.substring(0, i) + (sealed.charAt(i) == 'A' ? 'B' : 'A') + sealed.substring(i + 1);
                 ch.basicPublish("", "twt", json, ("{\"id\":\"p-2\",\"command\":\"upload_post\",\"sealed_token\":\"" + tampered
@@ -134,8 +134,8 @@ class SealedRoundTripTest {
                 String refused = replies.poll(30, TimeUnit.SECONDS);
                 assertNotNull(refused, "a reply");
                 assertTrue(refused.contains("\"code\":\"invalid_token\""), refused);
-                assertEquals(requests, sandbox.state().counters().requests(), "X saw nothing");
-                assertEquals(1, sandbox.state().posts().size());
+                assertEquals(requests, sandbox.counters().requests(), "X saw nothing");
+                assertEquals(1, sandbox.posts().all().size());
             } finally {
                 web.stop();
                 gateway.close();

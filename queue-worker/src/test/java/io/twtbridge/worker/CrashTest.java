@@ -1,7 +1,7 @@
 package io.twtbridge.worker;
 
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Post;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +62,7 @@ class CrashTest {
 
             WorkerFleet.Tally t = fleet.tally(textById.keySet());
             Map<String, Integer> postsPerText = new HashMap<>();
-            for (SandboxState.Post p : fleet.posts()) {
+            for (Post p : fleet.posts()) {
                 postsPerText.merge(p.text(), 1, Integer::sum);
             }
             int doublePosts = postsPerText.values().stream().mapToInt(n -> n - 1).sum();
@@ -124,7 +124,7 @@ class CrashTest {
 
             WorkerFleet.Tally t = fleet.tally(altById.keySet());
             Map<String, Integer> postsPerAlt = new HashMap<>();
-            for (SandboxState.Post p : fleet.posts()) {
+            for (Post p : fleet.posts()) {
                 for (String alt : new LinkedHashSet<>(p.altTexts())) {
                     postsPerAlt.merge(alt, 1, Integer::sum);
                 }

@@ -61,10 +61,10 @@ class FeaturesTest {
         JsonObject first = send(new Request.Delete("d-1", u, id));
         assertEquals("deleted", first.getString("status"), first::toString);
         assertEquals(id, first.getString("tweet_id"));
-        assertTrue(h.sandbox.state().isDeleted(id));
+        assertTrue(h.sandbox.posts().isDeleted(id));
         JsonObject second = send(new Request.Delete("d-2", u, id));
         assertEquals("deleted", second.getString("status"), second::toString);
-        assertEquals(1, h.sandbox.state().counters().deletes());
+        assertEquals(1, h.sandbox.counters().deletes());
 
         JsonObject unknown = send(new Request.Delete("d-3", u, "99"));
         assertEquals("not_found", unknown.getString("status"), unknown::toString);
@@ -77,7 +77,7 @@ class FeaturesTest {
         JsonObject refused = send(new Request.Delete("d-5", u, othersPost));
         assertEquals("failed", refused.getString("status"));
         assertEquals("bad_request", refused.getJsonObject("error").getString("code"));
-        assertTrue(!h.sandbox.state().isDeleted(othersPost));
+        assertTrue(!h.sandbox.posts().isDeleted(othersPost));
         h.assertNoMoreReplies(Duration.ofMillis(300));
     }
 
@@ -85,14 +85,14 @@ class FeaturesTest {
     void aLongPostOf25000CharactersGoesOutForAUserXLetsPostLongAndIsRefusedForOthers() throws Exception {
         h.startWorker();
         Tokens premium = h.user("premium");
-        h.sandbox.state().premium("premium");
+        h.sandbox.users().premium("premium");
         Tokens plain = h.user("plain");
         String text = "long ".repeat(5_000);
         assertEquals(25_000, text.length());
         JsonObject posted = send(new Request.Post("l-1", premium, text, List.of(), Optional.empty(), new PostOptions(true)));
         assertEquals("posted", posted.getString("status"), posted::toString);
-        assertEquals(posted.getString("tweet_id"), h.sandbox.state().posts().getFirst().id());
-        assertEquals(text.strip(), h.sandbox.state().posts().getFirst().text().strip());
+        assertEquals(posted.getString("tweet_id"), h.sandbox.posts().all().getFirst().id());
+        assertEquals(text.strip(), h.sandbox.posts().all().getFirst().text().strip());
 
         h.send(JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post("l-2", plain, "x".repeat(300), List.of(), Optional.empty(),
                 new PostOptions(true))), JSON);
@@ -101,7 +101,7 @@ class FeaturesTest {
                 + "\"message\":\"X refused the text as too long (300 weighted characters): Text is too long.\"}}", h.nextReply(T).text());
         JsonObject notLong = send(new Request.Post("l-3", premium, "y".repeat(300), List.of(), Optional.empty()));
         assertEquals("text_too_long", notLong.getJsonObject("error").getString("code"), notLong::toString);
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
     }
 
     @Test
@@ -115,13 +115,13 @@ class FeaturesTest {
         // Exactly as RPC_FORMAT.md §4 "Quotes, polls and reply settings" shows it.
         assertEquals("{\"id\":\"q-3\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"bad_request\","
                 + "\"message\":\"a poll has 2 to 4 options\"}}", h.nextReply(T).text());
-        assertEquals(0, h.sandbox.state().counters().requests(), "the sandbox saw no call");
+        assertEquals(0, h.sandbox.counters().requests(), "the sandbox saw no call");
 
         Poll poll = new Poll(List.of("tea", "coffee", "water"), 1440);
         JsonObject polled = send(new Request.Post("poll-2", u, "tea or coffee?", List.of(), Optional.empty(),
                 new PostOptions(false, Optional.empty(), Optional.of(poll), Optional.of(ReplySettings.FOLLOWING))));
         assertEquals("posted", polled.getString("status"), polled::toString);
-        var stored = h.sandbox.state().posts().getFirst();
+        var stored = h.sandbox.posts().all().getFirst();
         assertEquals(List.of("tea", "coffee", "water"), stored.pollOptions());
         assertEquals(1440, stored.pollDurationMinutes());
         assertEquals("following", stored.replySettings());
@@ -129,7 +129,7 @@ class FeaturesTest {
         JsonObject quoted = send(new Request.Post("quote-1", u, "look at this", List.of(), Optional.empty(),
                 new PostOptions(false, Optional.of(stored.id()), Optional.empty(), Optional.of(ReplySettings.MENTIONED_USERS))));
         assertEquals("posted", quoted.getString("status"), quoted::toString);
-        var quote = h.sandbox.state().posts().get(1);
+        var quote = h.sandbox.posts().all().get(1);
         assertEquals(stored.id(), quote.quoteTweetId());
         assertEquals("mentionedUsers", quote.replySettings());
         assertEquals(quoted.getString("tweet_id"), quote.id());
@@ -141,7 +141,7 @@ class FeaturesTest {
         java.nio.file.Files.write(uploads.resolve("1.png"), TestImages.png());
         h.startWorker(h.config(java.util.Map.of("media.allowed.dir", uploads.toString())));
         Tokens u = h.user("refused");
-        h.sandbox.state().refuseMediaOf("refused");
+        h.sandbox.faults().refuseMediaOf("refused");
         JsonObject json = send(new Request.Post("img-1", u, "with a picture", List.of(
                 io.twtbridge.protocol.Media.of(new io.twtbridge.protocol.MediaSource.Data(TestImages.png()))), Optional.empty()));
         assertEquals("media_invalid", json.getJsonObject("error").getString("code"), json::toString);
@@ -149,7 +149,7 @@ class FeaturesTest {
 
         h.send(Harness.legacy("7", "upload_post", u.token(), u.secret(), "legacy picture", uploads.resolve("1.png").toString()));
         assertEquals("7\u00fftwt\u00ffupload_post\u00ffimage error", h.nextReply(T).text());
-        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(0, h.sandbox.posts().all().size());
     }
 
     private static Request.Thread.Part part(String text, io.twtbridge.protocol.Media... media) {
@@ -166,7 +166,7 @@ class FeaturesTest {
         JsonObject reply = send(new Request.Thread("t-1", u, List.of(part("one", pixel), part("two"), part("three", pixel, pixel)),
                 Optional.of(start)));
         assertEquals("posted", reply.getString("status"), reply::toString);
-        var posts = h.sandbox.state().posts();
+        var posts = h.sandbox.posts().all();
         assertEquals(4, posts.size());
         var answered = reply.getJsonArray("posts");
         assertEquals(3, answered.size());
@@ -192,7 +192,7 @@ class FeaturesTest {
         Tokens u = h.user("halfway");
         Request.Thread thread = new Request.Thread("t-2", u, List.of(part("first"), part("second"), part("third")), Optional.empty());
         // The first part goes out, the second is refused (403), the third is not sent.
-        h.sandbox.state().failPostsOf("halfway", 1, 1);
+        h.sandbox.faults().failPostsOf("halfway", 1, 1);
         JsonObject first = send(thread);
         assertEquals("failed", first.getString("status"), first::toString);
         assertEquals("bad_request", first.getJsonObject("error").getString("code"));
@@ -200,9 +200,9 @@ class FeaturesTest {
         assertEquals("posted", parts.getJsonObject(0).getString("status"));
         assertEquals("failed", parts.getJsonObject(1).getString("status"));
         assertEquals("not_sent", parts.getJsonObject(2).getString("status"));
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
         String firstId = parts.getJsonObject(0).getString("tweet_id");
-        assertEquals(firstId, h.sandbox.state().posts().getFirst().id());
+        assertEquals(firstId, h.sandbox.posts().all().getFirst().id());
 
         // The same request again (same id): it continues after the first part, which is not posted twice.
         JsonObject retried = send(thread);
@@ -211,12 +211,12 @@ class FeaturesTest {
         assertEquals(firstId, all.getJsonObject(0).getString("tweet_id"));
         assertTrue(all.getJsonObject(0).getBoolean("already_posted"));
         assertTrue(!all.getJsonObject(1).containsKey("already_posted"));
-        var posts = h.sandbox.state().posts();
+        var posts = h.sandbox.posts().all();
         assertEquals(List.of("first", "second", "third"), posts.stream().map(p -> p.text()).toList());
         assertEquals(firstId, posts.get(1).inReplyTo());
         assertEquals(posts.get(1).id(), posts.get(2).inReplyTo());
         assertEquals(posts.get(2).id(), all.getJsonObject(2).getString("tweet_id"));
-        assertEquals(0, h.sandbox.state().counters().duplicates(), "no part was sent twice");
+        assertEquals(0, h.sandbox.counters().duplicates(), "no part was sent twice");
         h.assertNoMoreReplies(Duration.ofMillis(300));
     }
 
@@ -225,18 +225,18 @@ class FeaturesTest {
         h.startWorker(h.config(java.util.Map.of("worker.retry.max-attempts", "2")));
         Tokens u = h.user("unavailable");
         Request.Thread thread = new Request.Thread("t-3", u, List.of(part("a1"), part("a2"), part("a3")), Optional.empty());
-        h.sandbox.state().failPostsOf("unavailable", 1, 100, 503);
+        h.sandbox.faults().failPostsOf("unavailable", 1, 100, 503);
         JsonObject failed = send(thread);
         assertEquals("failed", failed.getString("status"), failed::toString);
         assertEquals("x_unavailable", failed.getJsonObject("error").getString("code"));
         var parts = failed.getJsonArray("posts");
         assertEquals(List.of("posted", "failed", "not_sent"), parts.stream().map(v -> v.asJsonObject().getString("status")).toList());
-        assertEquals(h.sandbox.state().posts().getFirst().id(), parts.getJsonObject(0).getString("tweet_id"));
+        assertEquals(h.sandbox.posts().all().getFirst().id(), parts.getJsonObject(0).getString("tweet_id"));
 
-        h.sandbox.state().failPostsOf("unavailable", 0, 0);
+        h.sandbox.faults().failPostsOf("unavailable", 0, 0);
         JsonObject done = send(thread);
         assertEquals("posted", done.getString("status"), done::toString);
-        assertEquals(List.of("a1", "a2", "a3"), h.sandbox.state().posts().stream().map(p -> p.text()).toList());
+        assertEquals(List.of("a1", "a2", "a3"), h.sandbox.posts().all().stream().map(p -> p.text()).toList());
     }
 
     @Test
@@ -246,25 +246,25 @@ class FeaturesTest {
         Tokens u = h.user("handover");
         Request.Thread thread = new Request.Thread("t-4", u, List.of(part("h1"), part("h2"), part("h3")), Optional.empty());
         // The first worker posts part 1, then X fails part 2 and the worker waits to retry it; it stops meanwhile.
-        h.sandbox.state().failPostsOf("handover", 1, 1_000, 503);
+        h.sandbox.faults().failPostsOf("handover", 1, 1_000, 503);
         Worker first = h.startWorker(h.config(java.util.Map.of("worker.retry.base-delay", "PT30S", "worker.retry.max-delay", "PT30S",
                 "worker.shutdown-grace", "PT1S")));
         h.send(JsonQueueFormat.INSTANCE.encodeRequest(thread), JSON);
-        Harness.await("part 2 refused", T, () -> h.sandbox.state().counters().injectedErrors() >= 1);
+        Harness.await("part 2 refused", T, () -> h.sandbox.counters().injectedErrors() >= 1);
         first.close();
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
 
         // The next owner of the shard gets the request again and continues with part 2.
-        h.sandbox.state().failPostsOf("handover", 0, 0);
+        h.sandbox.faults().failPostsOf("handover", 0, 0);
         h.startWorker();
         JsonObject reply = Json.createReader(new StringReader(h.nextReply(T).text())).readObject();
         assertEquals("posted", reply.getString("status"), reply::toString);
-        var posts = h.sandbox.state().posts();
+        var posts = h.sandbox.posts().all();
         assertEquals(List.of("h1", "h2", "h3"), posts.stream().map(p -> p.text()).toList());
         assertTrue(reply.getJsonArray("posts").getJsonObject(0).getBoolean("already_posted"));
         assertEquals(posts.getFirst().id(), reply.getJsonArray("posts").getJsonObject(0).getString("tweet_id"));
         assertEquals(posts.getFirst().id(), posts.get(1).inReplyTo());
-        assertEquals(0, h.sandbox.state().counters().duplicates(), "no part was sent twice");
+        assertEquals(0, h.sandbox.counters().duplicates(), "no part was sent twice");
         h.assertNoMoreReplies(Duration.ofMillis(300));
     }
 
@@ -272,9 +272,9 @@ class FeaturesTest {
     void theDeploymentDefaultMakesEveryPostLong() throws Exception {
         h.startWorker(h.config(java.util.Map.of("worker.long-posts", "true")));
         Tokens premium = h.user("premium2");
-        h.sandbox.state().premium("premium2");
+        h.sandbox.users().premium("premium2");
         JsonObject posted = send(new Request.Post("l-4", premium, "z".repeat(1_000), List.of(), Optional.empty()));
         assertEquals("posted", posted.getString("status"), posted::toString);
-        assertEquals(1_000, h.sandbox.state().posts().getFirst().text().length());
+        assertEquals(1_000, h.sandbox.posts().all().getFirst().text().length());
     }
 }

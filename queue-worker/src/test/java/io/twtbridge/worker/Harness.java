@@ -8,8 +8,8 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
 import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.sandbox.UserTokens;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.twtbridge.twitter.XClientConfig;
@@ -139,7 +139,7 @@ final class Harness implements AutoCloseable {
     }
 
     Tokens user(String name) {
-        SandboxState.UserTokens u = sandbox.state().createUser(name, TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        UserTokens u = sandbox.users().create(name);
         return new Tokens(u.accessToken(), u.accessTokenSecret());
     }
 

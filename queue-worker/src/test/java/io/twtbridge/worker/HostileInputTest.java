@@ -90,7 +90,7 @@ class HostileInputTest {
             for (int i = 0; i < unanswerable; i++) {
                 h.getFrom(h.requests + ".dead", T);
             }
-            assertEquals(8, h.sandbox.state().posts().size(), "exactly the probes were posted");
+            assertEquals(8, h.sandbox.posts().all().size(), "exactly the probes were posted");
         }
     }
 

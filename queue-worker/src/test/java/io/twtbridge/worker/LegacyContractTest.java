@@ -2,7 +2,7 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.GetResponse;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Post;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +45,7 @@ class LegacyContractTest {
 
     @BeforeEach
     void reset() {
-        h.sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        h.sandbox.reset();
     }
 
     private static String reply(byte[] request) throws Exception {
@@ -61,7 +61,7 @@ class LegacyContractTest {
         // 101 ÿ twt ÿ upload_post ÿ 0
         assertEquals("313031c3bf747774c3bf75706c6f61645f706f7374c3bf30", HexFormat.of().formatHex(r.body()));
         assertNull(r.props().getContentType());
-        assertEquals(List.of("hello world"), h.sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
+        assertEquals(List.of("hello world"), h.sandbox.posts().all().stream().map(Post::text).toList());
     }
 
     @Test
@@ -77,7 +77,7 @@ class LegacyContractTest {
         Tokens u = h.user("pics");
         Path img = Files.write(uploads.resolve("cat.png"), TestImages.png());
         assertEquals("103ÿtwtÿupload_postÿ0", reply(legacy("103", "upload_post", u.token(), u.secret(), "a cat", img.toString())));
-        assertEquals(1, h.sandbox.state().posts().getFirst().mediaIds().size());
+        assertEquals(1, h.sandbox.posts().all().getFirst().mediaIds().size());
     }
 
     @Test
@@ -94,21 +94,21 @@ class LegacyContractTest {
         assertEquals("107ÿtwtÿupload_postÿimage error", reply(legacy("107", "upload_post", u.token(), u.secret(), "x", uploads + "/missing.png")));
         Path notImage = Files.writeString(uploads.resolve("notes.txt"), "not an image");
         assertEquals("108ÿtwtÿupload_postÿimage error", reply(legacy("108", "upload_post", u.token(), u.secret(), "x", notImage.toString())));
-        assertEquals(0, h.sandbox.state().posts().size());
-        assertEquals(0, h.sandbox.state().counters().mediaUploads());
+        assertEquals(0, h.sandbox.posts().all().size());
+        assertEquals(0, h.sandbox.counters().mediaUploads());
     }
 
     @Test
     void failureReplies() throws Exception {
         Tokens revoked = h.user("revoked");
-        h.sandbox.state().revoke(revoked.token());
+        h.sandbox.tokens().revoke(revoked.token());
         assertEquals("201ÿtwtÿupload_postÿexception_occurred", reply(legacy("201", "upload_post", revoked.token(), revoked.secret(), "hi", "")));
         Tokens u = h.user("dup");
         assertEquals("202ÿtwtÿupload_postÿ0", reply(legacy("202", "upload_post", u.token(), u.secret(), "same", "")));
         assertEquals("203ÿtwtÿupload_postÿexception_occurred", reply(legacy("203", "upload_post", u.token(), u.secret(), "same", "")));
         assertEquals("204ÿtwtÿupload_postÿexception_occurred", reply(legacy("204", "upload_post", u.token(), u.secret(), "x".repeat(281), "")));
         assertEquals("205ÿtwtÿupload_postÿunknow command", reply(legacy("205", "delete_post", u.token())));
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
     }
 
     @Test
@@ -120,7 +120,7 @@ class LegacyContractTest {
         assertEquals("303ÿtwtÿupload_postÿexception_occurred", reply(legacy("303", "upload_post", u.token(), u.secret(), "a".repeat(1_000_000), "")));
         assertEquals("304ÿtwtÿupload_postÿexception_occurred", reply(legacy("304", "upload_post", u.token(), u.secret(), "nul\u0000byte", "")));
         assertEquals("305ÿtwtÿverify_pinÿexception_occurred", reply(legacy("305", "verify_pin", "1234")));
-        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(0, h.sandbox.posts().all().size());
     }
 
     @Test
@@ -177,13 +177,13 @@ class LegacyContractTest {
         assertEquals(6, auth.length);
         assertEquals(List.of("401", "twt", "auth"), List.of(auth[0], auth[1], auth[2]));
         assertTrue(auth[3].startsWith(h.sandbox.baseUri() + "/oauth/authorize?oauth_token=" + auth[4]), auth[3]);
-        String pin = h.sandbox.state().authorize(auth[4], "queue_login").orElseThrow();
+        String pin = h.sandbox.users().authorize(auth[4], "queue_login").orElseThrow();
         String[] verified = reply(legacy("402", "verify_pin", pin, auth[4], auth[5])).split("ÿ", -1);
         assertEquals(5, verified.length);
         assertEquals(List.of("402", "twt", "verify_pin"), List.of(verified[0], verified[1], verified[2]));
         // the access token works
         assertEquals("403ÿtwtÿupload_postÿ0", reply(legacy("403", "upload_post", verified[3], verified[4], "logged in via the queue", "")));
-        assertEquals("queue_login", h.sandbox.state().posts().getFirst().authorScreenName());
+        assertEquals("queue_login", h.sandbox.posts().all().getFirst().authorScreenName());
         assertEquals("404ÿtwtÿverify_pinÿexception_occurred", reply(legacy("404", "verify_pin", pin, auth[4], auth[5])));
     }
 }

@@ -115,7 +115,7 @@ class LogOutputTest {
         String[] auth = reply().split("ÿ", -1);
         assertEquals(6, auth.length, String.join("|", auth));
         secret.addAll(List.of(auth[4], auth[5]));
-        String pin = h.sandbox.state().authorize(auth[4], "log_login").orElseThrow();
+        String pin = h.sandbox.users().authorize(auth[4], "log_login").orElseThrow();
         secret.add(pin);
         h.send(legacy(ids.get(5), "verify_pin", "0" + pin, auth[4], auth[5]));
         assertEquals(ids.get(5) + "ÿtwtÿverify_pinÿexception_occurred", reply());

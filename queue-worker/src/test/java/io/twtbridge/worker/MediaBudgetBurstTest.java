@@ -7,7 +7,6 @@ import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import org.junit.jupiter.api.Tag;
@@ -44,7 +43,7 @@ class MediaBudgetBurstTest {
         Harness.requireRabbitMq("messages of 20 MiB in bulk");
         try (Harness h = new Harness()) {
             // Every call to X takes 300 ms, so requests that were let through together would overlap at X.
-            h.sandbox.state().faults(new SandboxState.Faults(300, 0, 503, 0));
+            h.sandbox.faults().latency(Duration.ofMillis(300));
             h.startWorker(h.config(Map.of("worker.media.budget", String.valueOf(32 * MIB)))); // two GIFs at once
             byte[] gif = largestGif();
             int n = 6;
@@ -62,8 +61,8 @@ class MediaBudgetBurstTest {
                 answered.add(reply.getString("id"));
             }
             assertEquals(n, answered.size());
-            assertEquals(n, h.sandbox.state().posts().size());
-            int peak = h.sandbox.state().counters().peakConcurrent();
+            assertEquals(n, h.sandbox.posts().all().size());
+            int peak = h.sandbox.counters().peakConcurrent();
             assertTrue(peak <= 2, "X saw " + peak + " calls at once; the budget lets two 15 MiB GIFs through at a time");
         }
     }

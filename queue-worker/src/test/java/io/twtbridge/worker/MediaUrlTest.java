@@ -72,18 +72,18 @@ class MediaUrlTest {
     void followsALimitedNumberOfRedirectsAndCapsTheSize() throws Exception {
         h.startWorker();
         assertEquals("posted", post(url("/redirect")).getString("status"));
-        assertEquals(1, h.sandbox.state().posts().getFirst().mediaIds().size());
+        assertEquals(1, h.sandbox.posts().all().getFirst().mediaIds().size());
         assertFailed(post(url("/loop")), "media_unreachable", "too many redirects");
         assertFailed(post(url("/big")), "media_too_large", "larger than");
         assertFailed(post(url("/missing")), "media_unreachable", "answered 404");
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
     }
 
     @Test
     void privateAddressesAreRefusedUnlessAllowed() throws Exception {
         h.startWorker(h.config(Map.of("media.url.allow-private", "false")));
         assertFailed(post(url("/img.png")), "media_unreachable", "private address");
-        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(0, h.sandbox.posts().all().size());
     }
 
     @Test

@@ -1,7 +1,8 @@
 package io.twtbridge.worker;
 
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Counters;
+import io.twtbridge.sandbox.Post;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -132,7 +133,7 @@ class ReplicaOrderTest {
                 }
             }
             fleet.confirmPublished();
-            SandboxState.Counters counters = fleet.sandbox.state().counters();
+            Counters counters = fleet.sandbox.counters();
             WorkerFleet.await("X's first 429 for the limited user", Duration.ofSeconds(60), () -> counters.rateLimited("limited") >= 1);
 
             // Who learnt it: the replica whose twt_rate_limited_users gauge says a user is waiting.
@@ -204,9 +205,9 @@ class ReplicaOrderTest {
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Integer> byUser = new java.util.TreeMap<>();
         int outOfOrder = 0;
-        for (Map.Entry<String, List<SandboxState.Post>> e : fleet.timelines().entrySet()) {
+        for (Map.Entry<String, List<Post>> e : fleet.timelines().entrySet()) {
             int highest = -1;
-            for (SandboxState.Post p : e.getValue()) {
+            for (Post p : e.getValue()) {
                 seen.merge(p.text(), 1, Integer::sum);
                 Matcher m = TEXT.matcher(p.text());
                 if (!m.matches()) {

@@ -52,7 +52,7 @@ class ReplyPathTest {
             assertEquals("REPLY_TO_REFUSED", Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
             assertEquals("r-" + target + "ÿtwtÿupload_postÿ0", new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8));
         }
-        assertEquals(3, h.sandbox.state().posts().size());
+        assertEquals(3, h.sandbox.posts().all().size());
         // nothing arrived where it was refused: our own queues got no reply (the shard queue is empty, twt too)
         try (var ch = h.connection.createChannel()) {
             assertEquals(0, ch.queueDeclarePassive(h.requests).getMessageCount());
@@ -72,7 +72,7 @@ class ReplyPathTest {
         assertEquals("m-1ÿtwtÿupload_postÿ0", new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8));
         // answered once: no redelivery, no second post, nothing more in twt.dead
         h.assertNoMoreReplies(Duration.ofMillis(500));
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
         assertNull(h.channel.basicGet(h.config().deadLetterQueue(), true));
     }
 
@@ -87,7 +87,7 @@ class ReplyPathTest {
                 .build();
         h.send(legacy("h-1", "upload_post", u.token(), u.secret(), "headers do not steer", ""), forged);
         assertEquals("h-1ÿtwtÿupload_postÿ0", h.nextReply(T).text());
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.twtbridge.worker;
 
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Post;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -52,7 +52,7 @@ class ResilienceTest {
 
     @Test
     void aWorkerStoppedMidLoadLosesNothingAndPostsNothingTwice() throws Exception {
-        h.sandbox.state().faults(new SandboxState.Faults(20, 0, 503, 0));
+        h.sandbox.faults().latency(Duration.ofMillis(20));
         int total = 300;
         Worker first = h.startWorker();
         sendLoad(users(30), total);
@@ -68,15 +68,15 @@ class ResilienceTest {
             assertTrue(reply.endsWith("ÿtwtÿupload_postÿ0"), reply);
         }
         h.assertNoMoreReplies(Duration.ofMillis(500));
-        assertEquals(total, h.sandbox.state().posts().size());
-        assertEquals(total, h.sandbox.state().posts().stream().map(SandboxState.Post::text).distinct().count());
+        assertEquals(total, h.sandbox.posts().all().size());
+        assertEquals(total, h.sandbox.posts().all().stream().map(Post::text).distinct().count());
     }
 
     @Test
     @Tag("rabbitmq-only")
     void aDroppedBrokerConnectionRecoversWithoutLossOrDoublePosts() throws Exception {
         Harness.requireRabbitMq("closing a connection from the broker side with rabbitmqctl");
-        h.sandbox.state().faults(new SandboxState.Faults(20, 0, 503, 0));
+        h.sandbox.faults().latency(Duration.ofMillis(20));
         Worker worker = h.startWorker();
         int total = 150;
         sendLoad(users(15), total);
@@ -90,8 +90,8 @@ class ResilienceTest {
         while (replies.size() < total) {
             record(replies, h.nextReply(Duration.ofSeconds(30)).text());
         }
-        assertEquals(total, h.sandbox.state().posts().stream().map(SandboxState.Post::text).distinct().count());
-        assertEquals(total, h.sandbox.state().posts().size(), "a post went out twice");
+        assertEquals(total, h.sandbox.posts().all().stream().map(Post::text).distinct().count());
+        assertEquals(total, h.sandbox.posts().all().size(), "a post went out twice");
     }
 
     /** Every reply is a success; a reply repeated after the drop (published, confirm lost) must be identical. */

@@ -61,11 +61,11 @@ class SealedTokenTest {
         h.send(body, json());
         String reply = h.nextReply(T).text();
         assertTrue(reply.contains("\"status\":\"posted\""), reply);
-        assertEquals("sealed_user", h.sandbox.state().posts().getFirst().authorScreenName());
+        assertEquals("sealed_user", h.sandbox.posts().all().getFirst().authorScreenName());
         // Legacy format, sealing turned on for it: the sealed token in the access-token field, the secret field empty.
         h.send(LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post("2", sealed, "legacy sealed", List.of(), Optional.empty())));
         assertEquals("2ÿtwtÿupload_postÿ0", h.nextReply(T).text());
-        assertEquals(2, h.sandbox.state().posts().size());
+        assertEquals(2, h.sandbox.posts().all().size());
     }
 
     @Test
@@ -85,15 +85,15 @@ class SealedTokenTest {
         bad.add(good.substring(0, 20));
         bad.add(sealer(SealKeys.generate("k1")).seal(user, "1").token()); // another deployment, same key id
         bad.add(sealer(K2).seal(user, "1").token());                       // a key this worker does not hold
-        long before = h.sandbox.state().counters().requests();
+        long before = h.sandbox.counters().requests();
         for (int i = 0; i < bad.size(); i++) {
             h.send(jsonPost("t-" + i, Tokens.sealed(bad.get(i)), "must not post"), json());
             String reply = h.nextReply(T).text();
             assertTrue(reply.contains("\"code\":\"invalid_token\""), i + ": " + reply);
             assertFalse(reply.contains(bad.get(i)), "the reply does not repeat the token");
         }
-        assertEquals(before, h.sandbox.state().counters().requests(), "X was never called");
-        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(before, h.sandbox.counters().requests(), "X was never called");
+        assertEquals(0, h.sandbox.posts().all().size());
     }
 
     @Test
@@ -110,7 +110,7 @@ class SealedTokenTest {
         String kept = new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(new String(noId, java.nio.charset.StandardCharsets.UTF_8), kept);
         assertFalse(kept.contains(user.token()) || kept.contains(user.secret()), "never the opened token");
-        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(0, h.sandbox.posts().all().size());
     }
 
     @Test
@@ -118,7 +118,7 @@ class SealedTokenTest {
         h.startWorker();
         h.send(jsonPost("n-1", sealer(K1).seal(h.user("nokeys"), "1"), "must not post"), json());
         assertTrue(h.nextReply(T).text().contains("\"code\":\"invalid_token\""));
-        assertEquals(0, h.sandbox.state().counters().requests());
+        assertEquals(0, h.sandbox.counters().requests());
     }
 
     @Test
@@ -131,7 +131,7 @@ class SealedTokenTest {
         assertTrue(fresh.token().startsWith("tb1.k2."), "the first key seals");
         h.send(jsonPost("r-2", fresh, "sealed after the rotation"), json());
         assertTrue(h.nextReply(T).text().contains("\"status\":\"posted\""));
-        assertEquals(2, h.sandbox.state().posts().size());
+        assertEquals(2, h.sandbox.posts().all().size());
     }
 
     @Test

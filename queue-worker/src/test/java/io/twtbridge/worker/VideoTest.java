@@ -8,7 +8,8 @@ import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Faults;
+import io.twtbridge.sandbox.Post;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -74,33 +75,33 @@ class VideoTest {
         h.startWorker();
         JsonObject reply = post("v-1", h.user("filmmaker"), "my clip", List.of(url("/clip.mp4")));
         assertEquals("posted", reply.getString("status"), reply.toString());
-        SandboxState.Post p = h.sandbox.state().posts().getFirst();
+        Post p = h.sandbox.posts().all().getFirst();
         assertEquals(reply.getString("tweet_id"), p.id());
-        assertEquals(Optional.of("video/mp4"), h.sandbox.state().mediaType(p.mediaIds().getFirst()));
+        assertEquals(Optional.of("video/mp4"), h.sandbox.media().type(p.mediaIds().getFirst()));
         h.assertNoMoreReplies(Duration.ofMillis(300));
     }
 
     @Test
     void aVideoXFailsToProcessIsAnsweredOnceWithoutAPost() throws Exception {
         h.startWorker();
-        h.sandbox.state().failNextVideos(1);
+        h.sandbox.faults().failNextVideos(1);
         JsonObject reply = post("v-2", h.user("unlucky"), "", List.of(Media.of(new MediaSource.Data(TestVideos.mp4(3_000)))));
         assertFailed(reply, "media_processing_failed", "X could not process the video");
         assertEquals("v-2", reply.getString("id"));
         h.assertNoMoreReplies(Duration.ofSeconds(1));
-        assertEquals(0, h.sandbox.state().posts().size());
-        assertEquals(1, h.sandbox.state().counters().mediaUploads()); // uploaded once, not retried
+        assertEquals(0, h.sandbox.posts().all().size());
+        assertEquals(1, h.sandbox.counters().mediaUploads()); // uploaded once, not retried
     }
 
     @Test
     void aFailedVideoByLegacyPathIsAnImageError(@TempDir Path dir) throws Exception {
-        Files.write(dir.resolve("bad.mp4"), TestVideos.mp4(3_000, SandboxState.FAIL_PROCESSING_MARKER));
+        Files.write(dir.resolve("bad.mp4"), TestVideos.mp4(3_000, Faults.FAIL_PROCESSING_MARKER));
         h.startWorker(h.config(Map.of("media.allowed.dir", dir.toString())));
         Tokens u = h.user("legacyvideo");
         h.send(Harness.legacy("41", "upload_post", u.token(), u.secret(), "old client", "bad.mp4"));
         assertEquals(String.join("\u00FF", "41", "twt", "upload_post", "image error"), h.nextReply(T).text());
         h.assertNoMoreReplies(Duration.ofMillis(500));
-        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(0, h.sandbox.posts().all().size());
     }
 
     @Test
@@ -108,7 +109,7 @@ class VideoTest {
         // MEDIA_URL_MAX_BYTES=300 reaches the config as media.url.max.bytes; the clip is about 400 bytes
         h.startWorker(h.config(Map.of("media.url.max.bytes", "300")));
         assertFailed(post("v-5", h.user("capped"), "big clip", List.of(url("/clip.mp4"))), "media_too_large", "larger than 300 bytes");
-        assertEquals(0, h.sandbox.state().counters().mediaUploads());
+        assertEquals(0, h.sandbox.counters().mediaUploads());
     }
 
     @Test
@@ -118,7 +119,7 @@ class VideoTest {
         assertFailed(post("v-3", u, "too long", List.of(url("/long.mp4"))), "media_invalid", "lasts 150 s");
         assertFailed(post("v-4", u, "with a picture", List.of(url("/clip.mp4"), Media.of(new MediaSource.Data(TestImages.png())))),
                 "media_invalid", "only media");
-        assertEquals(0, h.sandbox.state().counters().mediaUploads());
-        assertEquals(0, h.sandbox.state().posts().size());
+        assertEquals(0, h.sandbox.counters().mediaUploads());
+        assertEquals(0, h.sandbox.posts().all().size());
     }
 }

@@ -7,7 +7,8 @@ import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Limits;
+import io.twtbridge.sandbox.Post;
 import io.twtbridge.twitter.XClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -72,10 +73,10 @@ class WorkerBehaviourTest {
         assertEquals("application/json", r.props().getContentType());
         JsonObject o = parse(r);
         assertEquals("posted", o.getString("status"));
-        String id = h.sandbox.state().posts().getFirst().id();
+        String id = h.sandbox.posts().all().getFirst().id();
         assertEquals(id, o.getString("tweet_id"));
         assertEquals(XClient.tweetUrl(id), o.getString("tweet_url"));
-        assertEquals(List.of("a pixel"), h.sandbox.state().posts().getFirst().altTexts());
+        assertEquals(List.of("a pixel"), h.sandbox.posts().all().getFirst().altTexts());
 
         h.send(jsonPost("j-2", u, "x".repeat(300), List.of()), json(null, null));
         JsonObject tooLong = parse(h.nextReply(T));
@@ -91,45 +92,45 @@ class WorkerBehaviourTest {
     void retriesAfterServerErrorsThenPostsOnce() throws Exception {
         h.startWorker();
         Tokens u = h.user("retry");
-        h.sandbox.state().faults(new SandboxState.Faults(0, 1.0, 503, 0));
+        h.sandbox.faults().errors(1.0, 503);
         h.send(legacy("1", "upload_post", u.token(), u.secret(), "after the storm", ""));
-        Harness.await("two failed attempts", T, () -> h.sandbox.state().counters().requests() >= 2);
-        h.sandbox.state().faults(SandboxState.Faults.NONE);
+        Harness.await("two failed attempts", T, () -> h.sandbox.counters().requests() >= 2);
+        h.sandbox.faults().clear();
         assertEquals("1ÿtwtÿupload_postÿ0", h.nextReply(T).text());
-        assertEquals(1, h.sandbox.state().posts().size());
+        assertEquals(1, h.sandbox.posts().all().size());
     }
 
     @Test
     void givesUpAfterTheConfiguredAttempts() throws Exception {
         h.startWorker();
         Tokens u = h.user("down");
-        h.sandbox.state().faults(new SandboxState.Faults(0, 1.0, 502, 0));
+        h.sandbox.faults().errors(1.0, 502);
         h.send(jsonPost("g-1", u, "never", List.of()), json(null, null));
         JsonObject o = parse(h.nextReply(T));
         assertEquals("x_unavailable", o.getJsonObject("error").getString("code"));
-        assertEquals(6, h.sandbox.state().counters().requests(), "one attempt plus five retries");
+        assertEquals(6, h.sandbox.counters().requests(), "one attempt plus five retries");
     }
 
     @Test
     void oneUsersRateLimitDoesNotBlockAnother() throws Exception {
         h.startWorker();
-        h.sandbox.state().limits(new SandboxState.Limits(1, 1_000, 2, 300, 900, 1));
+        h.sandbox.limits(Limits.defaults().withUserPostLimit(1).withWindowSeconds(2));
         Tokens a = h.user("limited");
         Tokens b = h.user("free");
         h.send(legacy("a1", "upload_post", a.token(), a.secret(), "a first", ""));
         assertEquals("a1ÿtwtÿupload_postÿ0", h.nextReply(T).text());
         h.send(legacy("a2", "upload_post", a.token(), a.secret(), "a second", ""));
-        Harness.await("a's 429", T, () -> h.sandbox.state().counters().rateLimited() >= 1);
+        Harness.await("a's 429", T, () -> h.sandbox.counters().rateLimited() >= 1);
         h.send(legacy("b1", "upload_post", b.token(), b.secret(), "b first", ""));
         assertEquals("b1ÿtwtÿupload_postÿ0", h.nextReply(T).text(), "b is answered while a waits");
         assertEquals("a2ÿtwtÿupload_postÿ0", h.nextReply(T).text(), "a is posted after the reset");
-        assertEquals(List.of("a first", "b first", "a second"), h.sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
+        assertEquals(List.of("a first", "b first", "a second"), h.sandbox.posts().all().stream().map(Post::text).toList());
     }
 
     @Test
     void rateLimitPastTheDeadlineIsAnsweredWithRetryAfter() throws Exception {
         h.startWorker(h.config(Map.of("worker.rate-limit.deadline", "PT5S")));
-        h.sandbox.state().limits(new SandboxState.Limits(1_000, 1, 3_600, 300, 900, 1));
+        h.sandbox.limits(Limits.defaults().withAppPostLimit(1).withWindowSeconds(3_600));
         Tokens u = h.user("app-limited");
         h.send(jsonPost("r-1", u, "one", List.of()), json(null, null));
         assertEquals("posted", parse(h.nextReply(T)).getString("status"));
@@ -145,7 +146,8 @@ class WorkerBehaviourTest {
     void eachUsersPostsGoOutInOrderUnderConcurrencyAndFaults() throws Exception {
         // Enough retries that a 25 % error rate never exhausts them (0.25^31).
         h.startWorker(h.config(Map.of("worker.retry.max-attempts", "30", "worker.retry.max-delay", "PT0.3S")));
-        h.sandbox.state().faults(new SandboxState.Faults(5, 0.25, 503, 0));
+        h.sandbox.faults().latency(Duration.ofMillis(5));
+        h.sandbox.faults().errors(0.25, 503);
         List<Tokens> users = List.of(h.user("o1"), h.user("o2"), h.user("o3"), h.user("o4"));
         int perUser = 15;
         for (int i = 0; i < perUser; i++) {
@@ -160,9 +162,9 @@ class WorkerBehaviourTest {
             assertEquals("0", f[3], () -> "failed: " + String.join("|", f));
             assertTrue(ids.add(f[0]), "second reply for " + f[0]);
         }
-        h.sandbox.state().faults(SandboxState.Faults.NONE);
+        h.sandbox.faults().clear();
         Map<String, List<String>> byAuthor = new HashMap<>();
-        for (SandboxState.Post p : h.sandbox.state().posts()) {
+        for (Post p : h.sandbox.posts().all()) {
             byAuthor.computeIfAbsent(p.authorScreenName(), k -> new ArrayList<>()).add(p.text());
         }
         for (int k = 0; k < users.size(); k++) {
@@ -172,7 +174,7 @@ class WorkerBehaviourTest {
             }
             assertEquals(expected, byAuthor.get("o" + (k + 1)), "order of user " + k);
         }
-        assertTrue(h.sandbox.state().counters().peakConcurrent() > 1, "requests ran concurrently");
+        assertTrue(h.sandbox.counters().peakConcurrent() > 1, "requests ran concurrently");
         h.assertNoMoreReplies(Duration.ofMillis(500));
     }
 
@@ -196,7 +198,7 @@ class WorkerBehaviourTest {
         } // closing the channel without an ack: the broker redelivers it
         h.startWorker();
         assertEquals("77ÿtwtÿupload_postÿ0", h.nextReply(T).text());
-        assertEquals(1, h.sandbox.state().posts().size());
-        assertEquals(1, h.sandbox.state().counters().duplicates());
+        assertEquals(1, h.sandbox.posts().all().size());
+        assertEquals(1, h.sandbox.counters().duplicates());
     }
 }

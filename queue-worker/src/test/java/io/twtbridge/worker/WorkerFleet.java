@@ -7,8 +7,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Post;
 import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.sandbox.UserTokens;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -157,31 +158,29 @@ final class WorkerFleet implements AutoCloseable {
 
     /** A sandbox user with a ready access token. */
     Tokens user(String screenName) {
-        SandboxState.UserTokens u = sandbox.state().createUser(screenName, TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        UserTokens u = sandbox.users().create(screenName);
         return new Tokens(u.accessToken(), u.accessTokenSecret());
     }
 
     /** Latency X adds to every API call (the sandbox's faults API). */
     void latency(long ms) {
-        sandbox.state().faults(new SandboxState.Faults(ms, 0, 503, 0));
+        sandbox.faults().latency(Duration.ofMillis(ms));
     }
 
     /** X's posting limit per user and window. */
     void userPostLimit(int posts, long windowSeconds) {
-        SandboxState.Limits l = sandbox.state().limits();
-        sandbox.state().limits(new SandboxState.Limits(posts, l.appPostLimit(), windowSeconds, l.timestampWindowSeconds(),
-                l.requestTokenTtlSeconds(), l.processingPolls()));
+        sandbox.limits(sandbox.limits().withUserPostLimit(posts).withWindowSeconds(windowSeconds));
     }
 
     /** Every post X accepted, oldest first. */
-    List<SandboxState.Post> posts() {
-        return sandbox.state().posts();
+    List<Post> posts() {
+        return sandbox.posts().all();
     }
 
     /** Each author's posts in timeline order (the order X accepted them), by screen name. */
-    Map<String, List<SandboxState.Post>> timelines() {
-        Map<String, List<SandboxState.Post>> t = new LinkedHashMap<>();
-        for (SandboxState.Post p : posts()) {
+    Map<String, List<Post>> timelines() {
+        Map<String, List<Post>> t = new LinkedHashMap<>();
+        for (Post p : posts()) {
             t.computeIfAbsent(p.authorScreenName(), k -> new ArrayList<>()).add(p);
         }
         return t;

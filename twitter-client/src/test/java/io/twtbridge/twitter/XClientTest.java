@@ -1,8 +1,12 @@
 package io.twtbridge.twitter;
 
 import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.SandboxState;
+import io.twtbridge.sandbox.Faults;
+import io.twtbridge.sandbox.Limits;
+import io.twtbridge.sandbox.MediaState;
+import io.twtbridge.sandbox.Post;
 import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.sandbox.UserTokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,7 +42,7 @@ class XClientTest {
 
     @BeforeEach
     void reset() {
-        sandbox.state().reset(SandboxState.Limits.DEFAULT);
+        sandbox.reset();
     }
 
     private static XClientConfig config(URI base, String secret, Duration readTimeout) {
@@ -46,7 +50,7 @@ class XClientTest {
     }
 
     private static Tokens user(String name) {
-        SandboxState.UserTokens u = sandbox.state().createUser(name, TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        UserTokens u = sandbox.users().create(name);
         return new Tokens(u.accessToken(), u.accessTokenSecret());
     }
 
@@ -64,18 +68,18 @@ class XClientTest {
     void pinFlowThenPost() {
         io.twtbridge.protocol.Outcome.AuthStarted start = ok(client.requestToken());
         assertTrue(start.authorizeUrl().startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="), start.authorizeUrl());
-        String pin = sandbox.state().authorize(start.requestToken().token(), "alice").orElseThrow();
+        String pin = sandbox.users().authorize(start.requestToken().token(), "alice").orElseThrow();
         io.twtbridge.protocol.Outcome.PinVerified grant = ok(client.accessToken(start.requestToken(), pin));
         assertEquals("alice", grant.screenName());
         String id = ok(client.post(grant.accessToken(), "hello from the PIN flow", List.of(), Optional.empty()));
-        assertEquals(List.of("hello from the PIN flow"), sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
-        assertEquals(id, sandbox.state().posts().getFirst().id());
+        assertEquals(List.of("hello from the PIN flow"), sandbox.posts().all().stream().map(Post::text).toList());
+        assertEquals(id, sandbox.posts().all().getFirst().id());
     }
 
     @Test
     void wrongPinAndReusedRequestTokenAreDistinct() {
         io.twtbridge.protocol.Outcome.AuthStarted start = ok(client.requestToken());
-        String pin = sandbox.state().authorize(start.requestToken().token(), "bob").orElseThrow();
+        String pin = sandbox.users().authorize(start.requestToken().token(), "bob").orElseThrow();
         failed(client.accessToken(start.requestToken(), pin.equals("0000000") ? "1111111" : "0000000"), XFailure.WrongPin.class);
         ok(client.accessToken(start.requestToken(), pin));
         failed(client.accessToken(start.requestToken(), pin), XFailure.RequestTokenInvalid.class);
@@ -92,7 +96,7 @@ class XClientTest {
     @Test
     void aSuspendedAccountIsForbiddenNotDuplicate() {
         Tokens u = user("suspended");
-        sandbox.state().suspend("suspended");
+        sandbox.users().suspend("suspended");
         XFailure.Forbidden f = failed(client.post(u, "hi", List.of(), Optional.empty()), XFailure.Forbidden.class);
         assertEquals("You are not permitted to perform this action.", f.detail());
     }
@@ -120,7 +124,7 @@ class XClientTest {
     @Test
     void revokedTokenIsInvalid() {
         Tokens u = user("revoked");
-        sandbox.state().revoke(u.token());
+        sandbox.tokens().revoke(u.token());
         failed(client.post(u, "hi", List.of(), Optional.empty()), XFailure.InvalidToken.class);
     }
 
@@ -129,20 +133,20 @@ class XClientTest {
         XClient bad = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET + "x", Duration.ofSeconds(5)));
         failed(bad.post(user("c"), "hi", List.of(), Optional.empty()), XFailure.InvalidToken.class);
         failed(bad.requestToken(), XFailure.InvalidToken.class);
-        assertEquals(2, sandbox.state().counters().signatureFailures());
-        assertEquals(0, sandbox.state().counters().posts());
+        assertEquals(2, sandbox.counters().signatureFailures());
+        assertEquals(0, sandbox.counters().posts());
     }
 
     @Test
     void userAndAppRateLimits() {
-        sandbox.state().limits(new SandboxState.Limits(1, 1_000, 600, 300, 900, 1));
+        sandbox.limits(Limits.defaults().withUserPostLimit(1));
         Tokens u = user("limited");
         ok(client.post(u, "first", List.of(), Optional.empty()));
         XFailure.RateLimited r = failed(client.post(u, "second", List.of(), Optional.empty()), XFailure.RateLimited.class);
         assertEquals(XFailure.Scope.USER_24H, r.scope());
         assertTrue(r.reset().isAfter(Instant.now().plusSeconds(500)), r.reset().toString());
 
-        sandbox.state().limits(new SandboxState.Limits(1_000, 1, 600, 300, 900, 1));
+        sandbox.limits(Limits.defaults().withAppPostLimit(1));
         ok(client.post(user("a1"), "one", List.of(), Optional.empty()));
         XFailure.RateLimited app = failed(client.post(user("a2"), "two", List.of(), Optional.empty()), XFailure.RateLimited.class);
         assertTrue(app.appWide());
@@ -159,7 +163,7 @@ class XClientTest {
         Tokens u = user("long");
         failed(client.post(u, "a".repeat(281), List.of(), Optional.empty()), XFailure.TextTooLong.class);
         failed(client.post(u, "界".repeat(141), List.of(), Optional.empty()), XFailure.TextTooLong.class);
-        assertEquals(0, sandbox.state().counters().requests());
+        assertEquals(0, sandbox.counters().requests());
         ok(client.post(u, "a".repeat(280), List.of(), Optional.empty()));
         ok(client.post(u, "界".repeat(140), List.of(), Optional.empty()));
         assertEquals(23, TextCheck.weightedLength("https://example.com/a/very/long/path/that/is/longer/than/23"));
@@ -171,21 +175,21 @@ class XClientTest {
     @Test
     void aLongPostIsCheckedAgainst25000AndXDecidesWhoMayPostLong() {
         Tokens premium = user("premium");
-        sandbox.state().premium("premium");
+        sandbox.users().premium("premium");
         Tokens plain = user("plain");
         io.twtbridge.protocol.PostOptions longPost = new io.twtbridge.protocol.PostOptions(true);
         XFailure.TextTooLong before = failed(client.post(premium, "a".repeat(25_001), List.of(), Optional.empty(), longPost),
                 XFailure.TextTooLong.class);
         assertEquals(25_000, before.limit());
-        assertEquals(0, sandbox.state().counters().requests());
+        assertEquals(0, sandbox.counters().requests());
         String id = ok(client.post(premium, "a".repeat(25_000), List.of(), Optional.empty(), longPost));
-        assertEquals(25_000, sandbox.state().posts().getFirst().text().length());
-        assertEquals(id, sandbox.state().posts().getFirst().id());
+        assertEquals(25_000, sandbox.posts().all().getFirst().text().length());
+        assertEquals(id, sandbox.posts().all().getFirst().id());
         XFailure.TextTooLong refused = failed(client.post(plain, "b".repeat(300), List.of(), Optional.empty(), longPost),
                 XFailure.TextTooLong.class);
         assertTrue(refused.byX(), refused.toString());
         assertEquals(io.twtbridge.protocol.ErrorCode.TEXT_TOO_LONG, refused.toOutcome().code());
-        assertEquals(1, sandbox.state().posts().size());
+        assertEquals(1, sandbox.posts().all().size());
     }
 
     @Test
@@ -194,21 +198,21 @@ class XClientTest {
         io.twtbridge.protocol.Poll poll = new io.twtbridge.protocol.Poll(List.of("yes", "no"), 5);
         String polled = ok(client.post(u, "vote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
                 Optional.empty(), Optional.of(poll), Optional.of(io.twtbridge.protocol.ReplySettings.VERIFIED))));
-        SandboxState.Post p = sandbox.state().posts().getFirst();
+        Post p = sandbox.posts().all().getFirst();
         assertEquals(polled, p.id());
         assertEquals(List.of("yes", "no"), p.pollOptions());
         assertEquals(5, p.pollDurationMinutes());
         assertEquals("verified", p.replySettings());
         ok(client.post(u, "quoting", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
                 Optional.of(polled), Optional.empty(), Optional.empty())));
-        assertEquals(polled, sandbox.state().posts().get(1).quoteTweetId());
+        assertEquals(polled, sandbox.posts().all().get(1).quoteTweetId());
         // The client does not check polls (the protocol does); X refuses a bad one.
         XFailure.Rejected r = failed(client.post(u, "bad poll", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
                 Optional.empty(), Optional.of(new io.twtbridge.protocol.Poll(List.of("one"), 60)), Optional.empty())), XFailure.Rejected.class);
         assertTrue(r.detail().contains("poll"), r.detail());
         failed(client.post(u, "bad quote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
                 Optional.of("424242"), Optional.empty(), Optional.empty())), XFailure.Rejected.class);
-        assertEquals(2, sandbox.state().posts().size());
+        assertEquals(2, sandbox.posts().all().size());
     }
 
     @Test
@@ -220,7 +224,7 @@ class XClientTest {
         assertEquals(false, ok(client.delete(u, "12345")));
         String others = ok(client.post(user("del2"), "mine", List.of(), Optional.empty()));
         failed(client.delete(u, others), XFailure.Forbidden.class);
-        assertFalse(sandbox.state().isDeleted(others));
+        assertFalse(sandbox.posts().isDeleted(others));
         // Metrics name the endpoint without the post's id (bounded label values).
         List<String> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
         XClient listened = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
@@ -233,18 +237,20 @@ class XClientTest {
     void serverErrorsAndTimeoutsOfAPostAreUncertainAndOfOtherCallsUnavailable() {
         Tokens u = user("flaky");
         // The post was sent and no clear answer came back: X may have created it.
-        sandbox.state().faults(new SandboxState.Faults(0, 1.0, 503, 0));
+        sandbox.faults().errors(1.0, 503);
         XFailure.Uncertain e = failed(client.post(u, "x", List.of(), Optional.empty()), XFailure.Uncertain.class);
         assertTrue(e.detail().contains("503"), e.detail());
         failed(client.requestToken(), XFailure.Unavailable.class);
 
-        sandbox.state().faults(new SandboxState.Faults(0, 0, 503, 1.0));
+        sandbox.faults().clear();
+        sandbox.faults().dropConnections(1.0);
         failed(client.post(u, "y", List.of(), Optional.empty()), XFailure.Uncertain.class);
 
-        sandbox.state().faults(new SandboxState.Faults(1_500, 0, 503, 0));
+        sandbox.faults().clear();
+        sandbox.faults().latency(Duration.ofMillis(1_500));
         XClient impatient = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofMillis(300)));
         failed(impatient.post(u, "z", List.of(), Optional.empty()), XFailure.Uncertain.class);
-        sandbox.state().faults(SandboxState.Faults.NONE);
+        sandbox.faults().clear();
     }
 
     @Test
@@ -266,17 +272,17 @@ class XClientTest {
         assertTrue(large.length > MediaUpload.SIMPLE_UPLOAD_MAX, "test image must be large: " + large.length);
         ok(client.post(u, "two pictures", List.of(new MediaFile(small, Optional.of("a small square")),
                 new MediaFile(large, Optional.empty())), Optional.empty()));
-        SandboxState.Post p = sandbox.state().posts().getFirst();
+        Post p = sandbox.posts().all().getFirst();
         assertEquals(2, p.mediaIds().size());
         assertEquals(List.of("a small square", ""), p.altTexts());
-        assertEquals(2, sandbox.state().counters().mediaUploads());
+        assertEquals(2, sandbox.counters().mediaUploads());
     }
 
     @Test
     void gifGoesUpChunkedAndWaitsForProcessing() {
         Tokens u = user("gif");
         ok(client.post(u, "", List.of(new MediaFile(Images.gif(), Optional.of("moving"))), Optional.empty()));
-        assertEquals(List.of("moving"), sandbox.state().posts().getFirst().altTexts());
+        assertEquals(List.of("moving"), sandbox.posts().all().getFirst().altTexts());
     }
 
     @Test
@@ -290,12 +296,12 @@ class XClientTest {
         failed(client.post(u, "five", List.of(png, png, png, png, png), Optional.empty()), XFailure.MediaInvalid.class);
         failed(client.post(u, "gif and png", List.of(new MediaFile(Images.gif(), Optional.empty()), png), Optional.empty()),
                 XFailure.MediaInvalid.class);
-        assertEquals(0, sandbox.state().counters().requests());
+        assertEquals(0, sandbox.counters().requests());
     }
 
     @Test
     void videoGoesUpChunkedAndIsPostedAfterProcessing() {
-        sandbox.state().limits(new SandboxState.Limits(1_000, 1_000, 600, 300, 900, 2));
+        sandbox.limits(Limits.defaults().withProcessingPolls(2));
         List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
         XClient watched = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
@@ -314,23 +320,24 @@ class XClientTest {
             long gapMs = (at.get(i) - at.get(i - 1)) / 1_000_000;
             assertTrue(gapMs >= 950, "STATUS call " + (i - 3) + " came " + gapMs + " ms after the previous answer");
         }
-        SandboxState.Post p = sandbox.state().posts().getFirst();
+        Post p = sandbox.posts().all().getFirst();
         assertEquals(id, p.id());
         assertEquals(1, p.mediaIds().size());
+        assertEquals(Optional.of(MediaState.SUCCEEDED), sandbox.media().state(p.mediaIds().getFirst()));
     }
 
     @Test
     void videoXFailsToProcessIsMediaProcessingFailedAndNotPosted() {
         Tokens u = user("badvideo");
-        sandbox.state().failNextVideos(1);
+        sandbox.faults().failNextVideos(1);
         XFailure.MediaProcessingFailed f = failed(client.post(u, "will not play", List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())),
                 Optional.empty()), XFailure.MediaProcessingFailed.class);
         assertTrue(f.detail().contains("Unsupported video format"), f.detail());
         assertEquals("media_processing_failed", f.toOutcome().code().wireName());
         // the marker in the file does the same, without the control call
-        failed(client.post(u, "marked", List.of(new MediaFile(Videos.mp4(5_000, 100, SandboxState.FAIL_PROCESSING_MARKER),
+        failed(client.post(u, "marked", List.of(new MediaFile(Videos.mp4(5_000, 100, Faults.FAIL_PROCESSING_MARKER),
                 Optional.empty())), Optional.empty()), XFailure.MediaProcessingFailed.class);
-        assertEquals(0, sandbox.state().counters().posts());
+        assertEquals(0, sandbox.counters().posts());
         // the control call counted down: the next video is processed
         ok(client.post(u, "plays", List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())), Optional.empty()));
     }
@@ -348,7 +355,7 @@ class XClientTest {
         failed(client.post(u, "one", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
         failed(client.post(u, "two", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
         ok(client.post(u, "three", List.of(video), Optional.empty()));
-        assertEquals(List.of("three"), sandbox.state().posts().stream().map(SandboxState.Post::text).toList());
+        assertEquals(List.of("three"), sandbox.posts().all().stream().map(Post::text).toList());
     }
 
     @Test
@@ -369,13 +376,13 @@ class XClientTest {
         byte[] broken = Videos.mp4(3_000);
         broken[24] = 0x7F; // moov's size runs past the end
         failed(client.post(u, "broken", List.of(new MediaFile(broken, Optional.empty())), Optional.empty()), XFailure.MediaInvalid.class);
-        assertEquals(0, sandbox.state().counters().requests());
+        assertEquals(0, sandbox.counters().requests());
         ok(client.post(u, "exactly 140 s", List.of(new MediaFile(Videos.mp4(140_000), Optional.empty())), Optional.empty()));
     }
 
     @Test
     void processingWaitIsBoundedAndInterruptible() throws Exception {
-        sandbox.state().limits(new SandboxState.Limits(1_000, 1_000, 600, 300, 900, 60));
+        sandbox.limits(Limits.defaults().withProcessingPolls(60));
         Tokens u = user("slowvideo");
         XClient impatient = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(2_500)));
@@ -405,7 +412,7 @@ class XClientTest {
         XFailure.Unavailable interrupted = failed(result.get(), XFailure.Unavailable.class);
         assertTrue(interrupted.detail().contains("interrupted"), interrupted.detail());
         assertTrue(stillInterrupted.get(), "the interrupt flag is kept for the caller");
-        assertEquals(0, sandbox.state().counters().posts());
+        assertEquals(0, sandbox.counters().posts());
     }
 
     @Test

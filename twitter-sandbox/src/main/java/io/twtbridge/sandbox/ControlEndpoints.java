@@ -14,9 +14,9 @@ import java.util.Optional;
 final class ControlEndpoints implements HttpService {
     private final SandboxState state;
     private final String defaultConsumerKey;
-    private final SandboxState.Limits initialLimits;
+    private final Limits initialLimits;
 
-    ControlEndpoints(SandboxState state, String defaultConsumerKey, SandboxState.Limits initialLimits) {
+    ControlEndpoints(SandboxState state, String defaultConsumerKey, Limits initialLimits) {
         this.state = state;
         this.defaultConsumerKey = defaultConsumerKey;
         this.initialLimits = initialLimits;
@@ -39,46 +39,46 @@ final class ControlEndpoints implements HttpService {
 
     private void createUser(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
-        String name = o.getString("screen_name", "user" + SandboxState.random(6));
-        SandboxState.UserTokens u = state.createUser(name, o.getString("consumer_key", defaultConsumerKey));
-        ApiEndpoints.json(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("user_id", u.userId())
+        String name = o.getString("screen_name", "user" + OAuthTokens.random(6));
+        UserTokens u = state.users().create(name, o.getString("consumer_key", defaultConsumerKey));
+        SandboxJson.send(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("user_id", u.userId())
                 .add("screen_name", u.screenName()).add("access_token", u.accessToken())
                 .add("access_token_secret", u.accessTokenSecret()).build().toString());
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
-        boolean done = state.revoke(o.getString("access_token", ""));
-        ApiEndpoints.json(res, done ? Status.OK_200 : Status.NOT_FOUND_404,
+        boolean done = state.tokens().revoke(o.getString("access_token", ""));
+        SandboxJson.send(res, done ? Status.OK_200 : Status.NOT_FOUND_404,
                 SandboxJson.JSON.createObjectBuilder().add("revoked", done).build().toString());
     }
 
     private void suspend(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
-        state.suspend(o.getString("screen_name", ""));
+        state.users().suspend(o.getString("screen_name", ""));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void premium(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
-        state.premium(o.getString("screen_name", ""));
+        state.users().premium(o.getString("screen_name", ""));
         res.status(Status.NO_CONTENT_204).send();
     }
 
     private void pin(ServerRequest req, ServerResponse res) {
         String token = req.query().first("oauth_token").orElse("");
         String name = req.query().first("screen_name").orElse("sandbox_user");
-        Optional<String> pin = state.authorize(token, name);
+        Optional<String> pin = state.users().authorize(token, name);
         if (pin.isEmpty()) {
-            ApiEndpoints.json(res, Status.NOT_FOUND_404, SandboxJson.JSON.createObjectBuilder().add("error", "unknown request token").build().toString());
+            SandboxJson.send(res, Status.NOT_FOUND_404, SandboxJson.JSON.createObjectBuilder().add("error", "unknown request token").build().toString());
             return;
         }
-        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("pin", pin.get()).build().toString());
+        SandboxJson.send(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("pin", pin.get()).build().toString());
     }
 
     private void posts(ServerRequest req, ServerResponse res) {
         JsonArrayBuilder a = SandboxJson.JSON.createArrayBuilder();
-        for (SandboxState.Post p : state.posts()) {
+        for (Post p : state.posts().all()) {
             JsonArrayBuilder media = SandboxJson.JSON.createArrayBuilder();
             for (int i = 0; i < p.mediaIds().size(); i++) {
                 media.add(SandboxJson.JSON.createObjectBuilder().add("media_id", p.mediaIds().get(i)).add("alt_text", p.altTexts().get(i)));
@@ -87,7 +87,7 @@ final class ControlEndpoints implements HttpService {
                     .add("author", p.authorScreenName()).add("text", p.text()).add("media", media)
                     .add("in_reply_to", p.inReplyTo() == null ? "" : p.inReplyTo())
                     .add("created_at", p.createdAt().toString())
-                    .add("deleted", state.isDeleted(p.id()));
+                    .add("deleted", state.posts().isDeleted(p.id()));
             if (p.quoteTweetId() != null) {
                 post.add("quote_tweet_id", p.quoteTweetId());
             }
@@ -101,17 +101,17 @@ final class ControlEndpoints implements HttpService {
             }
             a.add(post);
         }
-        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("posts", a).build().toString());
+        SandboxJson.send(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("posts", a).build().toString());
     }
 
     private void counters(ServerRequest req, ServerResponse res) {
-        SandboxState.Counters c = state.counters();
+        Counters c = state.counters();
         var byUser = SandboxJson.JSON.createObjectBuilder();
         for (String name : c.rateLimitedUsers()) {
             byUser.add(name, SandboxJson.JSON.createObjectBuilder().add("total", c.rateLimited(name))
                     .add("max_per_window", c.rateLimitedMaxPerWindow(name)));
         }
-        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder()
+        SandboxJson.send(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder()
                 .add("requests", c.requests()).add("signature_failures", c.signatureFailures())
                 .add("rate_limited", c.rateLimited()).add("rate_limited_by_user", byUser)
                 .add("duplicates", c.duplicates())
@@ -127,30 +127,30 @@ final class ControlEndpoints implements HttpService {
 
     private void faults(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
-        SandboxState.Faults f = new SandboxState.Faults(o.getJsonNumber("latency_ms") == null ? 0 : o.getJsonNumber("latency_ms").longValue(),
+        Faults.Network f = new Faults.Network(o.getJsonNumber("latency_ms") == null ? 0 : o.getJsonNumber("latency_ms").longValue(),
                 o.getJsonNumber("error_rate") == null ? 0 : o.getJsonNumber("error_rate").doubleValue(),
                 o.getInt("error_status", 503),
                 o.getJsonNumber("drop_rate") == null ? 0 : o.getJsonNumber("drop_rate").doubleValue());
-        state.faults(f);
-        ApiEndpoints.json(res, Status.OK_200, o.toString());
+        state.faults().network(f);
+        SandboxJson.send(res, Status.OK_200, o.toString());
     }
 
     private void failNextVideo(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
         int count = Math.max(0, Math.min(o.getInt("count", 1), 1_000));
-        state.failNextVideos(count);
-        ApiEndpoints.json(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("count", count).build().toString());
+        state.faults().failNextVideos(count);
+        SandboxJson.send(res, Status.OK_200, SandboxJson.JSON.createObjectBuilder().add("count", count).build().toString());
     }
 
     private void limits(ServerRequest req, ServerResponse res) {
         JsonObject o = SandboxJson.object(RequestAuth.body(req)).orElse(JsonObject.EMPTY_JSON_OBJECT);
-        SandboxState.Limits cur = state.limits();
-        SandboxState.Limits l = new SandboxState.Limits(o.getInt("user_post_limit", cur.userPostLimit()),
+        Limits cur = state.limits();
+        Limits l = new Limits(o.getInt("user_post_limit", cur.userPostLimit()),
                 o.getInt("app_post_limit", cur.appPostLimit()),
                 o.getJsonNumber("window_s") == null ? cur.windowSeconds() : o.getJsonNumber("window_s").longValue(),
                 cur.timestampWindowSeconds(), cur.requestTokenTtlSeconds(),
                 o.getInt("processing_polls", cur.processingPolls()));
-        state.limits(l);
-        ApiEndpoints.json(res, Status.OK_200, o.toString());
+        state.rateLimits().limits(l);
+        SandboxJson.send(res, Status.OK_200, o.toString());
     }
 }

@@ -41,13 +41,13 @@ final class OAuthEndpoints implements HttpService {
             res.status(Status.BAD_REQUEST_400).send("oauth_callback is required");
             return;
         }
-        SandboxState.RequestToken t = state.newRequestToken(signed.consumerKey(), callback);
+        OAuthTokens.RequestToken t = state.tokens().newRequestToken(signed.consumerKey(), callback);
         form(res, "oauth_token=" + t.token() + "&oauth_token_secret=" + t.secret() + "&oauth_callback_confirmed=true");
     }
 
     private void authorizePage(ServerRequest req, ServerResponse res) {
         String token = req.query().first("oauth_token").orElse("");
-        boolean known = state.requestToken(token).isPresent();
+        boolean known = state.tokens().requestToken(token).isPresent();
         String html = known ? """
                 <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize app · X sandbox</title></head>
                 <body><main><h1>Authorize app to use your account?</h1>
@@ -75,8 +75,8 @@ final class OAuthEndpoints implements HttpService {
                 screenName = p.value();
             }
         }
-        Optional<SandboxState.RequestToken> rt = state.requestToken(token);
-        Optional<String> pin = state.authorize(token, screenName);
+        Optional<OAuthTokens.RequestToken> rt = state.tokens().requestToken(token);
+        Optional<String> pin = state.users().authorize(token, screenName);
         if (rt.isEmpty() || pin.isEmpty()) {
             res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                     .send("<!doctype html><title>X sandbox</title><h1>This page is no longer valid.</h1>");
@@ -98,7 +98,7 @@ final class OAuthEndpoints implements HttpService {
 
     private void accessToken(ServerRequest req, ServerResponse res) {
         byte[] body = RequestAuth.body(req);
-        RequestAuth.Verification result = auth.verify(req, body, true, t -> state.requestToken(t).map(SandboxState.RequestToken::secret));
+        RequestAuth.Verification result = auth.verify(req, body, true, t -> state.tokens().requestToken(t).map(OAuthTokens.RequestToken::secret));
         if (!(result instanceof RequestAuth.Signed signed)) {
             unauthorized(res, "Invalid request token.");
             return;
@@ -108,18 +108,18 @@ final class OAuthEndpoints implements HttpService {
             verifier = signed.params().stream().filter(p -> p.name().equals("oauth_verifier"))
                     .map(OAuthVerifier.Param::value).findFirst().orElse("");
         }
-        SandboxState.Exchange ex = state.exchange(signed.token().orElseThrow(), verifier);
+        OAuthTokens.Exchange ex = state.tokens().exchange(signed.token().orElseThrow(), verifier);
         if (ex.token() == null) {
             res.status(Status.UNAUTHORIZED_401).header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").send(ex.error());
             return;
         }
-        SandboxState.AccessToken t = ex.token();
+        OAuthTokens.AccessToken t = ex.token();
         form(res, "oauth_token=" + enc(t.token()) + "&oauth_token_secret=" + enc(t.secret()) + "&user_id="
                 + t.user().id() + "&screen_name=" + enc(t.user().screenName()));
     }
 
     private void unauthorized(ServerResponse res, String message) {
-        state.counters.signatureFailures.incrementAndGet();
+        state.counters().signatureFailures.incrementAndGet();
         res.status(Status.UNAUTHORIZED_401).header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").send(message);
     }
 

@@ -1,7 +1,10 @@
 package io.twtbridge.sandbox;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,6 +26,30 @@ final class RequestAuth {
 
     RequestAuth(SandboxState state) {
         this.state = state;
+    }
+
+    /** A handler of an X API call whose OAuth signature checked out, for the user owning the access token. */
+    @FunctionalInterface
+    interface SignedHandler {
+        void handle(ServerRequest req, ServerResponse res, OAuthTokens.AccessToken user, byte[] body);
+    }
+
+    /** Verifies an X API call's signature and access token first, answering 401 as X does when either is off. */
+    Handler signed(SignedHandler handler) {
+        return (req, res) -> {
+            byte[] body = body(req);
+            Verification r = verify(req, body, true, t -> state.tokens().accessToken(t).map(OAuthTokens.AccessToken::secret));
+            if (r instanceof Signed s) {
+                Optional<OAuthTokens.AccessToken> user = state.tokens().accessToken(s.token().orElseThrow())
+                        .filter(a -> a.consumerKey().equals(s.consumerKey()));
+                if (user.isPresent()) {
+                    handler.handle(req, res, user.get(), body);
+                    return;
+                }
+            }
+            state.counters().signatureFailures.incrementAndGet();
+            SandboxJson.send(res, Status.UNAUTHORIZED_401, SandboxJson.problem("Unauthorized", 401, "Unauthorized", "about:blank"));
+        };
     }
 
     /** The result of checking a request's signature. */
@@ -69,7 +96,7 @@ final class RequestAuth {
         if (oauth.containsKey("oauth_version") && !"1.0".equals(oauth.get("oauth_version"))) {
             return new Refused("unsupported oauth_version");
         }
-        Optional<String> consumerSecret = state.consumerSecret(consumerKey);
+        Optional<String> consumerSecret = state.tokens().consumerSecret(consumerKey);
         if (consumerSecret.isEmpty()) {
             return new Refused("unknown consumer key");
         }
@@ -112,7 +139,7 @@ final class RequestAuth {
         if (!OAuthVerifier.sameSignature(expected, signature)) {
             return new Refused("signature mismatch");
         }
-        if (!state.freshNonce(consumerKey, token == null ? "" : token, timestamp, nonce)) {
+        if (!state.tokens().freshNonce(consumerKey, token == null ? "" : token, timestamp, nonce)) {
             return new Refused("nonce reused");
         }
         return new Signed(consumerKey, Optional.ofNullable(token).filter(t -> !t.isEmpty()), oauth, params);

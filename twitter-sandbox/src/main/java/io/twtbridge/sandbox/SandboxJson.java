@@ -1,11 +1,15 @@
 package io.twtbridge.sandbox;
 
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** Small JSON helpers for the sandbox's handlers. */
@@ -25,6 +29,12 @@ final class SandboxJson {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Sends a JSON answer; {@code application/problem+json} for an error status, as X does. */
+    static void send(ServerResponse res, Status status, String body) {
+        String type = status.code() >= 400 ? "application/problem+json" : "application/json";
+        res.status(status).header(HeaderNames.CONTENT_TYPE, type + "; charset=utf-8").send(body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** X's problem+json body. */

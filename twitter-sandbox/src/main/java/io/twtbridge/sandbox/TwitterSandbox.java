@@ -14,8 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The X sandbox: a Helidon SE server emulating the part of X that twt-bridge uses. Start one with
- * {@link #start(Settings)}; point a client at {@link #baseUri()}; drive it through {@link #state()} or the
- * {@code /sandbox} HTTP endpoints.
+ * {@link #start(Settings)}; point a client at {@link #baseUri()}; set it up and inspect it per resource
+ * ({@link #users()}, {@link #tokens()}, {@link #posts()}, {@link #media()}, {@link #limits(Limits)},
+ * {@link #faults()}, {@link #counters()}) or through the {@code /sandbox} HTTP endpoints.
  */
 public final class TwitterSandbox implements AutoCloseable {
     /** Consumer key registered by default. */
@@ -25,16 +26,18 @@ public final class TwitterSandbox implements AutoCloseable {
 
     private final WebServer server;
     private final SandboxState state;
+    private final Settings settings;
 
-    private TwitterSandbox(WebServer server, SandboxState state) {
+    private TwitterSandbox(WebServer server, SandboxState state, Settings settings) {
         this.server = server;
         this.state = state;
+        this.settings = settings;
     }
 
     /** What the sandbox starts with. {@code port} 0 picks a free port. */
-    public record Settings(int port, String host, String consumerKey, String consumerSecret, SandboxState.Limits limits) {
+    public record Settings(int port, String host, String consumerKey, String consumerSecret, Limits limits) {
         public static Settings defaults() {
-            return new Settings(0, "127.0.0.1", DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, SandboxState.Limits.DEFAULT);
+            return new Settings(0, "127.0.0.1", DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, Limits.defaults());
         }
 
         /** From config: {@code server.port}, {@code server.host}, {@code twitter.consumer.key/secret}. */
@@ -43,34 +46,29 @@ public final class TwitterSandbox implements AutoCloseable {
                     config.get("server.host").asString().orElse("127.0.0.1"),
                     config.get("twitter.consumer.key").asString().orElse(DEFAULT_CONSUMER_KEY),
                     config.get("twitter.consumer.secret").asString().orElse(DEFAULT_CONSUMER_SECRET),
-                    SandboxState.Limits.DEFAULT);
+                    Limits.defaults());
         }
     }
 
     /** Starts a sandbox. */
     public static TwitterSandbox start(Settings settings) {
-        SandboxState state = new SandboxState(Clock.systemUTC(), settings.limits());
-        state.registerConsumer(settings.consumerKey(), settings.consumerSecret());
-        WebServerConfig.Builder builder = WebServer.builder().host(settings.host()).port(settings.port());
-        setup(builder, state, settings);
-        return new TwitterSandbox(builder.build().start(), state);
+        SandboxState state = SandboxState.create(Clock.systemUTC(), settings.limits(), settings.consumerKey());
+        state.tokens().registerConsumer(settings.consumerKey(), settings.consumerSecret());
+        WebServerConfig.Builder builder = WebServer.builder().host(settings.host()).port(settings.port())
+                .routing(routing -> routing(routing, state, settings));
+        return new TwitterSandbox(builder.build().start(), state, settings);
     }
 
-    /** Adds the sandbox's routing to a server (the tests and the local stack reuse this). */
-    public static void setup(WebServerConfig.Builder server, SandboxState state, Settings settings) {
-        server.routing(routing -> routing(routing, state, settings));
-    }
-
-    static void routing(HttpRouting.Builder routing, SandboxState state, Settings settings) {
+    private static void routing(HttpRouting.Builder routing, SandboxState state, Settings settings) {
         routing.addFilter((chain, req, res) -> {
             String path = req.path().rawPath();
             if (path.startsWith("/sandbox")) {
                 chain.proceed();
                 return;
             }
-            state.counters.enter();
+            state.counters().enter();
             try {
-                SandboxState.Faults f = state.faults();
+                Faults.Network f = state.faults().network();
                 if (f.latencyMs() > 0) {
                     try {
                         Thread.sleep(f.latencyMs());
@@ -79,7 +77,7 @@ public final class TwitterSandbox implements AutoCloseable {
                     }
                 }
                 if (f.dropRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.dropRate()) {
-                    state.counters.injectedErrors.incrementAndGet();
+                    state.counters().injectedErrors.incrementAndGet();
                     // Promise a body, send part of it, then fail: the server closes the connection mid-response.
                     res.header("Content-Length", "1000");
                     var out = res.outputStream();
@@ -92,19 +90,19 @@ public final class TwitterSandbox implements AutoCloseable {
                     throw new IllegalStateException("sandbox: injected connection drop");
                 }
                 if (f.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.errorRate()) {
-                    state.counters.injectedErrors.incrementAndGet();
+                    state.counters().injectedErrors.incrementAndGet();
                     int status = f.errorStatus();
-                    ApiEndpoints.json(res, Status.create(status), SandboxJson.problem(
+                    SandboxJson.send(res, Status.create(status), SandboxJson.problem(
                             status == 503 ? "Service Unavailable" : "Internal Error", status, "Injected by the sandbox", "about:blank"));
                     return;
                 }
                 chain.proceed();
             } finally {
-                state.counters.exit();
+                state.counters().exit();
             }
         });
         routing.register("/oauth", new OAuthEndpoints(state))
-                .register("/2", new ApiEndpoints(state))
+                .register("/2", new PostEndpoints(state), new MediaEndpoints(state))
                 .register("/sandbox", new ControlEndpoints(state, settings.consumerKey(), settings.limits()));
     }
 
@@ -117,9 +115,49 @@ public final class TwitterSandbox implements AutoCloseable {
         return server.port();
     }
 
-    /** The sandbox's memory, for tests that set up users or read posts directly. */
-    public SandboxState state() {
-        return state;
+    /** The users, to create one with an access token, approve a request token, suspend or make premium. */
+    public Users users() {
+        return state.users();
+    }
+
+    /** The OAuth tokens, to revoke an access token. */
+    public OAuthTokens tokens() {
+        return state.tokens();
+    }
+
+    /** The posts made so far, deleted or not. */
+    public Posts posts() {
+        return state.posts();
+    }
+
+    /** The media uploaded so far: type and processing state. */
+    public Media media() {
+        return state.media();
+    }
+
+    /** The faults to inject: latency, errors, dropped connections, refused posts or media, failing videos. */
+    public Faults faults() {
+        return state.faults();
+    }
+
+    /** The thresholds in force. */
+    public Limits limits() {
+        return state.limits();
+    }
+
+    /** New thresholds, e.g. {@code limits(Limits.defaults().withUserPostLimit(1))}; every rate-limit window starts afresh. */
+    public void limits(Limits limits) {
+        state.rateLimits().limits(limits);
+    }
+
+    /** What happened so far. */
+    public Counters counters() {
+        return state.counters();
+    }
+
+    /** Forgets users, tokens, posts, media, faults and counters, and goes back to the limits it started with. */
+    public void reset() {
+        state.reset(settings.limits());
     }
 
     @Override

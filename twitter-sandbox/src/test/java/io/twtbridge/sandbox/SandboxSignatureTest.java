@@ -31,7 +31,7 @@ class SandboxSignatureTest {
     }
 
     /** A signed Authorization header for POST /2/tweets, built independently from the sandbox's handlers. */
-    private static String header(SandboxState.UserTokens u, long timestamp, String nonce) {
+    private static String header(UserTokens u, long timestamp, String nonce) {
         String host = "127.0.0.1:" + sandbox.port();
         List<OAuthVerifier.Param> p = new ArrayList<>();
         p.add(new OAuthVerifier.Param("oauth_consumer_key", TwitterSandbox.DEFAULT_CONSUMER_KEY));
@@ -63,7 +63,7 @@ class SandboxSignatureTest {
 
     @Test
     void acceptsAValidSignatureAndRefusesOneOffByOneCharacter() throws Exception {
-        SandboxState.UserTokens u = sandbox.state().createUser("sig", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        UserTokens u = sandbox.users().create("sig");
         long now = System.currentTimeMillis() / 1000;
         HttpResponse<String> ok = post(header(u, now, UUID.randomUUID().toString()), "valid");
         assertEquals(201, ok.statusCode(), ok.body());
@@ -75,7 +75,7 @@ class SandboxSignatureTest {
 
     @Test
     void refusesAReusedNonceAndAStaleTimestamp() throws Exception {
-        SandboxState.UserTokens u = sandbox.state().createUser("nonce", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        UserTokens u = sandbox.users().create("nonce");
         long now = System.currentTimeMillis() / 1000;
         String h = header(u, now, "same-nonce");
         assertEquals(201, post(h, "first").statusCode());
