@@ -49,8 +49,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.tokenSealing = new TokenSealing(config.sealedTokens(), sealing.map(SealedTokens::new));
         XBudget budget = new XBudget(config.xCallsPerMinute(), config.xCallsPerMinutePerAddress());
-        XClientConfig pin = new XClientConfig(x.baseUri(), x.consumerKey(), x.consumerSecret(), "oob",
-                x.connectTimeout(), x.readTimeout(), x.mediaProcessingMaxWait());
+        XClientConfig pin = x.withCallback("oob");
         this.login = new LoginService(new XClient(pin, metrics::xCall), budget, metrics);
         this.callback = sealing.filter(s -> CallbackSettings.isUrl(x.callback())).map(s -> new CallbackLogin(
                 new CallbackSettings(URI.create(x.callback()), s), new XClient(x, metrics::xCall), budget, metrics, config,

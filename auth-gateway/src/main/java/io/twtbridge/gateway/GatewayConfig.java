@@ -39,20 +39,46 @@ public record GatewayConfig(Set<String> allowedOrigins,
                             int xCallsPerMinutePerAddress,
                             TokenSealing.Mode sealedTokens) {
 
-    public static GatewayConfig from(Config gateway) {
+    /**
+     * Reads the {@code gateway} node of the gateway's configuration: its application.yaml (every default is there,
+     * and only there) under environment variables in Main, or under a test's overrides
+     * ({@link ConfigKeys#applicationYaml}).
+     */
+    public static GatewayConfig from(Config config) {
+        Config gateway = config.get("gateway");
         return new GatewayConfig(
-                Arrays.stream(gateway.get("allowed.origins").asString().orElse("").split(","))
+                Arrays.stream(string(gateway, "allowed.origins").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
-                ConfigKeys.get(gateway, "allow-missing-origin").asBoolean().orElse(false),
-                ConfigKeys.get(gateway, "max-message-bytes").asInt().orElse(4096),
-                ConfigKeys.get(gateway, "idle-timeout").as(Duration.class).orElse(Duration.ofMinutes(5)),
-                ConfigKeys.get(gateway, "messages-per-minute").asInt().orElse(30),
-                ConfigKeys.get(gateway, "connections-per-address").asInt().orElse(20),
-                ConfigKeys.get(gateway, "client-address-header").asString().filter(s -> !s.isBlank()).orElse("X-Forwarded-For"),
-                TrustedProxies.parse(ConfigKeys.get(gateway, "trusted-proxies").asString().orElse("")),
-                ConfigKeys.get(gateway, "ping-interval").as(Duration.class).orElse(Duration.ofSeconds(30)),
-                ConfigKeys.get(gateway, "x-calls-per-minute").asInt().orElse(60),
-                ConfigKeys.get(gateway, "x-calls-per-address-per-minute").asInt().orElse(10),
-                TokenSealing.Mode.parse(ConfigKeys.get(gateway, "sealed-tokens").asString().orElse("off")));
+                ConfigKeys.require(gateway, "allow-missing-origin").asBoolean().get(),
+                integer(gateway, "max-message-bytes"),
+                duration(gateway, "idle-timeout"),
+                integer(gateway, "messages-per-minute"),
+                integer(gateway, "connections-per-address"),
+                nonBlank(gateway, "client-address-header"),
+                TrustedProxies.parse(string(gateway, "trusted-proxies")),
+                duration(gateway, "ping-interval"),
+                integer(gateway, "x-calls-per-minute"),
+                integer(gateway, "x-calls-per-address-per-minute"),
+                TokenSealing.Mode.parse(string(gateway, "sealed-tokens")));
+    }
+
+    private static String string(Config parent, String key) {
+        return ConfigKeys.require(parent, key).asString().get();
+    }
+
+    private static String nonBlank(Config parent, String key) {
+        String value = string(parent, key);
+        if (value.isBlank()) {
+            throw new IllegalStateException(parent.key() + "." + key + " must not be empty");
+        }
+        return value;
+    }
+
+    private static int integer(Config parent, String key) {
+        return ConfigKeys.require(parent, key).asInt().get();
+    }
+
+    private static Duration duration(Config parent, String key) {
+        return ConfigKeys.require(parent, key).as(Duration.class).get();
     }
 }

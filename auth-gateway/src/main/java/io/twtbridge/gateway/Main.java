@@ -12,7 +12,11 @@ import io.twtbridge.sealing.SealingConfig;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Runs the auth-gateway: {@code java -jar auth-gateway/target/auth-gateway.jar}. */
+/**
+ * Runs the auth-gateway: {@code java -jar auth-gateway/target/auth-gateway.jar}. Its configuration is
+ * {@code application.yaml} (every default, once) under environment variables; {@link #setup} is the one place that
+ * reads it, for this process and for the tests.
+ */
 public final class Main {
     private Main() {
     }
@@ -20,28 +24,15 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        XClientConfig x;
-        Optional<Sealer> sealing;
-        GatewayConfig gatewayConfig;
+        WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
+        Gateway gateway;
         try {
-            x = XClientConfig.from(config.get("twitter"));
-            sealing = SealingConfig.keys(config.get("sealing")).map(Sealer::new);
-            gatewayConfig = GatewayConfig.from(config.get("gateway"));
-            if (gatewayConfig.sealedTokens() != TokenSealing.Mode.OFF && sealing.isEmpty()) {
-                throw new IllegalStateException("GATEWAY_SEALED_TOKENS needs SEALING_KEY_RING or SEALING_KEY_FILE");
-            }
-            if (CallbackSettings.isUrl(x.callback()) && sealing.isEmpty()) {
-                throw new IllegalStateException("TWITTER_OAUTH_CALLBACK is a URL: the callback login needs SEALING_KEY_RING"
-                        + " (the same on every replica) or SEALING_KEY_FILE");
-            }
+            gateway = setup(server, config);
         } catch (IllegalStateException e) {
             System.err.println("auth-gateway: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Gateway gateway = new Gateway(gatewayConfig, x, sealing);
-        WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
-        gateway.setup(server);
         WebServer web = server.build().start();
         System.out.println("auth-gateway on http://localhost:" + web.port() + "/ (WebSocket at ws://localhost:" + web.port() + "/)");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -53,5 +44,28 @@ public final class Main {
             web.stop();
             gateway.close();
         }, "twt-gateway-shutdown"));
+    }
+
+    /**
+     * Reads the {@code twitter}, {@code sealing} and {@code gateway} nodes of {@code config} and puts the gateway on
+     * {@code server} ({@link Gateway#setup}); the {@code server} node (port, host, use-nio) is the caller's to apply.
+     * Returns the gateway, to {@link Gateway#shutdown} and {@link Gateway#close} once the server stops.
+     *
+     * @throws IllegalStateException in one line, naming the setting, when the configuration cannot work
+     */
+    public static Gateway setup(WebServerConfig.Builder server, Config config) {
+        XClientConfig x = XClientConfig.from(config.get("twitter"));
+        Optional<Sealer> sealing = SealingConfig.keys(config.get("sealing")).map(Sealer::new);
+        GatewayConfig gatewayConfig = GatewayConfig.from(config);
+        if (gatewayConfig.sealedTokens() != TokenSealing.Mode.OFF && sealing.isEmpty()) {
+            throw new IllegalStateException("GATEWAY_SEALED_TOKENS needs SEALING_KEY_RING or SEALING_KEY_FILE");
+        }
+        if (CallbackSettings.isUrl(x.callback()) && sealing.isEmpty()) {
+            throw new IllegalStateException("TWITTER_OAUTH_CALLBACK is a URL: the callback login needs SEALING_KEY_RING"
+                    + " (the same on every replica) or SEALING_KEY_FILE");
+        }
+        Gateway gateway = new Gateway(gatewayConfig, x, sealing);
+        gateway.setup(server);
+        return gateway;
     }
 }

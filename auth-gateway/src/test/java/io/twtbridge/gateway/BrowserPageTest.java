@@ -3,7 +3,6 @@ package io.twtbridge.gateway;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClient;
-import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.twitter.XResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,8 +102,7 @@ class BrowserPageTest {
         assertFalse(token.contains("•") || secret.contains("•"));
         assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
         // The tokens the page shows are the user's real tokens.
-        XClient x = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        XClient x = GatewayFixture.x(sandbox);
         assertInstanceOf(XResult.Ok.class, x.post(new Tokens(token, secret), "from the browser", List.of(), Optional.empty()));
         assertEquals("browser_user", sandbox.posts().all().getFirst().authorScreenName());
     }

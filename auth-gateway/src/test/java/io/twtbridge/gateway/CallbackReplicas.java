@@ -1,9 +1,8 @@
 package io.twtbridge.gateway;
 
 import io.twtbridge.sandbox.TwitterSandbox;
-import io.twtbridge.sealing.SealKeys;
-import io.twtbridge.sealing.Sealer;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,16 +16,15 @@ final class CallbackReplicas implements AutoCloseable {
 
     /** {@code config}: gateway settings as key, value pairs, on top of a same-origin page. */
     CallbackReplicas(TwitterSandbox sandbox, String keyRing, String... config) throws Exception {
-        Sealer shared = new Sealer(SealKeys.parse(keyRing));
         int portB = GatewayFixture.freePort();
         callbackUrl = "http://127.0.0.1:" + portB + "/callback";
         String[] settings = new String[config.length + 2];
         settings[0] = "allowed.origins";
         settings[1] = "";
         System.arraycopy(config, 0, settings, 2, config.length);
-        GatewayConfig gatewayConfig = GatewayFixture.config(settings);
-        b = new GatewayFixture(sandbox, gatewayConfig, portB, callbackUrl, Optional.of(shared));
-        a = new GatewayFixture(sandbox, gatewayConfig, 0, callbackUrl, Optional.of(new Sealer(SealKeys.parse(keyRing))));
+        Map<String, String> gatewayConfig = GatewayFixture.config(settings);
+        b = new GatewayFixture(sandbox, gatewayConfig, portB, callbackUrl, Optional.of(keyRing));
+        a = new GatewayFixture(sandbox, gatewayConfig, 0, callbackUrl, Optional.of(keyRing));
     }
 
     @Override

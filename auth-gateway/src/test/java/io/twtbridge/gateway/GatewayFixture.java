@@ -2,23 +2,21 @@ package io.twtbridge.gateway;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.twtbridge.sandbox.TwitterSandbox;
-import io.twtbridge.sealing.Sealer;
-import io.twtbridge.twitter.XClientConfig;
-
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.twitter.ConfigKeys;
+import io.twtbridge.twitter.XClient;
+import io.twtbridge.twitter.XClientConfig;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-/** A gateway on a free port, talking to a sandbox over HTTP. */
+/** A gateway on a free port, talking to a sandbox over HTTP, started through {@link Main#setup} as the process does. */
 final class GatewayFixture implements AutoCloseable {
     static final String ORIGIN = "http://app.example";
 
@@ -26,37 +24,59 @@ final class GatewayFixture implements AutoCloseable {
     final Gateway gateway;
     final WebServer server;
 
-    GatewayFixture(TwitterSandbox sandbox, GatewayConfig config) {
-        this(sandbox, config, 0);
+    GatewayFixture(TwitterSandbox sandbox, Map<String, String> settings) {
+        this(sandbox, settings, 0);
     }
 
     /** A gateway on a given port (0: any free one). */
-    GatewayFixture(TwitterSandbox sandbox, GatewayConfig config, int port) {
-        this(sandbox, config, port, "oob", Optional.empty());
+    GatewayFixture(TwitterSandbox sandbox, Map<String, String> settings, int port) {
+        this(sandbox, settings, port, "oob", Optional.empty());
     }
 
-    /** A gateway with X's callback set to {@code callback} and, with {@code sealing}, the callback login on. */
-    GatewayFixture(TwitterSandbox sandbox, GatewayConfig config, int port, String callback, Optional<Sealer> sealing) {
+    /**
+     * A gateway with X's callback set to {@code callback} and, with a {@code keyRing} (SEALING_KEY_RING), the
+     * callback login on.
+     */
+    GatewayFixture(TwitterSandbox sandbox, Map<String, String> settings, int port, String callback, Optional<String> keyRing) {
         this.sandbox = sandbox;
-        this.gateway = new Gateway(config, new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, callback, Duration.ofSeconds(2), Duration.ofSeconds(5)), sealing);
-        WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(port).useNio(false); // as application.yaml
-        gateway.setup(b);
+        Config config = processConfig(sandbox, settings, callback, keyRing);
+        WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).host("127.0.0.1").port(port);
+        this.gateway = Main.setup(b, config);
         this.server = b.build().start();
     }
 
     /**
-     * The gateway's configuration read from application.yaml's keys under {@code gateway}, as the process reads them:
-     * origin {@link #ORIGIN}, budgets for X large enough for tests that are not about them, then the given
-     * {@code key, value} pairs.
+     * The configuration the process would read: application.yaml under {@code settings} (from {@link #config}), X
+     * being {@code sandbox} with its default consumer, short timeouts for X.
      */
-    static GatewayConfig config(String... keyValues) {
-        Map<String, String> m = new HashMap<>(Map.of("allowed.origins", ORIGIN,
-                "x-calls-per-minute", "100000", "x-calls-per-address-per-minute", "100000"));
+    static Config processConfig(TwitterSandbox sandbox, Map<String, String> settings, String callback, Optional<String> keyRing) {
+        Map<String, String> m = new HashMap<>(settings);
+        m.put("twitter.api.base.url", sandbox.baseUri().toString());
+        m.put("twitter.consumer.key", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        m.put("twitter.consumer.secret", TwitterSandbox.DEFAULT_CONSUMER_SECRET);
+        m.put("twitter.oauth.callback", callback);
+        m.put("twitter.connect-timeout", "PT2S");
+        m.put("twitter.read-timeout", "PT5S");
+        keyRing.ifPresent(ring -> m.put("sealing.key-ring", ring));
+        return ConfigKeys.applicationYaml(Main.class, m);
+    }
+
+    /**
+     * Settings of the {@code gateway} node, as application.yaml's keys: origin {@link #ORIGIN}, budgets for X large
+     * enough for tests that are not about them, then the given {@code key, value} pairs (keys under {@code gateway}).
+     */
+    static Map<String, String> config(String... keyValues) {
+        Map<String, String> m = new HashMap<>(Map.of("gateway.allowed.origins", ORIGIN,
+                "gateway.x-calls-per-minute", "100000", "gateway.x-calls-per-address-per-minute", "100000"));
         for (int i = 0; i < keyValues.length; i += 2) {
-            m.put(keyValues[i], keyValues[i + 1]);
+            m.put("gateway." + keyValues[i], keyValues[i + 1]);
         }
-        return GatewayConfig.from(Config.just(ConfigSources.create(m)));
+        return m;
+    }
+
+    /** A client of the X sandbox as a user's tokens would be used by the worker (to prove they are real). */
+    static XClient x(TwitterSandbox sandbox) {
+        return new XClient(XClientConfig.from(processConfig(sandbox, Map.of(), "oob", Optional.empty()).get("twitter")));
     }
 
     URI ws() {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,7 @@ class GatewayLimitsTest {
         sandbox.close();
     }
 
-    private static GatewayConfig limits(int maxBytes, Duration idle, int perMinute, int perAddress) {
+    private static Map<String, String> limits(int maxBytes, Duration idle, int perMinute, int perAddress) {
         return GatewayFixture.config("max-message-bytes", String.valueOf(maxBytes), "idle-timeout", idle.toString(),
                 "messages-per-minute", String.valueOf(perMinute), "connections-per-address", String.valueOf(perAddress));
     }

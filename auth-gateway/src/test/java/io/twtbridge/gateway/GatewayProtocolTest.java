@@ -3,13 +3,15 @@ package io.twtbridge.gateway;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClient;
-import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.twitter.XResult;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
@@ -25,20 +27,35 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The existing pages' protocol, over a real WebSocket, against the sandbox over real HTTP. */
+@ServerTest
 class GatewayProtocolTest {
     private static TwitterSandbox sandbox;
-    private static GatewayFixture g;
+    private static Gateway gateway;
+    private final URI base;
 
-    @BeforeAll
-    static void start() {
+    GatewayProtocolTest(URI base) {
+        this.base = base;
+    }
+
+    /** The server as the process sets it up ({@link Main#setup}), with X being a sandbox. */
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
         sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
-        g = new GatewayFixture(sandbox, GatewayFixture.config());
+        gateway = Main.setup(server, GatewayFixture.processConfig(sandbox, GatewayFixture.config(), "oob", Optional.empty()));
     }
 
     @AfterAll
     static void stop() {
-        g.close();
+        gateway.close();
         sandbox.close();
+    }
+
+    private URI ws() {
+        return URI.create("ws://" + base.getAuthority() + "/");
+    }
+
+    private WsClient connect() {
+        return WsClient.connect(ws(), GatewayFixture.ORIGIN);
     }
 
     @BeforeEach
@@ -52,14 +69,13 @@ class GatewayProtocolTest {
 
     /** Proves the tokens are a real user's: posting with them works. */
     private static void assertTokensPost(String token, String secret) {
-        XClient x = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        XClient x = GatewayFixture.x(sandbox);
         assertInstanceOf(XResult.Ok.class, x.post(new Tokens(token, secret), "connected " + token.hashCode(), List.of(), Optional.empty()));
     }
 
     @Test
     void oldStyleNewConnectionPerStep() throws Exception {
-        WsClient first = g.connect();
+        WsClient first = connect();
         String[] auth = fields(first.call("auth"));
         first.close();
         assertEquals(5, auth.length);
@@ -67,7 +83,7 @@ class GatewayProtocolTest {
         assertTrue(auth[2].equals(sandbox.baseUri() + "/oauth/authorize?oauth_token=" + auth[3]), auth[2]);
         String pin = sandbox.users().authorize(auth[3], "old_page").orElseThrow();
 
-        WsClient second = g.connect();
+        WsClient second = connect();
         String[] verified = fields(second.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
         second.close();
         assertEquals(4, verified.length, "the pages treat exactly 4 fields as success");
@@ -77,7 +93,7 @@ class GatewayProtocolTest {
 
     @Test
     void newStyleOneConnectionSeveralMessages() throws Exception {
-        WsClient c = g.connect();
+        WsClient c = connect();
         String[] auth = fields(c.call("auth"));
         String pin = sandbox.users().authorize(auth[3], "one_conn").orElseThrow();
         String[] verified = fields(c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
@@ -90,7 +106,7 @@ class GatewayProtocolTest {
 
     @Test
     void wrongPinAndReusedRequestTokenFail() throws Exception {
-        WsClient c = g.connect();
+        WsClient c = connect();
         String[] auth = fields(c.call("auth"));
         String pin = sandbox.users().authorize(auth[3], "wrong").orElseThrow();
         String wrong = pin.equals("0000000") ? "1111111" : "0000000";
@@ -103,7 +119,7 @@ class GatewayProtocolTest {
     @Test
     void xDownIsAnExceptionReply() throws Exception {
         sandbox.faults().errors(1.0, 503);
-        WsClient c = g.connect();
+        WsClient c = connect();
         assertEquals("twtÿauthÿexception_occurred", c.call("auth"));
         c.close();
     }
@@ -111,8 +127,8 @@ class GatewayProtocolTest {
     @Test
     void aSlowXDoesNotStallOtherSessions() throws Exception {
         sandbox.faults().latency(Duration.ofMillis(3_000));
-        WsClient slow = g.connect();
-        WsClient other = g.connect();
+        WsClient slow = connect();
+        WsClient other = connect();
         slow.send("auth");
         assertEquals("twtÿerrorÿunknown_command", other.call("hello"));
         assertTrue(slow.messages.isEmpty(), "the other session was answered while X was still busy with the first");
@@ -123,7 +139,7 @@ class GatewayProtocolTest {
 
     @Test
     void badFramesGetDocumentedRepliesWithoutEchoingSecrets() throws Exception {
-        WsClient c = g.connect();
+        WsClient c = connect();
         assertEquals("twtÿerrorÿunknown_command", c.call("hello"));
         assertEquals("twtÿerrorÿunknown_command", c.call("upload_postÿaÿbÿcÿd"));
         String reply = c.call("verify_pinÿ1234ÿSECRET-TOKEN");
@@ -136,7 +152,7 @@ class GatewayProtocolTest {
 
     @Test
     void jsonFramesCarryTheScreenName() throws Exception {
-        WsClient c = g.connect();
+        WsClient c = connect();
         String auth = c.call("{\"id\":\"1\",\"command\":\"auth\"}");
         assertTrue(auth.startsWith("{\"id\":\"1\",\"command\":\"auth\",\"status\":\"auth_started\",\"authorize_url\":\""), auth);
         String token = auth.replaceAll(".*\"request_token\":\"([^\"]+)\".*", "$1");
@@ -150,36 +166,36 @@ class GatewayProtocolTest {
 
     @Test
     void aForeignOriginIsRefusedBeforeTheUpgrade() {
-        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(g.ws(), "https://evil.example"));
+        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(ws(), "https://evil.example"));
         assertEquals(403, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
     }
 
     @Test
     void aMissingOriginIsRefusedUnlessConfigured() {
-        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(g.ws(), null));
+        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(ws(), null));
         assertEquals(403, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
     }
 
     @Test
     void thePageIsServedWithAStrictContentSecurityPolicy() throws Exception {
-        HttpResponse<String> page = WsClient.HTTP.send(HttpRequest.newBuilder(g.http("/")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("Connect an X account"));
         String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe"), csp);
-        assertEquals(200, WsClient.HTTP.send(HttpRequest.newBuilder(g.http("/app.js")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(200, WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/app.js")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
     @Test
     void metricsCountFlowsAndNeverCarryTokens() throws Exception {
-        WsClient c = g.connect();
+        WsClient c = connect();
         String[] auth = fields(c.call("auth"));
         c.close();
-        HttpResponse<String> m = WsClient.HTTP.send(HttpRequest.newBuilder(g.http("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> m = WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(m.body().contains("twt_gateway_auth_flows") && m.body().contains("event=\"started\""), m.body());
         assertTrue(m.body().contains("twt_gateway_open_connections"));
         assertTrue(m.body().contains("twt_gateway_x_call"));
         assertFalse(m.body().contains(auth[3]) || m.body().contains(auth[4]));
-        assertEquals(200, WsClient.HTTP.send(HttpRequest.newBuilder(g.http("/observe/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(200, WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 }

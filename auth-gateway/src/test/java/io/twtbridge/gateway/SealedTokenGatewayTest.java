@@ -6,7 +6,6 @@ import io.twtbridge.sealing.SealKeys;
 import io.twtbridge.sealing.SealedTokens;
 import io.twtbridge.sealing.Sealer;
 import io.twtbridge.twitter.XClient;
-import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.twitter.XResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +41,7 @@ class SealedTokenGatewayTest {
     }
 
     private static GatewayFixture gateway(String mode) {
-        return new GatewayFixture(sandbox, GatewayFixture.config("sealed-tokens", mode), 0, "oob",
-                Optional.of(new Sealer(SealKeys.parse(RING))));
+        return new GatewayFixture(sandbox, GatewayFixture.config("sealed-tokens", mode), 0, "oob", Optional.of(RING));
     }
 
     /** A PIN login over one connection; {@code json} chooses the frames. Answers the verify_pin reply. */
@@ -65,8 +63,7 @@ class SealedTokenGatewayTest {
     }
 
     private static void postsAs(Tokens tokens, String screenName) {
-        XClient x = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        XClient x = GatewayFixture.x(sandbox);
         assertInstanceOf(XResult.Ok.class, x.post(tokens, "via a sealed token " + screenName, List.of(), Optional.empty()));
         assertEquals(screenName, sandbox.posts().all().getLast().authorScreenName());
     }

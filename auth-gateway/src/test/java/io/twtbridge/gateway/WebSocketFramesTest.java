@@ -1,12 +1,16 @@
 package io.twtbridge.gateway;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.twtbridge.sandbox.TwitterSandbox;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 import static io.twtbridge.gateway.RawWs.BINARY;
 import static io.twtbridge.gateway.RawWs.CLOSE;
@@ -25,26 +29,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * breaks the RFC before our listener can act; each is described in auth-gateway/HELIDON_UPSTREAM.md and is expected
  * to fail (and then be turned around) once Helidon fixes it.
  */
+@ServerTest
 class WebSocketFramesTest {
     private static final byte[] INVALID_UTF8 = {(byte) 0xCE, (byte) 0xBA, (byte) 0xE1, (byte) 0xBD, (byte) 0xB9, (byte) 0xCF,
             (byte) 0x83, (byte) 0xCE, (byte) 0xBC, (byte) 0xCE, (byte) 0xB5, (byte) 0xED, (byte) 0xA0, (byte) 0x80, 0x65, 0x64};
     private static TwitterSandbox sandbox;
-    private static GatewayFixture g;
+    private static Gateway gateway;
+    private final URI ws;
 
-    @BeforeAll
-    static void start() {
+    WebSocketFramesTest(URI base) {
+        this.ws = URI.create("ws://" + base.getAuthority() + "/");
+    }
+
+    /** The server as the process sets it up ({@link Main#setup}), with X being a sandbox. */
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
         sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
-        g = new GatewayFixture(sandbox, GatewayFixture.config());
+        gateway = Main.setup(server, GatewayFixture.processConfig(sandbox, GatewayFixture.config(), "oob", Optional.empty()));
     }
 
     @AfterAll
     static void stop() {
-        g.close();
+        gateway.close();
         sandbox.close();
     }
 
-    private static RawWs connect() throws Exception {
-        return RawWs.connect(g.ws(), GatewayFixture.ORIGIN);
+    private RawWs connect() throws Exception {
+        return RawWs.connect(ws, GatewayFixture.ORIGIN);
     }
 
     private static byte[] bytes(int n) {

@@ -6,10 +6,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.sun.management.OperatingSystemMXBean;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.twtbridge.protocol.LegacyQueueFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
+import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
 import io.twtbridge.worker.WorkerConfig;
@@ -41,9 +41,12 @@ public final class RoutingCost {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         URI amqp = URI.create(System.getenv().getOrDefault("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"));
         String requests = "bench-route-" + UUID.randomUUID();
-        WorkerConfig config = WorkerConfig.from(Config.just(ConfigSources.create(Map.of(
-                "amqp.uri", amqp.toString(), "worker.queue.requests", requests, "worker.queue.replies", requests + "-replies"))));
-        XClientConfig x = new XClientConfig(URI.create("http://127.0.0.1:9"), "k", "s", "oob", Duration.ofSeconds(1), Duration.ofSeconds(1));
+        Config process = ConfigKeys.applicationYaml(WorkerConfig.class, Map.of("amqp.uri", amqp.toString(),
+                "worker.queue.requests", requests, "worker.queue.replies", requests + "-replies",
+                "twitter.api.base.url", "http://127.0.0.1:9", "twitter.consumer.key", "k", "twitter.consumer.secret", "s",
+                "twitter.connect-timeout", "PT1S", "twitter.read-timeout", "PT1S"));
+        WorkerConfig config = WorkerConfig.from(process);
+        XClientConfig x = XClientConfig.from(process.get("twitter"));
         try (Connection c = Worker.connectionFactory(amqp).newConnection("twt-benchmark-routing")) {
             Channel ch = c.createChannel();
             // Declare everything the way the worker does, then hold every shard so the worker only routes.

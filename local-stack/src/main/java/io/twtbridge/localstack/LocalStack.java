@@ -1,7 +1,6 @@
 package io.twtbridge.localstack;
 
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.broker.EmbeddedBroker;
@@ -9,6 +8,7 @@ import io.twtbridge.gateway.Gateway;
 import io.twtbridge.gateway.GatewayConfig;
 import io.twtbridge.sandbox.Limits;
 import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
 import io.twtbridge.worker.WorkerConfig;
@@ -99,13 +99,14 @@ public final class LocalStack implements AutoCloseable {
             embeddedBroker = true;
         }
 
-        XClientConfig xConfig;
+        // X for both processes, as their application.yaml's twitter node (timeouts and the rest from the files)
+        Map<String, String> twitter = new HashMap<>();
         if (settings.xBaseUri().isPresent()) {
             x = settings.xBaseUri().get();
-            xConfig = new XClientConfig(x, settings.consumerKey().orElseThrow(() -> new IllegalStateException(
-                    "TWITTER_CONSUMER_KEY is required with TWITTER_API_BASE_URL")), settings.consumerSecret().orElseThrow(() ->
-                    new IllegalStateException("TWITTER_CONSUMER_SECRET is required with TWITTER_API_BASE_URL")),
-                    "oob", Duration.ofSeconds(5), Duration.ofSeconds(20));
+            twitter.put("twitter.consumer.key", settings.consumerKey().orElseThrow(() -> new IllegalStateException(
+                    "TWITTER_CONSUMER_KEY is required with TWITTER_API_BASE_URL")));
+            twitter.put("twitter.consumer.secret", settings.consumerSecret().orElseThrow(() ->
+                    new IllegalStateException("TWITTER_CONSUMER_SECRET is required with TWITTER_API_BASE_URL")));
         } else {
             TwitterSandbox sandbox = TwitterSandbox.start(new TwitterSandbox.Settings(free(settings.sandboxPort()), "127.0.0.1",
                     TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
@@ -113,17 +114,20 @@ public final class LocalStack implements AutoCloseable {
             parts.add(sandbox);
             x = sandbox.baseUri();
             sandboxed = true;
-            xConfig = new XClientConfig(x, TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
-                    "oob", Duration.ofSeconds(5), Duration.ofSeconds(20));
+            twitter.put("twitter.consumer.key", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+            twitter.put("twitter.consumer.secret", TwitterSandbox.DEFAULT_CONSUMER_SECRET);
         }
+        twitter.put("twitter.api.base.url", x.toString());
+        twitter.put("twitter.oauth.callback", "oob");
 
-        Map<String, String> worker = new HashMap<>();
+        Map<String, String> worker = new HashMap<>(twitter);
         worker.put("amqp.uri", amqp.toString());
         worker.put("worker.broker.profile", brokerProfile);
         worker.put("worker.prefetch", "100");
         worker.put("worker.shutdown-grace", "PT5S");
         worker.put("media.allowed.dir", uploads.toString());
-        Worker w = new Worker(WorkerConfig.from(Config.just(ConfigSources.create(worker))), xConfig);
+        Config workerConfig = ConfigKeys.applicationYaml(WorkerConfig.class, worker);
+        Worker w = new Worker(WorkerConfig.from(workerConfig), XClientConfig.from(workerConfig.get("twitter")));
         parts.add(w);
         w.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -138,11 +142,14 @@ public final class LocalStack implements AutoCloseable {
         int gatewayPort = free(settings.gatewayPort());
         String origins = String.join(",", "http://localhost:" + demoPort, "http://127.0.0.1:" + demoPort,
                 "http://localhost:" + gatewayPort, "http://127.0.0.1:" + gatewayPort);
-        Gateway g = new Gateway(GatewayConfig.from(Config.just(ConfigSources.create(Map.of(
-                "allowed.origins", origins, "idle-timeout", "PT10M", "connections-per-address", "50")))), xConfig);
+        Map<String, String> gatewaySettings = new HashMap<>(twitter);
+        gatewaySettings.putAll(Map.of("gateway.allowed.origins", origins, "gateway.idle-timeout", "PT10M",
+                "gateway.connections-per-address", "50"));
+        Config gatewayConfig = ConfigKeys.applicationYaml(GatewayConfig.class, gatewaySettings);
+        WebServerConfig.Builder gatewayServer = WebServer.builder().config(gatewayConfig.get("server"))
+                .host("127.0.0.1").port(gatewayPort);
+        Gateway g = io.twtbridge.gateway.Main.setup(gatewayServer, gatewayConfig);
         parts.add(g);
-        WebServerConfig.Builder gatewayServer = WebServer.builder().host("127.0.0.1").port(gatewayPort);
-        g.setup(gatewayServer);
         WebServer gatewayWeb = gatewayServer.build().start();
         parts.add(gatewayWeb::stop);
         gateway = URI.create("ws://localhost:" + gatewayWeb.port() + "/");

@@ -7,7 +7,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.broker.EmbeddedBroker;
@@ -15,7 +14,7 @@ import io.twtbridge.gateway.Gateway;
 import io.twtbridge.gateway.GatewayConfig;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
-import io.twtbridge.sealing.Sealer;
+import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
 import io.twtbridge.worker.WorkerConfig;
@@ -26,8 +25,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -76,15 +75,18 @@ class SealedRoundTripTest {
     void gatewayToMainServerToWorkerToX() throws Exception {
         try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
              EmbeddedBroker broker = EmbeddedBroker.start(0)) {
-            XClientConfig x = new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                    TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5));
-            Worker worker = new Worker(WorkerConfig.from(Config.just(ConfigSources.create(Map.of(
-                    "amqp.uri", broker.amqpUri().toString(), "worker.broker.profile", "plain", "worker.shards", "4",
-                    "sealing.key-ring", RING)))), x);
-            Gateway gateway = new Gateway(GatewayConfig.from(Config.just(ConfigSources.create(Map.of(
-                    "allow-missing-origin", "true", "sealed-tokens", "json")))), x, Optional.of(new Sealer(SealKeys.parse(RING))));
+            Map<String, String> twitter = Map.of("twitter.api.base.url", sandbox.baseUri().toString(),
+                    "twitter.consumer.key", TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                    "twitter.consumer.secret", TwitterSandbox.DEFAULT_CONSUMER_SECRET, "sealing.key-ring", RING);
+            Map<String, String> workerSettings = new HashMap<>(twitter);
+            workerSettings.putAll(Map.of("amqp.uri", broker.amqpUri().toString(), "worker.broker.profile", "plain",
+                    "worker.shards", "4"));
+            Config workerConfig = ConfigKeys.applicationYaml(WorkerConfig.class, workerSettings);
+            Worker worker = new Worker(WorkerConfig.from(workerConfig), XClientConfig.from(workerConfig.get("twitter")));
+            Map<String, String> gatewaySettings = new HashMap<>(twitter);
+            gatewaySettings.putAll(Map.of("gateway.allow-missing-origin", "true", "gateway.sealed-tokens", "json"));
             WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(0);
-            gateway.setup(b);
+            Gateway gateway = io.twtbridge.gateway.Main.setup(b, ConfigKeys.applicationYaml(GatewayConfig.class, gatewaySettings));
             WebServer web = b.build().start();
             ConnectionFactory f = new ConnectionFactory();
             f.setUri(broker.amqpUri());

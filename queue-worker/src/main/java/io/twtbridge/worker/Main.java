@@ -18,7 +18,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-/** Runs the queue-worker: {@code java -jar queue-worker/target/queue-worker.jar}. */
+/**
+ * Runs the queue-worker: {@code java -jar queue-worker/target/queue-worker.jar}. Its configuration is
+ * {@code application.yaml} (every default, once) under environment variables; {@link #setup} is the one place that
+ * reads it, for this process and for the tests.
+ */
 public final class Main {
     private Main() {
     }
@@ -26,19 +30,17 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Config config = Config.create();
-        XClientConfig x;
-        WorkerConfig workerConfig;
+        WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
+        Worker worker;
         try {
-            x = XClientConfig.from(config.get("twitter"));
-            workerConfig = WorkerConfig.from(config); // e.g. an invalid SEALING_KEY_RING: one line, never the key
+            worker = setup(server, config); // e.g. an invalid SEALING_KEY_RING: one line, never the key
         } catch (IllegalStateException e) {
             System.err.println("queue-worker: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Worker worker = new Worker(workerConfig, x);
         if (List.of(args).contains(TRAINING_RUN)) {
-            trainingRun(config, worker);
+            trainingRun(server.port(0));
             return;
         }
         // Connecting to the broker and starting the web server overlap: consuming begins as soon as it can.
@@ -46,13 +48,26 @@ public final class Main {
             System.err.println("queue-worker: " + message);
             System.exit(1);
         });
-        WebServerConfig.Builder server = WebServer.builder().config(config.get("server"));
-        setup(server, worker);
         WebServer web = server.build().start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
             web.stop();
         }, "twt-worker-shutdown"));
+    }
+
+    /**
+     * Reads the {@code twitter}, {@code amqp}, {@code worker}, {@code media} and {@code sealing} nodes of
+     * {@code config}, makes the worker and puts its health and metrics on {@code server}; the {@code server} node
+     * (port, host) is the caller's to apply. Returns the worker, not started: {@link Worker#start()} connects to the
+     * broker; close it when the server stops.
+     *
+     * @throws IllegalStateException in one line, naming the setting, when the configuration cannot work
+     */
+    public static Worker setup(WebServerConfig.Builder server, Config config) {
+        XClientConfig x = XClientConfig.from(config.get("twitter"));
+        Worker worker = new Worker(WorkerConfig.from(config), x);
+        observe(server, worker);
+        return worker;
     }
 
     /**
@@ -62,9 +77,7 @@ public final class Main {
      */
     static final String TRAINING_RUN = "--training-run";
 
-    private static void trainingRun(Config config, Worker worker) {
-        WebServerConfig.Builder server = WebServer.builder().config(config.get("server")).port(0);
-        setup(server, worker);
+    private static void trainingRun(WebServerConfig.Builder server) {
         WebServer web = server.build().start();
         try {
             HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/observe/health")).build(),
@@ -80,7 +93,7 @@ public final class Main {
      * Health and metrics for a worker: {@code /observe/health/ready} (connected to the broker),
      * {@code /observe/health/live} (consuming as it should, see {@link Worker#live()}), {@code /observe/metrics}.
      */
-    public static void setup(WebServerConfig.Builder server, Worker worker) {
+    static void observe(WebServerConfig.Builder server, Worker worker) {
         server.addFeature(ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)

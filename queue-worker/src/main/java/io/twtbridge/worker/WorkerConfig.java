@@ -63,41 +63,55 @@ public record WorkerConfig(URI amqpUri,
                              long budgetBytes) {
     }
 
+    /**
+     * Reads the {@code amqp}, {@code worker}, {@code media} and {@code sealing} nodes of the worker's configuration:
+     * its application.yaml (every default is there, and only there) under environment variables in Main, or under a
+     * test's overrides ({@link ConfigKeys#applicationYaml}).
+     *
+     * @throws IllegalStateException naming the setting when one is invalid or missing
+     */
     public static WorkerConfig from(Config config) {
         Config w = config.get("worker");
         Config media = config.get("media");
-        int shards = w.get("shards").asInt().orElse(16);
+        int shards = ConfigKeys.require(w, "shards").asInt().get();
         if (shards < 1 || shards > 1000) {
             throw new IllegalStateException("WORKER_SHARDS must be between 1 and 1000");
         }
+        RetryPolicy retry = new RetryPolicy(ConfigKeys.require(w, "retry.max-attempts").asInt().get(),
+                duration(w, "retry.max-age"), duration(w, "retry.base-delay"), duration(w, "retry.max-delay"),
+                duration(w, "rate-limit.deadline"));
+        long budget = ConfigKeys.require(w, "media.budget").asLong().get(); // 0: a quarter of the heap
+        MediaFetch mediaFetch = new MediaFetch(ConfigKeys.require(media, "url.max-bytes").asLong().get(),
+                duration(media, "url.timeout"),
+                ConfigKeys.require(media, "url.max-redirects").asInt().get(),
+                ConfigKeys.require(media, "url.allow-private").asBoolean().get(),
+                ConfigKeys.require(media, "url.allow-http").asBoolean().get(),
+                budget > 0 ? budget : MediaBudget.defaultBytes());
+        // SEALING_KEY_RING / SEALING_KEY_FILE: without keys a sealed token is answered invalid_token
+        Unsealing unsealing = new Unsealing(SealingConfig.keys(config.get("sealing")).map(k -> new SealedTokens(new Sealer(k))));
         return new WorkerConfig(
-                URI.create(config.get("amqp.uri").asString().orElse("amqp://guest:guest@localhost:5672/")),
-                w.get("queue.requests").asString().orElse("twt"),
-                w.get("queue.replies").asString().orElse("to_server"),
-                QueueMode.valueOf(w.get("queue.mode").asString().orElse("quorum").toUpperCase()),
-                BrokerProfile.valueOf(w.get("broker.profile").asString().orElse("rabbitmq").toUpperCase()),
-                w.get("prefetch").asInt().orElse(500),
-                ConfigKeys.get(w, "delivery-limit").asInt().orElse(50),
+                URI.create(ConfigKeys.require(config, "amqp.uri").asString().get()),
+                ConfigKeys.require(w, "queue.requests").asString().get(),
+                ConfigKeys.require(w, "queue.replies").asString().get(),
+                QueueMode.valueOf(ConfigKeys.require(w, "queue.mode").asString().get().toUpperCase()),
+                BrokerProfile.valueOf(ConfigKeys.require(w, "broker.profile").asString().get().toUpperCase()),
+                ConfigKeys.require(w, "prefetch").asInt().get(),
+                ConfigKeys.require(w, "delivery-limit").asInt().get(),
                 shards,
-                ConfigKeys.get(w, "reply-to.prefix").asString().orElse(""),
-                new RetryPolicy(ConfigKeys.get(w, "retry.max-attempts").asInt().orElse(5),
-                        ConfigKeys.get(w, "retry.max-age").as(Duration.class).orElse(Duration.ofMinutes(10)),
-                        ConfigKeys.get(w, "retry.base-delay").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                        ConfigKeys.get(w, "retry.max-delay").as(Duration.class).orElse(Duration.ofMinutes(2)),
-                        ConfigKeys.get(w, "rate-limit.deadline").as(Duration.class).orElse(Duration.ofMinutes(15))),
-                ConfigKeys.get(w, "shutdown-grace").as(Duration.class).orElse(Duration.ofSeconds(20)),
-                ConfigKeys.get(w, "rebalance-interval").as(Duration.class).orElse(Duration.ofSeconds(1)),
-                ConfigKeys.get(w, "liveness-timeout").as(Duration.class).orElse(Duration.ofSeconds(60)),
-                media.get("allowed.dir").asString().filter(s -> !s.isBlank()).map(Path::of),
-                new MediaFetch(ConfigKeys.get(media, "url.max-bytes").asLong().orElse(15L << 20),
-                        media.get("url.timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
-                        ConfigKeys.get(media, "url.max-redirects").asInt().orElse(3),
-                        ConfigKeys.get(media, "url.allow-private").asBoolean().orElse(false),
-                        ConfigKeys.get(media, "url.allow-http").asBoolean().orElse(false),
-                        w.get("media.budget").asLong().filter(x -> x > 0).orElseGet(MediaBudget::defaultBytes)),
-                ConfigKeys.get(w, "long-posts").asBoolean().orElse(false),
-                // SEALING_KEY_RING / SEALING_KEY_FILE: without keys a sealed token is answered invalid_token
-                new Unsealing(SealingConfig.keys(config.get("sealing")).map(k -> new SealedTokens(new Sealer(k)))));
+                ConfigKeys.require(w, "reply-to.prefix").asString().get(),
+                retry,
+                duration(w, "shutdown-grace"),
+                duration(w, "rebalance-interval"),
+                duration(w, "liveness-timeout"),
+                ConfigKeys.require(media, "allowed.dir").asString().get().isBlank() ? Optional.empty()
+                        : Optional.of(Path.of(ConfigKeys.require(media, "allowed.dir").asString().get())),
+                mediaFetch,
+                ConfigKeys.require(w, "long-posts").asBoolean().get(),
+                unsealing);
+    }
+
+    private static Duration duration(Config parent, String key) {
+        return ConfigKeys.require(parent, key).as(Duration.class).get();
     }
 
     /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */

@@ -11,7 +11,7 @@ import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sandbox.UserTokens;
 import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
+import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
 
 import java.io.IOException;
@@ -83,8 +83,11 @@ final class Harness implements AutoCloseable {
         });
     }
 
-    /** The worker's configuration for these queues, read through the real config path, with overrides. */
-    WorkerConfig config(Map<String, String> overrides) {
+    /**
+     * The worker process's configuration for these queues and this sandbox: its application.yaml under the test
+     * settings, then {@code overrides} (keys as in application.yaml), read as the process reads it.
+     */
+    Config processConfig(Map<String, String> overrides) {
         Map<String, String> m = new HashMap<>();
         m.put("amqp.uri", AMQP.toString());
         m.put("worker.queue.requests", requests);
@@ -99,8 +102,18 @@ final class Harness implements AutoCloseable {
         m.put("worker.reply-to.prefix", "reply-test-");
         m.put("media.url.allow-private", "true");
         m.put("media.url.allow-http", "true");
+        m.put("twitter.api.base.url", sandbox.baseUri().toString());
+        m.put("twitter.consumer.key", TwitterSandbox.DEFAULT_CONSUMER_KEY);
+        m.put("twitter.consumer.secret", TwitterSandbox.DEFAULT_CONSUMER_SECRET);
+        m.put("twitter.connect-timeout", "PT2S");
+        m.put("twitter.read-timeout", "PT5S");
         m.putAll(overrides);
-        return WorkerConfig.from(Config.just(ConfigSources.create(m)));
+        return ConfigKeys.applicationYaml(WorkerConfig.class, m);
+    }
+
+    /** The worker's configuration for these queues, read through the real config path, with overrides. */
+    WorkerConfig config(Map<String, String> overrides) {
+        return WorkerConfig.from(processConfig(overrides));
     }
 
     WorkerConfig config() {
@@ -122,12 +135,15 @@ final class Harness implements AutoCloseable {
     }
 
     XClientConfig xConfig() {
-        return new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
-                "oob", Duration.ofSeconds(2), Duration.ofSeconds(5));
+        return XClientConfig.from(processConfig(Map.of()).get("twitter"));
     }
 
     Worker startWorker(WorkerConfig config) {
-        Worker w = new Worker(config, xConfig());
+        return startWorker(new Worker(config, xConfig()));
+    }
+
+    /** Starts {@code w}, closed with this harness, and waits until it is ready. */
+    Worker startWorker(Worker w) {
         workers.add(w);
         w.start();
         await("worker ready", Duration.ofSeconds(20), w::ready);

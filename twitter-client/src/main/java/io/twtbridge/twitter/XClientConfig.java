@@ -9,20 +9,11 @@ import java.util.Objects;
 /**
  * How to reach X: one base URL from which every endpoint derives, the app's consumer credentials, the OAuth
  * callback ({@code oob} for the PIN flow), timeouts, and the longest wait for X to process an uploaded GIF or video.
- * {@link #toString()} never shows the secret.
+ * A process reads it with {@link #from(Config)} (its defaults are in its application.yaml); code builds one with
+ * {@link #builder()}. {@link #toString()} never shows the secret.
  */
 public record XClientConfig(URI baseUri, String consumerKey, String consumerSecret, String callback,
                             Duration connectTimeout, Duration readTimeout, Duration mediaProcessingMaxWait) {
-    /** X's production API. */
-    public static final URI X_API = URI.create("https://api.x.com");
-    /** The default longest wait for X's processing of an upload (a video of 140 s may take a while). */
-    public static final Duration DEFAULT_MEDIA_PROCESSING_MAX_WAIT = Duration.ofMinutes(5);
-
-    /** With the default {@link #DEFAULT_MEDIA_PROCESSING_MAX_WAIT}. */
-    public XClientConfig(URI baseUri, String consumerKey, String consumerSecret, String callback,
-                         Duration connectTimeout, Duration readTimeout) {
-        this(baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout, DEFAULT_MEDIA_PROCESSING_MAX_WAIT);
-    }
 
     public XClientConfig {
         Objects.requireNonNull(baseUri, "baseUri");
@@ -46,7 +37,8 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
      * {@code TWITTER_CONSUMER_KEY}, {@code TWITTER_CONSUMER_SECRET}), {@code api.base.url} (env
      * {@code TWITTER_API_BASE_URL}), {@code oauth.callback} (env {@code TWITTER_OAUTH_CALLBACK}),
      * {@code connect-timeout}, {@code read-timeout} and {@code media.processing-max-wait} (env
-     * {@code TWITTER_MEDIA_PROCESSING_MAX_WAIT}, an ISO-8601 duration, default 5 min).
+     * {@code TWITTER_MEDIA_PROCESSING_MAX_WAIT}, an ISO-8601 duration). Every key but the credentials has its default
+     * in the process's application.yaml.
      *
      * @throws IllegalStateException naming the missing setting when the consumer key or secret is absent
      */
@@ -55,14 +47,80 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
                 new IllegalStateException("TWITTER_CONSUMER_KEY is not set (twitter.consumer.key)"));
         String secret = twitter.get("consumer.secret").asString().filter(v -> !v.isBlank()).orElseThrow(() ->
                 new IllegalStateException("TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)"));
-        return new XClientConfig(URI.create(twitter.get("api.base.url").asString().orElse(X_API.toString())),
-                key, secret,
-                twitter.get("oauth.callback").asString().orElse("oob"),
-                ConfigKeys.get(twitter, "connect-timeout").as(Duration.class).orElse(Duration.ofSeconds(5)),
-                ConfigKeys.get(twitter, "read-timeout").as(Duration.class).orElse(Duration.ofSeconds(20)),
+        return builder()
+                .baseUri(URI.create(ConfigKeys.require(twitter, "api.base.url").asString().get()))
+                .consumer(key, secret)
+                .callback(ConfigKeys.require(twitter, "oauth.callback").asString().get())
+                .connectTimeout(ConfigKeys.require(twitter, "connect-timeout").as(Duration.class).get())
+                .readTimeout(ConfigKeys.require(twitter, "read-timeout").as(Duration.class).get())
                 // env TWITTER_MEDIA_PROCESSING_MAX_WAIT arrives as media.processing.max.wait (Helidon: "_" -> ".")
-                ConfigKeys.get(twitter, "media.processing-max-wait").as(Duration.class).asOptional()
-                        .orElse(DEFAULT_MEDIA_PROCESSING_MAX_WAIT));
+                .mediaProcessingMaxWait(ConfigKeys.require(twitter, "media.processing-max-wait").as(Duration.class).get())
+                .build();
+    }
+
+    /** A builder with nothing set: {@link Builder#build()} names what is missing. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This config with another OAuth callback (e.g. {@code oob} for the PIN flow). */
+    public XClientConfig withCallback(String callback) {
+        return new XClientConfig(baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout, mediaProcessingMaxWait);
+    }
+
+    /** Every part by name; all are required. */
+    public static final class Builder {
+        private URI baseUri;
+        private String consumerKey;
+        private String consumerSecret;
+        private String callback;
+        private Duration connectTimeout;
+        private Duration readTimeout;
+        private Duration mediaProcessingMaxWait;
+
+        private Builder() {
+        }
+
+        /** Where X is: {@code https://api.x.com}, or a sandbox. */
+        public Builder baseUri(URI baseUri) {
+            this.baseUri = baseUri;
+            return this;
+        }
+
+        /** The X app's consumer key and secret. */
+        public Builder consumer(String key, String secret) {
+            this.consumerKey = key;
+            this.consumerSecret = secret;
+            return this;
+        }
+
+        /** {@code oob} for the PIN flow, or an http(s) callback URL. */
+        public Builder callback(String callback) {
+            this.callback = callback;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = readTimeout;
+            return this;
+        }
+
+        /** The longest wait for X to process an uploaded video or GIF. */
+        public Builder mediaProcessingMaxWait(Duration mediaProcessingMaxWait) {
+            this.mediaProcessingMaxWait = mediaProcessingMaxWait;
+            return this;
+        }
+
+        /** @throws NullPointerException naming the first part not set */
+        public XClientConfig build() {
+            return new XClientConfig(baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout,
+                    mediaProcessingMaxWait);
+        }
     }
 
     @Override

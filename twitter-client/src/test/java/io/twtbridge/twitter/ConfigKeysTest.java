@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** A documented variable for a key with dashes takes effect, as Helidon delivers it (dashes become dots). */
 class ConfigKeysTest {
@@ -20,6 +21,15 @@ class ConfigKeysTest {
                 ConfigSources.create(Map.of("gateway.trusted-proxies", "", "gateway.idle-timeout", "PT5M")));
         assertEquals("1", ConfigKeys.get(withVariable.get("gateway"), "trusted-proxies").asString().get());
         assertEquals("PT5M", ConfigKeys.get(withVariable.get("gateway"), "idle-timeout").asString().get());
+    }
+
+    @Test
+    void aKeyWithoutItsDefaultIsNamed() {
+        Config file = Config.just(ConfigSources.create(Map.of("gateway.idle-timeout", "PT5M")));
+        assertEquals("PT5M", ConfigKeys.require(file.get("gateway"), "idle-timeout").asString().get());
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> ConfigKeys.require(file.get("gateway"), "ping-interval"));
+        assertEquals("gateway.ping-interval is not set (application.yaml)", missing.getMessage());
     }
 
     @Test

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Every typed outcome of the client, each from a real HTTP exchange with the sandbox. */
 class XClientTest {
@@ -46,7 +47,8 @@ class XClientTest {
     }
 
     private static XClientConfig config(URI base, String secret, Duration readTimeout) {
-        return new XClientConfig(base, TwitterSandbox.DEFAULT_CONSUMER_KEY, secret, "oob", Duration.ofSeconds(2), readTimeout);
+        return XClientConfig.builder().baseUri(base).consumer(TwitterSandbox.DEFAULT_CONSUMER_KEY, secret).callback("oob")
+                .connectTimeout(Duration.ofSeconds(2)).readTimeout(readTimeout).mediaProcessingMaxWait(Duration.ofMinutes(5)).build();
     }
 
     private static Tokens user(String name) {
@@ -103,8 +105,8 @@ class XClientTest {
 
     @Test
     void callbackUrlFlowRedirectsWithTheVerifier() throws Exception {
-        XClient withCallback = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "https://app.example/x-callback?state=1", Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        XClient withCallback = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5))
+                .withCallback("https://app.example/x-callback?state=1"));
         io.twtbridge.protocol.Outcome.AuthStarted start = ok(withCallback.requestToken());
         // the user presses "Authorize app" on X's page
         java.net.http.HttpResponse<String> approved = java.net.http.HttpClient.newHttpClient().send(
@@ -384,8 +386,9 @@ class XClientTest {
     void processingWaitIsBoundedAndInterruptible() throws Exception {
         sandbox.limits(Limits.defaults().withProcessingPolls(60));
         Tokens u = user("slowvideo");
-        XClient impatient = new XClient(new XClientConfig(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, "oob", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(2_500)));
+        XClient impatient = new XClient(XClientConfig.builder().baseUri(sandbox.baseUri())
+                .consumer(TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET).callback("oob")
+                .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(5)).mediaProcessingMaxWait(Duration.ofMillis(2_500)).build());
         long start = System.nanoTime();
         XFailure.Unavailable timedOut = failed(impatient.post(u, "slow", List.of(new MediaFile(Videos.mp4(3_000), Optional.empty())),
                 Optional.empty()), XFailure.Unavailable.class);
@@ -417,16 +420,22 @@ class XClientTest {
 
     @Test
     void processingMaxWaitIsConfigurableAlsoFromTheEnvironment() {
+        // The keys a process's application.yaml sets, without a default of XClientConfig's own.
+        java.util.Map<String, String> file = java.util.Map.of("twitter.consumer.key", "k", "twitter.consumer.secret", "s",
+                "twitter.api.base.url", "https://api.x.com", "twitter.oauth.callback", "oob", "twitter.connect-timeout", "PT5S",
+                "twitter.read-timeout", "PT20S", "twitter.media.processing-max-wait", "PT5M");
         java.util.Map<String, String> env = io.helidon.config.EnvironmentVariables.expand(java.util.Map.of(
-                "TWITTER_CONSUMER_KEY", "k", "TWITTER_CONSUMER_SECRET", "s", "TWITTER_MEDIA_PROCESSING_MAX_WAIT", "PT7S"));
-        io.helidon.config.Config fromEnv = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(env));
+                "TWITTER_MEDIA_PROCESSING_MAX_WAIT", "PT7S"));
+        io.helidon.config.Config fromEnv = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(env),
+                io.helidon.config.ConfigSources.create(file));
         assertEquals(Duration.ofSeconds(7), XClientConfig.from(fromEnv.get("twitter")).mediaProcessingMaxWait());
-        io.helidon.config.Config yaml = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(java.util.Map.of(
-                "twitter.consumer.key", "k", "twitter.consumer.secret", "s", "twitter.media.processing-max-wait", "PT9S")));
-        assertEquals(Duration.ofSeconds(9), XClientConfig.from(yaml.get("twitter")).mediaProcessingMaxWait());
-        io.helidon.config.Config none = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(java.util.Map.of(
-                "twitter.consumer.key", "k", "twitter.consumer.secret", "s")));
-        assertEquals(XClientConfig.DEFAULT_MEDIA_PROCESSING_MAX_WAIT, XClientConfig.from(none.get("twitter")).mediaProcessingMaxWait());
+        io.helidon.config.Config yaml = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(file));
+        assertEquals(Duration.ofMinutes(5), XClientConfig.from(yaml.get("twitter")).mediaProcessingMaxWait());
+        java.util.Map<String, String> without = new java.util.HashMap<>(file);
+        without.remove("twitter.media.processing-max-wait");
+        io.helidon.config.Config none = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(without));
+        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> XClientConfig.from(none.get("twitter")));
+        assertEquals("twitter.media.processing-max-wait is not set (application.yaml)", missing.getMessage());
     }
 
     @Test

@@ -40,12 +40,15 @@ public final class TwitterSandbox implements AutoCloseable {
             return new Settings(0, "127.0.0.1", DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, Limits.defaults());
         }
 
-        /** From config: {@code server.port}, {@code server.host}, {@code twitter.consumer.key/secret}. */
+        /**
+         * From config: {@code server.port}, {@code server.host}, {@code twitter.consumer.key/secret}, whose defaults
+         * are in the sandbox's application.yaml only.
+         */
         public static Settings from(Config config) {
-            return new Settings(config.get("server.port").asInt().orElse(8081),
-                    config.get("server.host").asString().orElse("127.0.0.1"),
-                    config.get("twitter.consumer.key").asString().orElse(DEFAULT_CONSUMER_KEY),
-                    config.get("twitter.consumer.secret").asString().orElse(DEFAULT_CONSUMER_SECRET),
+            return new Settings(config.get("server.port").asInt().get(),
+                    config.get("server.host").asString().get(),
+                    config.get("twitter.consumer.key").asString().get(),
+                    config.get("twitter.consumer.secret").asString().get(),
                     Limits.defaults());
         }
     }

@@ -1,0 +1,39 @@
+package io.twtbridge.worker;
+
+import io.helidon.config.EnvironmentVariables;
+import io.twtbridge.twitter.ConfigKeys;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The worker's settings come from application.yaml, and the documented variables override them. */
+class WorkerConfigTest {
+
+    @Test
+    void applicationYamlAloneGivesTheDocumentedDefaults() {
+        WorkerConfig c = WorkerConfig.from(ConfigKeys.applicationYaml(WorkerConfig.class, Map.of()));
+        assertEquals(16, c.shards());
+        assertEquals(500, c.prefetch());
+        assertEquals(50, c.deliveryLimit());
+        assertEquals(Duration.ofMinutes(2), c.retry().maxDelay());
+        assertEquals(WorkerConfig.QueueMode.QUORUM, c.requestQueueMode());
+    }
+
+    @Test
+    void environmentVariablesOverrideDottedAndDashedKeys() {
+        // As Helidon's environment source delivers them (WORKER_RETRY_MAX_DELAY -> worker.retry.max.delay, …)
+        Map<String, String> env = EnvironmentVariables.expand(Map.of("WORKER_SHARDS", "8", "WORKER_PREFETCH", "7",
+                "WORKER_RETRY_MAX_DELAY", "PT3S", "WORKER_DELIVERY_LIMIT", "9", "WORKER_QUEUE_MODE", "classic",
+                "MEDIA_URL_MAX_BYTES", "1024"));
+        WorkerConfig c = WorkerConfig.from(ConfigKeys.applicationYaml(WorkerConfig.class, env));
+        assertEquals(8, c.shards());
+        assertEquals(7, c.prefetch());
+        assertEquals(Duration.ofSeconds(3), c.retry().maxDelay());
+        assertEquals(9, c.deliveryLimit());
+        assertEquals(WorkerConfig.QueueMode.CLASSIC, c.requestQueueMode());
+        assertEquals(1024, c.mediaFetch().maxBytes());
+    }
+}
