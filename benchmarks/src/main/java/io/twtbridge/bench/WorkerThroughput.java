@@ -229,7 +229,7 @@ public final class WorkerThroughput {
         Files.writeString(results, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private static String git(String... args) {
+    static String git(String... args) {
         try {
             List<String> cmd = new ArrayList<>(List.of("git"));
             cmd.addAll(List.of(args));
