@@ -89,9 +89,10 @@ public final class RoutingCost {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpuPer1k = (os.getProcessCpuTime() - cpu0) / 1e9 / n * 1000;
-            String line = String.format("{\"when\":\"%s\",\"requests\":%d,\"shards\":%d,\"seconds\":%.2f,\"routed_per_s\":%.0f,"
-                    + "\"cpu_s_per_1k\":%.3f,\"cores\":%d}", Instant.now(), n, config.shards(), seconds, n / seconds, cpuPer1k,
-                    Runtime.getRuntime().availableProcessors());
+            String line = String.format("{\"when\":\"%s\",\"commit\":\"%s\",\"requests\":%d,\"shards\":%d,\"seconds\":%.2f,\"routed_per_s\":%.0f,"
+                    + "\"cpu_s_per_1k\":%.3f,\"cores\":%d,\"loadavg_after\":\"%s\"}", Instant.now(), WorkerThroughput.git("rev-parse", "--short", "HEAD"),
+                    n, config.shards(), seconds, n / seconds, cpuPer1k, Runtime.getRuntime().availableProcessors(),
+                    Files.readString(Path.of("/proc/loadavg")).trim());
             System.out.println(line);
             Path results = Path.of("benchmarks/results/routing-cost.jsonl");
             Files.createDirectories(results.getParent());

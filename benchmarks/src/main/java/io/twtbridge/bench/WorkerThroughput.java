@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -40,9 +41,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * latency: legacy text posts from many users, published as fast as the broker takes them, after a warm-up burst.
  * Measures posts per second (first publish to last reply), publish-to-reply time, and, of the worker processes
  * alone: CPU seconds per 1,000 posts (from {@code /proc}), peak resident memory, and the time from start to
- * consuming. Prints one JSON line and appends it to benchmarks/results/worker-throughput.jsonl.
+ * consuming. Two phases, each one JSON line printed and appended to benchmarks/results/worker-throughput.jsonl:
+ * {@code fresh}, the first posts after the workers consume (when asked for), and {@code warm}, the posts after the
+ * warm-up.
  *
- * <pre>java -jar benchmarks/target/benchmarks.jar [posts] [users] [x-latency-ms] [prefetch] [workers] [warm-up posts]</pre>
+ * <pre>java -jar benchmarks/target/benchmarks.jar [posts] [users] [x-latency-ms] [prefetch] [workers] [warm-up posts] [fresh posts]</pre>
  */
 public final class WorkerThroughput {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -84,6 +87,7 @@ public final class WorkerThroughput {
         int prefetch = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         int workerCount = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         int warmUp = args.length > 5 ? Integer.parseInt(args[5]) : 5_000;
+        int fresh = args.length > 6 ? Integer.parseInt(args[6]) : 0;
         URI amqp = URI.create(System.getenv().getOrDefault("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"));
         String requests = "bench-twt-" + UUID.randomUUID();
         String replies = "bench-to_server-" + UUID.randomUUID();
@@ -99,13 +103,14 @@ public final class WorkerThroughput {
             Connection connection = Worker.connectionFactory(amqp).newConnection("twt-benchmark-client");
             Channel ch = connection.createChannel();
             ch.queueDeclare(replies, true, false, false, null);
-            int total = warmUp + posts;
+            // Ids in order of publishing: [0, fresh) the first posts after start (measured), then the warm-up, then
+            // the measured warm run.
+            int[] bounds = {0, fresh, fresh + warmUp, fresh + warmUp + posts};
+            int total = bounds[3];
             long[] sentAt = new long[total];
             long[] latencies = new long[total];
-            AtomicInteger received = new AtomicInteger();
             ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
-            CountDownLatch warm = new CountDownLatch(warmUp);
-            CountDownLatch done = new CountDownLatch(total);
+            CountDownLatch[] phaseDone = {new CountDownLatch(fresh), new CountDownLatch(warmUp), new CountDownLatch(posts)};
             ch.basicConsume(replies, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
@@ -116,12 +121,7 @@ public final class WorkerThroughput {
                         if (!LegacyQueueFormat.OK.equals(f.get(3))) {
                             System.err.println("failed reply: " + f.get(0) + " " + f.get(3));
                         }
-                        if (id < warmUp) {
-                            warm.countDown();
-                        } else {
-                            received.incrementAndGet();
-                        }
-                        done.countDown();
+                        phaseDone[id < bounds[1] ? 0 : id < bounds[2] ? 1 : 2].countDown();
                     }
                 }
             });
@@ -152,28 +152,20 @@ public final class WorkerThroughput {
                     Thread.sleep(10);
                 }
                 startupMs = (System.nanoTime() - t0) / 1_000_000;
+                long startCpu = 0;
+                for (WorkerProcess w : workers) {
+                    startCpu += w.cpuTicks();
+                }
+                Scenario scenario = new Scenario(users, latencyMs, prefetch, workerCount, startupMs, startCpu / 100.0, javaOptions);
                 Channel pub = connection.createChannel();
                 pub.confirmSelect();
                 AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
-                publish(pub, props, tokens, 0, warmUp, sentAt, requests);
-                warm.await(10, TimeUnit.MINUTES);
-                long cpu0 = 0;
-                for (WorkerProcess w : workers) {
-                    cpu0 += w.cpuTicks();
+                if (fresh > 0) {
+                    phase(scenario, "fresh", 0, pub, props, tokens, bounds[0], bounds[1], sentAt, latencies, requests, phaseDone[0], workers, sandbox);
                 }
-                long start = System.nanoTime();
-                publish(pub, props, tokens, warmUp, total, sentAt, requests);
-                boolean finished = done.await(10, TimeUnit.MINUTES);
-                long elapsed = System.nanoTime() - start;
-                long cpu = -cpu0;
-                long rss = 0;
-                for (WorkerProcess w : workers) {
-                    cpu += w.cpuTicks();
-                    rss = Math.max(rss, w.peakRssKib());
-                }
-                double cpuSeconds = cpu / 100.0; // USER_HZ
-                report(posts, users, latencyMs, prefetch, workerCount, warmUp, received.get(), finished, elapsed,
-                        Arrays.copyOfRange(latencies, warmUp, total), sandbox, cpuSeconds, rss / 1024, startupMs, javaOptions);
+                publish(pub, props, tokens, bounds[1], bounds[2], sentAt, requests);
+                phaseDone[1].await(10, TimeUnit.MINUTES);
+                phase(scenario, "warm", warmUp, pub, props, tokens, bounds[2], bounds[3], sentAt, latencies, requests, phaseDone[2], workers, sandbox);
             } finally {
                 for (WorkerProcess w : workers) {
                     w.process().destroy();
@@ -194,6 +186,35 @@ public final class WorkerThroughput {
         System.exit(0);
     }
 
+    /** What a scenario's phases share. */
+    private record Scenario(int users, long latencyMs, int prefetch, int workers, long startupMs, double startupCpuSeconds,
+                            String javaOptions) {
+    }
+
+    /** Publishes the posts [from, to), waits for their replies, and reports them as one phase. */
+    private static void phase(Scenario s, String name, int before, Channel pub, AMQP.BasicProperties props,
+                              List<UserTokens> tokens, int from, int to, long[] sentAt, long[] latencies,
+                              String queue, CountDownLatch done, List<WorkerProcess> workers, TwitterSandbox sandbox) throws Exception {
+        long cpu0 = 0;
+        for (WorkerProcess w : workers) {
+            cpu0 += w.cpuTicks();
+        }
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        long start = System.nanoTime();
+        publish(pub, props, tokens, from, to, sentAt, queue);
+        boolean finished = done.await(10, TimeUnit.MINUTES);
+        long elapsed = System.nanoTime() - start;
+        long cpu = -cpu0;
+        long rss = 0;
+        for (WorkerProcess w : workers) {
+            cpu += w.cpuTicks();
+            rss = Math.max(rss, w.peakRssKib());
+        }
+        int received = (int) (to - from - done.getCount());
+        report(s, name, to - from, before, received, finished, elapsed, Arrays.copyOfRange(latencies, from, to), sandbox,
+                cpu / 100.0 /* USER_HZ */, rss / 1024, load);
+    }
+
     private static void publish(Channel pub, AMQP.BasicProperties props, List<UserTokens> tokens, int from, int to,
                                 long[] sentAt, String queue) throws Exception {
         for (int i = from; i < to; i++) {
@@ -209,9 +230,8 @@ public final class WorkerThroughput {
         pub.waitForConfirmsOrDie(30_000);
     }
 
-    private static void report(int posts, int users, long latencyMs, int prefetch, int workers, int warmUp, int received,
-                               boolean finished, long elapsedNs, long[] latencies, TwitterSandbox sandbox, double cpuSeconds,
-                               long peakRssMib, long startupMs, String javaOptions) throws IOException {
+    private static void report(Scenario s, String phase, int posts, int before, int received, boolean finished, long elapsedNs,
+                               long[] latencies, TwitterSandbox sandbox, double cpuSeconds, long peakRssMib, String load) throws IOException {
         long[] sorted = Arrays.copyOf(latencies, received == posts ? posts : 0);
         Arrays.sort(sorted);
         double seconds = elapsedNs / 1e9;
@@ -219,22 +239,22 @@ public final class WorkerThroughput {
         String p50 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[sorted.length / 2] / 1_000_000);
         String p99 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[(int) (sorted.length * 0.99)] / 1_000_000);
         String commit = git("rev-parse", "--short", "HEAD");
-        String line = String.format("{\"when\":\"%s\",\"commit\":\"%s\",\"posts\":%d,\"warm_up\":%d,\"users\":%d,\"x_latency_ms\":%d,"
-                        + "\"prefetch\":%d,\"workers\":%d,\"answered\":%d,\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,"
+        String line = String.format(Locale.ROOT, "{\"when\":\"%s\",\"commit\":\"%s\",\"phase\":\"%s\",\"posts\":%d,\"posts_before\":%d,\"users\":%d,"
+                        + "\"x_latency_ms\":%d,\"prefetch\":%d,\"workers\":%d,\"answered\":%d,\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,"
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
-                        + "\"worker_peak_rss_mib\":%d,\"start_to_consuming_ms\":%d,\"x_posts\":%d,\"x_peak_concurrent\":%d,"
-                        + "\"java_tool_options\":\"%s\",\"cores\":%d}",
-                Instant.now(), commit, posts, warmUp, users, latencyMs, prefetch, workers, received, finished, seconds, rate,
-                latencyMs == 0 ? "null" : String.valueOf(prefetch * workers * 1000L / latencyMs), p50, p99,
-                cpuSeconds / received * 1000, peakRssMib, startupMs, sandbox.counters().posts(),
-                sandbox.counters().peakConcurrent(), javaOptions, Runtime.getRuntime().availableProcessors());
+                        + "\"worker_peak_rss_mib\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
+                        + "\"x_peak_concurrent\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
+                Instant.now(), commit, phase, posts, before, s.users(), s.latencyMs(), s.prefetch(), s.workers(), received, finished,
+                seconds, rate, s.latencyMs() == 0 ? "null" : String.valueOf(s.prefetch() * s.workers() * 1000L / s.latencyMs()), p50, p99,
+                cpuSeconds / received * 1000, peakRssMib, s.startupMs(), s.startupCpuSeconds(), sandbox.counters().posts(),
+                sandbox.counters().peakConcurrent(), s.javaOptions(), Runtime.getRuntime().availableProcessors(), load);
         System.out.println(line);
         Path results = Path.of(System.getProperty("results", "benchmarks/results/worker-throughput.jsonl"));
         Files.createDirectories(results.getParent());
         Files.writeString(results, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private static String git(String... args) {
+    static String git(String... args) {
         try {
             List<String> cmd = new ArrayList<>(List.of("git"));
             cmd.addAll(List.of(args));

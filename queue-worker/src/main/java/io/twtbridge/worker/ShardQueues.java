@@ -38,11 +38,26 @@ final class ShardQueues {
         return HexFormat.of().formatHex(sha256(body), 0, 16);
     }
 
-    private static byte[] sha256(byte[] b) {
+    /** Looked up once; each use takes a copy ({@code getInstance} searches the security providers on every call). */
+    private static final MessageDigest SHA_256;
+
+    static {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
+            SHA_256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] sha256(byte[] b) {
+        try {
+            return ((MessageDigest) SHA_256.clone()).digest(b);
+        } catch (CloneNotSupportedException e) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(b);
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException(impossible);
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import com.github.scribejava.core.httpclient.HttpClientConfig;
 import com.github.scribejava.core.model.OAuth1RequestToken;
 import com.github.scribejava.core.model.OAuthRequest;
 import com.github.scribejava.core.oauth.OAuth10aService;
+import com.github.scribejava.core.services.SignatureService;
 import com.github.scribejava.core.services.TimestampService;
 
 import java.io.OutputStream;
@@ -49,6 +50,11 @@ final class XApi extends DefaultApi10a {
     @Override
     protected String getAuthorizationBaseUrl() {
         return base + "/oauth/authorize";
+    }
+
+    @Override
+    public SignatureService getSignatureService() {
+        return Rfc5849.HMAC_SHA1;
     }
 
     @Override

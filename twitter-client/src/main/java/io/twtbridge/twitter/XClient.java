@@ -10,6 +10,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
 import io.twtbridge.protocol.Limits;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.PostOptions;
@@ -48,7 +49,8 @@ public final class XClient {
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
-    private final WebClient http;
+    /** HTTP/1.1 directly (the only protocol on the class path): no per-request protocol discovery. */
+    private final Http1Client http;
     private final XApi.Signer signer;
     private final CallListener listener;
     private final MediaUpload uploads;
@@ -75,7 +77,8 @@ public final class XClient {
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .followRedirects(false)
-                .build();
+                .build()
+                .client(Http1Client.PROTOCOL);
         this.signer = (XApi.Signer) new ServiceBuilder(config.consumerKey())
                 .apiSecret(config.consumerSecret())
                 .callback(config.callback())
@@ -233,7 +236,7 @@ public final class XClient {
     }
 
     private Response send(Method method, String url, String endpointPath, String authorization, String contentType, byte[] body) {
-        String endpoint = method.text() + " " + MEDIA_ID.matcher(endpointPath).replaceAll("/{id}");
+        String endpoint = method.text() + " " + (hasId(endpointPath) ? MEDIA_ID.matcher(endpointPath).replaceAll("/{id}") : endpointPath);
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');
@@ -261,6 +264,16 @@ public final class XClient {
             LOG.log(Level.DEBUG, () -> endpoint + " failed: " + kind);
             return new Response(neverSent(e) ? NOT_SENT : NO_ANSWER, Map.of(), utf8("no answer from X (" + kind + ")"));
         }
+    }
+
+    /** Whether a path may hold an id (a digit after the {@code /2/} of the API version): most calls skip the pattern. */
+    private static boolean hasId(String path) {
+        for (int i = 3; i < path.length(); i++) {
+            if (Character.isDigit(path.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Status of a call that got no answer (timeout, dropped connection): X may have acted on it. */
