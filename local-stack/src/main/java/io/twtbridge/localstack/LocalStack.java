@@ -45,19 +45,63 @@ public final class LocalStack implements AutoCloseable {
     private Path uploads;
 
     /**
-     * What to start. Ports 0 pick free ones. Empty {@code amqpUri}: the embedded broker; empty {@code xBaseUri}:
-     * the sandbox.
+     * What to start: {@link #defaults()} with what differs, e.g. {@code defaults().withDemoPort(0)}. Ports 0 pick free
+     * ones. Empty {@code amqpUri}: the embedded broker; empty {@code xBaseUri}: the sandbox.
      */
     public record Settings(int demoPort, int gatewayPort, int sandboxPort, int brokerPort, Optional<URI> amqpUri,
                            Optional<URI> xBaseUri, Optional<String> consumerKey, Optional<String> consumerSecret) {
 
-        /** From the environment: LOCAL_DEMO_PORT (8080), LOCAL_GATEWAY_PORT (12345), LOCAL_SANDBOX_PORT (8081),
-         * LOCAL_BROKER_PORT (5673), AMQP_URI, TWITTER_API_BASE_URL, TWITTER_CONSUMER_KEY, TWITTER_CONSUMER_SECRET. */
+        /** The demo on 8080, the gateway on 12345, the sandbox on 8081, the embedded broker on 5673. */
+        public static Settings defaults() {
+            return new Settings(8080, 12345, 8081, 5673, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        /** From the environment, over {@link #defaults()}: LOCAL_DEMO_PORT, LOCAL_GATEWAY_PORT, LOCAL_SANDBOX_PORT,
+         * LOCAL_BROKER_PORT, AMQP_URI, TWITTER_API_BASE_URL, TWITTER_CONSUMER_KEY, TWITTER_CONSUMER_SECRET. */
         public static Settings fromEnvironment(Map<String, String> env) {
-            return new Settings(port(env, "LOCAL_DEMO_PORT", 8080), port(env, "LOCAL_GATEWAY_PORT", 12345),
-                    port(env, "LOCAL_SANDBOX_PORT", 8081), port(env, "LOCAL_BROKER_PORT", 5673),
-                    nonBlank(env, "AMQP_URI").map(URI::create), nonBlank(env, "TWITTER_API_BASE_URL").map(URI::create),
-                    nonBlank(env, "TWITTER_CONSUMER_KEY"), nonBlank(env, "TWITTER_CONSUMER_SECRET"));
+            Settings d = defaults();
+            return d.withDemoPort(port(env, "LOCAL_DEMO_PORT", d.demoPort()))
+                    .withGatewayPort(port(env, "LOCAL_GATEWAY_PORT", d.gatewayPort()))
+                    .withSandboxPort(port(env, "LOCAL_SANDBOX_PORT", d.sandboxPort()))
+                    .withBrokerPort(port(env, "LOCAL_BROKER_PORT", d.brokerPort()))
+                    .withAmqpUri(nonBlank(env, "AMQP_URI").map(URI::create))
+                    .withXBaseUri(nonBlank(env, "TWITTER_API_BASE_URL").map(URI::create))
+                    .withConsumerKey(nonBlank(env, "TWITTER_CONSUMER_KEY"))
+                    .withConsumerSecret(nonBlank(env, "TWITTER_CONSUMER_SECRET"));
+        }
+
+        public Settings withDemoPort(int demoPort) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+        }
+
+        public Settings withGatewayPort(int gatewayPort) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+        }
+
+        public Settings withSandboxPort(int sandboxPort) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+        }
+
+        public Settings withBrokerPort(int brokerPort) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+        }
+
+        /** A RabbitMQ to use instead of the embedded broker (empty: the embedded one). */
+        public Settings withAmqpUri(Optional<URI> amqpUri) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+        }
+
+        /** An X to use instead of the sandbox (empty: the sandbox); it needs the consumer key and secret. */
+        public Settings withXBaseUri(Optional<URI> xBaseUri) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+        }
+
+        public Settings withConsumerKey(Optional<String> consumerKey) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+        }
+
+        public Settings withConsumerSecret(Optional<String> consumerSecret) {
+            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         private static int port(Map<String, String> env, String name, int fallback) {

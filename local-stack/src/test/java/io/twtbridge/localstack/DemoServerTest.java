@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,8 +20,8 @@ class DemoServerTest {
 
     @BeforeAll
     static void start() {
-        stack = LocalStack.start(LocalStack.Settings.fromEnvironment(Map.of(
-                "LOCAL_DEMO_PORT", "0", "LOCAL_GATEWAY_PORT", "0", "LOCAL_SANDBOX_PORT", "0", "LOCAL_BROKER_PORT", "0")));
+        stack = LocalStack.start(LocalStack.Settings.defaults()
+                .withDemoPort(0).withGatewayPort(0).withSandboxPort(0).withBrokerPort(0));
     }
 
     @AfterAll

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -26,8 +25,8 @@ class LocalStackTest {
     @Test
     void startsAndStopsCleanly() throws Exception {
         Set<Thread> before = liveNonDaemonThreads();
-        LocalStack stack = LocalStack.start(LocalStack.Settings.fromEnvironment(Map.of(
-                "LOCAL_DEMO_PORT", "0", "LOCAL_GATEWAY_PORT", "0", "LOCAL_SANDBOX_PORT", "0", "LOCAL_BROKER_PORT", "0")));
+        LocalStack stack = LocalStack.start(LocalStack.Settings.defaults()
+                .withDemoPort(0).withGatewayPort(0).withSandboxPort(0).withBrokerPort(0));
         List<Integer> ports;
         try {
             assertTrue(stack.banner().contains("Demo (you are the main server):  " + stack.demoUri()), stack.banner());

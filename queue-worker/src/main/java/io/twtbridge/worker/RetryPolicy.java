@@ -1,7 +1,9 @@
 package io.twtbridge.worker;
 
+import io.helidon.config.Config;
 import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Outcome;
+import io.twtbridge.twitter.ConfigKeys;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +20,22 @@ import java.util.random.RandomGenerator;
  * @param rateLimitDeadline a request not postable this long after it was received is answered {@code rate_limited}
  */
 record RetryPolicy(int maxAttempts, Duration maxRetryAge, Duration baseDelay, Duration maxDelay, Duration rateLimitDeadline) {
+
+    /**
+     * From the worker's {@code worker} node: {@code retry.max-attempts}, {@code retry.max-age},
+     * {@code retry.base-delay}, {@code retry.max-delay} and {@code rate-limit.deadline} (defaults in application.yaml).
+     */
+    static RetryPolicy from(Config worker) {
+        return new RetryPolicy(ConfigKeys.require(worker, "retry.max-attempts").asInt().get(),
+                duration(worker, "retry.max-age"),
+                duration(worker, "retry.base-delay"),
+                duration(worker, "retry.max-delay"),
+                duration(worker, "rate-limit.deadline"));
+    }
+
+    private static Duration duration(Config parent, String key) {
+        return ConfigKeys.require(parent, key).as(Duration.class).get();
+    }
 
     /** What to do next with a request. */
     sealed interface Next {

@@ -77,9 +77,7 @@ public record WorkerConfig(URI amqpUri,
         if (shards < 1 || shards > 1000) {
             throw new IllegalStateException("WORKER_SHARDS must be between 1 and 1000");
         }
-        RetryPolicy retry = new RetryPolicy(ConfigKeys.require(w, "retry.max-attempts").asInt().get(),
-                duration(w, "retry.max-age"), duration(w, "retry.base-delay"), duration(w, "retry.max-delay"),
-                duration(w, "rate-limit.deadline"));
+        RetryPolicy retry = RetryPolicy.from(w);
         long budget = ConfigKeys.require(w, "media.budget").asLong().get(); // 0: a quarter of the heap
         MediaFetch mediaFetch = new MediaFetch(ConfigKeys.require(media, "url.max-bytes").asLong().get(),
                 duration(media, "url.timeout"),

@@ -1,10 +1,12 @@
 package io.twtbridge.worker;
 
 import io.twtbridge.protocol.ErrorCode;
+import io.twtbridge.twitter.ConfigKeys;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +16,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The retry budget, the rate-limit deadline and the backoff, on a fake clock. */
 class RetryPolicyTest {
     private static final Instant T0 = Instant.parse("2026-11-29T12:00:00Z");
-    private final RetryPolicy policy = new RetryPolicy(3, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(15));
+    private final RetryPolicy policy = RetryPolicy.from(ConfigKeys.applicationYaml(WorkerConfig.class, Map.of(
+            "worker.retry.max-attempts", "3",
+            "worker.retry.max-age", "PT10M",
+            "worker.retry.base-delay", "PT1S",
+            "worker.retry.max-delay", "PT30S",
+            "worker.rate-limit.deadline", "PT15M")).get("worker"));
+
+    @Test
+    void readsEachSettingFromItsKey() {
+        assertEquals(3, policy.maxAttempts());
+        assertEquals(Duration.ofMinutes(10), policy.maxRetryAge());
+        assertEquals(Duration.ofSeconds(1), policy.baseDelay());
+        assertEquals(Duration.ofSeconds(30), policy.maxDelay());
+        assertEquals(Duration.ofMinutes(15), policy.rateLimitDeadline());
+    }
 
     @Test
     void retriesWithGrowingCappedBackoffThenGivesUp() {

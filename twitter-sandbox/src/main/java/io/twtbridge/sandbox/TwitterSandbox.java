@@ -14,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The X sandbox: a Helidon SE server emulating the part of X that twt-bridge uses. Start one with
- * {@link #start(Settings)}; point a client at {@link #baseUri()}; set it up and inspect it per resource
+ * {@link #start(Settings)}, or put it on a server of your own with {@link #setup} (as {@link Main} and the sandbox's
+ * {@code @ServerTest}s do); point a client at {@link #baseUri()}; set it up and inspect it per resource
  * ({@link #users()}, {@link #tokens()}, {@link #posts()}, {@link #media()}, {@link #limits(Limits)},
  * {@link #faults()}, {@link #counters()}) or through the {@code /sandbox} HTTP endpoints.
  */
@@ -24,12 +25,12 @@ public final class TwitterSandbox implements AutoCloseable {
     /** Consumer secret registered by default. */
     public static final String DEFAULT_CONSUMER_SECRET = "sandbox-consumer-secret";
 
-    private final WebServer server;
     private final SandboxState state;
     private final Settings settings;
+    /** The server {@link #start} started; {@code null} after {@link #setup}, whose server is the caller's. */
+    private volatile WebServer server;
 
-    private TwitterSandbox(WebServer server, SandboxState state, Settings settings) {
-        this.server = server;
+    private TwitterSandbox(SandboxState state, Settings settings) {
         this.state = state;
         this.settings = settings;
     }
@@ -53,13 +54,24 @@ public final class TwitterSandbox implements AutoCloseable {
         }
     }
 
-    /** Starts a sandbox. */
+    /** Starts a sandbox on {@code settings}' host and port ({@link #setup} on a server of its own). */
     public static TwitterSandbox start(Settings settings) {
+        WebServerConfig.Builder server = WebServer.builder().host(settings.host()).port(settings.port());
+        TwitterSandbox sandbox = setup(server, settings);
+        sandbox.server = server.build().start();
+        return sandbox;
+    }
+
+    /**
+     * Puts a sandbox with fresh state on {@code server}: its routing, with {@code settings}' registered app and limits.
+     * The server (host, port, starting and stopping it) is the caller's, and {@code settings}' host and port are not
+     * used; {@link #baseUri()} and {@link #port()} are known only for a sandbox from {@link #start}.
+     */
+    public static TwitterSandbox setup(WebServerConfig.Builder server, Settings settings) {
         SandboxState state = SandboxState.create(Clock.systemUTC(), settings.limits(), settings.consumerKey());
         state.tokens().registerConsumer(settings.consumerKey(), settings.consumerSecret());
-        WebServerConfig.Builder builder = WebServer.builder().host(settings.host()).port(settings.port())
-                .routing(routing -> routing(routing, state, settings));
-        return new TwitterSandbox(builder.build().start(), state, settings);
+        server.routing(routing -> routing(routing, state, settings));
+        return new TwitterSandbox(state, settings);
     }
 
     private static void routing(HttpRouting.Builder routing, SandboxState state, Settings settings) {
@@ -111,11 +123,16 @@ public final class TwitterSandbox implements AutoCloseable {
 
     /** Where clients send requests, e.g. {@code http://127.0.0.1:41234}. */
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + server.port());
+        return URI.create("http://127.0.0.1:" + port());
     }
 
+    /** The port of the server {@link #start} started. */
     public int port() {
-        return server.port();
+        WebServer s = server;
+        if (s == null) {
+            throw new IllegalStateException("this sandbox was put on a server of the caller's (setup): ask that server");
+        }
+        return s.port();
     }
 
     /** The users, to create one with an access token, approve a request token, suspend or make premium. */
@@ -163,8 +180,12 @@ public final class TwitterSandbox implements AutoCloseable {
         state.reset(settings.limits());
     }
 
+    /** Stops the server {@link #start} started; after {@link #setup}, stopping the server is the caller's. */
     @Override
     public void close() {
-        server.stop();
+        WebServer s = server;
+        if (s != null) {
+            s.stop();
+        }
     }
 }

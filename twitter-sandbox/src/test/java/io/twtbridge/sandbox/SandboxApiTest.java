@@ -1,8 +1,9 @@
 package io.twtbridge.sandbox;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,20 +25,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sandbox's test API (users, posts, media, limits, faults, reset) and the control endpoints, against real signed HTTP calls. */
+@ServerTest
 class SandboxApiTest {
     private static TwitterSandbox sandbox;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** The smallest file the sandbox takes for an MP4: an {@code ftyp} box at offset 4. */
     private static final byte[] MP4 = {0, 0, 0, 16, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0};
 
-    @BeforeAll
-    static void start() {
-        sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+    private final URI base;
+
+    SandboxApiTest(URI base) {
+        this.base = base;
     }
 
-    @AfterAll
-    static void stop() {
-        sandbox.close();
+    /** The server as {@link TwitterSandbox#start} and {@link Main} set it up ({@link TwitterSandbox#setup}). */
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        sandbox = TwitterSandbox.setup(server, TwitterSandbox.Settings.defaults());
     }
 
     @BeforeEach
@@ -127,7 +131,7 @@ class SandboxApiTest {
     }
 
     /** Uploads {@link #MP4} chunked (INIT, one APPEND, FINALIZE), checking the first state X names; returns the media id. */
-    private static String uploadVideo(UserTokens u) throws Exception {
+    private String uploadVideo(UserTokens u) throws Exception {
         HttpResponse<String> init = call(u, "POST", "/2/media/upload/initialize", Map.of(), "application/json",
                 ("{\"media_type\":\"video/mp4\",\"total_bytes\":" + MP4.length + ",\"media_category\":\"tweet_video\"}")
                         .getBytes(StandardCharsets.UTF_8));
@@ -148,7 +152,7 @@ class SandboxApiTest {
     }
 
     /** STATUS of an upload: {@code processing_info.state}. */
-    private static String status(UserTokens u, String id) throws Exception {
+    private String status(UserTokens u, String id) throws Exception {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("command", "STATUS");
         query.put("media_id", id);
@@ -157,13 +161,13 @@ class SandboxApiTest {
         return json(r).getJsonObject("data").getJsonObject("processing_info").getString("state");
     }
 
-    private static HttpResponse<String> post(UserTokens u, String text) throws Exception {
+    private HttpResponse<String> post(UserTokens u, String text) throws Exception {
         return call(u, "POST", "/2/tweets", Map.of(), "application/json",
                 ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** A call of the X API signed as this user (RFC 5849; the query is signed, a JSON or multipart body is not). */
-    private static HttpResponse<String> call(UserTokens u, String method, String path, Map<String, String> query, String contentType,
+    private HttpResponse<String> call(UserTokens u, String method, String path, Map<String, String> query, String contentType,
                                              byte[] body) throws Exception {
         List<OAuthVerifier.Param> p = new ArrayList<>();
         p.add(new OAuthVerifier.Param("oauth_consumer_key", TwitterSandbox.DEFAULT_CONSUMER_KEY));
@@ -178,7 +182,7 @@ class SandboxApiTest {
             signed.add(new OAuthVerifier.Param(k, v));
             q.append(q.isEmpty() ? "?" : "&").append(OAuthVerifier.encode(k)).append('=').append(OAuthVerifier.encode(v));
         });
-        String url = "http://127.0.0.1:" + sandbox.port() + path;
+        String url = "http://127.0.0.1:" + base.getPort() + path;
         String sig = OAuthVerifier.hmacSha1(OAuthVerifier.baseString(method, url, signed), TwitterSandbox.DEFAULT_CONSUMER_SECRET,
                 u.accessTokenSecret());
         StringBuilder h = new StringBuilder("OAuth ");
@@ -194,8 +198,8 @@ class SandboxApiTest {
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> control(String method, String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(sandbox.baseUri().resolve(path)).header("Content-Type", "application/json")
+    private HttpResponse<String> control(String method, String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

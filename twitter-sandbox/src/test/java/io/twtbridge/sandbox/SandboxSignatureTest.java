@@ -1,7 +1,8 @@
 package io.twtbridge.sandbox;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -16,23 +17,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sandbox refuses what X refuses: a signature off by one character, a reused nonce, a stale timestamp. */
+@ServerTest
 class SandboxSignatureTest {
     private static TwitterSandbox sandbox;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void start() {
-        sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+    private final URI base;
+
+    SandboxSignatureTest(URI base) {
+        this.base = base;
     }
 
-    @AfterAll
-    static void stop() {
-        sandbox.close();
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        sandbox = TwitterSandbox.setup(server, TwitterSandbox.Settings.defaults());
     }
 
     /** A signed Authorization header for POST /2/tweets, built independently from the sandbox's handlers. */
-    private static String header(UserTokens u, long timestamp, String nonce) {
-        String host = "127.0.0.1:" + sandbox.port();
+    private String header(UserTokens u, long timestamp, String nonce) {
+        String host = "127.0.0.1:" + base.getPort();
         List<OAuthVerifier.Param> p = new ArrayList<>();
         p.add(new OAuthVerifier.Param("oauth_consumer_key", TwitterSandbox.DEFAULT_CONSUMER_KEY));
         p.add(new OAuthVerifier.Param("oauth_nonce", nonce));
@@ -49,8 +52,8 @@ class SandboxSignatureTest {
         return h.append("oauth_signature=\"").append(OAuthVerifier.encode(sig)).append('"').toString();
     }
 
-    private static HttpResponse<String> post(String authorization, String text) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/2/tweets"))
+    private HttpResponse<String> post(String authorization, String text) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + base.getPort() + "/2/tweets"))
                 .header("Authorization", authorization).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
     }
