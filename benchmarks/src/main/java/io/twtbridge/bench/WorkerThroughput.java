@@ -186,6 +186,14 @@ public final class WorkerThroughput {
         System.exit(0);
     }
 
+    /**
+     * Posts per second the latency allows: requests in flight ÷ X's latency, where in flight is the prefetch of every
+     * worker, but at most one post per user (a user's posts go out one at a time, in order).
+     */
+    private static long inFlightBound(Scenario s) {
+        return Math.min((long) s.prefetch() * s.workers(), s.users()) * 1000L / s.latencyMs();
+    }
+
     /** What a scenario's phases share. */
     private record Scenario(int users, long latencyMs, int prefetch, int workers, long startupMs, double startupCpuSeconds,
                             String javaOptions) {
@@ -245,7 +253,7 @@ public final class WorkerThroughput {
                         + "\"worker_peak_rss_mib\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
                         + "\"x_peak_concurrent\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
                 Instant.now(), commit, phase, posts, before, s.users(), s.latencyMs(), s.prefetch(), s.workers(), received, finished,
-                seconds, rate, s.latencyMs() == 0 ? "null" : String.valueOf(s.prefetch() * s.workers() * 1000L / s.latencyMs()), p50, p99,
+                seconds, rate, s.latencyMs() == 0 ? "null" : String.valueOf(inFlightBound(s)), p50, p99,
                 cpuSeconds / received * 1000, peakRssMib, s.startupMs(), s.startupCpuSeconds(), sandbox.counters().posts(),
                 sandbox.counters().peakConcurrent(), s.javaOptions(), Runtime.getRuntime().availableProcessors(), load);
         System.out.println(line);
