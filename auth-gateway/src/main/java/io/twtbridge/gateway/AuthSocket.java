@@ -92,7 +92,9 @@ final class AuthSocket implements WsListener {
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
-        lastMessage = lastHeard = System.nanoTime();
+        long now = System.nanoTime();
+        lastHeard = now;
+        lastMessage = now;
         if (closed.get()) {
             return;
         }

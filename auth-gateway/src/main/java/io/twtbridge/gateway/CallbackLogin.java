@@ -29,6 +29,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import io.twtbridge.protocol.ErrorCode;
 
 /**
  * X's callback login over plain HTTP, for the gateway's page: no PIN to copy, and the request token's secret never
@@ -180,7 +181,7 @@ final class CallbackLogin implements HttpService {
         if (fields.isEmpty() || binding.isEmpty() || expired(fields.get().get(0))
                 || !MessageDigest.isEqual(binding.get().getBytes(StandardCharsets.UTF_8), fields.get().get(1).getBytes(StandardCharsets.UTF_8))) {
             res.status(Status.BAD_REQUEST_400).send(JsonQueueFormat.INSTANCE.encodeReply("callback", Command.VERIFY_PIN,
-                    Outcome.Failed.of(io.twtbridge.protocol.ErrorCode.INVALID_TOKEN, "this login result is unknown, used or expired")));
+                    Outcome.Failed.of(ErrorCode.INVALID_TOKEN, "this login result is unknown, used or expired")));
             return;
         }
         List<String> f = fields.get();

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /** Serves the sample page ({@code /}, {@code /app.js}, {@code /app.css}) with a strict Content-Security-Policy. */
 final class PageService implements HttpService {
@@ -23,8 +24,8 @@ final class PageService implements HttpService {
     PageService(boolean callbackLogin) {
         byte[] page = resource("web/test.html");
         this.html = callbackLogin
-                ? new String(page, java.nio.charset.StandardCharsets.UTF_8).replace("<body>", "<body data-callback=\"on\">")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                ? new String(page, StandardCharsets.UTF_8).replace("<body>", "<body data-callback=\"on\">")
+                        .getBytes(StandardCharsets.UTF_8)
                 : page;
     }
 

@@ -15,6 +15,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 
 /** A gateway on a free port, talking to a sandbox over HTTP, started through {@link Main#setup} as the process does. */
 final class GatewayFixture implements AutoCloseable {
@@ -103,8 +106,8 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** A port that was free a moment ago (for a gateway whose callback URL must name its own port). */
-    static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }

@@ -21,7 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server's frames as they come, so that tests can check RFC 6455's frame rules byte by byte.
  */
 final class RawWs implements AutoCloseable {
-    static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+    static final int CONTINUATION = 0x0;
+    static final int TEXT = 0x1;
+    static final int BINARY = 0x2;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
 
     /** A frame from the server. */
     record Frame(boolean fin, int opcode, byte[] payload) {

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.time.Duration;
 
 /** Pings both ways, dead peers and shutdown, over real WebSockets (the JDK's client) and a raw socket. */
 class WebSocketLifecycleTest {
@@ -84,7 +85,7 @@ class WebSocketLifecycleTest {
             List<WsClient> sessions = List.of(g.connect(), g.connect(), g.connect());
             assertEquals("twtÿerrorÿunknown_command", sessions.getFirst().call("hello"));
             GatewayFixture.await("all registered", () -> g.gateway.openConnections() == 3);
-            g.gateway.shutdown(java.time.Duration.ofSeconds(5));
+            g.gateway.shutdown(Duration.ofSeconds(5));
             for (WsClient s : sessions) {
                 assertEquals(1001, s.closeCode());
                 assertEquals("server restarting", s.closeReason);

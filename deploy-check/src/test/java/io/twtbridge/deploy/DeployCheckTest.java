@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** deploy/ validates offline, and the checker catches the mistakes it exists for. */
 class DeployCheckTest {
@@ -42,7 +44,7 @@ class DeployCheckTest {
         Path f = copy.resolve(file);
         String text = Files.readString(f);
         assertTrue(text.contains(from), "test setup: " + file + " has no '" + from + "'");
-        Files.writeString(f, text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
+        Files.writeString(f, text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
         return copy;
     }
 

@@ -129,6 +129,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("checkstyle:RegexpSinglelineJava") // two classes named Main: the gateway's is written out
     private void startAll() throws IOException {
         uploads = Files.createTempDirectory("twt-local-uploads");
         String brokerProfile;

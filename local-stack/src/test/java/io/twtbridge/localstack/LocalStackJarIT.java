@@ -52,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.io.UncheckedIOException;
 
 /**
  * The README's command: the local stack starts from its jar, a person completes the demo flow in a real browser
@@ -179,7 +180,7 @@ class LocalStackJarIT {
             try {
                 screenshot("2-wrong-pin");
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             browser.findElement(By.id("pin")).clear();
         }

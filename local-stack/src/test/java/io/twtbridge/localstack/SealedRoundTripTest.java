@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.twtbridge.gateway.Main;
 
 /**
  * The sealed-token round trip through real parts: a login on the gateway (sealed tokens on) answers a sealed token;
@@ -86,7 +87,7 @@ class SealedRoundTripTest {
             Map<String, String> gatewaySettings = new HashMap<>(twitter);
             gatewaySettings.putAll(Map.of("gateway.allow-missing-origin", "true", "gateway.sealed-tokens", "json"));
             WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(0);
-            Gateway gateway = io.twtbridge.gateway.Main.setup(b, ConfigKeys.applicationYaml(GatewayConfig.class, gatewaySettings));
+            Gateway gateway = Main.setup(b, ConfigKeys.applicationYaml(GatewayConfig.class, gatewaySettings));
             WebServer web = b.build().start();
             ConnectionFactory f = new ConnectionFactory();
             f.setUri(broker.amqpUri());

@@ -48,6 +48,7 @@ class LogLineFormatterTest {
     }
 
     @Test
+    @SuppressWarnings("checkstyle:RegexpSinglelineJava") // a logger's name, not code
     void textIsForPeople() {
         String line = new LogLineFormatter(false).format(record("shard {0} taken", 3));
         assertEquals("2026-01-02T03:04:05.678Z WARNING io.twtbridge.worker.Worker - shard 3 taken" + System.lineSeparator(), line);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.io.OutputStreamWriter;
+import java.util.function.Consumer;
 
 /**
  * The JSON queue format for new clients (AMQP content type {@code application/json}). One UTF-8 JSON object
@@ -432,9 +434,9 @@ public final class JsonQueueFormat implements QueueFormat {
         return JSON_CONTENT_TYPE;
     }
 
-    private static byte[] write(java.util.function.Consumer<JsonGenerator> body) {
+    private static byte[] write(Consumer<JsonGenerator> body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = JSON.createGenerator(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+        try (JsonGenerator g = JSON.createGenerator(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
             g.writeStartObject();
             body.accept(g);
             g.writeEnd();

@@ -2,6 +2,7 @@ package io.twtbridge.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Objects;
 
 /**
  * The WebSocket channel as a whole: a text frame starting with <code>{</code> is a JSON request in the queue's JSON
@@ -21,7 +22,7 @@ public final class SocketFormat {
         /** A request; its reply goes back in the frame's format ({@code legacy} or JSON). */
         record Ok(Request request, boolean legacy) implements Frame {
             public Ok {
-                java.util.Objects.requireNonNull(request, "request");
+                Objects.requireNonNull(request, "request");
             }
 
             /** The reply frame for this request's outcome. */
@@ -35,7 +36,7 @@ public final class SocketFormat {
         /** Not a request: {@code reply} is the frame to answer with (never repeating what the client sent). */
         record Refused(String reply) implements Frame {
             public Refused {
-                java.util.Objects.requireNonNull(reply, "reply");
+                Objects.requireNonNull(reply, "reply");
             }
         }
     }

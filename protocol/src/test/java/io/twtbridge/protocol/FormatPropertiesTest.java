@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import java.nio.charset.StandardCharsets;
 
 class FormatPropertiesTest {
 
@@ -33,7 +34,7 @@ class FormatPropertiesTest {
 
     @Property(tries = 2000)
     void jsonDecodeNeverThrowsOnJsonLikeInput(@ForAll("jsonLike") String body) {
-        assertNotNull(JsonQueueFormat.INSTANCE.decode(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertNotNull(JsonQueueFormat.INSTANCE.decode(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Property(tries = 2000)

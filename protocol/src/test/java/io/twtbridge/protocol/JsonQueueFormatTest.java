@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import org.junit.jupiter.api.Assertions;
 
 class JsonQueueFormatTest {
     private static final JsonQueueFormat F = JsonQueueFormat.INSTANCE;
@@ -90,7 +91,7 @@ class JsonQueueFormatTest {
         assertEquals(new Decoded.Ok(new Request.Post("l-1", new Tokens("at", "as"), "a long text", List.of(), Optional.empty())),
                 F.decode(utf8(request.replace("true", "false"))));
         assertMalformed(post("\"long_post\":\"yes\""), Problem.INVALID_FIELD, "1");
-        assertEquals(IllegalArgumentException.class, org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertEquals(IllegalArgumentException.class, Assertions.assertThrows(IllegalArgumentException.class,
                 () -> LegacyQueueFormat.INSTANCE.encodeRequest(post)).getClass());
     }
 

@@ -2,7 +2,6 @@ package io.twtbridge.protocol;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import java.util.HashSet;
+import java.util.stream.Collectors;
 
 /**
  * RPC_FORMAT.md cannot drift from the code: every example the document marks with {@code <!-- example: KIND -->}
@@ -153,7 +154,7 @@ class RpcFormatDocumentTest {
         assertTrue(start > 0, "RPC_FORMAT.md has the table of " + DeadLetter.PROBLEM_HEADER + " words");
         assertTrue(text.contains("`" + DeadLetter.REASON_HEADER + "`"));
         Matcher row = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(text.substring(start, text.indexOf("\n\n", start)));
-        Set<String> listed = new java.util.HashSet<>();
+        Set<String> listed = new HashSet<>();
         while (row.find()) {
             assertTrue(DeadLetter.problems().contains(row.group(1)), "not a dead-letter word: " + row.group(1));
             assertTrue(listed.add(row.group(1)), "listed twice: " + row.group(1));
@@ -163,7 +164,7 @@ class RpcFormatDocumentTest {
         }
         assertEquals(Set.of("EMPTY_BODY", "INVALID_UTF8", "INVALID_JSON", "MISSING_ID", "TOO_LARGE", "INVALID_FIELD"),
                 listed.stream().filter(w -> Arrays.stream(DeadLetter.Cause.values()).noneMatch(c -> c.name().equals(w)))
-                        .collect(java.util.stream.Collectors.toSet()));
+                        .collect(Collectors.toSet()));
         // Each listed decoding problem is one a decoder gives a request it cannot answer.
         assertEquals("EMPTY_BODY", unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[0])).problem());
         assertEquals("INVALID_UTF8", unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[] {(byte) 0xC3, 0x28})).problem());

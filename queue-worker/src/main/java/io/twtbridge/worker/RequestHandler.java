@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What happens to one request of an owned shard: decode it, wait while its user (or the app) is rate-limited,
@@ -184,7 +185,7 @@ final class RequestHandler implements Shard.Handler {
         boolean earlier = d.redelivered() || d.headers().containsKey(Router.H_REDELIVERED);
         // A delete is safe to repeat; X then no longer knows the post. Whether a delete of this post was sent before
         // (an earlier request, an earlier delivery, an earlier try) tells "deleted already" from "never existed".
-        String deleteKey = delete == null ? null : ShardQueues.fingerprint((user + " " + delete.tweetId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String deleteKey = delete == null ? null : ShardQueues.fingerprint((user + " " + delete.tweetId()).getBytes(StandardCharsets.UTF_8));
         boolean deleteSentBefore = delete != null && state.mayHaveDeleted(deleteKey, Instant.now());
         // A thread's progress is keyed by the request as the encoder writes it: the same request sent again continues.
         Request.Thread thread = request instanceof Request.Thread t ? t : null;

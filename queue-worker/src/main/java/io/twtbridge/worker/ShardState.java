@@ -5,6 +5,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * What the owner of a shard must remember across a hand-over, kept in the shard's state queue (one message, the
@@ -21,16 +25,16 @@ final class ShardState {
     /** Most entries read from a state message; a longer one is treated as unknown. */
     static final int MAX_ENTRIES = 100_000;
     /** How long a delete sent to X is remembered, so that deleting the same post again answers {@code deleted}. */
-    static final java.time.Duration DELETE_MEMORY = java.time.Duration.ofDays(7);
+    static final Duration DELETE_MEMORY = Duration.ofDays(7);
     /** Most deletes remembered per shard; the oldest are forgotten first. */
     static final int MAX_DELETES = 2_000;
     /** How long a thread's progress is kept, so that a retry of the same request continues where it stopped. */
-    static final java.time.Duration THREAD_MEMORY = java.time.Duration.ofDays(7);
+    static final Duration THREAD_MEMORY = Duration.ofDays(7);
     /** Most threads' progress kept per shard; the oldest are forgotten first. */
     static final int MAX_THREADS = 1_000;
 
     /** The parts of a thread on X (their ids, in order), as of {@code at}. */
-    private record ThreadProgress(Instant at, java.util.List<String> ids) {
+    private record ThreadProgress(Instant at, List<String> ids) {
     }
 
     private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
@@ -77,7 +81,7 @@ final class ShardState {
                     case "d" -> s.deletes.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
                     case "t" -> {
                         String[] t = f[2].split(" ", 2);
-                        java.util.List<String> ids = t[1].equals("-") ? java.util.List.of() : java.util.List.of(t[1].split(","));
+                        List<String> ids = t[1].equals("-") ? List.of() : List.of(t[1].split(","));
                         for (String id : ids) {
                             if (id.isEmpty() || !id.chars().allMatch(Character::isDigit)) {
                                 return unknown();
@@ -178,9 +182,9 @@ final class ShardState {
     }
 
     /** The ids of this thread's parts already on X, in order (empty when none, or forgotten). */
-    java.util.List<String> threadProgress(String threadKey, Instant now) {
+    List<String> threadProgress(String threadKey, Instant now) {
         ThreadProgress p = threads.get(threadKey);
-        return p == null || !p.at().plus(THREAD_MEMORY).isAfter(now) ? java.util.List.of() : p.ids();
+        return p == null || !p.at().plus(THREAD_MEMORY).isAfter(now) ? List.of() : p.ids();
     }
 
     /** Whether this thread was begun before (by an earlier request or delivery): its progress is known. */
@@ -192,14 +196,14 @@ final class ShardState {
     /** The thread is about to be posted: remember it (with no part yet) unless it was begun before. */
     void threadStarted(String threadKey, Instant now) {
         if (!threadBegun(threadKey, now)) {
-            threads.put(threadKey, new ThreadProgress(now, java.util.List.of()));
+            threads.put(threadKey, new ThreadProgress(now, List.of()));
             trimThreads();
         }
     }
 
     private void trimThreads() {
         if (threads.size() > MAX_THREADS) {
-            threads.entrySet().stream().min(java.util.Comparator.comparing(e -> e.getValue().at()))
+            threads.entrySet().stream().min(Comparator.comparing(e -> e.getValue().at()))
                     .ifPresent(oldest -> threads.remove(oldest.getKey(), oldest.getValue()));
         }
     }
@@ -207,9 +211,9 @@ final class ShardState {
     /** The next part of this thread is on X with this id. */
     void threadPartPosted(String threadKey, String tweetId, Instant now) {
         threads.compute(threadKey, (k, p) -> {
-            java.util.List<String> ids = new java.util.ArrayList<>(p == null ? java.util.List.of() : p.ids());
+            List<String> ids = new ArrayList<>(p == null ? List.of() : p.ids());
             ids.add(tweetId);
-            return new ThreadProgress(now, java.util.List.copyOf(ids));
+            return new ThreadProgress(now, List.copyOf(ids));
         });
         trimThreads();
     }

@@ -16,6 +16,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.TreeSet;
 
 /**
  * Worker processes SIGKILLed and cut off from the broker in the middle of a burst: every request is answered
@@ -134,7 +135,7 @@ class CrashTest {
             int unknown = 0;
             int other = 0;
             int successWithoutPost = 0;
-            Set<String> otherCodes = new java.util.TreeSet<>();
+            Set<String> otherCodes = new TreeSet<>();
             for (Map.Entry<String, String> e : altById.entrySet()) {
                 List<WorkerFleet.Reply> rs = fleet.replies().getOrDefault(e.getKey(), List.of());
                 if (rs.isEmpty()) {

@@ -21,6 +21,14 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.twtbridge.protocol.Media;
+import io.twtbridge.protocol.MediaSource;
+import io.twtbridge.twitter.XClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The features of issue 13, end to end: RabbitMQ, a worker, the sandbox. */
 class FeaturesTest {
@@ -111,7 +119,7 @@ class FeaturesTest {
         String bad = "{\"id\":\"q-3\",\"command\":\"upload_post\",\"access_token\":\"" + u.token()
                 + "\",\"access_token_secret\":\"" + u.secret() + "\",\"text\":\"pick\","
                 + "\"poll\":{\"options\":[\"only one\"],\"duration_minutes\":60}}";
-        h.send(bad.getBytes(java.nio.charset.StandardCharsets.UTF_8), JSON);
+        h.send(bad.getBytes(StandardCharsets.UTF_8), JSON);
         // Exactly as RPC_FORMAT.md §4 "Quotes, polls and reply settings" shows it.
         assertEquals("{\"id\":\"q-3\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"bad_request\","
                 + "\"message\":\"a poll has 2 to 4 options\"}}", h.nextReply(T).text());
@@ -136,14 +144,14 @@ class FeaturesTest {
     }
 
     @Test
-    void anImageXRefusesIsAnImageErrorInBothFormatsAndNoPostIsMade(@org.junit.jupiter.api.io.TempDir java.nio.file.Path uploads)
+    void anImageXRefusesIsAnImageErrorInBothFormatsAndNoPostIsMade(@TempDir Path uploads)
             throws Exception {
-        java.nio.file.Files.write(uploads.resolve("1.png"), TestImages.png());
-        h.startWorker(h.config(java.util.Map.of("media.allowed.dir", uploads.toString())));
+        Files.write(uploads.resolve("1.png"), TestImages.png());
+        h.startWorker(h.config(Map.of("media.allowed.dir", uploads.toString())));
         Tokens u = h.user("refused");
         h.sandbox.faults().refuseMediaOf("refused");
         JsonObject json = send(new Request.Post("img-1", u, "with a picture", List.of(
-                io.twtbridge.protocol.Media.of(new io.twtbridge.protocol.MediaSource.Data(TestImages.png()))), Optional.empty()));
+                Media.of(new MediaSource.Data(TestImages.png()))), Optional.empty()));
         assertEquals("media_invalid", json.getJsonObject("error").getString("code"), json::toString);
         assertTrue(json.getJsonObject("error").getString("message").contains("X refused image 1"), json::toString);
 
@@ -152,7 +160,7 @@ class FeaturesTest {
         assertEquals(0, h.sandbox.posts().all().size());
     }
 
-    private static Request.Thread.Part part(String text, io.twtbridge.protocol.Media... media) {
+    private static Request.Thread.Part part(String text, Media... media) {
         return new Request.Thread.Part(text, List.of(media));
     }
 
@@ -161,8 +169,8 @@ class FeaturesTest {
         h.startWorker();
         Tokens u = h.user("threader");
         String start = send(new Request.Post("root", u, "the start", List.of(), Optional.empty())).getString("tweet_id");
-        io.twtbridge.protocol.Media pixel = new io.twtbridge.protocol.Media(
-                new io.twtbridge.protocol.MediaSource.Data(TestImages.png()), Optional.of("a pixel"));
+        Media pixel = new Media(
+                new MediaSource.Data(TestImages.png()), Optional.of("a pixel"));
         JsonObject reply = send(new Request.Thread("t-1", u, List.of(part("one", pixel), part("two"), part("three", pixel, pixel)),
                 Optional.of(start)));
         assertEquals("posted", reply.getString("status"), reply::toString);
@@ -176,7 +184,7 @@ class FeaturesTest {
             JsonObject a = answered.getJsonObject(i);
             assertEquals("posted", a.getString("status"));
             assertEquals(sent.id(), a.getString("tweet_id"));
-            assertEquals(io.twtbridge.twitter.XClient.tweetUrl(sent.id()), a.getString("tweet_url"));
+            assertEquals(XClient.tweetUrl(sent.id()), a.getString("tweet_url"));
             assertTrue(!a.containsKey("already_posted"));
             assertEquals(previous, sent.inReplyTo());
             previous = sent.id();
@@ -222,7 +230,7 @@ class FeaturesTest {
 
     @Test
     void aThreadWhoseMiddlePartXNeverAcceptsSaysSoAfterTheRetriesAndContinuesWhenSentAgain() throws Exception {
-        h.startWorker(h.config(java.util.Map.of("worker.retry.max-attempts", "2")));
+        h.startWorker(h.config(Map.of("worker.retry.max-attempts", "2")));
         Tokens u = h.user("unavailable");
         Request.Thread thread = new Request.Thread("t-3", u, List.of(part("a1"), part("a2"), part("a3")), Optional.empty());
         h.sandbox.faults().failPostsOf("unavailable", 1, 100, 503);
@@ -247,7 +255,7 @@ class FeaturesTest {
         Request.Thread thread = new Request.Thread("t-4", u, List.of(part("h1"), part("h2"), part("h3")), Optional.empty());
         // The first worker posts part 1, then X fails part 2 and the worker waits to retry it; it stops meanwhile.
         h.sandbox.faults().failPostsOf("handover", 1, 1_000, 503);
-        Worker first = h.startWorker(h.config(java.util.Map.of("worker.retry.base-delay", "PT30S", "worker.retry.max-delay", "PT30S",
+        Worker first = h.startWorker(h.config(Map.of("worker.retry.base-delay", "PT30S", "worker.retry.max-delay", "PT30S",
                 "worker.shutdown-grace", "PT1S")));
         h.send(JsonQueueFormat.INSTANCE.encodeRequest(thread), JSON);
         Harness.await("part 2 refused", T, () -> h.sandbox.counters().injectedErrors() >= 1);
@@ -270,7 +278,7 @@ class FeaturesTest {
 
     @Test
     void theDeploymentDefaultMakesEveryPostLong() throws Exception {
-        h.startWorker(h.config(java.util.Map.of("worker.long-posts", "true")));
+        h.startWorker(h.config(Map.of("worker.long-posts", "true")));
         Tokens premium = h.user("premium2");
         h.sandbox.users().premium("premium2");
         JsonObject posted = send(new Request.Post("l-4", premium, "z".repeat(1_000), List.of(), Optional.empty()));

@@ -31,6 +31,8 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real RabbitMQ (127.0.0.1:5672, or AMQP_TEST_URI), a real sandbox over HTTP, and workers under test, on
@@ -129,7 +131,7 @@ final class Harness implements AutoCloseable {
             } else {
                 ch.queueDeclare(requests, true, false, false, null);
             }
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException(e);
         }
     }
@@ -196,7 +198,7 @@ final class Harness implements AutoCloseable {
             fail(why);
         }
         System.err.println("[twt tests] SKIPPED: " + why);
-        org.junit.jupiter.api.Assumptions.assumeTrue(false, why);
+        Assumptions.assumeTrue(false, why);
     }
 
     /** Waits for a condition, checking every 20 ms. */
@@ -254,7 +256,7 @@ final class Harness implements AutoCloseable {
         for (String q : queues) {
             try (Channel ch = connection.createChannel()) {
                 ch.queueDelete(q);
-            } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            } catch (IOException | TimeoutException | RuntimeException e) {
                 // not there
             }
         }

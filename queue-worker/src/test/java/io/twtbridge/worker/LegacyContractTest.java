@@ -22,6 +22,10 @@ import static io.twtbridge.worker.Harness.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.ArrayList;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The existing main server's contract, over real RabbitMQ and a real sandbox: every reply byte for byte. */
 class LegacyContractTest {
@@ -147,14 +151,14 @@ class LegacyContractTest {
     @Tag("rabbitmq-only")
     void aRequestQueueOfAnotherTypeStopsTheWorkerWithAClearMessage() throws Exception {
         Harness.requireRabbitMq("declaring a quorum queue over an existing classic one");
-        String existing = "twt-legacy-" + java.util.UUID.randomUUID();
+        String existing = "twt-legacy-" + UUID.randomUUID();
         try (var ch = h.connection.createChannel()) {
             ch.queueDeclare(existing, false, false, false, null); // how the original Python worker declared twt
             WorkerConfig quorum = h.config(Map.of("worker.queue.requests", existing, "worker.queue.mode", "quorum"));
-            java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<String> fatal = new CompletableFuture<>();
             try (Worker w = new Worker(quorum, h.xConfig())) {
                 w.start(fatal::complete);
-                String message = fatal.get(15, java.util.concurrent.TimeUnit.SECONDS);
+                String message = fatal.get(15, TimeUnit.SECONDS);
                 assertTrue(message.contains("PRECONDITION_FAILED") && message.contains("WORKER_QUEUE_MODE"), message);
             }
             WorkerConfig legacyMode = h.config(Map.of("worker.queue.requests", existing, "worker.queue.mode", "legacy"));
@@ -162,7 +166,7 @@ class LegacyContractTest {
                 w.start();
                 Harness.await("legacy-mode worker ready", Duration.ofSeconds(15), w::ready);
             }
-            List<String> leftovers = new java.util.ArrayList<>(List.of(existing, legacyMode.rosterQueue(), legacyMode.deadLetterQueue()));
+            List<String> leftovers = new ArrayList<>(List.of(existing, legacyMode.rosterQueue(), legacyMode.deadLetterQueue()));
             for (int k = 0; k < legacyMode.shards(); k++) {
                 leftovers.add(legacyMode.shardQueue(k));
                 leftovers.add(legacyMode.shardStateQueue(k));

@@ -16,6 +16,9 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * /observe/health/live of two workers in turn (a healthy one, then one that may not consume the shards), each on a
@@ -63,7 +66,7 @@ class LivenessTest {
         healthy.close();
         server.stop();
         // A user that may read every queue except the shards: connected and declared, but consuming nothing.
-        String user = "twt-live-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String user = "twt-live-" + UUID.randomUUID().toString().substring(0, 8);
         rabbitmqctl("add_user", user, "pw");
         try {
             rabbitmqctl("set_permissions", "-p", "/", user, ".*", ".*", "^(?!.*\\.shard\\.).*$");
@@ -84,8 +87,8 @@ class LivenessTest {
     }
 
     private static void rabbitmqctl(String... args) throws Exception {
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("rabbitmqctl", "-q"));
-        cmd.addAll(java.util.List.of(args));
+        List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), "rabbitmqctl " + String.join(" ", args) + ": " + out);

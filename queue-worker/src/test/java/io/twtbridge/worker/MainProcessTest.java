@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import static io.twtbridge.worker.Harness.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.rabbitmq.client.AMQP;
+import java.util.UUID;
 
 /** The worker as a process, configured only by environment variables, as it runs in a container. */
 class MainProcessTest {
@@ -87,11 +89,11 @@ class MainProcessTest {
         Tokens u = h.user("process");
         h.send(legacy("9", "upload_post", u.token(), u.secret(), "from a process", ""));
         assertEquals("9ÿtwtÿupload_postÿ0", h.nextReply(Duration.ofSeconds(15)).text());
-        String own = "process-replies-" + java.util.UUID.randomUUID();
+        String own = "process-replies-" + UUID.randomUUID();
         h.channel.queueDeclare(own, false, true, true, null);
         h.listen(own);
         h.send(legacy("10", "upload_post", u.token(), u.secret(), "reply to my own queue", ""),
-                new com.rabbitmq.client.AMQP.BasicProperties.Builder().replyTo(own).deliveryMode(2).build());
+                new AMQP.BasicProperties.Builder().replyTo(own).deliveryMode(2).build());
         Harness.Reply r = h.nextReply(Duration.ofSeconds(15));
         assertEquals(own, r.queue(), "WORKER_REPLY_TO_PREFIX took effect");
         assertEquals("10ÿtwtÿupload_postÿ0", r.text());

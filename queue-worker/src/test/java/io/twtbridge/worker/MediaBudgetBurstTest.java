@@ -24,6 +24,8 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The media budget in a real worker: a burst of the largest legal requests, and the loader's accounting. */
 class MediaBudgetBurstTest {
@@ -89,12 +91,12 @@ class MediaBudgetBurstTest {
         assertEquals(0, budget.inUse());
         // A failing item gives back what the request reserved (the inline image, and the URL's 15 MiB cap).
         MediaLoader.Loaded.Failed missing = assertInstanceOf(MediaLoader.Loaded.Failed.class,
-                loader.load(List.of(Media.of(new MediaSource.Data(png)), Media.of(new MediaSource.Url(java.net.URI.create("http://127.0.0.1:1/nothing.png"))))));
+                loader.load(List.of(Media.of(new MediaSource.Data(png)), Media.of(new MediaSource.Url(URI.create("http://127.0.0.1:1/nothing.png"))))));
         assertEquals(ErrorCode.MEDIA_UNREACHABLE, missing.failure().code());
         assertEquals(0, budget.inUse());
         // Waiting for the budget and interrupted (the worker is stopping): nothing reserved, tried again later.
         MediaBudget.Lease held = assertInstanceOf(MediaBudget.Reservation.Granted.class, budget.reserve(10 * MIB)).lease();
-        java.util.concurrent.atomic.AtomicReference<MediaLoader.Loaded> result = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<MediaLoader.Loaded> result = new AtomicReference<>();
         Thread waiter = Thread.ofVirtual().start(() -> result.set(loader.load(List.of(Media.of(new MediaSource.Data(five)), m))));
         Harness.await("the loader waits for the budget", Duration.ofSeconds(20), () -> waiter.getState() == Thread.State.WAITING);
         waiter.interrupt();

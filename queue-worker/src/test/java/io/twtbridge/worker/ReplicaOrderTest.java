@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.TreeMap;
 
 /**
  * Several worker replicas on one request queue: each user's posts reach X in the order the main server sent them,
@@ -203,7 +204,7 @@ class ReplicaOrderTest {
      */
     private static Order order(WorkerFleet fleet) {
         Map<String, Integer> seen = new HashMap<>();
-        Map<String, Integer> byUser = new java.util.TreeMap<>();
+        Map<String, Integer> byUser = new TreeMap<>();
         int outOfOrder = 0;
         for (Map.Entry<String, List<Post>> e : fleet.timelines().entrySet()) {
             int highest = -1;

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The reply path cannot lose or loop: refused and missing reply queues keep the reply in twt.dead (and the request is
@@ -50,7 +51,7 @@ class ReplyPathTest {
             h.send(legacy("r-" + target, "upload_post", u.token(), u.secret(), text, ""), replyTo(target));
             GetResponse dead = h.getFrom(h.config().deadLetterQueue(), T);
             assertEquals("REPLY_TO_REFUSED", Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
-            assertEquals("r-" + target + "ÿtwtÿupload_postÿ0", new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("r-" + target + "ÿtwtÿupload_postÿ0", new String(dead.getBody(), StandardCharsets.UTF_8));
         }
         assertEquals(3, h.sandbox.posts().all().size());
         // nothing arrived where it was refused: our own queues got no reply (the shard queue is empty, twt too)
@@ -69,7 +70,7 @@ class ReplyPathTest {
         GetResponse dead = h.getFrom(h.config().deadLetterQueue(), T);
         assertEquals("REPLY_RETURNED", Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
         assertEquals("c-" + gone, dead.getProps().getCorrelationId());
-        assertEquals("m-1ÿtwtÿupload_postÿ0", new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("m-1ÿtwtÿupload_postÿ0", new String(dead.getBody(), StandardCharsets.UTF_8));
         // answered once: no redelivery, no second post, nothing more in twt.dead
         h.assertNoMoreReplies(Duration.ofMillis(500));
         assertEquals(1, h.sandbox.posts().all().size());

@@ -111,7 +111,7 @@ class ResilienceTest {
         Process ss = new ProcessBuilder("ss", "-tnpH").redirectErrorStream(true).start();
         String sockets = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, ss.waitFor(), "ss -tnp failed: " + sockets);
-        java.util.Set<String> ourPorts = new java.util.HashSet<>();
+        Set<String> ourPorts = new HashSet<>();
         for (String line : sockets.split("\n")) {
             String[] cols = line.trim().split("\\s+");
             if (line.contains("pid=" + ProcessHandle.current().pid() + ",") && cols.length >= 5 && cols[4].endsWith(":" + (Harness.AMQP.getPort() < 0 ? 5672 : Harness.AMQP.getPort()))) {

@@ -22,6 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.rabbitmq.client.GetResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 
 /** Sealed tokens through a real worker, broker and sandbox: opened, posted; anything else refused before X. */
 class SealedTokenTest {
@@ -73,7 +78,7 @@ class SealedTokenTest {
         h.startWorker(h.config(Map.of("sealing.key-ring", K1)));
         Tokens user = h.user("tamper_user");
         String good = sealer(K1).seal(user, "1").token();
-        List<String> bad = new java.util.ArrayList<>();
+        List<String> bad = new ArrayList<>();
         for (int i = 0; i < good.length(); i += 7) {
             char c = good.charAt(i);
             String changed = good.substring(0, i) + (c == 'A' ? 'B' : 'A') + good.substring(i + 1);
@@ -103,12 +108,12 @@ class SealedTokenTest {
         Tokens user = h.user("dead_user");
         Tokens sealed = sealer(K1).seal(user, "1");
         byte[] noId = ("{\"command\":\"upload_post\",\"sealed_token\":\"" + sealed.token() + "\",\"text\":\"no id\"}")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
         h.send(noId, json());
-        com.rabbitmq.client.GetResponse dead = h.getFrom(config.deadLetterQueue(), T);
+        GetResponse dead = h.getFrom(config.deadLetterQueue(), T);
         assertTrue(dead != null, "dead-lettered");
-        String kept = new String(dead.getBody(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(new String(noId, java.nio.charset.StandardCharsets.UTF_8), kept);
+        String kept = new String(dead.getBody(), StandardCharsets.UTF_8);
+        assertEquals(new String(noId, StandardCharsets.UTF_8), kept);
         assertFalse(kept.contains(user.token()) || kept.contains(user.secret()), "never the opened token");
         assertEquals(0, h.sandbox.posts().all().size());
     }
@@ -140,7 +145,7 @@ class SealedTokenTest {
         Unsealing unsealing = new Unsealing(Optional.of(s));
         AMQP.BasicProperties props = json();
         int shards = 16;
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int u = 0; u < 40; u++) {
             Tokens raw = new Tokens("user-" + u + "-token", "secret-" + u);
             Tokens a = s.seal(raw, "id" + u);

@@ -8,6 +8,8 @@ import java.time.Instant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Arrays;
+import java.util.List;
 
 /** What a shard's next owner learns from the previous one. */
 class ShardStateTest {
@@ -56,11 +58,11 @@ class ShardStateTest {
         byte[] snapshot = s.snapshot(NOW);
         assertTrue(new String(snapshot, StandardCharsets.UTF_8).contains("t t1 " + NOW.toEpochMilli() + " 101,102\n"));
         ShardState next = ShardState.parse(snapshot);
-        assertEquals(java.util.List.of("101", "102"), next.threadProgress("t1", NOW));
-        assertEquals(java.util.List.of(), next.threadProgress("t2", NOW));
-        assertEquals(java.util.List.of(), next.threadProgress("t3", NOW));
+        assertEquals(List.of("101", "102"), next.threadProgress("t1", NOW));
+        assertEquals(List.of(), next.threadProgress("t2", NOW));
+        assertEquals(List.of(), next.threadProgress("t3", NOW));
         // Compatible: older entry kinds still read, a bad id makes the state unknown (safe).
-        assertEquals(java.util.List.of(), ShardState.parse("t k 1 -\na fp\n".getBytes(StandardCharsets.UTF_8)).threadProgress("k", NOW));
+        assertEquals(List.of(), ShardState.parse("t k 1 -\na fp\n".getBytes(StandardCharsets.UTF_8)).threadProgress("k", NOW));
         assertTrue(ShardState.parse("t k 1 12,x\n".getBytes(StandardCharsets.UTF_8)).mayHaveAttempted("other"));
     }
 
@@ -119,7 +121,7 @@ class ShardStateTest {
             counts[ShardQueues.shardOf("user-" + i, 16)]++;
         }
         for (int c : counts) {
-            assertTrue(c > 800 && c < 1200, "uneven shards: " + java.util.Arrays.toString(counts));
+            assertTrue(c > 800 && c < 1200, "uneven shards: " + Arrays.toString(counts));
         }
     }
 }

@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.helidon.webclient.api.DnsAddressLookup;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Assertions;
 
 /** URL fetches against real HTTP servers that misbehave: trickling, lying about types, endless, redirecting. */
 class UrlFetcherTest {
@@ -34,7 +37,7 @@ class UrlFetcherTest {
     /** The deadline in the deadline tests; the others get a generous one (a first fetch in a cold JVM is slow). */
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private final List<ServerSocket> servers = new ArrayList<>();
-    private final List<Thread> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> handlers = new CopyOnWriteArrayList<>();
 
     private static WorkerConfig.MediaFetch fetch() {
         return fetch(Duration.ofSeconds(20));
@@ -223,10 +226,10 @@ class UrlFetcherTest {
     @Test
     void theResolverRefusesNamesWithAnyPrivateAddress() {
         UrlFetcher.CheckingResolver r = new UrlFetcher.CheckingResolver(AddressPolicy::refusal);
-        UrlFetcher.Refused e = org.junit.jupiter.api.Assertions.assertThrows(UrlFetcher.Refused.class,
-                () -> r.resolveAddress("localhost", io.helidon.webclient.api.DnsAddressLookup.defaultLookup()));
+        UrlFetcher.Refused e = Assertions.assertThrows(UrlFetcher.Refused.class,
+                () -> r.resolveAddress("localhost", DnsAddressLookup.defaultLookup()));
         assertTrue(e.getMessage().startsWith("the URL points to a private address"), e.getMessage());
-        assertEquals("the URL's host is unknown", org.junit.jupiter.api.Assertions.assertThrows(UrlFetcher.Refused.class,
-                () -> r.resolveAddress("no-such-host.invalid", io.helidon.webclient.api.DnsAddressLookup.defaultLookup())).getMessage());
+        assertEquals("the URL's host is unknown", Assertions.assertThrows(UrlFetcher.Refused.class,
+                () -> r.resolveAddress("no-such-host.invalid", DnsAddressLookup.defaultLookup())).getMessage());
     }
 }

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.Files;
 
 /**
  * https through the checking resolver: the client connects to the address the resolver checked, yet TLS still checks
@@ -54,7 +55,7 @@ class UrlFetcherTlsTest {
         p.getInputStream().transferTo(OutputStream.nullOutputStream());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed");
         KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (var in = java.nio.file.Files.newInputStream(file)) {
+        try (var in = Files.newInputStream(file)) {
             ks.load(in, PASSWORD);
         }
         return ks;

@@ -29,6 +29,11 @@ import java.util.Set;
 import static io.twtbridge.worker.Harness.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** Guarantees of the worker over real RabbitMQ and a real sandbox: retries, rate limits, ordering, redelivery. */
 class WorkerBehaviourTest {
@@ -61,7 +66,7 @@ class WorkerBehaviourTest {
     @Test
     void jsonRequestWithReplyToAndCorrelationId() throws Exception {
         h.startWorker();
-        String own = "reply-test-" + java.util.UUID.randomUUID();
+        String own = "reply-test-" + UUID.randomUUID();
         h.channel.queueDeclare(own, false, true, true, null);
         h.listen(own);
         Tokens u = h.user("json");
@@ -187,14 +192,14 @@ class WorkerBehaviourTest {
         h.declareRequestQueue();
         h.send(request);
         try (Channel crashed = h.connection.createChannel()) {
-            java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
-            crashed.basicConsume(h.requests, false, new com.rabbitmq.client.DefaultConsumer(crashed) {
+            CountDownLatch taken = new CountDownLatch(1);
+            crashed.basicConsume(h.requests, false, new DefaultConsumer(crashed) {
                 @Override
-                public void handleDelivery(String tag, com.rabbitmq.client.Envelope env, AMQP.BasicProperties props, byte[] body) {
+                public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     taken.countDown();
                 }
             });
-            assertTrue(taken.await(T.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the request was delivered");
+            assertTrue(taken.await(T.toSeconds(), TimeUnit.SECONDS), "the request was delivered");
         } // closing the channel without an ack: the broker redelivers it
         h.startWorker();
         assertEquals("77ÿtwtÿupload_postÿ0", h.nextReply(T).text());

@@ -3,7 +3,6 @@ package io.twtbridge.worker;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.twtbridge.protocol.Tokens;
@@ -47,6 +46,13 @@ import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import java.io.UncheckedIOException;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * Black-box fixture for crash and replica tests: a virtual host of its own on RabbitMQ, the X sandbox in this JVM,
@@ -58,8 +64,8 @@ final class WorkerFleet implements AutoCloseable {
     static final String REQUESTS = "twt";
     static final String REPLIES = "to_server";
     private static final Path TARGET = Path.of("target");
-    private static final java.util.regex.Pattern PENDING = java.util.regex.Pattern.compile(
-            java.util.regex.Pattern.quote(REQUESTS) + "(\\.shard\\.\\d+|\\.delay(\\..+)?|\\.dead)?|" + java.util.regex.Pattern.quote(REPLIES));
+    private static final Pattern PENDING = Pattern.compile(
+            Pattern.quote(REQUESTS) + "(\\.shard\\.\\d+|\\.delay(\\..+)?|\\.dead)?|" + Pattern.quote(REPLIES));
     private static final String CLOSE_REASON = "twt-crash test: connection dropped by the broker";
 
     final String label;
@@ -112,8 +118,8 @@ final class WorkerFleet implements AutoCloseable {
     WorkerFleet(String label) throws Exception {
         Harness.requireRabbitMq("a virtual host per run, SIGKILLed workers and rabbitmqctl close_connection");
         this.label = label;
-        this.logDir = TARGET.resolve("worker-logs").resolve(label + "-" + java.time.LocalTime.now(java.time.ZoneOffset.UTC)
-                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace(":", ""));
+        this.logDir = TARGET.resolve("worker-logs").resolve(label + "-" + LocalTime.now(ZoneOffset.UTC)
+                .truncatedTo(ChronoUnit.SECONDS).toString().replace(":", ""));
         Files.createDirectories(logDir);
         URI base = Harness.BROKER.uri();
         String userInfo = base.getRawUserInfo() == null ? "guest:guest" : base.getRawUserInfo();
@@ -380,7 +386,7 @@ final class WorkerFleet implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException("the broker did not confirm the requests within 30 s", e);
         }
         assertEquals(0, returned.get(), "requests returned unroutable: is queue " + REQUESTS + " declared?");
@@ -411,7 +417,7 @@ final class WorkerFleet implements AutoCloseable {
     String awaitQuiet(Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         int quietChecks = 0;
-        Map<String, Long> busy = new java.util.TreeMap<>();
+        Map<String, Long> busy = new TreeMap<>();
         while (System.nanoTime() < deadline) {
             busy.clear();
             for (String line : rabbitmqctl("-q", "list_queues", "-p", vhost, "name", "messages").split("\n")) {
@@ -485,7 +491,7 @@ final class WorkerFleet implements AutoCloseable {
     String drive(int total, List<Fault> plan, Duration timeout, Requests requests) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         StringBuffer done = new StringBuffer();
-        List<java.util.concurrent.CompletableFuture<WorkerProcess>> replacements = new ArrayList<>();
+        List<CompletableFuture<WorkerProcess>> replacements = new ArrayList<>();
         int bursts = plan.size() + 1;
         int sent = 0;
         int injected = 0;
@@ -512,11 +518,11 @@ final class WorkerFleet implements AutoCloseable {
             if (plan.get(k) == Fault.KILL) {
                 kill(w);
                 done.append(String.format("SIGKILL %s at %d/%d answered of %d sent; ", w, at, total, sent));
-                replacements.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                replacements.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         return start();
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                 }));
             } else {
@@ -553,7 +559,7 @@ final class WorkerFleet implements AutoCloseable {
         int lost = 0;
         int doubled = 0;
         int failed = 0;
-        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        Map<String, Integer> outcomes = new TreeMap<>();
         for (String id : ids) {
             List<Reply> rs = replies.getOrDefault(id, List.of());
             if (rs.isEmpty()) {
@@ -604,7 +610,7 @@ final class WorkerFleet implements AutoCloseable {
     }
 
     static String now() {
-        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     static String rabbitmqctl(String... args) throws IOException, InterruptedException {

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import java.nio.file.StandardCopyOption;
 
 /**
  * The AES-256 keys that seal and open, each with an id. The first key of the text form seals; every key opens, so
@@ -82,7 +83,7 @@ public record SealKeys(String primaryId, Map<String, SecretKey> keys) {
             }
             Files.writeString(tmp, generate("local-1") + "\n", StandardCharsets.US_ASCII);
             try {
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 Files.deleteIfExists(tmp); // another process wrote it first
             }

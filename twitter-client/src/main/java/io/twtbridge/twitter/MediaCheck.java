@@ -3,6 +3,7 @@ package io.twtbridge.twitter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.math.BigDecimal;
 
 /**
  * X's rules for a post's media, checked before any upload: up to 4 images (JPEG, PNG, WEBP; a GIF alone), or one
@@ -102,6 +103,6 @@ public final class MediaCheck {
     }
 
     private static String seconds(Duration d) {
-        return java.math.BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 }

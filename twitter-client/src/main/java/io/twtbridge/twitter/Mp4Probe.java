@@ -2,6 +2,7 @@ package io.twtbridge.twitter;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What twt-bridge reads of an MP4 (ISO base media file, ISO/IEC 14496-12) before uploading it: that it is one (an
@@ -107,7 +108,7 @@ public final class Mp4Probe {
         if (size < header || size > to - at) {
             return Optional.empty();
         }
-        String type = new String(b, at + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String type = new String(b, at + 4, 4, StandardCharsets.ISO_8859_1);
         return Optional.of(new Box(type, at + header, (int) (at + size)));
     }
 

@@ -3,7 +3,6 @@ package io.twtbridge.twitter;
 import com.github.scribejava.core.extractors.BaseStringExtractor;
 import com.github.scribejava.core.extractors.HeaderExtractor;
 import com.github.scribejava.core.model.OAuthConstants;
-import com.github.scribejava.core.model.OAuthRequest;
 import com.github.scribejava.core.model.Parameter;
 import com.github.scribejava.core.services.SignatureService;
 

@@ -34,6 +34,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * X's API as twt-bridge uses it: the OAuth 1.0a PIN flow, posts and deletes (media go up through {@code MediaUpload},
@@ -45,7 +48,7 @@ public final class XClient {
     /** Looked up once: Json.createX() would search the class path on every call. */
     static final JsonProvider JSON = JsonProvider.provider();
     /** An id in a path ({@code /2/media/upload/123/append}, {@code /2/tweets/123}), not the {@code /2/} of the API version. */
-    private static final java.util.regex.Pattern MEDIA_ID = java.util.regex.Pattern.compile("/\\d{3,}(?=/|$)");
+    private static final Pattern MEDIA_ID = Pattern.compile("/\\d{3,}(?=/|$)");
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
@@ -283,7 +286,7 @@ public final class XClient {
 
     private static boolean neverSent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
                 return true;
             }
         }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.twtbridge.protocol.Tokens;
 
 class SealerTest {
     private static final byte[] SECRET = "token-123\nsecret-456".getBytes(StandardCharsets.UTF_8);
@@ -82,9 +83,9 @@ class SealerTest {
     @Test
     void theExampleInRpcFormatOpens() {
         SealedTokens t = new SealedTokens(new Sealer(SealKeys.parse("k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
-        SealedTokens.Opened o = t.open(io.twtbridge.protocol.Tokens.sealed("tb1.k1.A22zOmLqLQtJY71K445ytttEKnicqMIGxrmYtNItoOY82zGXF4NI")).orElseThrow();
+        SealedTokens.Opened o = t.open(Tokens.sealed("tb1.k1.A22zOmLqLQtJY71K445ytttEKnicqMIGxrmYtNItoOY82zGXF4NI")).orElseThrow();
         assertEquals("42", o.userId());
-        assertEquals(new io.twtbridge.protocol.Tokens("42-at", "as"), o.accessToken());
+        assertEquals(new Tokens("42-at", "as"), o.accessToken());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Collections;
 
 /** The bounded count equals twitter-text's on normal texts, and stays fast (and right) on its worst inputs. */
 class TextCheckTest {
@@ -103,7 +104,7 @@ class TextCheckTest {
     void noLengthBoundCanRefuseBeforeCounting() {
         // URLs of up to 4,096 characters count 23 each: 11 of them, 44,000+ characters, are a valid post. So no bound on
         // the length below the 25,000-character message limit is sound; the count itself is made fast instead.
-        String s = String.join(" ", java.util.Collections.nCopies(11, "https://example.com/" + "a".repeat(4_000)));
+        String s = String.join(" ", Collections.nCopies(11, "https://example.com/" + "a".repeat(4_000)));
         assertTrue(s.length() > 44_000);
         assertEquals(twitterText(s), TextCheck.weightedLength(s));
         assertEquals(11 * 23 + 10, TextCheck.weightedLength(s));

@@ -24,6 +24,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.config.EnvironmentVariables;
+import io.twtbridge.protocol.ErrorCode;
+import io.twtbridge.protocol.Outcome;
+import io.twtbridge.protocol.Poll;
+import io.twtbridge.protocol.PostOptions;
+import io.twtbridge.protocol.ReplySettings;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Every typed outcome of the client, each from a real HTTP exchange with the sandbox. */
 class XClientTest {
@@ -68,10 +86,10 @@ class XClientTest {
 
     @Test
     void pinFlowThenPost() {
-        io.twtbridge.protocol.Outcome.AuthStarted start = ok(client.requestToken());
+        Outcome.AuthStarted start = ok(client.requestToken());
         assertTrue(start.authorizeUrl().startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="), start.authorizeUrl());
         String pin = sandbox.users().authorize(start.requestToken().token(), "alice").orElseThrow();
-        io.twtbridge.protocol.Outcome.PinVerified grant = ok(client.accessToken(start.requestToken(), pin));
+        Outcome.PinVerified grant = ok(client.accessToken(start.requestToken(), pin));
         assertEquals("alice", grant.screenName());
         String id = ok(client.post(grant.accessToken(), "hello from the PIN flow", List.of(), Optional.empty()));
         assertEquals(List.of("hello from the PIN flow"), sandbox.posts().all().stream().map(Post::text).toList());
@@ -80,7 +98,7 @@ class XClientTest {
 
     @Test
     void wrongPinAndReusedRequestTokenAreDistinct() {
-        io.twtbridge.protocol.Outcome.AuthStarted start = ok(client.requestToken());
+        Outcome.AuthStarted start = ok(client.requestToken());
         String pin = sandbox.users().authorize(start.requestToken().token(), "bob").orElseThrow();
         failed(client.accessToken(start.requestToken(), pin.equals("0000000") ? "1111111" : "0000000"), XFailure.WrongPin.class);
         ok(client.accessToken(start.requestToken(), pin));
@@ -107,14 +125,14 @@ class XClientTest {
     void callbackUrlFlowRedirectsWithTheVerifier() throws Exception {
         XClient withCallback = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5))
                 .withCallback("https://app.example/x-callback?state=1"));
-        io.twtbridge.protocol.Outcome.AuthStarted start = ok(withCallback.requestToken());
+        Outcome.AuthStarted start = ok(withCallback.requestToken());
         // the user presses "Authorize app" on X's page
-        java.net.http.HttpResponse<String> approved = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(sandbox.baseUri() + "/oauth/authorize"))
+        HttpResponse<String> approved = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/oauth/authorize"))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("oauth_token=" + start.requestToken().token()
+                        .POST(HttpRequest.BodyPublishers.ofString("oauth_token=" + start.requestToken().token()
                                 + "&screen_name=callback_user")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(302, approved.statusCode());
         String location = approved.headers().firstValue("Location").orElseThrow();
         assertTrue(location.startsWith("https://app.example/x-callback?state=1&oauth_token=" + start.requestToken().token()
@@ -179,7 +197,7 @@ class XClientTest {
         Tokens premium = user("premium");
         sandbox.users().premium("premium");
         Tokens plain = user("plain");
-        io.twtbridge.protocol.PostOptions longPost = new io.twtbridge.protocol.PostOptions(true);
+        PostOptions longPost = new PostOptions(true);
         XFailure.TextTooLong before = failed(client.post(premium, "a".repeat(25_001), List.of(), Optional.empty(), longPost),
                 XFailure.TextTooLong.class);
         assertEquals(25_000, before.limit());
@@ -190,29 +208,29 @@ class XClientTest {
         XFailure.TextTooLong refused = failed(client.post(plain, "b".repeat(300), List.of(), Optional.empty(), longPost),
                 XFailure.TextTooLong.class);
         assertTrue(refused.byX(), refused.toString());
-        assertEquals(io.twtbridge.protocol.ErrorCode.TEXT_TOO_LONG, refused.toOutcome().code());
+        assertEquals(ErrorCode.TEXT_TOO_LONG, refused.toOutcome().code());
         assertEquals(1, sandbox.posts().all().size());
     }
 
     @Test
     void quotePollAndReplySettingsReachXAndXRefusesABadPoll() {
         Tokens u = user("poll");
-        io.twtbridge.protocol.Poll poll = new io.twtbridge.protocol.Poll(List.of("yes", "no"), 5);
-        String polled = ok(client.post(u, "vote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
-                Optional.empty(), Optional.of(poll), Optional.of(io.twtbridge.protocol.ReplySettings.VERIFIED))));
+        Poll poll = new Poll(List.of("yes", "no"), 5);
+        String polled = ok(client.post(u, "vote", List.of(), Optional.empty(), new PostOptions(false,
+                Optional.empty(), Optional.of(poll), Optional.of(ReplySettings.VERIFIED))));
         Post p = sandbox.posts().all().getFirst();
         assertEquals(polled, p.id());
         assertEquals(List.of("yes", "no"), p.pollOptions());
         assertEquals(5, p.pollDurationMinutes());
         assertEquals("verified", p.replySettings());
-        ok(client.post(u, "quoting", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+        ok(client.post(u, "quoting", List.of(), Optional.empty(), new PostOptions(false,
                 Optional.of(polled), Optional.empty(), Optional.empty())));
         assertEquals(polled, sandbox.posts().all().get(1).quoteTweetId());
         // The client does not check polls (the protocol does); X refuses a bad one.
-        XFailure.Rejected r = failed(client.post(u, "bad poll", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
-                Optional.empty(), Optional.of(new io.twtbridge.protocol.Poll(List.of("one"), 60)), Optional.empty())), XFailure.Rejected.class);
+        XFailure.Rejected r = failed(client.post(u, "bad poll", List.of(), Optional.empty(), new PostOptions(false,
+                Optional.empty(), Optional.of(new Poll(List.of("one"), 60)), Optional.empty())), XFailure.Rejected.class);
         assertTrue(r.detail().contains("poll"), r.detail());
-        failed(client.post(u, "bad quote", List.of(), Optional.empty(), new io.twtbridge.protocol.PostOptions(false,
+        failed(client.post(u, "bad quote", List.of(), Optional.empty(), new PostOptions(false,
                 Optional.of("424242"), Optional.empty(), Optional.empty())), XFailure.Rejected.class);
         assertEquals(2, sandbox.posts().all().size());
     }
@@ -228,7 +246,7 @@ class XClientTest {
         failed(client.delete(u, others), XFailure.Forbidden.class);
         assertFalse(sandbox.posts().isDeleted(others));
         // Metrics name the endpoint without the post's id (bounded label values).
-        List<String> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> endpoints = new CopyOnWriteArrayList<>();
         XClient listened = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
                 (endpoint, status, latency) -> endpoints.add(endpoint + " " + status));
         assertEquals(false, ok(listened.delete(u, others + "1")));
@@ -304,8 +322,8 @@ class XClientTest {
     @Test
     void videoGoesUpChunkedAndIsPostedAfterProcessing() {
         sandbox.limits(Limits.defaults().withProcessingPolls(2));
-        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> calls = new CopyOnWriteArrayList<>();
+        List<Long> at = new CopyOnWriteArrayList<>();
         XClient watched = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
                 (endpoint, status, latency) -> {
                     calls.add(endpoint + " " + status);
@@ -347,11 +365,11 @@ class XClientTest {
     @Test
     void failNextVideoThroughTheControlApi() throws Exception {
         Tokens u = user("controlled");
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/sandbox/fail-next-video"))
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/sandbox/fail-next-video"))
                         .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"count\":2}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"count\":2}")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         MediaFile video = new MediaFile(Videos.mp4(2_000), Optional.empty());
         failed(client.post(u, "one", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
@@ -395,20 +413,20 @@ class XClientTest {
         assertTrue(timedOut.detail().contains("did not finish processing the video"), timedOut.detail());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0);
 
-        java.util.concurrent.CountDownLatch finalized = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch finalized = new CountDownLatch(1);
         XClient patient = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
                 (endpoint, status, latency) -> {
                     if (endpoint.endsWith("/finalize")) {
                         finalized.countDown();
                     }
                 });
-        java.util.concurrent.atomic.AtomicReference<XResult<String>> result = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<XResult<String>> result = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
         Thread t = Thread.ofVirtual().start(() -> {
             result.set(patient.post(u, "interrupted", List.of(new MediaFile(Videos.mp4(4_000), Optional.empty())), Optional.empty()));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
-        assertTrue(finalized.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(finalized.await(10, TimeUnit.SECONDS));
         t.interrupt();
         t.join(Duration.ofSeconds(5));
         assertFalse(t.isAlive(), "the wait did not end on interrupt");
@@ -421,19 +439,19 @@ class XClientTest {
     @Test
     void processingMaxWaitIsConfigurableAlsoFromTheEnvironment() {
         // The keys a process's application.yaml sets, without a default of XClientConfig's own.
-        java.util.Map<String, String> file = java.util.Map.of("twitter.consumer.key", "k", "twitter.consumer.secret", "s",
+        Map<String, String> file = Map.of("twitter.consumer.key", "k", "twitter.consumer.secret", "s",
                 "twitter.api.base.url", "https://api.x.com", "twitter.oauth.callback", "oob", "twitter.connect-timeout", "PT5S",
                 "twitter.read-timeout", "PT20S", "twitter.media.processing-max-wait", "PT5M");
-        java.util.Map<String, String> env = io.helidon.config.EnvironmentVariables.expand(java.util.Map.of(
+        Map<String, String> env = EnvironmentVariables.expand(Map.of(
                 "TWITTER_MEDIA_PROCESSING_MAX_WAIT", "PT7S"));
-        io.helidon.config.Config fromEnv = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(env),
-                io.helidon.config.ConfigSources.create(file));
+        Config fromEnv = Config.just(ConfigSources.create(env),
+                ConfigSources.create(file));
         assertEquals(Duration.ofSeconds(7), XClientConfig.from(fromEnv.get("twitter")).mediaProcessingMaxWait());
-        io.helidon.config.Config yaml = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(file));
+        Config yaml = Config.just(ConfigSources.create(file));
         assertEquals(Duration.ofMinutes(5), XClientConfig.from(yaml.get("twitter")).mediaProcessingMaxWait());
-        java.util.Map<String, String> without = new java.util.HashMap<>(file);
+        Map<String, String> without = new HashMap<>(file);
         without.remove("twitter.media.processing-max-wait");
-        io.helidon.config.Config none = io.helidon.config.Config.just(io.helidon.config.ConfigSources.create(without));
+        Config none = Config.just(ConfigSources.create(without));
         IllegalStateException missing = assertThrows(IllegalStateException.class, () -> XClientConfig.from(none.get("twitter")));
         assertEquals("twitter.media.processing-max-wait is not set (application.yaml)", missing.getMessage());
     }
@@ -443,6 +461,6 @@ class XClientTest {
         XClientConfig c = config(sandbox.baseUri(), "super-secret-value", Duration.ofSeconds(1));
         assertFalse(c.toString().contains("super-secret-value"), c.toString());
         Tokens t = new Tokens("1234567-token", "token-secret-value");
-        assertFalse(new io.twtbridge.protocol.Outcome.PinVerified(t, "1", "me").toString().contains("token-secret-value"));
+        assertFalse(new Outcome.PinVerified(t, "1", "me").toString().contains("token-secret-value"));
     }
 }
