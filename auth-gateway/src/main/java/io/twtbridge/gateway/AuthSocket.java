@@ -12,7 +12,6 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.twtbridge.protocol.SocketFormat;
-
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +54,13 @@ final class AuthSocket implements WsListener {
     private int windowCount;
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-    AuthSocket(GatewayConfig config, LoginService login, GatewayMetrics metrics, Connections connections, ExecutorService executor,
-               TokenSealing sealing) {
+    AuthSocket(
+            GatewayConfig config,
+            LoginService login,
+            GatewayMetrics metrics,
+            Connections connections,
+            ExecutorService executor,
+            TokenSealing sealing) {
         this.config = config;
         this.sealing = sealing;
         this.login = login;
@@ -70,7 +74,10 @@ final class AuthSocket implements WsListener {
         // Helidon has already checked a present Origin against the allowed origins (403 otherwise).
         if (!headers.contains(HeaderNames.ORIGIN) && !config.allowMissingOrigin()) {
             metrics.breach("origin");
-            throw RequestException.builder().type(DirectHandler.EventType.FORBIDDEN).message("Origin header required").build();
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.FORBIDDEN)
+                    .message("Origin header required")
+                    .build();
         }
         HeaderName forwarded = HeaderNames.create(config.clientAddressHeader());
         if (headers.contains(forwarded)) {
@@ -83,7 +90,8 @@ final class AuthSocket implements WsListener {
     public void onOpen(WsSession session) {
         this.session = session;
         String peer = session.socketContext().remotePeer().address() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : "unknown";
+                ? a.getAddress().getHostAddress()
+                : "unknown";
         address = TrustedProxies.limitKey(config.trustedProxies().clientAddress(forwardedFor, peer));
         if (!connections.register(this, address)) {
             closeForBreach(WsCloseCodes.TRY_AGAIN_LATER, "too many connections from this address", "connections");
@@ -104,7 +112,8 @@ final class AuthSocket implements WsListener {
         }
         messageBytes += text.getBytes(StandardCharsets.UTF_8).length;
         if (messageBytes > config.maxMessageBytes()) {
-            closeForBreach(WsCloseCodes.TOO_BIG, "message larger than " + config.maxMessageBytes() + " bytes", "message_size");
+            closeForBreach(
+                    WsCloseCodes.TOO_BIG, "message larger than " + config.maxMessageBytes() + " bytes", "message_size");
             return;
         }
         message.append(text);
@@ -115,7 +124,10 @@ final class AuthSocket implements WsListener {
         message.setLength(0);
         messageBytes = 0;
         if (!withinRate()) {
-            closeForBreach(WsCloseCodes.VIOLATED_POLICY, "more than " + config.messagesPerMinute() + " messages a minute", "rate");
+            closeForBreach(
+                    WsCloseCodes.VIOLATED_POLICY,
+                    "more than " + config.messagesPerMinute() + " messages a minute",
+                    "rate");
             return;
         }
         tail = tail.thenRunAsync(() -> answer(frame), executor);
@@ -201,7 +213,8 @@ final class AuthSocket implements WsListener {
         String reply;
         try {
             reply = switch (SocketFormat.read(frame)) {
-                case SocketFormat.Frame.Ok ok -> ok.reply(sealing.reply(login.handle(ok.request(), address), ok.legacy()));
+                case SocketFormat.Frame.Ok ok ->
+                    ok.reply(sealing.reply(login.handle(ok.request(), address), ok.legacy()));
                 case SocketFormat.Frame.Refused r -> r.reply();
             };
         } catch (RuntimeException e) {

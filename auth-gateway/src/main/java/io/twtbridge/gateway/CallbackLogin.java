@@ -8,6 +8,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.twtbridge.protocol.Command;
+import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Tokens;
@@ -16,7 +17,6 @@ import io.twtbridge.sealing.Sealer;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XFailure;
 import io.twtbridge.twitter.XResult;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -29,7 +29,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import io.twtbridge.protocol.ErrorCode;
 
 /**
  * X's callback login over plain HTTP, for the gateway's page: no PIN to copy, and the request token's secret never
@@ -59,6 +58,7 @@ final class CallbackLogin implements HttpService {
     private static final Duration RESULT_TTL = Duration.ofMinutes(2);
     /** X's tokens and verifiers: short and URL-safe. Anything else is refused before any work. */
     private static final Pattern PARAM = Pattern.compile("[A-Za-z0-9_.~-]{1,200}");
+
     private static final int MAX_COOKIE_HEADER = 8192;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -71,8 +71,14 @@ final class CallbackLogin implements HttpService {
     private final TokenSealing sealing;
     private final Clock clock;
 
-    CallbackLogin(CallbackSettings settings, XClient x, XBudget budget, GatewayMetrics metrics, GatewayConfig config,
-                  TokenSealing sealing, Clock clock) {
+    CallbackLogin(
+            CallbackSettings settings,
+            XClient x,
+            XBudget budget,
+            GatewayMetrics metrics,
+            GatewayConfig config,
+            TokenSealing sealing,
+            Clock clock) {
         this.sealing = sealing;
         this.settings = settings;
         this.x = x;
@@ -85,9 +91,7 @@ final class CallbackLogin implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get(START_PATH, this::start)
-                .get(settings.path(), this::callback)
-                .post(RESULT_PATH, this::result);
+        rules.get(START_PATH, this::start).get(settings.path(), this::callback).post(RESULT_PATH, this::result);
     }
 
     private void start(ServerRequest req, ServerResponse res) {
@@ -102,10 +106,16 @@ final class CallbackLogin implements HttpService {
             case XResult.Ok<Outcome.AuthStarted> ok -> {
                 Tokens rt = ok.value().requestToken();
                 long expires = clock.instant().plus(settings.pendingTtl()).getEpochSecond();
-                String sealed = settings.sealer().seal(PURPOSE_PENDING,
-                        Fields.join(Long.toString(expires), rt.token(), rt.secret()));
+                String sealed = settings.sealer()
+                        .seal(PURPOSE_PENDING, Fields.join(Long.toString(expires), rt.token(), rt.secret()));
                 res.status(Status.FOUND_302)
-                        .header(HeaderNames.SET_COOKIE, cookie(PENDING, sealed, "/", settings.pendingTtl().toSeconds()))
+                        .header(
+                                HeaderNames.SET_COOKIE,
+                                cookie(
+                                        PENDING,
+                                        sealed,
+                                        "/",
+                                        settings.pendingTtl().toSeconds()))
                         .header(HeaderNames.LOCATION, ok.value().authorizeUrl());
                 noStore(res).send();
             }
@@ -120,7 +130,8 @@ final class CallbackLogin implements HttpService {
         Optional<String> token = param(req, "oauth_token");
         Optional<String> verifier = param(req, "oauth_verifier");
         Optional<Pending> pending = cookieValue(req, PENDING).flatMap(this::openPending);
-        res.header(HeaderNames.SET_COOKIE, cookie(PENDING, "", "/", 0)); // the pending login is used up, whatever happens
+        res.header(
+                HeaderNames.SET_COOKIE, cookie(PENDING, "", "/", 0)); // the pending login is used up, whatever happens
         if (param(req, "denied").isPresent()) {
             back(res, "denied");
             return;
@@ -130,7 +141,8 @@ final class CallbackLogin implements HttpService {
             return;
         }
         Pending p = pending.get();
-        if (!MessageDigest.isEqual(p.requestToken().token().getBytes(StandardCharsets.UTF_8),
+        if (!MessageDigest.isEqual(
+                p.requestToken().token().getBytes(StandardCharsets.UTF_8),
                 token.get().getBytes(StandardCharsets.UTF_8))) {
             back(res, "bad_request");
             return;
@@ -151,10 +163,20 @@ final class CallbackLogin implements HttpService {
                 String binding = random();
                 long expires = clock.instant().plus(RESULT_TTL).getEpochSecond();
                 Outcome.PinVerified g = ok.value();
-                String result = settings.sealer().seal(PURPOSE_RESULT, Fields.join(Long.toString(expires), binding,
-                        g.userId(), g.screenName(), g.accessToken().token(), g.accessToken().secret()));
+                String result = settings.sealer()
+                        .seal(
+                                PURPOSE_RESULT,
+                                Fields.join(
+                                        Long.toString(expires),
+                                        binding,
+                                        g.userId(),
+                                        g.screenName(),
+                                        g.accessToken().token(),
+                                        g.accessToken().secret()));
                 res.status(Status.SEE_OTHER_303)
-                        .header(HeaderNames.SET_COOKIE, cookie(PENDING, "", "/", 0),
+                        .header(
+                                HeaderNames.SET_COOKIE,
+                                cookie(PENDING, "", "/", 0),
                                 cookie(RESULT, binding, RESULT_PATH, RESULT_TTL.toSeconds()))
                         .header(HeaderNames.LOCATION, "/#login=" + result);
                 noStore(res).send();
@@ -175,23 +197,36 @@ final class CallbackLogin implements HttpService {
             body = "";
         }
         Optional<String> binding = cookieValue(req, RESULT);
-        Optional<List<String>> fields = settings.sealer().open(PURPOSE_RESULT, body).flatMap(b -> Fields.split(b, 6));
+        Optional<List<String>> fields =
+                settings.sealer().open(PURPOSE_RESULT, body).flatMap(b -> Fields.split(b, 6));
         res.header(HeaderNames.SET_COOKIE, cookie(RESULT, "", RESULT_PATH, 0));
         noStore(res).header(HeaderNames.CONTENT_TYPE, "application/json");
-        if (fields.isEmpty() || binding.isEmpty() || expired(fields.get().get(0))
-                || !MessageDigest.isEqual(binding.get().getBytes(StandardCharsets.UTF_8), fields.get().get(1).getBytes(StandardCharsets.UTF_8))) {
-            res.status(Status.BAD_REQUEST_400).send(JsonQueueFormat.INSTANCE.encodeReply("callback", Command.VERIFY_PIN,
-                    Outcome.Failed.of(ErrorCode.INVALID_TOKEN, "this login result is unknown, used or expired")));
+        if (fields.isEmpty()
+                || binding.isEmpty()
+                || expired(fields.get().get(0))
+                || !MessageDigest.isEqual(
+                        binding.get().getBytes(StandardCharsets.UTF_8),
+                        fields.get().get(1).getBytes(StandardCharsets.UTF_8))) {
+            res.status(Status.BAD_REQUEST_400)
+                    .send(JsonQueueFormat.INSTANCE.encodeReply(
+                            "callback",
+                            Command.VERIFY_PIN,
+                            Outcome.Failed.of(
+                                    ErrorCode.INVALID_TOKEN, "this login result is unknown, used or expired")));
             return;
         }
         List<String> f = fields.get();
-        res.send(JsonQueueFormat.INSTANCE.encodeReply("callback", Command.VERIFY_PIN,
+        res.send(JsonQueueFormat.INSTANCE.encodeReply(
+                "callback",
+                Command.VERIFY_PIN,
                 sealing.reply(new Outcome.PinVerified(new Tokens(f.get(4), f.get(5)), f.get(2), f.get(3)), false)));
     }
 
     /** The pending login a cookie holds, when it opens, has the right shape and has not expired. */
     private Optional<Pending> openPending(String sealed) {
-        return settings.sealer().open(PURPOSE_PENDING, sealed).flatMap(b -> Fields.split(b, 3))
+        return settings.sealer()
+                .open(PURPOSE_PENDING, sealed)
+                .flatMap(b -> Fields.split(b, 3))
                 .filter(f -> !expired(f.get(0)))
                 .map(f -> new Pending(Long.parseLong(f.get(0)), new Tokens(f.get(1), f.get(2))));
     }
@@ -206,7 +241,9 @@ final class CallbackLogin implements HttpService {
 
     /** The page's error code for X's refusal: a used or expired request token reads as "expired". */
     private static String code(XFailure f) {
-        return f instanceof XFailure.RequestTokenInvalid ? "expired" : f.toOutcome().code().wireName();
+        return f instanceof XFailure.RequestTokenInvalid
+                ? "expired"
+                : f.toOutcome().code().wireName();
     }
 
     /** Back to the page with an error code it shows (never a secret, never X's message). */
@@ -249,8 +286,11 @@ final class CallbackLogin implements HttpService {
 
     private String address(ServerRequest req) {
         HeaderName forwarded = HeaderNames.create(config.clientAddressHeader());
-        List<String> forwardedFor = req.headers().contains(forwarded) ? req.headers().get(forwarded).allValues() : List.of();
-        String peer = req.remotePeer().address() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+        List<String> forwardedFor =
+                req.headers().contains(forwarded) ? req.headers().get(forwarded).allValues() : List.of();
+        String peer = req.remotePeer().address() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress()
+                : "unknown";
         return TrustedProxies.limitKey(config.trustedProxies().clientAddress(forwardedFor, peer));
     }
 

@@ -1,7 +1,6 @@
 package io.twtbridge.gateway;
 
 import io.twtbridge.sealing.Sealer;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;

@@ -27,7 +27,8 @@ final class Connections implements AutoCloseable {
 
     Connections(GatewayConfig config) {
         this.config = config;
-        long shortest = Math.min(config.idleTimeout().toMillis(), config.pingInterval().toMillis());
+        long shortest =
+                Math.min(config.idleTimeout().toMillis(), config.pingInterval().toMillis());
         long every = Math.max(20, Math.min(1000, shortest / 4));
         watchdog.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
     }
@@ -75,7 +76,8 @@ final class Connections implements AutoCloseable {
 
     /** Closes every open connection with 1001 (shutdown), each on the executor; completes when every close frame is sent. */
     CompletableFuture<Void> goAway(Executor executor) {
-        return CompletableFuture.allOf(open.stream().map(s -> CompletableFuture.runAsync(s::goAway, executor))
+        return CompletableFuture.allOf(open.stream()
+                .map(s -> CompletableFuture.runAsync(s::goAway, executor))
                 .toArray(CompletableFuture[]::new));
     }
 

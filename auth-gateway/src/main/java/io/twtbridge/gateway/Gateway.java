@@ -8,12 +8,10 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
-import io.twtbridge.twitter.XClient;
-import io.twtbridge.twitter.XClientConfig;
-
 import io.twtbridge.sealing.SealedTokens;
 import io.twtbridge.sealing.Sealer;
-
+import io.twtbridge.twitter.XClient;
+import io.twtbridge.twitter.XClientConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,9 +49,15 @@ public final class Gateway implements AutoCloseable {
         XBudget budget = new XBudget(config.xCallsPerMinute(), config.xCallsPerMinutePerAddress());
         XClientConfig pin = x.withCallback("oob");
         this.login = new LoginService(new XClient(pin, metrics::xCall), budget, metrics);
-        this.callback = sealing.filter(s -> CallbackSettings.isUrl(x.callback())).map(s -> new CallbackLogin(
-                new CallbackSettings(URI.create(x.callback()), s), new XClient(x, metrics::xCall), budget, metrics, config,
-                tokenSealing, Clock.systemUTC()));
+        this.callback = sealing.filter(s -> CallbackSettings.isUrl(x.callback()))
+                .map(s -> new CallbackLogin(
+                        new CallbackSettings(URI.create(x.callback()), s),
+                        new XClient(x, metrics::xCall),
+                        budget,
+                        metrics,
+                        config,
+                        tokenSealing,
+                        Clock.systemUTC()));
         this.connections = new Connections(config);
         connections.every(Duration.ofMinutes(1), budget::forgetFullBuckets);
         metrics.openConnections(connections::open);
@@ -70,7 +74,9 @@ public final class Gateway implements AutoCloseable {
                         .origins(config.allowedOrigins())
                         .maxFrameLength(config.maxMessageBytes())
                         .build())
-                .addRouting(WsRouting.builder().endpoint("/", () -> new AuthSocket(config, login, metrics, connections, executor, tokenSealing)))
+                .addRouting(WsRouting.builder()
+                        .endpoint(
+                                "/", () -> new AuthSocket(config, login, metrics, connections, executor, tokenSealing)))
                 .routing(routing -> {
                     routing.register("/", new PageService(callback.isPresent()));
                     callback.ifPresent(c -> routing.register("/", c));
@@ -78,8 +84,13 @@ public final class Gateway implements AutoCloseable {
                 .addFeature(ObserveFeature.builder()
                         .addObserver(HealthObserver.builder()
                                 .details(true)
-                                .addCheck(() -> HealthCheckResponse.builder().status(!stopping)
-                                        .detail("open_connections", connections.open()).build(), HealthCheckType.READINESS, "gateway")
+                                .addCheck(
+                                        () -> HealthCheckResponse.builder()
+                                                .status(!stopping)
+                                                .detail("open_connections", connections.open())
+                                                .build(),
+                                        HealthCheckType.READINESS,
+                                        "gateway")
                                 .build())
                         .addObserver(MetricsObserver.create())
                         .build());

@@ -2,7 +2,6 @@ package io.twtbridge.gateway;
 
 import io.helidon.config.Config;
 import io.twtbridge.twitter.ConfigKeys;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
@@ -26,18 +25,19 @@ import java.util.stream.Collectors;
  * @param xCallsPerMinutePerAddress calls to X made for one client address per minute, across its connections
  * @param sealedTokens        whether logins answer a sealed token ({@link TokenSealing}): off, json or all
  */
-public record GatewayConfig(Set<String> allowedOrigins,
-                            boolean allowMissingOrigin,
-                            int maxMessageBytes,
-                            Duration idleTimeout,
-                            int messagesPerMinute,
-                            int connectionsPerAddress,
-                            String clientAddressHeader,
-                            TrustedProxies trustedProxies,
-                            Duration pingInterval,
-                            int xCallsPerMinute,
-                            int xCallsPerMinutePerAddress,
-                            TokenSealing.Mode sealedTokens) {
+public record GatewayConfig(
+        Set<String> allowedOrigins,
+        boolean allowMissingOrigin,
+        int maxMessageBytes,
+        Duration idleTimeout,
+        int messagesPerMinute,
+        int connectionsPerAddress,
+        String clientAddressHeader,
+        TrustedProxies trustedProxies,
+        Duration pingInterval,
+        int xCallsPerMinute,
+        int xCallsPerMinutePerAddress,
+        TokenSealing.Mode sealedTokens) {
 
     /**
      * Reads the {@code gateway} node of the gateway's configuration: its application.yaml (every default is there,
@@ -48,7 +48,9 @@ public record GatewayConfig(Set<String> allowedOrigins,
         Config gateway = config.get("gateway");
         return new GatewayConfig(
                 Arrays.stream(string(gateway, "allowed.origins").split(","))
-                        .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .collect(Collectors.toUnmodifiableSet()),
                 ConfigKeys.require(gateway, "allow-missing-origin").asBoolean().get(),
                 integer(gateway, "max-message-bytes"),
                 duration(gateway, "idle-timeout"),

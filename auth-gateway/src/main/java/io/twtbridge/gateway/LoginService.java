@@ -5,7 +5,6 @@ import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XResult;
-
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -27,14 +26,18 @@ final class LoginService {
     /** Runs one request for the client at {@code address}. */
     Outcome handle(Request request, String address) {
         return switch (request) {
-            case Request.Auth a -> paid(address, () -> {
-                metrics.flow("started");
-                return counted(x.requestToken(), false);
-            });
+            case Request.Auth a ->
+                paid(address, () -> {
+                    metrics.flow("started");
+                    return counted(x.requestToken(), false);
+                });
             case Request.VerifyPin v -> paid(address, () -> counted(x.accessToken(v.requestToken(), v.pin()), true));
-            case Request.Post p -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "posts go through the queue, not the gateway");
-            case Request.Delete d -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "deletes go through the queue, not the gateway");
-            case Request.Thread t -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "threads go through the queue, not the gateway");
+            case Request.Post p ->
+                Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "posts go through the queue, not the gateway");
+            case Request.Delete d ->
+                Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "deletes go through the queue, not the gateway");
+            case Request.Thread t ->
+                Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "threads go through the queue, not the gateway");
         };
     }
 
@@ -43,7 +46,8 @@ final class LoginService {
         Optional<XBudget.Refusal> refusal = budget.take(address);
         if (refusal.isPresent()) {
             metrics.budgetRefused(refusal.get().bucket());
-            return Outcome.Failed.rateLimited("too many logins right now, try again later", refusal.get().retryAfterSeconds());
+            return Outcome.Failed.rateLimited(
+                    "too many logins right now, try again later", refusal.get().retryAfterSeconds());
         }
         return call.get();
     }

@@ -4,11 +4,9 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.twtbridge.twitter.XClientConfig;
-
 import io.twtbridge.sealing.Sealer;
 import io.twtbridge.sealing.SealingConfig;
-
+import io.twtbridge.twitter.XClientConfig;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,8 +16,7 @@ import java.util.Optional;
  * reads it, for this process and for the tests.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
@@ -34,16 +31,20 @@ public final class Main {
             return;
         }
         WebServer web = server.build().start();
-        System.out.println("auth-gateway on http://localhost:" + web.port() + "/ (WebSocket at ws://localhost:" + web.port() + "/)");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                gateway.shutdown(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            web.stop();
-            gateway.close();
-        }, "twt-gateway-shutdown"));
+        System.out.println("auth-gateway on http://localhost:" + web.port() + "/ (WebSocket at ws://localhost:"
+                + web.port() + "/)");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                gateway.shutdown(Duration.ofSeconds(5));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            web.stop();
+                            gateway.close();
+                        },
+                        "twt-gateway-shutdown"));
     }
 
     /**

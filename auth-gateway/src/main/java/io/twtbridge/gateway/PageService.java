@@ -5,7 +5,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +23,8 @@ final class PageService implements HttpService {
     PageService(boolean callbackLogin) {
         byte[] page = resource("web/test.html");
         this.html = callbackLogin
-                ? new String(page, StandardCharsets.UTF_8).replace("<body>", "<body data-callback=\"on\">")
+                ? new String(page, StandardCharsets.UTF_8)
+                        .replace("<body>", "<body data-callback=\"on\">")
                         .getBytes(StandardCharsets.UTF_8)
                 : page;
     }

@@ -2,7 +2,6 @@ package io.twtbridge.gateway;
 
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.sealing.SealedTokens;
-
 import java.util.Locale;
 import java.util.Optional;
 
@@ -16,7 +15,9 @@ record TokenSealing(Mode mode, Optional<SealedTokens> tokens) {
     static final TokenSealing OFF = new TokenSealing(Mode.OFF, Optional.empty());
 
     enum Mode {
-        OFF, JSON, ALL;
+        OFF,
+        JSON,
+        ALL;
 
         static Mode parse(String value) {
             try {

@@ -16,16 +16,13 @@ import java.util.regex.Pattern;
  */
 sealed interface TrustedProxies {
     /** No proxy is trusted: the client is the socket's peer and X-Forwarded-For is ignored. */
-    record None() implements TrustedProxies {
-    }
+    record None() implements TrustedProxies {}
 
     /** The last {@code count} hops (the socket's peer included) are our proxies, each appending to X-Forwarded-For. */
-    record Hops(int count) implements TrustedProxies {
-    }
+    record Hops(int count) implements TrustedProxies {}
 
     /** Hops whose address falls in one of these networks are our proxies. */
-    record Networks(List<Cidr> cidrs) implements TrustedProxies {
-    }
+    record Networks(List<Cidr> cidrs) implements TrustedProxies {}
 
     /** {@code ""} (none), a hop count such as {@code 1}, or comma-separated CIDRs such as {@code 10.0.0.0/8,fd00::/8}. */
     static TrustedProxies parse(String value) {
@@ -36,7 +33,11 @@ sealed interface TrustedProxies {
         if (v.chars().allMatch(Character::isDigit)) {
             return new Hops(Integer.parseInt(v));
         }
-        return new Networks(Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Cidr::parse).toList());
+        return new Networks(Arrays.stream(v.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .map(Cidr::parse)
+                .toList());
     }
 
     /**
@@ -61,7 +62,9 @@ sealed interface TrustedProxies {
             case Networks n -> {
                 for (int i = chain.size() - 1; i > 0; i--) {
                     String hop = chain.get(i);
-                    if (Cidr.address(hop).filter(a -> n.cidrs().stream().anyMatch(c -> c.contains(a))).isEmpty()) {
+                    if (Cidr.address(hop)
+                            .filter(a -> n.cidrs().stream().anyMatch(c -> c.contains(a)))
+                            .isEmpty()) {
                         yield hop;
                     }
                 }
@@ -75,15 +78,18 @@ sealed interface TrustedProxies {
      * holds, so rotating through it gains nothing), anything else as is.
      */
     static String limitKey(String address) {
-        return Cidr.address(address).filter(a -> a.getAddress().length == 16).map(a -> {
-            byte[] b = Arrays.copyOf(a.getAddress(), 16);
-            Arrays.fill(b, 8, 16, (byte) 0);
-            try {
-                return InetAddress.getByAddress(b).getHostAddress() + "/64";
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException(e); // 16 bytes are always an address
-            }
-        }).orElse(address);
+        return Cidr.address(address)
+                .filter(a -> a.getAddress().length == 16)
+                .map(a -> {
+                    byte[] b = Arrays.copyOf(a.getAddress(), 16);
+                    Arrays.fill(b, 8, 16, (byte) 0);
+                    try {
+                        return InetAddress.getByAddress(b).getHostAddress() + "/64";
+                    } catch (UnknownHostException e) {
+                        throw new IllegalStateException(e); // 16 bytes are always an address
+                    }
+                })
+                .orElse(address);
     }
 
     /** A network such as {@code 10.0.0.0/8}; a bare address is a network of one. */
@@ -94,7 +100,8 @@ sealed interface TrustedProxies {
         static Cidr parse(String text) {
             int slash = text.indexOf('/');
             byte[] net = address(slash < 0 ? text : text.substring(0, slash))
-                    .orElseThrow(() -> new IllegalArgumentException("not an IP network: " + text)).getAddress();
+                    .orElseThrow(() -> new IllegalArgumentException("not an IP network: " + text))
+                    .getAddress();
             int prefix = slash < 0 ? net.length * 8 : Integer.parseInt(text.substring(slash + 1));
             if (prefix < 0 || prefix > net.length * 8) {
                 throw new IllegalArgumentException("bad prefix length: " + text);
@@ -108,7 +115,11 @@ sealed interface TrustedProxies {
                 return false;
             }
             int bits = a.length * 8;
-            BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftRight(prefix).not();
+            BigInteger mask = BigInteger.ONE
+                    .shiftLeft(bits)
+                    .subtract(BigInteger.ONE)
+                    .shiftRight(prefix)
+                    .not();
             return new BigInteger(1, a).and(mask).equals(new BigInteger(1, network).and(mask));
         }
 

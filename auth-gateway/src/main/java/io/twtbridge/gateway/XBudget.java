@@ -10,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class XBudget {
     /** A call refused: which bucket was empty ({@code global} or {@code address}) and when it has a token again. */
-    record Refusal(String bucket, long retryAfterSeconds) {
-    }
+    record Refusal(String bucket, long retryAfterSeconds) {}
 
     private final int perMinutePerAddress;
     private final TokenBucket global;

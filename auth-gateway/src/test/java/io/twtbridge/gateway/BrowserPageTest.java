@@ -1,9 +1,17 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,15 +21,6 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sample page in real headless Chromium (Debian's chromium and chromedriver), through the sandbox's PIN page. */
 class BrowserPageTest {
@@ -80,7 +79,10 @@ class BrowserPageTest {
         browser.findElement(By.id("screen_name")).clear();
         browser.findElement(By.id("screen_name")).sendKeys(screenName);
         browser.findElement(By.id("allow")).click();
-        String pin = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin"))).getText().trim();
+        String pin = waitUpTo(10)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin")))
+                .getText()
+                .trim();
         browser.close();
         browser.switchTo().window(page);
         return pin;
@@ -103,7 +105,8 @@ class BrowserPageTest {
         assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
         // The tokens the page shows are the user's real tokens.
         XClient x = GatewayFixture.x(sandbox);
-        assertInstanceOf(XResult.Ok.class, x.post(new Tokens(token, secret), "from the browser", List.of(), Optional.empty()));
+        assertInstanceOf(
+                XResult.Ok.class, x.post(new Tokens(token, secret), "from the browser", List.of(), Optional.empty()));
         assertEquals("browser_user", sandbox.posts().all().getFirst().authorScreenName());
     }
 
@@ -127,14 +130,19 @@ class BrowserPageTest {
         restartGateway();
         sandbox.faults().clear();
         // The page got 1001, reconnected to the new gateway and sent auth again.
-        String href = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link"))).getAttribute("href");
+        String href = waitUpTo(20)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link")))
+                .getAttribute("href");
         assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
         browser.switchTo().newWindow(WindowType.TAB);
         browser.get(href);
         browser.findElement(By.id("screen_name")).clear();
         browser.findElement(By.id("screen_name")).sendKeys("restart_user");
         browser.findElement(By.id("allow")).click();
-        String pin = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin"))).getText().trim();
+        String pin = waitUpTo(10)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin")))
+                .getText()
+                .trim();
         browser.close();
         browser.switchTo().window(page);
         // Another restart while the user types the PIN: the page still holds the request token.
@@ -150,7 +158,9 @@ class BrowserPageTest {
         String pin = connectAndAuthorize("wrong_pin_user");
         browser.findElement(By.id("pin")).sendKeys(pin.equals("0000000") ? "1111111" : "0000000");
         browser.findElement(By.id("verify")).click();
-        String error = waitUpTo(15).until(ExpectedConditions.visibilityOfElementLocated(By.id("error"))).getText();
+        String error = waitUpTo(15)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")))
+                .getText();
         assertEquals("the PIN is wrong", error);
     }
 }

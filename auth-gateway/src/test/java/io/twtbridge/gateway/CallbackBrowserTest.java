@@ -1,7 +1,12 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,12 +15,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The callback login in headless Chromium: the page on replica A, X's (the sandbox's) authorize page, X's redirect
@@ -51,7 +50,8 @@ class CallbackBrowserTest {
         sandbox.reset();
         browser.get(replicas.a.http("/").toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(15));
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("connect-redirect"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("connect-redirect")))
+                .click();
         // X's authorize page, in the same tab.
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("screen_name")));
         assertTrue(browser.getCurrentUrl().startsWith(sandbox.baseUri() + "/oauth/authorize"), browser.getCurrentUrl());
@@ -62,7 +62,9 @@ class CallbackBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
         assertEquals("redirect_user", browser.findElement(By.id("screen-name")).getText());
         assertTrue(browser.findElement(By.id("access-token")).getText().startsWith("••••"));
-        assertTrue(browser.getCurrentUrl().startsWith("http://127.0.0.1:" + replicas.b.server.port() + "/"), browser.getCurrentUrl());
+        assertTrue(
+                browser.getCurrentUrl().startsWith("http://127.0.0.1:" + replicas.b.server.port() + "/"),
+                browser.getCurrentUrl());
         assertFalse(browser.getCurrentUrl().contains("login="), "the sealed result left the address bar");
         assertTrue(browser.findElement(By.id("step-2")).getAttribute("hidden") != null, "no PIN asked");
         assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");

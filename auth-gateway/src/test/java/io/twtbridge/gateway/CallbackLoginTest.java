@@ -1,12 +1,11 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -16,14 +15,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The callback login over HTTP, as a browser would drive it, across two replicas; each refusal without X where it can. */
 class CallbackLoginTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private static TwitterSandbox sandbox;
     private static CallbackReplicas replicas;
 
@@ -66,12 +66,17 @@ class CallbackLoginTest {
 
     /** The name=value of the Set-Cookie named {@code name}. */
     private static String cookie(HttpResponse<?> r, String name) {
-        return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
-                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow(() -> new AssertionError("no cookie " + name));
+        return r.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(0, c.indexOf(';')))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no cookie " + name));
     }
 
     private static String location(HttpResponse<?> r) {
-        return r.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location, status " + r.statusCode()));
+        return r.headers()
+                .firstValue("Location")
+                .orElseThrow(() -> new AssertionError("no Location, status " + r.statusCode()));
     }
 
     /** Starts on replica A; answers the pending cookie and X's redirect to the callback (after "Authorize app"). */
@@ -84,15 +89,20 @@ class CallbackLoginTest {
         assertEquals(302, start.statusCode());
         String pending = cookie(start, CallbackLogin.PENDING);
         String setCookie = start.headers().allValues("Set-Cookie").getFirst();
-        assertTrue(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && !setCookie.contains("Secure"), setCookie);
+        assertTrue(
+                setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Lax") && !setCookie.contains("Secure"),
+                setCookie);
         String authorize = location(start);
         assertTrue(authorize.startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="), authorize);
         String token = URLDecoder.decode(authorize.substring(authorize.indexOf('=') + 1), StandardCharsets.UTF_8);
         assertTrue(pending.startsWith(CallbackLogin.PENDING + "=tb1.k1."), "an opaque sealed text");
         assertFalse(authorize.contains("secret"), authorize);
-        HttpResponse<String> approve = HTTP.send(HttpRequest.newBuilder(sandbox.baseUri().resolve("/oauth/authorize"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("oauth_token=" + token + "&screen_name=" + screenName)).build(),
+        HttpResponse<String> approve = HTTP.send(
+                HttpRequest.newBuilder(sandbox.baseUri().resolve("/oauth/authorize"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "oauth_token=" + token + "&screen_name=" + screenName))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         String callback = location(approve);
         assertTrue(callback.startsWith(replicas.callbackUrl + "?oauth_token="), callback);
@@ -107,19 +117,33 @@ class CallbackLoginTest {
         String to = location(back);
         assertTrue(to.startsWith("/#login=tb1."), to);
         String resultCookie = cookie(back, CallbackLogin.RESULT);
-        assertTrue(back.headers().allValues("Set-Cookie").contains(CallbackLogin.PENDING
-                + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"), back.headers().allValues("Set-Cookie").toString());
+        assertTrue(
+                back.headers()
+                        .allValues("Set-Cookie")
+                        .contains(CallbackLogin.PENDING + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
+                back.headers().allValues("Set-Cookie").toString());
         String blob = to.substring("/#login=".length());
 
         // Without the browser's binding cookie the sealed result is worthless.
-        assertEquals(400, post(replicas.b.http(CallbackLogin.RESULT_PATH), null, blob).statusCode());
-        assertEquals(400, post(replicas.b.http(CallbackLogin.RESULT_PATH), CallbackLogin.RESULT + "=other", blob).statusCode());
+        assertEquals(
+                400,
+                post(replicas.b.http(CallbackLogin.RESULT_PATH), null, blob).statusCode());
+        assertEquals(
+                400,
+                post(replicas.b.http(CallbackLogin.RESULT_PATH), CallbackLogin.RESULT + "=other", blob)
+                        .statusCode());
         // An oversized body is refused before any opening.
-        assertEquals(400, post(replicas.b.http(CallbackLogin.RESULT_PATH), resultCookie, blob + "A".repeat(3000)).statusCode());
+        assertEquals(
+                400,
+                post(replicas.b.http(CallbackLogin.RESULT_PATH), resultCookie, blob + "A".repeat(3000))
+                        .statusCode());
         // With it, on either replica: the verify_pin reply the pages know.
         HttpResponse<String> result = post(replicas.a.http(CallbackLogin.RESULT_PATH), resultCookie, blob);
         assertEquals(200, result.statusCode(), result.body());
-        assertTrue(result.body().contains("\"status\":\"verified\"") && result.body().contains("\"screen_name\":\"cb_user\""), result.body());
+        assertTrue(
+                result.body().contains("\"status\":\"verified\"")
+                        && result.body().contains("\"screen_name\":\"cb_user\""),
+                result.body());
         assertEquals("no-store", result.headers().firstValue("Cache-Control").orElseThrow());
 
         // The same callback again: the replica that exchanged it refuses without calling X ...
@@ -128,7 +152,8 @@ class CallbackLoginTest {
         assertEquals("/#login_error=expired", location(again));
         assertEquals(before, replicas.b.xRequests());
         // ... and another replica, without shared state, is refused by X itself.
-        String onA = s[1].replace(replicas.callbackUrl, replicas.a.http("/callback").toString());
+        String onA =
+                s[1].replace(replicas.callbackUrl, replicas.a.http("/callback").toString());
         assertEquals("/#login_error=expired", location(get(URI.create(onA), s[0])));
         assertTrue(replicas.b.xRequests() > before, "X was asked, and refused");
     }
@@ -140,7 +165,8 @@ class CallbackLoginTest {
         String value = s[0].substring(s[0].indexOf('=') + 1);
         for (int i : List.of(4, value.length() / 2, value.length() - 1)) {
             char c = value.charAt(i);
-            String tampered = CallbackLogin.PENDING + "=" + value.substring(0, i) + (c == 'A' ? 'B' : 'A') + value.substring(i + 1);
+            String tampered = CallbackLogin.PENDING + "=" + value.substring(0, i) + (c == 'A' ? 'B' : 'A')
+                    + value.substring(i + 1);
             assertEquals("/#login_error=expired", location(get(URI.create(s[1]), tampered)));
         }
         assertEquals("/#login_error=expired", location(get(URI.create(s[1]), null)));
@@ -162,13 +188,18 @@ class CallbackLoginTest {
 
     @Test
     void withSealedTokensTheCallbackLoginAnswersASealedToken() throws Exception {
-        try (CallbackReplicas sealedMode = new CallbackReplicas(sandbox, SealKeys.generate("k1"), "sealed-tokens", "json")) {
+        try (CallbackReplicas sealedMode =
+                new CallbackReplicas(sandbox, SealKeys.generate("k1"), "sealed-tokens", "json")) {
             String[] s = startAndAuthorize(sealedMode, "cb_sealed");
             HttpResponse<String> back = get(URI.create(s[1]), s[0]);
             String blob = location(back).substring("/#login=".length());
-            HttpResponse<String> result = post(sealedMode.b.http(CallbackLogin.RESULT_PATH), cookie(back, CallbackLogin.RESULT), blob);
+            HttpResponse<String> result =
+                    post(sealedMode.b.http(CallbackLogin.RESULT_PATH), cookie(back, CallbackLogin.RESULT), blob);
             assertEquals(200, result.statusCode(), result.body());
-            assertTrue(result.body().contains("\"sealed_token\":\"tb1.k1.") && !result.body().contains("access_token"), result.body());
+            assertTrue(
+                    result.body().contains("\"sealed_token\":\"tb1.k1.")
+                            && !result.body().contains("access_token"),
+                    result.body());
         }
     }
 
@@ -191,10 +222,14 @@ class CallbackLoginTest {
         }
         Matcher m = Pattern.compile("oauth_token=([A-Za-z0-9_-]+)").matcher(reply);
         assertTrue(m.find(), reply);
-        // The WebSocket's auth still asks X for a PIN ("oob"), though X's callback is a URL: X shows a PIN, no redirect.
-        HttpResponse<String> approve = HTTP.send(HttpRequest.newBuilder(sandbox.baseUri().resolve("/oauth/authorize"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("oauth_token=" + m.group(1) + "&screen_name=pin_user")).build(),
+        // The WebSocket's auth still asks X for a PIN ("oob"), though X's callback is a URL: X shows a PIN, no
+        // redirect.
+        HttpResponse<String> approve = HTTP.send(
+                HttpRequest.newBuilder(sandbox.baseUri().resolve("/oauth/authorize"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "oauth_token=" + m.group(1) + "&screen_name=pin_user"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, approve.statusCode());
         assertTrue(approve.body().contains("oauth_pin"), approve.body());

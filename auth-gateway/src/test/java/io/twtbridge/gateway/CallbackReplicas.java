@@ -1,7 +1,6 @@
 package io.twtbridge.gateway;
 
 import io.twtbridge.sandbox.TwitterSandbox;
-
 import java.util.Map;
 import java.util.Optional;
 

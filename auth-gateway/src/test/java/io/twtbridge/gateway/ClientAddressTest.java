@@ -1,13 +1,12 @@
 package io.twtbridge.gateway;
 
-import io.twtbridge.sandbox.TwitterSandbox;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.twtbridge.sandbox.TwitterSandbox;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The client's address: the right-most X-Forwarded-For entry no trusted proxy wrote, never one the client chose. */
 class ClientAddressTest {
@@ -26,7 +25,10 @@ class ClientAddressTest {
         assertEquals("203.0.113.7", address("1", "10.0.0.5", "6.6.6.6, 7.7.7.7, 203.0.113.7"));
         assertEquals("203.0.113.7", address("2", "10.0.0.5", "6.6.6.6, 203.0.113.7", "10.0.0.9"));
         assertEquals("203.0.113.7", address("1", "10.0.0.5", "203.0.113.7"));
-        assertEquals("10.0.0.5", address("1", "10.0.0.5"), "no header: the peer (a misconfiguration, but never a client's value)");
+        assertEquals(
+                "10.0.0.5",
+                address("1", "10.0.0.5"),
+                "no header: the peer (a misconfiguration, but never a client's value)");
     }
 
     @Test
@@ -55,7 +57,8 @@ class ClientAddressTest {
     @Test
     void forgedLeftMostEntriesAreAttributedToTheRealAddress() throws Exception {
         try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
-             GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config("trusted-proxies", "1", "connections-per-address", "2"))) {
+                GatewayFixture g = new GatewayFixture(
+                        sandbox, GatewayFixture.config("trusted-proxies", "1", "connections-per-address", "2"))) {
             WsClient a = g.connect("1.1.1.1, 203.0.113.7");
             WsClient b = g.connect("2.2.2.2", "203.0.113.7");
             WsClient c = g.connect("3.3.3.3, 203.0.113.7");

@@ -1,13 +1,15 @@
 package io.twtbridge.gateway;
 
+import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import io.helidon.config.Config;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
-
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,9 +17,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 
 /** A gateway on a free port, talking to a sandbox over HTTP, started through {@link Main#setup} as the process does. */
 final class GatewayFixture implements AutoCloseable {
@@ -40,10 +39,14 @@ final class GatewayFixture implements AutoCloseable {
      * A gateway with X's callback set to {@code callback} and, with a {@code keyRing} (SEALING_KEY_RING), the
      * callback login on.
      */
-    GatewayFixture(TwitterSandbox sandbox, Map<String, String> settings, int port, String callback, Optional<String> keyRing) {
+    GatewayFixture(
+            TwitterSandbox sandbox, Map<String, String> settings, int port, String callback, Optional<String> keyRing) {
         this.sandbox = sandbox;
         Config config = processConfig(sandbox, settings, callback, keyRing);
-        WebServerConfig.Builder b = WebServer.builder().config(config.get("server")).host("127.0.0.1").port(port);
+        WebServerConfig.Builder b = WebServer.builder()
+                .config(config.get("server"))
+                .host("127.0.0.1")
+                .port(port);
         this.gateway = Main.setup(b, config);
         this.server = b.build().start();
     }
@@ -52,7 +55,8 @@ final class GatewayFixture implements AutoCloseable {
      * The configuration the process would read: application.yaml under {@code settings} (from {@link #config}), X
      * being {@code sandbox} with its default consumer, short timeouts for X.
      */
-    static Config processConfig(TwitterSandbox sandbox, Map<String, String> settings, String callback, Optional<String> keyRing) {
+    static Config processConfig(
+            TwitterSandbox sandbox, Map<String, String> settings, String callback, Optional<String> keyRing) {
         Map<String, String> m = new HashMap<>(settings);
         m.put("twitter.api.base.url", sandbox.baseUri().toString());
         m.put("twitter.consumer.key", TwitterSandbox.DEFAULT_CONSUMER_KEY);
@@ -69,8 +73,13 @@ final class GatewayFixture implements AutoCloseable {
      * enough for tests that are not about them, then the given {@code key, value} pairs (keys under {@code gateway}).
      */
     static Map<String, String> config(String... keyValues) {
-        Map<String, String> m = new HashMap<>(Map.of("gateway.allowed.origins", ORIGIN,
-                "gateway.x-calls-per-minute", "100000", "gateway.x-calls-per-address-per-minute", "100000"));
+        Map<String, String> m = new HashMap<>(Map.of(
+                "gateway.allowed.origins",
+                ORIGIN,
+                "gateway.x-calls-per-minute",
+                "100000",
+                "gateway.x-calls-per-address-per-minute",
+                "100000"));
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put("gateway." + keyValues[i], keyValues[i + 1]);
         }
@@ -79,7 +88,8 @@ final class GatewayFixture implements AutoCloseable {
 
     /** A client of the X sandbox as a user's tokens would be used by the worker (to prove they are real). */
     static XClient x(TwitterSandbox sandbox) {
-        return new XClient(XClientConfig.from(processConfig(sandbox, Map.of(), "oob", Optional.empty()).get("twitter")));
+        return new XClient(XClientConfig.from(
+                processConfig(sandbox, Map.of(), "oob", Optional.empty()).get("twitter")));
     }
 
     URI ws() {
@@ -96,13 +106,19 @@ final class GatewayFixture implements AutoCloseable {
 
     /** The sandbox's count of requests X received, read over HTTP from its control API. */
     long xRequests() throws Exception {
-        String body = WsClient.HTTP.send(HttpRequest.newBuilder(sandbox.baseUri().resolve("/sandbox/counters")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = WsClient.HTTP
+                .send(
+                        HttpRequest.newBuilder(sandbox.baseUri().resolve("/sandbox/counters"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         return Long.parseLong(body.replaceAll("(?s).*\"requests\":(\\d+).*", "$1"));
     }
 
     String metrics() throws Exception {
-        return WsClient.HTTP.send(HttpRequest.newBuilder(http("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return WsClient.HTTP
+                .send(HttpRequest.newBuilder(http("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** A port that was free a moment ago (for a gateway whose callback URL must name its own port). */

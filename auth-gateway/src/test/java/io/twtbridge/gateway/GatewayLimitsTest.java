@@ -1,21 +1,20 @@
 package io.twtbridge.gateway;
 
-import io.twtbridge.sandbox.TwitterSandbox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twtbridge.sandbox.TwitterSandbox;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Every limit is enforced with its close code and counted; a thousand concurrent logins all succeed. */
 class GatewayLimitsTest {
@@ -32,8 +31,15 @@ class GatewayLimitsTest {
     }
 
     private static Map<String, String> limits(int maxBytes, Duration idle, int perMinute, int perAddress) {
-        return GatewayFixture.config("max-message-bytes", String.valueOf(maxBytes), "idle-timeout", idle.toString(),
-                "messages-per-minute", String.valueOf(perMinute), "connections-per-address", String.valueOf(perAddress));
+        return GatewayFixture.config(
+                "max-message-bytes",
+                String.valueOf(maxBytes),
+                "idle-timeout",
+                idle.toString(),
+                "messages-per-minute",
+                String.valueOf(perMinute),
+                "connections-per-address",
+                String.valueOf(perAddress));
     }
 
     @Test
@@ -99,7 +105,7 @@ class GatewayLimitsTest {
         sandbox.reset();
         int flows = 1000;
         try (GatewayFixture g = new GatewayFixture(sandbox, limits(4096, Duration.ofMinutes(5), 30, flows + 10));
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             long start = System.nanoTime();
             List<WsClient> clients = new ArrayList<>();
             for (int i = 0; i < flows; i++) {
@@ -110,15 +116,18 @@ class GatewayLimitsTest {
             for (int i = 0; i < flows; i++) {
                 WsClient c = clients.get(i);
                 String name = "u" + i;
-                results.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        String[] auth = c.call("auth").split("ÿ", -1);
-                        String pin = sandbox.users().authorize(auth[3], name).orElseThrow();
-                        return c.call("verify_pinÿ" + pin + "ÿ" + auth[3] + "ÿ" + auth[4]);
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, pool));
+                results.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                String[] auth = c.call("auth").split("ÿ", -1);
+                                String pin =
+                                        sandbox.users().authorize(auth[3], name).orElseThrow();
+                                return c.call("verify_pinÿ" + pin + "ÿ" + auth[3] + "ÿ" + auth[4]);
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        pool));
             }
             for (CompletableFuture<String> r : results) {
                 String[] f = r.get().split("ÿ", -1);

@@ -1,16 +1,18 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XResult;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,12 +21,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The existing pages' protocol, over a real WebSocket, against the sandbox over real HTTP. */
 @ServerTest
@@ -41,7 +40,8 @@ class GatewayProtocolTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
-        gateway = Main.setup(server, GatewayFixture.processConfig(sandbox, GatewayFixture.config(), "oob", Optional.empty()));
+        gateway = Main.setup(
+                server, GatewayFixture.processConfig(sandbox, GatewayFixture.config(), "oob", Optional.empty()));
     }
 
     @AfterAll
@@ -70,7 +70,9 @@ class GatewayProtocolTest {
     /** Proves the tokens are a real user's: posting with them works. */
     private static void assertTokensPost(String token, String secret) {
         XClient x = GatewayFixture.x(sandbox);
-        assertInstanceOf(XResult.Ok.class, x.post(new Tokens(token, secret), "connected " + token.hashCode(), List.of(), Optional.empty()));
+        assertInstanceOf(
+                XResult.Ok.class,
+                x.post(new Tokens(token, secret), "connected " + token.hashCode(), List.of(), Optional.empty()));
     }
 
     @Test
@@ -110,9 +112,13 @@ class GatewayProtocolTest {
         String[] auth = fields(c.call("auth"));
         String pin = sandbox.users().authorize(auth[3], "wrong").orElseThrow();
         String wrong = pin.equals("0000000") ? "1111111" : "0000000";
-        assertEquals("twtÿverify_pinÿexception_occurred", c.call("verify_pin\u00FF" + wrong + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
+        assertEquals(
+                "twtÿverify_pinÿexception_occurred",
+                c.call("verify_pin\u00FF" + wrong + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
         assertEquals(4, fields(c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4])).length);
-        assertEquals("twtÿverify_pinÿexception_occurred", c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
+        assertEquals(
+                "twtÿverify_pinÿexception_occurred",
+                c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
         c.close();
     }
 
@@ -154,36 +160,58 @@ class GatewayProtocolTest {
     void jsonFramesCarryTheScreenName() throws Exception {
         WsClient c = connect();
         String auth = c.call("{\"id\":\"1\",\"command\":\"auth\"}");
-        assertTrue(auth.startsWith("{\"id\":\"1\",\"command\":\"auth\",\"status\":\"auth_started\",\"authorize_url\":\""), auth);
+        assertTrue(
+                auth.startsWith("{\"id\":\"1\",\"command\":\"auth\",\"status\":\"auth_started\",\"authorize_url\":\""),
+                auth);
         String token = auth.replaceAll(".*\"request_token\":\"([^\"]+)\".*", "$1");
         String secret = auth.replaceAll(".*\"request_token_secret\":\"([^\"]+)\".*", "$1");
         String pin = sandbox.users().authorize(token, "json_page").orElseThrow();
-        String verified = c.call("{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin + "\",\"request_token\":\"" + token
-                + "\",\"request_token_secret\":\"" + secret + "\"}");
-        assertTrue(verified.contains("\"status\":\"verified\"") && verified.contains("\"screen_name\":\"json_page\""), verified);
+        String verified = c.call("{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin + "\",\"request_token\":\""
+                + token + "\",\"request_token_secret\":\"" + secret + "\"}");
+        assertTrue(
+                verified.contains("\"status\":\"verified\"") && verified.contains("\"screen_name\":\"json_page\""),
+                verified);
         c.close();
     }
 
     @Test
     void aForeignOriginIsRefusedBeforeTheUpgrade() {
-        CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(ws(), "https://evil.example"));
-        assertEquals(403, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
+        CompletionException e =
+                assertThrows(CompletionException.class, () -> WsClient.connect(ws(), "https://evil.example"));
+        assertEquals(
+                403,
+                assertInstanceOf(WebSocketHandshakeException.class, e.getCause())
+                        .getResponse()
+                        .statusCode());
     }
 
     @Test
     void aMissingOriginIsRefusedUnlessConfigured() {
         CompletionException e = assertThrows(CompletionException.class, () -> WsClient.connect(ws(), null));
-        assertEquals(403, assertInstanceOf(WebSocketHandshakeException.class, e.getCause()).getResponse().statusCode());
+        assertEquals(
+                403,
+                assertInstanceOf(WebSocketHandshakeException.class, e.getCause())
+                        .getResponse()
+                        .statusCode());
     }
 
     @Test
     void thePageIsServedWithAStrictContentSecurityPolicy() throws Exception {
-        HttpResponse<String> page = WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = WsClient.HTTP.send(
+                HttpRequest.newBuilder(base.resolve("/")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("Connect an X account"));
         String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
-        assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe"), csp);
-        assertEquals(200, WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/app.js")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertTrue(
+                csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe"),
+                csp);
+        assertEquals(
+                200,
+                WsClient.HTTP
+                        .send(
+                                HttpRequest.newBuilder(base.resolve("/app.js")).build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
     }
 
     @Test
@@ -191,11 +219,19 @@ class GatewayProtocolTest {
         WsClient c = connect();
         String[] auth = fields(c.call("auth"));
         c.close();
-        HttpResponse<String> m = WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> m = WsClient.HTTP.send(
+                HttpRequest.newBuilder(base.resolve("/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(m.body().contains("twt_gateway_auth_flows") && m.body().contains("event=\"started\""), m.body());
         assertTrue(m.body().contains("twt_gateway_open_connections"));
         assertTrue(m.body().contains("twt_gateway_x_call"));
         assertFalse(m.body().contains(auth[3]) || m.body().contains(auth[4]));
-        assertEquals(200, WsClient.HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(
+                200,
+                WsClient.HTTP
+                        .send(
+                                HttpRequest.newBuilder(base.resolve("/observe/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
     }
 }

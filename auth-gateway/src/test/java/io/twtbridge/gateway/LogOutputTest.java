@@ -1,13 +1,14 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.twtbridge.sandbox.TwitterSandbox;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParsingException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.File;
 import java.io.StringReader;
 import java.net.ServerSocket;
@@ -23,11 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The gateway's log as a process writes it, through the shared logging setup (module {@code logging}): with
@@ -64,20 +63,32 @@ class LogOutputTest {
             port = s.getLocalPort();
         }
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        pb.environment().keySet().removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("GATEWAY_") || k.equals("LOG_FORMAT"));
-        pb.environment().putAll(Map.of(
-                "SERVER_PORT", String.valueOf(port),
-                "TWITTER_CONSUMER_KEY", TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                "TWITTER_CONSUMER_SECRET", TwitterSandbox.DEFAULT_CONSUMER_SECRET,
-                "TWITTER_API_BASE_URL", sandbox.baseUri().toString(),
-                "GATEWAY_ALLOW_MISSING_ORIGIN", "true"));
+        ProcessBuilder pb =
+                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("GATEWAY_") || k.equals("LOG_FORMAT"));
+        pb.environment()
+                .putAll(Map.of(
+                        "SERVER_PORT",
+                        String.valueOf(port),
+                        "TWITTER_CONSUMER_KEY",
+                        TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                        "TWITTER_CONSUMER_SECRET",
+                        TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                        "TWITTER_API_BASE_URL",
+                        sandbox.baseUri().toString(),
+                        "GATEWAY_ALLOW_MISSING_ORIGIN",
+                        "true"));
         process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         URI health = URI.create("http://127.0.0.1:" + port + "/observe/health");
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                if (WsClient.HTTP.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (WsClient.HTTP
+                                .send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     break;
                 }
             } catch (Exception e) {
@@ -97,8 +108,11 @@ class LogOutputTest {
         secret.addAll(List.of(auth[3], auth[4]));
         String pin = sandbox.users().authorize(auth[3], "log_user").orElseThrow();
         secret.add(pin);
-        assertEquals("twt\u00FFverify_pin\u00FFexception_occurred", c.call("verify_pin\u00FF0" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
-        String[] verified = c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]).split("\u00FF", -1);
+        assertEquals(
+                "twt\u00FFverify_pin\u00FFexception_occurred",
+                c.call("verify_pin\u00FF0" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4]));
+        String[] verified = c.call("verify_pin\u00FF" + pin + "\u00FF" + auth[3] + "\u00FF" + auth[4])
+                .split("\u00FF", -1);
         assertEquals(4, verified.length, String.join("|", verified));
         secret.addAll(List.of(verified[2], verified[3]));
         String id = "msgid-" + run;

@@ -1,5 +1,7 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -13,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A WebSocket client on a plain socket: the handshake by hand, then any frame at all, well-formed or not, and the
@@ -61,7 +61,8 @@ final class RawWs implements AutoCloseable {
         byte[] key = new byte[16];
         ThreadLocalRandom.current().nextBytes(key);
         String request = "GET / HTTP/1.1\r\nHost: " + ws.getHost() + ":" + ws.getPort() + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
+                + Base64.getEncoder().encodeToString(key)
                 + "\r\nOrigin: " + origin + "\r\n\r\n";
         c.out.write(request.getBytes(StandardCharsets.US_ASCII));
         c.out.flush();
@@ -160,7 +161,8 @@ final class RawWs implements AutoCloseable {
                 all.write(buf, 0, n);
             }
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server kept the connection open; received so far: " + Arrays.toString(all.toByteArray()));
+            throw new AssertionError(
+                    "the server kept the connection open; received so far: " + Arrays.toString(all.toByteArray()));
         } catch (IOException e) {
             // reset by the server: closed as well
         }

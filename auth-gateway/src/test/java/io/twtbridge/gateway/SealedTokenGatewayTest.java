@@ -1,5 +1,10 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
@@ -7,19 +12,13 @@ import io.twtbridge.sealing.SealedTokens;
 import io.twtbridge.sealing.Sealer;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * GATEWAY_SEALED_TOKENS: the gateway answers one sealed token; the worker's opener (the same {@link SealedTokens})
@@ -48,14 +47,18 @@ class SealedTokenGatewayTest {
         WsClient ws = g.connect();
         try {
             String started = ws.call(json ? "{\"id\":\"1\",\"command\":\"auth\"}" : "auth");
-            Matcher m = Pattern.compile(json ? "\"request_token\":\"([^\"]+)\",\"request_token_secret\":\"([^\"]+)\""
-                    : "ÿ([^ÿ]+)ÿ([^ÿ]+)$").matcher(started);
+            Matcher m = Pattern.compile(
+                            json
+                                    ? "\"request_token\":\"([^\"]+)\",\"request_token_secret\":\"([^\"]+)\""
+                                    : "ÿ([^ÿ]+)ÿ([^ÿ]+)$")
+                    .matcher(started);
             assertTrue(m.find(), started);
             String pin = sandbox.users().authorize(m.group(1), screenName).orElseThrow();
-            return ws.call(json
-                    ? "{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin + "\",\"request_token\":\"" + m.group(1)
-                            + "\",\"request_token_secret\":\"" + m.group(2) + "\"}"
-                    : "verify_pinÿ" + pin + "ÿ" + m.group(1) + "ÿ" + m.group(2));
+            return ws.call(
+                    json
+                            ? "{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin + "\",\"request_token\":\""
+                                    + m.group(1) + "\",\"request_token_secret\":\"" + m.group(2) + "\"}"
+                            : "verify_pinÿ" + pin + "ÿ" + m.group(1) + "ÿ" + m.group(2));
         } finally {
             ws.close();
         }
@@ -63,7 +66,8 @@ class SealedTokenGatewayTest {
 
     private static void postsAs(Tokens tokens, String screenName) {
         XClient x = GatewayFixture.x(sandbox);
-        assertInstanceOf(XResult.Ok.class, x.post(tokens, "via a sealed token " + screenName, List.of(), Optional.empty()));
+        assertInstanceOf(
+                XResult.Ok.class, x.post(tokens, "via a sealed token " + screenName, List.of(), Optional.empty()));
         assertEquals(screenName, sandbox.posts().all().getLast().authorScreenName());
     }
 
@@ -73,9 +77,13 @@ class SealedTokenGatewayTest {
         try (GatewayFixture g = gateway("json")) {
             String reply = login(g, true, "sealed_json");
             assertFalse(reply.contains("access_token"), reply);
-            Matcher m = Pattern.compile("\"sealed_token\":\"(tb1\\.k1\\.[A-Za-z0-9_-]+)\"").matcher(reply);
+            Matcher m = Pattern.compile("\"sealed_token\":\"(tb1\\.k1\\.[A-Za-z0-9_-]+)\"")
+                    .matcher(reply);
             assertTrue(m.find(), reply);
-            Tokens opened = new SealedTokens(new Sealer(SealKeys.parse(RING))).open(Tokens.sealed(m.group(1))).orElseThrow().accessToken();
+            Tokens opened = new SealedTokens(new Sealer(SealKeys.parse(RING)))
+                    .open(Tokens.sealed(m.group(1)))
+                    .orElseThrow()
+                    .accessToken();
             postsAs(opened, "sealed_json");
             // Legacy frames are unchanged in the json mode: the token and its secret.
             String legacy = login(g, false, "legacy_raw");
@@ -94,10 +102,15 @@ class SealedTokenGatewayTest {
             String[] fields = legacy.split("ÿ", -1);
             assertEquals(4, fields.length, legacy);
             assertTrue(fields[2].startsWith("tb1.k1.") && fields[3].isEmpty(), legacy);
-            Tokens opened = new SealedTokens(new Sealer(SealKeys.parse(RING))).open(Tokens.sealed(fields[2])).orElseThrow().accessToken();
+            Tokens opened = new SealedTokens(new Sealer(SealKeys.parse(RING)))
+                    .open(Tokens.sealed(fields[2]))
+                    .orElseThrow()
+                    .accessToken();
             postsAs(opened, "legacy_sealed");
             // Another deployment's keys do not open it.
-            assertTrue(new SealedTokens(new Sealer(SealKeys.parse(SealKeys.generate("k1")))).open(Tokens.sealed(fields[2])).isEmpty());
+            assertTrue(new SealedTokens(new Sealer(SealKeys.parse(SealKeys.generate("k1"))))
+                    .open(Tokens.sealed(fields[2]))
+                    .isEmpty());
         }
     }
 }

@@ -1,17 +1,5 @@
 package io.twtbridge.gateway;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.twtbridge.sandbox.TwitterSandbox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Optional;
-
 import static io.twtbridge.gateway.RawWs.BINARY;
 import static io.twtbridge.gateway.RawWs.CLOSE;
 import static io.twtbridge.gateway.RawWs.CONTINUATION;
@@ -23,6 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.twtbridge.sandbox.TwitterSandbox;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
 /**
  * RFC 6455's frame rules (§5 framing, §5.5 control frames, §5.6 UTF-8 text, §7.4 close codes), checked with raw
  * frames over a plain socket. The tests named {@code helidonDefect…} assert what Helidon 4.5.0 does today where it
@@ -31,8 +30,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ServerTest
 class WebSocketFramesTest {
-    private static final byte[] INVALID_UTF8 = {(byte) 0xCE, (byte) 0xBA, (byte) 0xE1, (byte) 0xBD, (byte) 0xB9, (byte) 0xCF,
-            (byte) 0x83, (byte) 0xCE, (byte) 0xBC, (byte) 0xCE, (byte) 0xB5, (byte) 0xED, (byte) 0xA0, (byte) 0x80, 0x65, 0x64};
+    private static final byte[] INVALID_UTF8 = {
+        (byte) 0xCE,
+        (byte) 0xBA,
+        (byte) 0xE1,
+        (byte) 0xBD,
+        (byte) 0xB9,
+        (byte) 0xCF,
+        (byte) 0x83,
+        (byte) 0xCE,
+        (byte) 0xBC,
+        (byte) 0xCE,
+        (byte) 0xB5,
+        (byte) 0xED,
+        (byte) 0xA0,
+        (byte) 0x80,
+        0x65,
+        0x64
+    };
     private static TwitterSandbox sandbox;
     private static Gateway gateway;
     private final URI ws;
@@ -45,7 +60,8 @@ class WebSocketFramesTest {
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
         sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
-        gateway = Main.setup(server, GatewayFixture.processConfig(sandbox, GatewayFixture.config(), "oob", Optional.empty()));
+        gateway = Main.setup(
+                server, GatewayFixture.processConfig(sandbox, GatewayFixture.config(), "oob", Optional.empty()));
     }
 
     @AfterAll
@@ -118,7 +134,9 @@ class WebSocketFramesTest {
     @Test
     void validUtf8IsAccepted() throws Exception {
         try (RawWs c = connect()) {
-            assertEquals("twtÿerrorÿunknown_command", c.sendText("κόσμε \uD83D\uDE00").read().text());
+            assertEquals(
+                    "twtÿerrorÿunknown_command",
+                    c.sendText("κόσμε \uD83D\uDE00").read().text());
         }
     }
 
@@ -199,7 +217,9 @@ class WebSocketFramesTest {
         try (RawWs c = connect()) {
             c.send(TEXT, "au".getBytes(StandardCharsets.UTF_8), true);
             // A ping may come between the fragments of a message.
-            assertEquals(PONG, c.send(PING, "p".getBytes(StandardCharsets.UTF_8)).read().opcode());
+            assertEquals(
+                    PONG,
+                    c.send(PING, "p".getBytes(StandardCharsets.UTF_8)).read().opcode());
             c.send(0x80 | CONTINUATION, "th\u00FFx".getBytes(StandardCharsets.UTF_8), true);
             assertEquals("twtÿauthÿexception_occurred", c.read().text());
         }
@@ -231,7 +251,8 @@ class WebSocketFramesTest {
                 c.send(0x80 | opcode, "x".getBytes(StandardCharsets.UTF_8), true);
                 String answer = new String(c.readToEnd(4096), StandardCharsets.ISO_8859_1);
                 assertTrue(answer.startsWith("HTTP/1.1 500"), answer);
-                assertFalse(answer.contains("Exception") || answer.contains("opCode"), "no internal detail in: " + answer);
+                assertFalse(
+                        answer.contains("Exception") || answer.contains("opCode"), "no internal detail in: " + answer);
             }
         }
     }
@@ -240,7 +261,8 @@ class WebSocketFramesTest {
     @Test
     void helidonDefectAFragmentedPingIsAnsweredInsteadOfFailingTheConnection() throws Exception {
         try (RawWs c = connect()) {
-            RawWs.Frame answer = c.send(PING, "p".getBytes(StandardCharsets.UTF_8), true).read();
+            RawWs.Frame answer =
+                    c.send(PING, "p".getBytes(StandardCharsets.UTF_8), true).read();
             assertEquals(PONG, answer.opcode(), "fixed upstream? then expect close 1002 here");
         }
     }

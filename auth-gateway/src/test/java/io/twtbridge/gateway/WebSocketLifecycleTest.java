@@ -1,23 +1,22 @@
 package io.twtbridge.gateway;
 
-import io.twtbridge.sandbox.TwitterSandbox;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.twtbridge.sandbox.TwitterSandbox;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Pings both ways, dead peers and shutdown, over real WebSockets (the JDK's client) and a raw socket. */
 class WebSocketLifecycleTest {
@@ -66,7 +65,7 @@ class WebSocketLifecycleTest {
     @Test
     void aPeerThatStopsAnsweringPingsIsClosedAndDropped() throws Exception {
         try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config("ping-interval", "PT0.2S"));
-             RawWs dead = RawWs.connect(g.ws(), GatewayFixture.ORIGIN)) {
+                RawWs dead = RawWs.connect(g.ws(), GatewayFixture.ORIGIN)) {
             GatewayFixture.await("registered", () -> g.gateway.openConnections() == 1);
             RawWs.Frame ping = dead.read();
             assertEquals(RawWs.PING, ping.opcode());
@@ -90,7 +89,8 @@ class WebSocketLifecycleTest {
                 assertEquals(1001, s.closeCode());
                 assertEquals("server restarting", s.closeReason);
             }
-            HttpResponse<String> ready = WsClient.HTTP.send(HttpRequest.newBuilder(g.http("/observe/health/ready")).build(),
+            HttpResponse<String> ready = WsClient.HTTP.send(
+                    HttpRequest.newBuilder(g.http("/observe/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, ready.statusCode());
         }

@@ -1,5 +1,7 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -10,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /** A test client on the JDK's java.net.http.WebSocket: messages in a queue, the close code in a future. */
 final class WsClient implements WebSocket.Listener {

@@ -1,17 +1,16 @@
 package io.twtbridge.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.sandbox.TwitterSandbox;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Calls to X are a budget, counted by the sandbox over HTTP: abuse costs at most the configured number of calls. */
 class XBudgetTest {
@@ -36,8 +35,10 @@ class XBudgetTest {
     @Test
     void theAbuseLoopCostsAtMostTheAddressBudget() throws Exception {
         int perAddress = 5;
-        try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config(
-                "x-calls-per-minute", "50", "x-calls-per-address-per-minute", String.valueOf(perAddress)))) {
+        try (GatewayFixture g = new GatewayFixture(
+                sandbox,
+                GatewayFixture.config(
+                        "x-calls-per-minute", "50", "x-calls-per-address-per-minute", String.valueOf(perAddress)))) {
             long start = System.nanoTime();
             List<String> replies = new ArrayList<>();
             for (int round = 0; round < 10; round++) {
@@ -52,26 +53,38 @@ class XBudgetTest {
                 assertEquals(1000, c.closeCode());
             }
             double minutes = (System.nanoTime() - start) / 60e9;
-            long allowed = perAddress + (long) Math.ceil(minutes * perAddress); // the burst, plus what refilled meanwhile
+            long allowed =
+                    perAddress + (long) Math.ceil(minutes * perAddress); // the burst, plus what refilled meanwhile
             long xCalls = g.xRequests();
             assertTrue(xCalls >= perAddress && xCalls <= allowed, xCalls + " calls to X, budget " + allowed);
-            long started = replies.stream().filter(r -> r.split("ÿ", -1).length == 5).count();
+            long started =
+                    replies.stream().filter(r -> r.split("ÿ", -1).length == 5).count();
             assertEquals(xCalls, started, "every call X answered became a login link");
-            assertEquals(300 - started, replies.stream().filter("twtÿauthÿexception_occurred"::equals).count(),
+            assertEquals(
+                    300 - started,
+                    replies.stream()
+                            .filter("twtÿauthÿexception_occurred"::equals)
+                            .count(),
                     "the others failed the legacy way: three fields, never four");
-            assertTrue(g.metrics().contains("twt_gateway_x_calls_refused_total{bucket=\"address\"") , "refusals are counted");
+            assertTrue(
+                    g.metrics().contains("twt_gateway_x_calls_refused_total{bucket=\"address\""),
+                    "refusals are counted");
         }
     }
 
     @Test
     void jsonClientsGetRateLimitedWithRetryAfter() throws Exception {
-        try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config("x-calls-per-address-per-minute", "1"))) {
+        try (GatewayFixture g =
+                new GatewayFixture(sandbox, GatewayFixture.config("x-calls-per-address-per-minute", "1"))) {
             WsClient c = g.connect();
             assertTrue(c.call("{\"id\":\"1\",\"command\":\"auth\"}").contains("\"status\":\"auth_started\""));
             String refused = c.call("{\"id\":\"2\",\"command\":\"auth\"}");
             // RPC_FORMAT.md §6's example, but for the number of seconds.
-            assertTrue(refused.matches("\\Q{\"id\":\"2\",\"command\":\"auth\",\"status\":\"failed\",\"error\":{\"code\":\"rate_limited\","
-                    + "\"message\":\"too many logins right now, try again later\",\"retry_after_s\":\\E([1-9]|[1-5][0-9]|60)}}"), refused);
+            assertTrue(
+                    refused.matches(
+                            "\\Q{\"id\":\"2\",\"command\":\"auth\",\"status\":\"failed\",\"error\":{\"code\":\"rate_limited\","
+                                    + "\"message\":\"too many logins right now, try again later\",\"retry_after_s\":\\E([1-9]|[1-5][0-9]|60)}}"),
+                    refused);
             assertEquals(1, g.xRequests());
             c.close();
         }
@@ -79,8 +92,10 @@ class XBudgetTest {
 
     @Test
     void theGlobalBucketSpansAddresses() throws Exception {
-        try (GatewayFixture g = new GatewayFixture(sandbox, GatewayFixture.config(
-                "trusted-proxies", "1", "x-calls-per-minute", "3", "x-calls-per-address-per-minute", "100"))) {
+        try (GatewayFixture g = new GatewayFixture(
+                sandbox,
+                GatewayFixture.config(
+                        "trusted-proxies", "1", "x-calls-per-minute", "3", "x-calls-per-address-per-minute", "100"))) {
             int linked = 0;
             for (int i = 1; i <= 6; i++) {
                 WsClient c = g.connect("198.51.100." + i);
@@ -102,7 +117,8 @@ class XBudgetTest {
             for (int i = 0; i < 10; i++) {
                 c.send("auth");
             }
-            GatewayFixture.await("the first call to X is under way", () -> sandbox.counters().requests() == 1);
+            GatewayFixture.await(
+                    "the first call to X is under way", () -> sandbox.counters().requests() == 1);
             c.close();
             assertEquals(1000, c.closeCode());
             GatewayFixture.await("the nine queued frames are dropped", () -> dropped(g) - droppedBefore == 9);
@@ -112,8 +128,11 @@ class XBudgetTest {
 
     private static double dropped(GatewayFixture g) {
         try {
-            return g.metrics().lines().filter(l -> l.startsWith("twt_gateway_frames_dropped_total"))
-                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+            return g.metrics()
+                    .lines()
+                    .filter(l -> l.startsWith("twt_gateway_frames_dropped_total"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                    .sum();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

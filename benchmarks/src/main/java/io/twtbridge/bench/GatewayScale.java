@@ -4,7 +4,6 @@ import io.twtbridge.protocol.LegacySocketFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -37,8 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayScale {
     private static final String ORIGIN = "http://bench.example";
 
-    private GatewayScale() {
-    }
+    private GatewayScale() {}
 
     public static void main(String[] args) throws Exception {
         int idle = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -50,20 +48,35 @@ public final class GatewayScale {
         }
         URI ws = URI.create("ws://127.0.0.1:" + port + "/");
         try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults())) {
-            // As the image runs it: java -jar with the gateway's own libs and application.yaml, options from the environment.
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", "auth-gateway/target/auth-gateway.jar");
-            pb.environment().putAll(Map.of(
-                    "JAVA_TOOL_OPTIONS", javaOpts,
-                    "SERVER_PORT", String.valueOf(port),
-                    "TWITTER_API_BASE_URL", sandbox.baseUri().toString(),
-                    "TWITTER_CONSUMER_KEY", TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                    "TWITTER_CONSUMER_SECRET", TwitterSandbox.DEFAULT_CONSUMER_SECRET,
-                    "GATEWAY_ALLOWED_ORIGINS", ORIGIN,
-                    "GATEWAY_CONNECTIONS_PER_ADDRESS", String.valueOf(idle + logins + 10),
-                    "GATEWAY_X_CALLS_PER_MINUTE", "1000000",
-                    "GATEWAY_X_CALLS_PER_ADDRESS_PER_MINUTE", "1000000"));
-            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("benchmarks/target/gateway-scale.log").toFile()));
+            // As the image runs it: java -jar with the gateway's own libs and application.yaml, options from the
+            // environment.
+            ProcessBuilder pb = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    "auth-gateway/target/auth-gateway.jar");
+            pb.environment()
+                    .putAll(Map.of(
+                            "JAVA_TOOL_OPTIONS",
+                            javaOpts,
+                            "SERVER_PORT",
+                            String.valueOf(port),
+                            "TWITTER_API_BASE_URL",
+                            sandbox.baseUri().toString(),
+                            "TWITTER_CONSUMER_KEY",
+                            TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                            "TWITTER_CONSUMER_SECRET",
+                            TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                            "GATEWAY_ALLOWED_ORIGINS",
+                            ORIGIN,
+                            "GATEWAY_CONNECTIONS_PER_ADDRESS",
+                            String.valueOf(idle + logins + 10),
+                            "GATEWAY_X_CALLS_PER_MINUTE",
+                            "1000000",
+                            "GATEWAY_X_CALLS_PER_ADDRESS_PER_MINUTE",
+                            "1000000"));
+            pb.redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            Path.of("benchmarks/target/gateway-scale.log").toFile()));
             Process gateway = pb.start();
             try {
                 awaitReady(port);
@@ -77,8 +90,10 @@ public final class GatewayScale {
                 for (int i = 0; i < idle; i += 500) {
                     List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
                     for (int j = i; j < Math.min(idle, i + 500); j++) {
-                        batch.add(clients.get(j % clients.size()).newWebSocketBuilder().header("Origin", ORIGIN)
-                                .buildAsync(ws, new WebSocket.Listener() { }));
+                        batch.add(clients.get(j % clients.size())
+                                .newWebSocketBuilder()
+                                .header("Origin", ORIGIN)
+                                .buildAsync(ws, new WebSocket.Listener() {}));
                     }
                     batch.forEach(f -> open.add(f.join()));
                 }
@@ -96,7 +111,18 @@ public final class GatewayScale {
                 double loginSeconds = (System.nanoTime() - loginStart) / 1e9;
                 long afterKib = rssKib(gateway.pid());
                 boolean stillOpen = open.stream().noneMatch(WebSocket::isInputClosed);
-                report(javaOpts, idle, openOnGateway, openSeconds, baseKib, idleKib, stillOpen, logins, ok, loginSeconds, afterKib);
+                report(
+                        javaOpts,
+                        idle,
+                        openOnGateway,
+                        openSeconds,
+                        baseKib,
+                        idleKib,
+                        stillOpen,
+                        logins,
+                        ok,
+                        loginSeconds,
+                        afterKib);
                 open.forEach(WebSocket::abort);
             } finally {
                 gateway.destroy();
@@ -114,21 +140,31 @@ public final class GatewayScale {
             List<CompletableFuture<Boolean>> results = new ArrayList<>();
             for (int i = 0; i < logins; i++) {
                 String user = "bench" + i;
-                results.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        Replies replies = new Replies();
-                        WebSocket c = http.newWebSocketBuilder().header("Origin", ORIGIN).buildAsync(ws, replies).join();
-                        List<String> auth = LegacySocketFormat.replyFields(replies.call(c, LegacySocketFormat.encodeRequest(new Request.Auth(""))));
-                        Tokens requestToken = new Tokens(auth.get(3), auth.get(4));
-                        String pin = sandbox.users().authorize(requestToken.token(), user).orElseThrow();
-                        List<String> verified = LegacySocketFormat.replyFields(replies.call(c,
-                                LegacySocketFormat.encodeRequest(new Request.VerifyPin("", pin, requestToken))));
-                        c.sendClose(WebSocket.NORMAL_CLOSURE, "");
-                        return verified.size() == 4;
-                    } catch (RuntimeException e) {
-                        return false;
-                    }
-                }, pool));
+                results.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                Replies replies = new Replies();
+                                WebSocket c = http.newWebSocketBuilder()
+                                        .header("Origin", ORIGIN)
+                                        .buildAsync(ws, replies)
+                                        .join();
+                                List<String> auth = LegacySocketFormat.replyFields(
+                                        replies.call(c, LegacySocketFormat.encodeRequest(new Request.Auth(""))));
+                                Tokens requestToken = new Tokens(auth.get(3), auth.get(4));
+                                String pin = sandbox.users()
+                                        .authorize(requestToken.token(), user)
+                                        .orElseThrow();
+                                List<String> verified = LegacySocketFormat.replyFields(replies.call(
+                                        c,
+                                        LegacySocketFormat.encodeRequest(
+                                                new Request.VerifyPin("", pin, requestToken))));
+                                c.sendClose(WebSocket.NORMAL_CLOSURE, "");
+                                return verified.size() == 4;
+                            } catch (RuntimeException e) {
+                                return false;
+                            }
+                        },
+                        pool));
             }
             return (int) results.stream().filter(CompletableFuture::join).count();
         }
@@ -162,8 +198,13 @@ public final class GatewayScale {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(URI.create(
+                                                        "http://127.0.0.1:" + port + "/observe/health/ready"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -175,10 +216,17 @@ public final class GatewayScale {
     }
 
     private static int openConnections(int port) throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return metrics.lines().filter(l -> l.startsWith("twt_gateway_open_connections"))
-                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return metrics.lines()
+                .filter(l -> l.startsWith("twt_gateway_open_connections"))
+                .mapToInt(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst()
+                .orElse(-1);
     }
 
     /** Resident set size of a process, from /proc (Linux). */
@@ -187,19 +235,46 @@ public final class GatewayScale {
     }
 
     private static long procField(Path file, String field) throws IOException {
-        return Files.readAllLines(file).stream().filter(l -> l.startsWith(field))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(-1);
+        return Files.readAllLines(file).stream()
+                .filter(l -> l.startsWith(field))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElse(-1);
     }
 
-    private static void report(String javaOpts, int idle, int openOnGateway, double openSeconds, long baseKib, long idleKib,
-                               boolean stillOpen, int logins, int ok, double loginSeconds, long afterKib) throws IOException {
-        String line = String.format("{\"when\":\"%s\",\"java_tool_options\":\"%s\",\"idle_connections\":%d,\"open_on_gateway\":%d,"
+    private static void report(
+            String javaOpts,
+            int idle,
+            int openOnGateway,
+            double openSeconds,
+            long baseKib,
+            long idleKib,
+            boolean stillOpen,
+            int logins,
+            int ok,
+            double loginSeconds,
+            long afterKib)
+            throws IOException {
+        String line = String.format(
+                "{\"when\":\"%s\",\"java_tool_options\":\"%s\",\"idle_connections\":%d,\"open_on_gateway\":%d,"
                         + "\"open_seconds\":%.1f,\"rss_started_mib\":%d,\"rss_idle_mib\":%d,\"kib_per_idle_connection\":%.1f,"
                         + "\"idle_still_open\":%b,\"logins\":%d,\"logins_ok\":%d,\"login_seconds\":%.1f,\"rss_after_logins_mib\":%d,"
                         + "\"cores\":%d,\"ram_mib\":%d,\"java\":\"%s\"}",
-                Instant.now(), javaOpts.replace("\"", "'"), idle, openOnGateway, openSeconds, baseKib / 1024, idleKib / 1024,
-                (idleKib - baseKib) / (double) Math.max(1, idle), stillOpen, logins, ok, loginSeconds, afterKib / 1024,
-                Runtime.getRuntime().availableProcessors(), procField(Path.of("/proc/meminfo"), "MemTotal:") / 1024,
+                Instant.now(),
+                javaOpts.replace("\"", "'"),
+                idle,
+                openOnGateway,
+                openSeconds,
+                baseKib / 1024,
+                idleKib / 1024,
+                (idleKib - baseKib) / (double) Math.max(1, idle),
+                stillOpen,
+                logins,
+                ok,
+                loginSeconds,
+                afterKib / 1024,
+                Runtime.getRuntime().availableProcessors(),
+                procField(Path.of("/proc/meminfo"), "MemTotal:") / 1024,
                 System.getProperty("java.version"));
         System.out.println(line);
         Path results = Path.of(System.getProperty("results", "benchmarks/results/gateway-scale.jsonl"));

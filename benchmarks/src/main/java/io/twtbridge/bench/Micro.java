@@ -1,13 +1,5 @@
 package io.twtbridge.bench;
 
-import org.openjdk.jmh.profile.GCProfiler;
-import org.openjdk.jmh.results.Result;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,6 +8,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The JMH microbenchmarks of the worker's hot pieces (signing a request, decoding a request, opening a sealed
@@ -26,17 +25,19 @@ import java.util.Locale;
  * <pre>java -cp benchmarks/target/benchmarks.jar io.twtbridge.bench.Micro [regexp of benchmarks, default all]</pre>
  */
 public final class Micro {
-    private Micro() {
-    }
+    private Micro() {}
 
     public static void main(String[] args) throws Exception {
-        String include = args.length > 0 ? args[0] : "io\\.twtbridge\\.(bench\\.CodecBench|twitter\\.SigningBench)\\..*";
+        String include =
+                args.length > 0 ? args[0] : "io\\.twtbridge\\.(bench\\.CodecBench|twitter\\.SigningBench)\\..*";
         List<String> jvmArgs = jvmArgs(System.getenv().getOrDefault("WORKER_JAVA_TOOL_OPTIONS", ""));
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(include)
                 .forks(1)
-                .warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(3).measurementTime(TimeValue.seconds(1))
+                .warmupIterations(3)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(3)
+                .measurementTime(TimeValue.seconds(1))
                 .addProfiler(GCProfiler.class);
         if (!jvmArgs.isEmpty()) {
             options.jvmArgsAppend(jvmArgs.toArray(String[]::new));
@@ -44,10 +45,17 @@ public final class Micro {
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         Collection<RunResult> results = new Runner(options.build()).run();
         StringBuilder json = new StringBuilder();
-        json.append(String.format(Locale.ROOT, "{\"when\":\"%s\",\"commit\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\",\"loadavg_after\":\"%s\","
+        json.append(String.format(
+                Locale.ROOT,
+                "{\"when\":\"%s\",\"commit\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\",\"loadavg_after\":\"%s\","
                         + "\"java\":\"%s\",\"fork_jvm_args\":\"%s\",\"benchmarks\":{",
-                Instant.now(), WorkerThroughput.git("rev-parse", "--short", "HEAD"), Runtime.getRuntime().availableProcessors(),
-                load, Files.readString(Path.of("/proc/loadavg")).trim(), Runtime.version(), String.join(" ", jvmArgs)));
+                Instant.now(),
+                WorkerThroughput.git("rev-parse", "--short", "HEAD"),
+                Runtime.getRuntime().availableProcessors(),
+                load,
+                Files.readString(Path.of("/proc/loadavg")).trim(),
+                Runtime.version(),
+                String.join(" ", jvmArgs)));
         System.out.println();
         System.out.printf(Locale.ROOT, "%-36s %14s %12s %16s%n", "benchmark", "ns/op", "± (99.9%)", "bytes alloc/op");
         boolean first = true;
@@ -56,9 +64,21 @@ public final class Micro {
             Result<?> primary = r.getPrimaryResult();
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
             double bytes = alloc == null ? Double.NaN : alloc.getScore();
-            System.out.printf(Locale.ROOT, "%-36s %14.1f %12.1f %16.0f%n", name, primary.getScore(), primary.getScoreError(), bytes);
-            json.append(first ? "" : ",").append(String.format(Locale.ROOT, "\"%s\":{\"ns_per_op\":%.1f,\"error_ns\":%.1f,\"bytes_per_op\":%.0f}",
-                    name, primary.getScore(), primary.getScoreError(), bytes));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-36s %14.1f %12.1f %16.0f%n",
+                    name,
+                    primary.getScore(),
+                    primary.getScoreError(),
+                    bytes);
+            json.append(first ? "" : ",")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "\"%s\":{\"ns_per_op\":%.1f,\"error_ns\":%.1f,\"bytes_per_op\":%.0f}",
+                            name,
+                            primary.getScore(),
+                            primary.getScoreError(),
+                            bytes));
             first = false;
         }
         json.append("}}");
@@ -72,7 +92,10 @@ public final class Micro {
     static List<String> jvmArgs(String toolOptions) {
         List<String> out = new ArrayList<>();
         for (String a : toolOptions.trim().split("\\s+")) {
-            if (a.startsWith("-Xmx") || a.startsWith("-Xss") || a.startsWith("-XX:+Use") || a.startsWith("-XX:TieredStopAtLevel")) {
+            if (a.startsWith("-Xmx")
+                    || a.startsWith("-Xss")
+                    || a.startsWith("-XX:+Use")
+                    || a.startsWith("-XX:TieredStopAtLevel")) {
                 out.add(a);
             }
         }

@@ -13,7 +13,6 @@ import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
 import io.twtbridge.worker.WorkerConfig;
-
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
@@ -33,17 +32,31 @@ import java.util.UUID;
  * <pre>java -cp benchmarks/target/benchmarks.jar io.twtbridge.bench.RoutingCost [requests]</pre>
  */
 public final class RoutingCost {
-    private RoutingCost() {
-    }
+    private RoutingCost() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         URI amqp = URI.create(System.getenv().getOrDefault("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"));
         String requests = "bench-route-" + UUID.randomUUID();
-        Config process = ConfigKeys.applicationYaml(WorkerConfig.class, Map.of("amqp.uri", amqp.toString(),
-                "worker.queue.requests", requests, "worker.queue.replies", requests + "-replies",
-                "twitter.api.base.url", "http://127.0.0.1:9", "twitter.consumer.key", "k", "twitter.consumer.secret", "s",
-                "twitter.connect-timeout", "PT1S", "twitter.read-timeout", "PT1S"));
+        Config process = ConfigKeys.applicationYaml(
+                WorkerConfig.class,
+                Map.of(
+                        "amqp.uri",
+                        amqp.toString(),
+                        "worker.queue.requests",
+                        requests,
+                        "worker.queue.replies",
+                        requests + "-replies",
+                        "twitter.api.base.url",
+                        "http://127.0.0.1:9",
+                        "twitter.consumer.key",
+                        "k",
+                        "twitter.consumer.secret",
+                        "s",
+                        "twitter.connect-timeout",
+                        "PT1S",
+                        "twitter.read-timeout",
+                        "PT1S"));
         WorkerConfig config = WorkerConfig.from(process);
         XClientConfig x = XClientConfig.from(process.get("twitter"));
         try (Connection c = Worker.connectionFactory(amqp).newConnection("twt-benchmark-routing")) {
@@ -61,10 +74,15 @@ public final class RoutingCost {
             }
             Channel pub = c.createChannel();
             pub.confirmSelect();
-            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+            AMQP.BasicProperties props =
+                    new AMQP.BasicProperties.Builder().deliveryMode(2).build();
             for (int i = 0; i < n; i++) {
-                byte[] body = LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post(String.valueOf(i),
-                        new Tokens("token-" + (i % 1000), "secret"), "routing benchmark " + i, List.of(), Optional.empty()));
+                byte[] body = LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post(
+                        String.valueOf(i),
+                        new Tokens("token-" + (i % 1000), "secret"),
+                        "routing benchmark " + i,
+                        List.of(),
+                        Optional.empty()));
                 pub.basicPublish("", requests, props, body);
             }
             pub.waitForConfirmsOrDie(60_000);
@@ -88,14 +106,23 @@ public final class RoutingCost {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpuPer1k = (os.getProcessCpuTime() - cpu0) / 1e9 / n * 1000;
-            String line = String.format("{\"when\":\"%s\",\"commit\":\"%s\",\"requests\":%d,\"shards\":%d,\"seconds\":%.2f,\"routed_per_s\":%.0f,"
-                    + "\"cpu_s_per_1k\":%.3f,\"cores\":%d,\"loadavg_after\":\"%s\"}", Instant.now(), WorkerThroughput.git("rev-parse", "--short", "HEAD"),
-                    n, config.shards(), seconds, n / seconds, cpuPer1k, Runtime.getRuntime().availableProcessors(),
+            String line = String.format(
+                    "{\"when\":\"%s\",\"commit\":\"%s\",\"requests\":%d,\"shards\":%d,\"seconds\":%.2f,\"routed_per_s\":%.0f,"
+                            + "\"cpu_s_per_1k\":%.3f,\"cores\":%d,\"loadavg_after\":\"%s\"}",
+                    Instant.now(),
+                    WorkerThroughput.git("rev-parse", "--short", "HEAD"),
+                    n,
+                    config.shards(),
+                    seconds,
+                    n / seconds,
+                    cpuPer1k,
+                    Runtime.getRuntime().availableProcessors(),
                     Files.readString(Path.of("/proc/loadavg")).trim());
             System.out.println(line);
             Path results = Path.of("benchmarks/results/routing-cost.jsonl");
             Files.createDirectories(results.getParent());
-            Files.writeString(results, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    results, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ch.queueDelete(requests);
             ch.queueDelete(config.deadLetterQueue());
             ch.queueDelete(config.rosterQueue());

@@ -1,7 +1,6 @@
 package io.twtbridge.bench;
 
 import io.twtbridge.twitter.TextCheck;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,7 @@ import java.util.Map;
  * Run: {@code java -cp benchmarks/target/benchmarks.jar io.twtbridge.bench.TextCountWorst} (after {@code mvn -B -q -DskipTests package -pl benchmarks -am}).
  */
 public final class TextCountWorst {
-    private TextCountWorst() {
-    }
+    private TextCountWorst() {}
 
     public static void main(String[] args) throws IOException {
         int n = 25_000;
@@ -33,8 +31,8 @@ public final class TextCountWorst {
         texts.put("plain_words", "hello world ".repeat(n / 12));
         texts.put("cjk", "界界界 ".repeat(n / 4));
         texts.put("emoji", "😀👨‍👩‍👧 ".repeat(n / 11));
-        StringBuilder json = new StringBuilder("{\"when\":\"" + Instant.now() + "\",\"chars\":" + n
-                + ",\"cores\":" + Runtime.getRuntime().availableProcessors());
+        StringBuilder json = new StringBuilder("{\"when\":\"" + Instant.now() + "\",\"chars\":" + n + ",\"cores\":"
+                + Runtime.getRuntime().availableProcessors());
         double worst = 0;
         for (var e : texts.entrySet()) {
             for (int i = 0; i < 5; i++) {
@@ -48,7 +46,9 @@ public final class TextCountWorst {
                 best = Math.min(best, (System.nanoTime() - t) / 1e6);
             }
             worst = Math.max(worst, best);
-            System.out.printf("%-22s %6d chars  weighted %6d  best of 5: %7.2f ms%n", e.getKey(), e.getValue().length(), w, best);
+            System.out.printf(
+                    "%-22s %6d chars  weighted %6d  best of 5: %7.2f ms%n",
+                    e.getKey(), e.getValue().length(), w, best);
             json.append(",\"").append(e.getKey()).append("_ms\":").append(String.format("%.2f", best));
         }
         json.append(",\"worst_ms\":").append(String.format("%.2f", worst)).append('}');

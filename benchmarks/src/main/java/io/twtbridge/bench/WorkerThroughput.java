@@ -11,7 +11,6 @@ import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sandbox.UserTokens;
 import io.twtbridge.worker.Worker;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,8 +26,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -49,13 +48,14 @@ import java.util.concurrent.TimeUnit;
 public final class WorkerThroughput {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private WorkerThroughput() {
-    }
+    private WorkerThroughput() {}
 
     /** One worker process. */
     private record WorkerProcess(Process process, int port) {
         long cpuTicks() throws IOException {
-            String[] f = Files.readString(Path.of("/proc/" + process.pid() + "/stat")).replaceAll(".*\\) ", "").split(" ");
+            String[] f = Files.readString(Path.of("/proc/" + process.pid() + "/stat"))
+                    .replaceAll(".*\\) ", "")
+                    .split(" ");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, fields 14 and 15
         }
 
@@ -70,8 +70,11 @@ public final class WorkerThroughput {
 
         boolean consuming() {
             try {
-                String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                String body = HTTP.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
                 return body.contains("\"status\":\"UP\"") && !body.contains("\"shards\":0");
             } catch (IOException | InterruptedException e) {
                 return false;
@@ -109,7 +112,9 @@ public final class WorkerThroughput {
             long[] sentAt = new long[total];
             long[] latencies = new long[total];
             ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
-            CountDownLatch[] phaseDone = {new CountDownLatch(fresh), new CountDownLatch(warmUp), new CountDownLatch(posts)};
+            CountDownLatch[] phaseDone = {
+                new CountDownLatch(fresh), new CountDownLatch(warmUp), new CountDownLatch(posts)
+            };
             ch.basicConsume(replies, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
@@ -133,17 +138,21 @@ public final class WorkerThroughput {
                     try (ServerSocket s = new ServerSocket(0)) {
                         port = s.getLocalPort();
                     }
-                    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
+                    ProcessBuilder pb = new ProcessBuilder(
+                            ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
                     pb.environment().put("JAVA_TOOL_OPTIONS", javaOptions);
                     pb.environment().put("SERVER_PORT", String.valueOf(port));
                     pb.environment().put("AMQP_URI", amqp.toString());
                     pb.environment().put("TWITTER_CONSUMER_KEY", TwitterSandbox.DEFAULT_CONSUMER_KEY);
                     pb.environment().put("TWITTER_CONSUMER_SECRET", TwitterSandbox.DEFAULT_CONSUMER_SECRET);
-                    pb.environment().put("TWITTER_API_BASE_URL", sandbox.baseUri().toString());
+                    pb.environment()
+                            .put("TWITTER_API_BASE_URL", sandbox.baseUri().toString());
                     pb.environment().put("WORKER_QUEUE_REQUESTS", requests);
                     pb.environment().put("WORKER_QUEUE_REPLIES", replies);
                     pb.environment().put("WORKER_PREFETCH", String.valueOf(prefetch));
-                    pb.redirectErrorStream(true).redirectOutput(Path.of("benchmarks/target/worker-" + i + ".log").toFile());
+                    pb.redirectErrorStream(true)
+                            .redirectOutput(Path.of("benchmarks/target/worker-" + i + ".log")
+                                    .toFile());
                     workers.add(new WorkerProcess(pb.start(), port));
                 }
                 long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -155,16 +164,46 @@ public final class WorkerThroughput {
                 for (WorkerProcess w : workers) {
                     startCpu += w.cpuTicks();
                 }
-                Scenario scenario = new Scenario(users, latencyMs, prefetch, workerCount, startupMs, startCpu / 100.0, javaOptions);
+                Scenario scenario =
+                        new Scenario(users, latencyMs, prefetch, workerCount, startupMs, startCpu / 100.0, javaOptions);
                 Channel pub = connection.createChannel();
                 pub.confirmSelect();
-                AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+                AMQP.BasicProperties props =
+                        new AMQP.BasicProperties.Builder().deliveryMode(2).build();
                 if (fresh > 0) {
-                    phase(scenario, "fresh", 0, pub, props, tokens, bounds[0], bounds[1], sentAt, latencies, requests, phaseDone[0], workers, sandbox);
+                    phase(
+                            scenario,
+                            "fresh",
+                            0,
+                            pub,
+                            props,
+                            tokens,
+                            bounds[0],
+                            bounds[1],
+                            sentAt,
+                            latencies,
+                            requests,
+                            phaseDone[0],
+                            workers,
+                            sandbox);
                 }
                 publish(pub, props, tokens, bounds[1], bounds[2], sentAt, requests);
                 phaseDone[1].await(10, TimeUnit.MINUTES);
-                phase(scenario, "warm", warmUp, pub, props, tokens, bounds[2], bounds[3], sentAt, latencies, requests, phaseDone[2], workers, sandbox);
+                phase(
+                        scenario,
+                        "warm",
+                        warmUp,
+                        pub,
+                        props,
+                        tokens,
+                        bounds[2],
+                        bounds[3],
+                        sentAt,
+                        latencies,
+                        requests,
+                        phaseDone[2],
+                        workers,
+                        sandbox);
             } finally {
                 for (WorkerProcess w : workers) {
                     w.process().destroy();
@@ -194,14 +233,32 @@ public final class WorkerThroughput {
     }
 
     /** What a scenario's phases share. */
-    private record Scenario(int users, long latencyMs, int prefetch, int workers, long startupMs, double startupCpuSeconds,
-                            String javaOptions) {
-    }
+    private record Scenario(
+            int users,
+            long latencyMs,
+            int prefetch,
+            int workers,
+            long startupMs,
+            double startupCpuSeconds,
+            String javaOptions) {}
 
     /** Publishes the posts [from, to), waits for their replies, and reports them as one phase. */
-    private static void phase(Scenario s, String name, int before, Channel pub, AMQP.BasicProperties props,
-                              List<UserTokens> tokens, int from, int to, long[] sentAt, long[] latencies,
-                              String queue, CountDownLatch done, List<WorkerProcess> workers, TwitterSandbox sandbox) throws Exception {
+    private static void phase(
+            Scenario s,
+            String name,
+            int before,
+            Channel pub,
+            AMQP.BasicProperties props,
+            List<UserTokens> tokens,
+            int from,
+            int to,
+            long[] sentAt,
+            long[] latencies,
+            String queue,
+            CountDownLatch done,
+            List<WorkerProcess> workers,
+            TwitterSandbox sandbox)
+            throws Exception {
         long cpu0 = 0;
         for (WorkerProcess w : workers) {
             cpu0 += w.cpuTicks();
@@ -218,16 +275,38 @@ public final class WorkerThroughput {
             rss = Math.max(rss, w.peakRssKib());
         }
         int received = (int) (to - from - done.getCount());
-        report(s, name, to - from, before, received, finished, elapsed, Arrays.copyOfRange(latencies, from, to), sandbox,
-                cpu / 100.0 /* USER_HZ */, rss / 1024, load);
+        report(
+                s,
+                name,
+                to - from,
+                before,
+                received,
+                finished,
+                elapsed,
+                Arrays.copyOfRange(latencies, from, to),
+                sandbox,
+                cpu / 100.0 /* USER_HZ */,
+                rss / 1024,
+                load);
     }
 
-    private static void publish(Channel pub, AMQP.BasicProperties props, List<UserTokens> tokens, int from, int to,
-                                long[] sentAt, String queue) throws Exception {
+    private static void publish(
+            Channel pub,
+            AMQP.BasicProperties props,
+            List<UserTokens> tokens,
+            int from,
+            int to,
+            long[] sentAt,
+            String queue)
+            throws Exception {
         for (int i = from; i < to; i++) {
             UserTokens u = tokens.get(i % tokens.size());
-            byte[] body = LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post(String.valueOf(i),
-                    new Tokens(u.accessToken(), u.accessTokenSecret()), "benchmark post " + i, List.of(), Optional.empty()));
+            byte[] body = LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post(
+                    String.valueOf(i),
+                    new Tokens(u.accessToken(), u.accessTokenSecret()),
+                    "benchmark post " + i,
+                    List.of(),
+                    Optional.empty()));
             sentAt[i] = System.nanoTime();
             pub.basicPublish("", queue, props, body);
             if (i % 1000 == 999) {
@@ -237,8 +316,20 @@ public final class WorkerThroughput {
         pub.waitForConfirmsOrDie(30_000);
     }
 
-    private static void report(Scenario s, String phase, int posts, int before, int received, boolean finished, long elapsedNs,
-                               long[] latencies, TwitterSandbox sandbox, double cpuSeconds, long peakRssMib, String load) throws IOException {
+    private static void report(
+            Scenario s,
+            String phase,
+            int posts,
+            int before,
+            int received,
+            boolean finished,
+            long elapsedNs,
+            long[] latencies,
+            TwitterSandbox sandbox,
+            double cpuSeconds,
+            long peakRssMib,
+            String load)
+            throws IOException {
         long[] sorted = Arrays.copyOf(latencies, received == posts ? posts : 0);
         Arrays.sort(sorted);
         double seconds = elapsedNs / 1e9;
@@ -246,15 +337,38 @@ public final class WorkerThroughput {
         String p50 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[sorted.length / 2] / 1_000_000);
         String p99 = sorted.length == 0 ? "n/a" : String.valueOf(sorted[(int) (sorted.length * 0.99)] / 1_000_000);
         String commit = git("rev-parse", "--short", "HEAD");
-        String line = String.format(Locale.ROOT, "{\"when\":\"%s\",\"commit\":\"%s\",\"phase\":\"%s\",\"posts\":%d,\"posts_before\":%d,\"users\":%d,"
+        String line = String.format(
+                Locale.ROOT,
+                "{\"when\":\"%s\",\"commit\":\"%s\",\"phase\":\"%s\",\"posts\":%d,\"posts_before\":%d,\"users\":%d,"
                         + "\"x_latency_ms\":%d,\"prefetch\":%d,\"workers\":%d,\"answered\":%d,\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,"
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
                         + "\"worker_peak_rss_mib\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
                         + "\"x_peak_concurrent\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
-                Instant.now(), commit, phase, posts, before, s.users(), s.latencyMs(), s.prefetch(), s.workers(), received, finished,
-                seconds, rate, s.latencyMs() == 0 ? "null" : String.valueOf(inFlightBound(s)), p50, p99,
-                cpuSeconds / received * 1000, peakRssMib, s.startupMs(), s.startupCpuSeconds(), sandbox.counters().posts(),
-                sandbox.counters().peakConcurrent(), s.javaOptions(), Runtime.getRuntime().availableProcessors(), load);
+                Instant.now(),
+                commit,
+                phase,
+                posts,
+                before,
+                s.users(),
+                s.latencyMs(),
+                s.prefetch(),
+                s.workers(),
+                received,
+                finished,
+                seconds,
+                rate,
+                s.latencyMs() == 0 ? "null" : String.valueOf(inFlightBound(s)),
+                p50,
+                p99,
+                cpuSeconds / received * 1000,
+                peakRssMib,
+                s.startupMs(),
+                s.startupCpuSeconds(),
+                sandbox.counters().posts(),
+                sandbox.counters().peakConcurrent(),
+                s.javaOptions(),
+                Runtime.getRuntime().availableProcessors(),
+                load);
         System.out.println(line);
         Path results = Path.of(System.getProperty("results", "benchmarks/results/worker-throughput.jsonl"));
         Files.createDirectories(results.getParent());

@@ -1,7 +1,7 @@
 package io.twtbridge.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.Yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Every default is written once, in each process's application.yaml: the README's "Configuration" table and the
@@ -22,13 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the default must say so in the comment right above it ("overrides the default").
  */
 class ConfigDefaultsTest {
-    private static final Path REPO = Path.of(System.getProperty("maven.multiModuleProjectDirectory",
+    private static final Path REPO = Path.of(System.getProperty(
+            "maven.multiModuleProjectDirectory",
             Path.of("").toAbsolutePath().getParent().toString()));
     /** The README's process names and where each process's defaults are. */
     private static final Map<String, String> APPS = Map.of("worker", "queue-worker", "gateway", "auth-gateway");
     /** Variables documented in the table that are not config keys, and who reads them. */
-    private static final Map<String, String> NOT_CONFIG_KEYS = Map.of(
-            "LOG_FORMAT", "the logging module's LogLineFormatter, before any configuration is read");
+    private static final Map<String, String> NOT_CONFIG_KEYS =
+            Map.of("LOG_FORMAT", "the logging module's LogLineFormatter, before any configuration is read");
 
     @Test
     void theReadmeTableAndTheConfigMapAgreeWithApplicationYaml() throws IOException {
@@ -38,18 +38,24 @@ class ConfigDefaultsTest {
     @Test
     void aDefaultThatDiffersIsCaught() throws IOException {
         String readme = readme();
-        String wrongPrefetch = readme.replace("| `WORKER_PREFETCH` | worker | `500` |", "| `WORKER_PREFETCH` | worker | `501` |");
+        String wrongPrefetch =
+                readme.replace("| `WORKER_PREFETCH` | worker | `500` |", "| `WORKER_PREFETCH` | worker | `501` |");
         assertTrue(wrongPrefetch != readme);
-        assertEquals(List.of("README.md: WORKER_PREFETCH defaults to 501, queue-worker/application.yaml says 500"),
+        assertEquals(
+                List.of("README.md: WORKER_PREFETCH defaults to 501, queue-worker/application.yaml says 500"),
                 problems(wrongPrefetch, configMap(), defaults()));
         String wrongPort = readme.replace("worker `8080`, gateway `12345`", "worker `8080`, gateway `1234`");
-        assertEquals(List.of("README.md: SERVER_PORT defaults to 1234, auth-gateway/application.yaml says 12345"),
+        assertEquals(
+                List.of("README.md: SERVER_PORT defaults to 1234, auth-gateway/application.yaml says 12345"),
                 problems(wrongPort, configMap(), defaults()));
         String shards = configMap().replace("WORKER_SHARDS: \"16\"", "WORKER_SHARDS: \"8\"");
-        assertEquals(List.of("deploy/10-config.yaml: WORKER_SHARDS is 8, queue-worker/application.yaml's default is 16;"
-                + " say \"overrides the default\" in the comment above it if that is meant"), problems(readme, shards, defaults()));
+        assertEquals(
+                List.of("deploy/10-config.yaml: WORKER_SHARDS is 8, queue-worker/application.yaml's default is 16;"
+                        + " say \"overrides the default\" in the comment above it if that is meant"),
+                problems(readme, shards, defaults()));
         String undocumented = readme.replace("| `WORKER_PREFETCH` |", "| `WORKER_PREFETCHES` |");
-        assertEquals(List.of("README.md: WORKER_PREFETCHES (worker) is not a key of queue-worker/application.yaml"),
+        assertEquals(
+                List.of("README.md: WORKER_PREFETCHES (worker) is not a key of queue-worker/application.yaml"),
                 problems(undocumented, configMap(), defaults()));
     }
 
@@ -66,7 +72,10 @@ class ConfigDefaultsTest {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
         for (String app : APPS.values()) {
             Map<String, String> vars = new LinkedHashMap<>();
-            flatten("", new Yaml().load(Files.readString(REPO.resolve(app).resolve("src/main/resources/application.yaml"))), vars);
+            flatten(
+                    "",
+                    new Yaml().load(Files.readString(REPO.resolve(app).resolve("src/main/resources/application.yaml"))),
+                    vars);
             out.put(app, vars);
         }
         return out;
@@ -95,8 +104,10 @@ class ConfigDefaultsTest {
     private static void checkReadme(String readme, Map<String, Map<String, String>> defaults, List<String> problems) {
         int start = readme.indexOf("\n## Configuration");
         int end = readme.indexOf("\n## ", start + 1);
-        List<String> rows = readme.substring(start, end < 0 ? readme.length() : end).lines()
-                .filter(l -> l.startsWith("| `")).toList();
+        List<String> rows = readme.substring(start, end < 0 ? readme.length() : end)
+                .lines()
+                .filter(l -> l.startsWith("| `"))
+                .toList();
         if (rows.size() < 10) {
             problems.add("README.md: the Configuration table was not found");
         }
@@ -119,15 +130,17 @@ class ConfigDefaultsTest {
                     }
                     String actual = defaults.get(app).get(var);
                     if (actual == null) {
-                        problems.add("README.md: " + var + " (" + process + ") is not a key of " + app + "/application.yaml");
+                        problems.add("README.md: " + var + " (" + process + ") is not a key of " + app
+                                + "/application.yaml");
                         continue;
                     }
                     String documented = documented(cell, p, i, vars.size());
                     if (documented == null) {
                         problems.add("README.md: " + var + ": cannot read the default in \"" + cell + "\"");
                     } else if (!documented.equals(actual)) {
-                        problems.add("README.md: " + var + " defaults to " + (documented.isEmpty() ? "(empty)" : documented)
-                                + ", " + app + "/application.yaml says " + (actual.isEmpty() ? "(empty)" : actual));
+                        problems.add("README.md: " + var + " defaults to "
+                                + (documented.isEmpty() ? "(empty)" : documented) + ", " + app
+                                + "/application.yaml says " + (actual.isEmpty() ? "(empty)" : actual));
                     }
                 }
             }
@@ -165,7 +178,8 @@ class ConfigDefaultsTest {
     }
 
     /** Each data key: the value of every app that reads it, unless the comment above says it overrides the default. */
-    private static void checkConfigMap(String configMap, Map<String, Map<String, String>> defaults, List<String> problems) {
+    private static void checkConfigMap(
+            String configMap, Map<String, Map<String, String>> defaults, List<String> problems) {
         Map<?, ?> data = (Map<?, ?>) ((Map<?, ?>) new Yaml().load(configMap)).get("data");
         List<String> lines = configMap.lines().toList();
         for (Map.Entry<?, ?> e : data.entrySet()) {
@@ -179,7 +193,8 @@ class ConfigDefaultsTest {
                     }
                 }
             }
-            boolean override = comment.toString().toLowerCase().replaceAll("\\s+", " ").contains("overrides the default");
+            boolean override =
+                    comment.toString().toLowerCase().replaceAll("\\s+", " ").contains("overrides the default");
             boolean read = false;
             for (Map.Entry<String, Map<String, String>> app : defaults.entrySet()) {
                 String actual = app.getValue().get(var);
@@ -189,7 +204,8 @@ class ConfigDefaultsTest {
                 read = true;
                 if (!override && !actual.equals(value)) {
                     problems.add("deploy/10-config.yaml: " + var + " is " + value + ", " + app.getKey()
-                            + "/application.yaml's default is " + actual + "; say \"overrides the default\" in the comment above it if that is meant");
+                            + "/application.yaml's default is " + actual
+                            + "; say \"overrides the default\" in the comment above it if that is meant");
                 }
                 if (override && actual.equals(value)) {
                     problems.add("deploy/10-config.yaml: " + var + " says it overrides the default, but " + app.getKey()

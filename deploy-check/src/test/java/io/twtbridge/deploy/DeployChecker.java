@@ -13,8 +13,6 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -33,6 +31,7 @@ import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Checks deploy/ and the Dockerfiles without a cluster: every manifest against the Kubernetes API's typed models
@@ -43,9 +42,12 @@ final class DeployChecker {
     private static final Gson GSON = new GsonBuilder().create();
     /** The apps we build: image name = module folder; their health endpoints. */
     private static final Set<String> APPS = Set.of("queue-worker", "auth-gateway");
-    private static final Set<String> HEALTH_PATHS = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
+
+    private static final Set<String> HEALTH_PATHS =
+            Set.of("/observe/health", "/observe/health/live", "/observe/health/ready");
     /** An image reference: [registry/][path/]name[:tag][@digest]; group 2 = name, 3 = tag, 4 = digest. */
-    private static final Pattern IMAGE = Pattern.compile("^((?:[\\w.-]+(?::\\d+)?/)?(?:[a-z0-9._-]+/)*)([a-z0-9._-]+)(?::([\\w][\\w.-]{0,127}))?(@sha256:[0-9a-f]{64})?$");
+    private static final Pattern IMAGE = Pattern.compile(
+            "^((?:[\\w.-]+(?::\\d+)?/)?(?:[a-z0-9._-]+/)*)([a-z0-9._-]+)(?::([\\w][\\w.-]{0,127}))?(@sha256:[0-9a-f]{64})?$");
 
     private final Path repo;
     private final Path deploy;
@@ -54,6 +56,7 @@ final class DeployChecker {
     private final List<Map<String, Object>> docs = new ArrayList<>();
     /** The Secrets secrets/create-secrets.sh creates, with their keys: the only Secrets there are. */
     private final Map<String, Set<String>> createdSecrets = new LinkedHashMap<>();
+
     static final String SECRETS_SCRIPT = "secrets/create-secrets.sh";
 
     DeployChecker(Path repo, Path deploy) {
@@ -120,8 +123,9 @@ final class DeployChecker {
      */
     private void loadSecretsScript() throws IOException {
         for (Map<String, Object> doc : kind("Secret")) {
-            problems.add(where(doc) + ": a Secret in the applied folder is overwritten by every kubectl apply -f deploy/;"
-                    + " create it once in " + SECRETS_SCRIPT);
+            problems.add(
+                    where(doc) + ": a Secret in the applied folder is overwritten by every kubectl apply -f deploy/;"
+                            + " create it once in " + SECRETS_SCRIPT);
         }
         Path script = deploy.resolve(SECRETS_SCRIPT);
         if (!Files.exists(script)) {
@@ -131,11 +135,14 @@ final class DeployChecker {
         String text = Files.readString(script).replace("\\\n", " ");
         // Its only apply is the namespace's: kubectl apply (or replace, patch) would overwrite an existing Secret.
         for (String line : text.lines().filter(l -> !l.strip().startsWith("#")).toList()) {
-            if (line.matches("\\s*kubectl\\b.*\\b(apply|replace|patch|edit)\\b.*") && !line.contains("00-namespace.yaml")) {
-                problems.add(SECRETS_SCRIPT + ": '" + line.strip() + "' may overwrite a Secret; only kubectl create it");
+            if (line.matches("\\s*kubectl\\b.*\\b(apply|replace|patch|edit)\\b.*")
+                    && !line.contains("00-namespace.yaml")) {
+                problems.add(
+                        SECRETS_SCRIPT + ": '" + line.strip() + "' may overwrite a Secret; only kubectl create it");
             }
         }
-        Matcher call = Pattern.compile("(?m)^\\s*create_once\\s+([a-z0-9.-]+)((?:\\s+[A-Za-z0-9_.-]+=\\S+)+)\\s*$").matcher(text);
+        Matcher call = Pattern.compile("(?m)^\\s*create_once\\s+([a-z0-9.-]+)((?:\\s+[A-Za-z0-9_.-]+=\\S+)+)\\s*$")
+                .matcher(text);
         while (call.find()) {
             Set<String> keys = new LinkedHashSet<>();
             Matcher key = Pattern.compile("\\s([A-Za-z0-9_.-]+)=").matcher(call.group(2));
@@ -152,13 +159,16 @@ final class DeployChecker {
         if (!ns.find() || kind("Namespace").stream().noneMatch(n -> ns.group(1).equals(name(n)))) {
             problems.add(SECRETS_SCRIPT + ": NS= must name the namespace of deploy/");
         }
-        Matcher uri = Pattern.compile("(?:amqp|http)://\\$\\w+:\\$\\w+@([a-z0-9-]+)\\.\\$NS\\.svc:(\\d+)/").matcher(text);
+        Matcher uri = Pattern.compile("(?:amqp|http)://\\$\\w+:\\$\\w+@([a-z0-9-]+)\\.\\$NS\\.svc:(\\d+)/")
+                .matcher(text);
         int uris = 0;
         while (uri.find()) {
             uris++;
             Map<String, Object> svc = find("Service", uri.group(1));
             int port = Integer.parseInt(uri.group(2));
-            if (svc == null || list(map(svc, "spec").get("ports")).stream().noneMatch(p -> Objects.equals(p.get("port"), port))) {
+            if (svc == null
+                    || list(map(svc, "spec").get("ports")).stream()
+                            .noneMatch(p -> Objects.equals(p.get("port"), port))) {
                 problems.add(SECRETS_SCRIPT + ": URI " + uri.group() + " names no port of a Service in deploy/");
             }
         }
@@ -257,7 +267,8 @@ final class DeployChecker {
     }
 
     private boolean matchesSomePod(Map<String, Object> selector) {
-        return podTemplates().values().stream().anyMatch(t -> labels(t).entrySet().containsAll(selector.entrySet()));
+        return podTemplates().values().stream()
+                .anyMatch(t -> labels(t).entrySet().containsAll(selector.entrySet()));
     }
 
     private void checkSelectors() {
@@ -266,7 +277,8 @@ final class DeployChecker {
                 Map<String, Object> selector = map(map(map(d, "spec"), "selector"), "matchLabels");
                 Map<String, Object> labels = labels(map(map(d, "spec"), "template"));
                 if (selector.isEmpty() || !labels.entrySet().containsAll(selector.entrySet())) {
-                    problems.add(where(d) + ": spec.selector.matchLabels " + selector + " does not match the pod labels " + labels);
+                    problems.add(where(d) + ": spec.selector.matchLabels " + selector
+                            + " does not match the pod labels " + labels);
                 }
             }
         }
@@ -292,7 +304,9 @@ final class DeployChecker {
                 for (Map<String, Object> rule : list(spec.get(dir))) {
                     for (Map<String, Object> peer : list(rule.get(dir.equals("ingress") ? "from" : "to"))) {
                         Map<String, Object> ps = map(map(peer, "podSelector"), "matchLabels");
-                        if (peer.containsKey("podSelector") && !peer.containsKey("namespaceSelector") && !matchesSomePod(ps)) {
+                        if (peer.containsKey("podSelector")
+                                && !peer.containsKey("namespaceSelector")
+                                && !matchesSomePod(ps)) {
                             problems.add(where(n) + ": " + dir + " peer podSelector " + ps + " matches no pod");
                         }
                     }
@@ -302,7 +316,8 @@ final class DeployChecker {
         for (Map<String, Object> h : kind("HorizontalPodAutoscaler")) {
             Map<String, Object> target = map(map(h, "spec"), "scaleTargetRef");
             if (find(str(target.get("kind")), str(target.get("name"))) == null) {
-                problems.add(where(h) + ": scaleTargetRef " + target.get("kind") + "/" + target.get("name") + " does not exist");
+                problems.add(where(h) + ": scaleTargetRef " + target.get("kind") + "/" + target.get("name")
+                        + " does not exist");
             }
         }
         for (Map<String, Object> s : kind("StatefulSet")) {
@@ -318,7 +333,8 @@ final class DeployChecker {
             for (Map<String, Object> d : kind(k)) {
                 Map<String, Object> podSpec = map(map(map(d, "spec"), "template"), "spec");
                 checkVolumes(d, podSpec);
-                for (Map<String, Object> c : concat(list(podSpec.get("initContainers")), list(podSpec.get("containers")))) {
+                for (Map<String, Object> c :
+                        concat(list(podSpec.get("initContainers")), list(podSpec.get("containers")))) {
                     checkContainer(d, podSpec, c);
                 }
             }
@@ -328,10 +344,22 @@ final class DeployChecker {
     private void checkVolumes(Map<String, Object> d, Map<String, Object> podSpec) {
         for (Map<String, Object> v : list(podSpec.get("volumes"))) {
             if (v.get("configMap") instanceof Map<?, ?> cm) {
-                requireKeys(d, "ConfigMap", str(cm.get("name")), list(cm.get("items")).stream().map(i -> str(i.get("key"))).toList());
+                requireKeys(
+                        d,
+                        "ConfigMap",
+                        str(cm.get("name")),
+                        list(cm.get("items")).stream()
+                                .map(i -> str(i.get("key")))
+                                .toList());
             }
             if (v.get("secret") instanceof Map<?, ?> s) {
-                requireKeys(d, "Secret", str(s.get("secretName")), list(s.get("items")).stream().map(i -> str(i.get("key"))).toList());
+                requireKeys(
+                        d,
+                        "Secret",
+                        str(s.get("secretName")),
+                        list(s.get("items")).stream()
+                                .map(i -> str(i.get("key")))
+                                .toList());
             }
         }
     }
@@ -340,7 +368,8 @@ final class DeployChecker {
         if (kind.equals("Secret")) {
             Set<String> created = createdSecrets.get(name);
             if (created == null) {
-                problems.add(where(d) + ": refers to Secret " + name + ", which " + SECRETS_SCRIPT + " does not create");
+                problems.add(
+                        where(d) + ": refers to Secret " + name + ", which " + SECRETS_SCRIPT + " does not create");
                 return;
             }
             for (String key : keys) {
@@ -364,7 +393,8 @@ final class DeployChecker {
         }
     }
 
-    private void checkContainer(Map<String, Object> d, Map<String, Object> podSpec, Map<String, Object> c) throws IOException {
+    private void checkContainer(Map<String, Object> d, Map<String, Object> podSpec, Map<String, Object> c)
+            throws IOException {
         String container = str(c.get("name"));
         Map<String, Integer> ports = new HashMap<>();
         for (Map<String, Object> p : list(c.get("ports"))) {
@@ -383,11 +413,13 @@ final class DeployChecker {
             }
         }
         if (c.containsKey("envFrom")) {
-            problems.add(where(d) + ": container " + container + " uses envFrom; set each variable explicitly so every one is checked");
+            problems.add(where(d) + ": container " + container
+                    + " uses envFrom; set each variable explicitly so every one is checked");
         }
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             if (map(c, probe).containsKey("exec")) {
-                problems.add(where(d) + ": container " + container + " has an exec " + probe + ": it runs a process inside the memory limit"
+                problems.add(where(d) + ": container " + container + " has an exec " + probe
+                        + ": it runs a process inside the memory limit"
                         + " every period and times out under load; use httpGet or tcpSocket");
             }
         }
@@ -402,14 +434,16 @@ final class DeployChecker {
         String imageName = image.group(2);
         String tag = image.group(3);
         if (image.group(4) == null && (tag == null || tag.equals("latest"))) {
-            problems.add(where(d) + ": image " + imageRef + " has no fixed tag or digest: every restart may run another image"
-                    + " (and without imagePullPolicy, an image loaded into kind or k3s is ignored: the policy is then Always)");
+            problems.add(
+                    where(d) + ": image " + imageRef
+                            + " has no fixed tag or digest: every restart may run another image"
+                            + " (and without imagePullPolicy, an image loaded into kind or k3s is ignored: the policy is then Always)");
         }
         String app = APPS.contains(container) ? container : null;
         if (app == null) {
             if (APPS.contains(imageName)) {
-                problems.add(where(d) + ": image " + imageRef + " is " + imageName + "'s, but its container is named " + container
-                        + "; name the container " + imageName + " so the app's checks apply");
+                problems.add(where(d) + ": image " + imageRef + " is " + imageName + "'s, but its container is named "
+                        + container + "; name the container " + imageName + " so the app's checks apply");
             }
             return; // a third-party image (rabbitmq): checked as any container above
         }
@@ -421,7 +455,8 @@ final class DeployChecker {
         Set<String> readable = envVarsRead(app);
         for (String name : env.keySet()) {
             if (!readable.contains(name)) {
-                problems.add(where(d) + ": container " + container + " sets " + name + ", which " + app + " does not read");
+                problems.add(
+                        where(d) + ": container " + container + " sets " + name + ", which " + app + " does not read");
             }
         }
         String serverPort = env.get("SERVER_PORT");
@@ -436,24 +471,31 @@ final class DeployChecker {
             if (number == null) {
                 problems.add(where(d) + ": " + probe + " port " + port + " is not a container port");
             } else if (!String.valueOf(number).equals(serverPort)) {
-                problems.add(where(d) + ": " + probe + " probes port " + number + " but the app listens on SERVER_PORT " + serverPort);
+                problems.add(where(d) + ": " + probe + " probes port " + number + " but the app listens on SERVER_PORT "
+                        + serverPort);
             }
             if (!HEALTH_PATHS.contains(str(get.get("path")))) {
-                problems.add(where(d) + ": " + probe + " path " + get.get("path") + " is not one of " + app + "'s health endpoints");
+                problems.add(where(d) + ": " + probe + " path " + get.get("path") + " is not one of " + app
+                        + "'s health endpoints");
             }
         }
         Map<String, Object> sc = map(c, "securityContext");
         Map<String, Object> podSc = map(podSpec, "securityContext");
-        if (!Boolean.TRUE.equals(sc.get("readOnlyRootFilesystem")) || !Boolean.FALSE.equals(sc.get("allowPrivilegeEscalation"))
+        if (!Boolean.TRUE.equals(sc.get("readOnlyRootFilesystem"))
+                || !Boolean.FALSE.equals(sc.get("allowPrivilegeEscalation"))
                 || !String.valueOf(map(sc, "capabilities").get("drop")).contains("ALL")
                 || !Boolean.TRUE.equals(podSc.get("runAsNonRoot"))) {
-            problems.add(where(d) + ": container " + container + " must run as non-root, read-only, without privilege escalation, all capabilities dropped");
+            problems.add(where(d) + ": container " + container
+                    + " must run as non-root, read-only, without privilege escalation, all capabilities dropped");
         }
         if (app.equals("queue-worker")) {
             Number grace = (Number) podSpec.get("terminationGracePeriodSeconds");
             String drain = configValue(c, "WORKER_SHUTDOWN_GRACE");
-            if (grace == null || drain == null || grace.longValue() <= Duration.parse(drain).toSeconds()) {
-                problems.add(where(d) + ": terminationGracePeriodSeconds must be longer than WORKER_SHUTDOWN_GRACE (" + drain + ")");
+            if (grace == null
+                    || drain == null
+                    || grace.longValue() <= Duration.parse(drain).toSeconds()) {
+                problems.add(where(d) + ": terminationGracePeriodSeconds must be longer than WORKER_SHUTDOWN_GRACE ("
+                        + drain + ")");
             }
         }
     }
@@ -508,7 +550,8 @@ final class DeployChecker {
             return;
         }
         String text = Files.readString(dockerfile);
-        Matcher copied = Pattern.compile("cp (" + Pattern.quote(app) + "/target/[^ ]+) ").matcher(text);
+        Matcher copied =
+                Pattern.compile("cp (" + Pattern.quote(app) + "/target/[^ ]+) ").matcher(text);
         int found = 0;
         while (copied.find()) {
             found++;
@@ -521,7 +564,8 @@ final class DeployChecker {
         if (found == 0) {
             problems.add(app + "/Dockerfile copies nothing from " + app + "/target");
         }
-        Matcher entry = Pattern.compile("ENTRYPOINT \\[\"java\", \"-jar\", \"/app/([^\"]+)\"]").matcher(text);
+        Matcher entry = Pattern.compile("ENTRYPOINT \\[\"java\", \"-jar\", \"/app/([^\"]+)\"]")
+                .matcher(text);
         if (!entry.find() || !entry.group(1).equals(app + ".jar")) {
             problems.add(app + "/Dockerfile: ENTRYPOINT must run /app/" + app + ".jar");
             return;
@@ -538,7 +582,8 @@ final class DeployChecker {
             }
             String classPath = j.getManifest().getMainAttributes().getValue("Class-Path");
             if (classPath == null || !classPath.startsWith("libs/")) {
-                problems.add(app + ".jar: its Class-Path must point into libs/, where the Dockerfile puts the dependencies");
+                problems.add(
+                        app + ".jar: its Class-Path must point into libs/, where the Dockerfile puts the dependencies");
             }
         }
     }
@@ -571,7 +616,9 @@ final class DeployChecker {
                     Map<String, Object> svc = map(map(path, "backend"), "service");
                     Map<String, Object> target = find("Service", str(svc.get("name")));
                     String port = str(map(svc, "port").get("name"));
-                    if (target == null || list(map(target, "spec").get("ports")).stream().noneMatch(p -> Objects.equals(port, p.get("name")))) {
+                    if (target == null
+                            || list(map(target, "spec").get("ports")).stream()
+                                    .noneMatch(p -> Objects.equals(port, p.get("name")))) {
                         problems.add(where(i) + ": backend " + svc.get("name") + ":" + port + " is no Service port");
                     }
                 }
@@ -583,6 +630,7 @@ final class DeployChecker {
 
     /** rabbitmq.conf keys that do nothing (or stop the node) on RabbitMQ 4.x: classic mirroring and its leader locator are gone. */
     private static final List<String> RABBITMQ_3_ONLY = List.of("queue_master_locator", "mirroring_", "ha_");
+
     private static final Pattern CONF_LINE = Pattern.compile("^([a-z0-9_.\\-]+)\\s*=\\s*(\\S.*)$");
 
     /**
@@ -599,24 +647,33 @@ final class DeployChecker {
         }
         String where = where(sts);
         Map<String, Object> podSpec = map(map(map(sts, "spec"), "template"), "spec");
-        Map<String, Object> c = list(podSpec.get("containers")).stream().filter(x -> "rabbitmq".equals(x.get("name"))).findFirst().orElse(Map.of());
+        Map<String, Object> c = list(podSpec.get("containers")).stream()
+                .filter(x -> "rabbitmq".equals(x.get("name")))
+                .findFirst()
+                .orElse(Map.of());
         int replicas = map(sts, "spec").get("replicas") instanceof Number n ? n.intValue() : 1;
 
         Map<String, String> conf = new LinkedHashMap<>();
-        for (String line : String.valueOf(map(cm, "data").get("rabbitmq.conf")).lines().map(String::strip).toList()) {
+        for (String line : String.valueOf(map(cm, "data").get("rabbitmq.conf"))
+                .lines()
+                .map(String::strip)
+                .toList()) {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             Matcher m = CONF_LINE.matcher(line);
             if (!m.matches() || m.group(2).contains("#")) {
-                problems.add(where(cm) + ": rabbitmq.conf line '" + line + "' is not 'key = value' (comments go on their own line)");
+                problems.add(where(cm) + ": rabbitmq.conf line '" + line
+                        + "' is not 'key = value' (comments go on their own line)");
                 continue;
             }
             conf.put(m.group(1), m.group(2).strip());
         }
         for (String key : conf.keySet()) {
             if (RABBITMQ_3_ONLY.stream().anyMatch(key::startsWith)) {
-                problems.add(where(cm) + ": rabbitmq.conf sets " + key + ", which RabbitMQ 4.x ignores or rejects (queue_leader_locator replaces queue_master_locator)");
+                problems.add(
+                        where(cm) + ": rabbitmq.conf sets " + key
+                                + ", which RabbitMQ 4.x ignores or rejects (queue_leader_locator replaces queue_master_locator)");
             }
         }
         Map<String, String> expected = new LinkedHashMap<>();
@@ -635,7 +692,9 @@ final class DeployChecker {
         expected.forEach((key, value) -> {
             if (!value.equals(conf.get(key))) {
                 problems.add(where(cm) + ": rabbitmq.conf needs " + key + " = " + value + " (has " + conf.get(key) + ")"
-                        + (key.startsWith("total_memory") ? ": the memory limit " + limit + " minus the cluster operator's headroom" : ""));
+                        + (key.startsWith("total_memory")
+                                ? ": the memory limit " + limit + " minus the cluster operator's headroom"
+                                : ""));
             }
         });
         String plugins = String.valueOf(map(cm, "data").get("enabled_plugins"));
@@ -644,11 +703,15 @@ final class DeployChecker {
                 problems.add(where(cm) + ": enabled_plugins lacks " + plugin);
             }
         }
-        if (!"/api/health/checks/reached-target-cluster-size".equals(map(map(c, "startupProbe"), "httpGet").get("path"))) {
-            problems.add(where + ": the startup probe must be GET /api/health/checks/reached-target-cluster-size, so no node is Ready before the cluster has formed");
+        if (!"/api/health/checks/reached-target-cluster-size"
+                .equals(map(map(c, "startupProbe"), "httpGet").get("path"))) {
+            problems.add(
+                    where
+                            + ": the startup probe must be GET /api/health/checks/reached-target-cluster-size, so no node is Ready before the cluster has formed");
         }
         if (!"Parallel".equals(map(sts, "spec").get("podManagementPolicy"))) {
-            problems.add(where + ": podManagementPolicy must be Parallel: each node's startup probe waits for the whole cluster,"
+            problems.add(where
+                    + ": podManagementPolicy must be Parallel: each node's startup probe waits for the whole cluster,"
                     + " so OrderedReady would never start the second node");
         }
         if (map(c, "readinessProbe").isEmpty()) {
@@ -656,11 +719,14 @@ final class DeployChecker {
         }
 
         Number grace = (Number) podSpec.get("terminationGracePeriodSeconds");
-        String hook = String.join(" ", stringList(map(map(map(c, "lifecycle"), "preStop"), "exec").get("command")));
+        String hook = String.join(
+                " ", stringList(map(map(map(c, "lifecycle"), "preStop"), "exec").get("command")));
         int await = hook.indexOf("rabbitmq-upgrade await_online_quorum_plus_one");
         int drain = hook.indexOf("rabbitmq-upgrade drain");
         if (await < 0 || drain < await) {
-            problems.add(where + ": the preStop hook must run rabbitmq-upgrade await_online_quorum_plus_one, then rabbitmq-upgrade drain");
+            problems.add(
+                    where
+                            + ": the preStop hook must run rabbitmq-upgrade await_online_quorum_plus_one, then rabbitmq-upgrade drain");
         } else {
             long total = 0;
             for (String cmd : List.of(hook.substring(await, drain), hook.substring(drain))) {
@@ -672,7 +738,8 @@ final class DeployChecker {
                 }
             }
             if (grace == null || total + 30 > grace.longValue()) {
-                problems.add(where + ": the preStop timeouts (" + total + " s) plus 30 s for the node's shutdown exceed terminationGracePeriodSeconds (" + grace + ")");
+                problems.add(where + ": the preStop timeouts (" + total
+                        + " s) plus 30 s for the node's shutdown exceed terminationGracePeriodSeconds (" + grace + ")");
             }
         }
     }
@@ -697,16 +764,20 @@ final class DeployChecker {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
                 Map<String, Integer> autoscalersHere = new LinkedHashMap<>();
                 try (Stream<Path> files = Files.list(dir)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".yaml"))
+                            .sorted()
+                            .toList()) {
                         for (Map<String, Object> doc : load(f)) {
-                            String here = dir.getFileName() + "/" + f.getFileName() + " " + doc.get("kind") + "/" + name(doc);
+                            String here =
+                                    dir.getFileName() + "/" + f.getFileName() + " " + doc.get("kind") + "/" + name(doc);
                             if (doc.get("apiVersion") == null || doc.get("kind") == null || name(doc) == null) {
                                 problems.add(here + ": apiVersion, kind and metadata.name are required");
                                 continue;
                             }
                             validateSchema(doc, here);
                             if ("Secret".equals(doc.get("kind"))) {
-                                problems.add(here + ": Secrets are created once by " + SECRETS_SCRIPT + ", not applied");
+                                problems.add(
+                                        here + ": Secrets are created once by " + SECRETS_SCRIPT + ", not applied");
                             }
                             Map<String, Object> spec = map(doc, "spec");
                             String target = autoscalerTarget(doc);
@@ -715,7 +786,9 @@ final class DeployChecker {
                                     problems.add(here + ": scaleTargetRef names no Deployment");
                                 } else {
                                     autoscalersHere.merge(target, 1, Integer::sum);
-                                    autoscalerFolders.computeIfAbsent(target, k -> new ArrayList<>()).add(dir.getFileName().toString());
+                                    autoscalerFolders
+                                            .computeIfAbsent(target, k -> new ArrayList<>())
+                                            .add(dir.getFileName().toString());
                                     checkAutoscaler(dir, here, doc, find("Deployment", target));
                                 }
                             }
@@ -726,8 +799,11 @@ final class DeployChecker {
                             for (Map<String, Object> rule : list(spec.get("rules"))) {
                                 for (Map<String, Object> b : list(rule.get("backendRefs"))) {
                                     Map<String, Object> svc = find("Service", str(b.get("name")));
-                                    if (svc == null || list(map(svc, "spec").get("ports")).stream().noneMatch(p -> Objects.equals(p.get("port"), b.get("port")))) {
-                                        problems.add(here + ": backendRef " + b.get("name") + ":" + b.get("port") + " is no Service port");
+                                    if (svc == null
+                                            || list(map(svc, "spec").get("ports")).stream()
+                                                    .noneMatch(p -> Objects.equals(p.get("port"), b.get("port")))) {
+                                        problems.add(here + ": backendRef " + b.get("name") + ":" + b.get("port")
+                                                + " is no Service port");
                                     }
                                 }
                             }
@@ -736,7 +812,8 @@ final class DeployChecker {
                 }
                 autoscalersHere.forEach((target, n) -> {
                     if (n > 1) {
-                        problems.add(dir.getFileName() + "/: " + n + " autoscalers target Deployment " + target + "; they would fight over its replicas");
+                        problems.add(dir.getFileName() + "/: " + n + " autoscalers target Deployment " + target
+                                + "; they would fight over its replicas");
                     }
                 });
             }
@@ -747,12 +824,16 @@ final class DeployChecker {
             problems.add("no optional folder (keda/, hpa/) holds an autoscaler for Deployment queue-worker");
         }
         for (Map<String, Object> h : kind("HorizontalPodAutoscaler")) {
-            problems.add(where(h) + ": an autoscaler in the applied folder comes back with every kubectl apply -f deploy/,"
-                    + " next to the one in keda/ or hpa/; keep autoscalers in their optional folder");
+            problems.add(
+                    where(h) + ": an autoscaler in the applied folder comes back with every kubectl apply -f deploy/,"
+                            + " next to the one in keda/ or hpa/; keep autoscalers in their optional folder");
         }
         for (Map<String, Object> d : kind("Deployment")) {
-            if (map(d, "spec").containsKey("replicas") && (autoscalerFolders.containsKey(name(d)) || "queue-worker".equals(name(d)))) {
-                problems.add(where(d) + ": spec.replicas is reset by every kubectl apply -f deploy/, overriding the autoscaler; leave it out");
+            if (map(d, "spec").containsKey("replicas")
+                    && (autoscalerFolders.containsKey(name(d)) || "queue-worker".equals(name(d)))) {
+                problems.add(
+                        where(d)
+                                + ": spec.replicas is reset by every kubectl apply -f deploy/, overriding the autoscaler; leave it out");
             }
         }
         for (Map<String, Object> p : kind("PodDisruptionBudget")) {
@@ -775,15 +856,21 @@ final class DeployChecker {
     }
 
     /** Names the worker's requests live in: twt, its shards; and queues an autoscaler must not count. */
-    private static final List<String> NOT_WORK_QUEUES = List.of("to_server", "twt.dead", "twt.delay.5000", "twt.shard.x", "twt.shard.1.old", "xtwt");
+    private static final List<String> NOT_WORK_QUEUES =
+            List.of("to_server", "twt.dead", "twt.delay.5000", "twt.shard.x", "twt.shard.1.old", "xtwt");
 
     /**
      * An autoscaler of a worker scales on the depth of twt and all twt.shard.* queues, ready AND unacknowledged
      * messages (each worker holds up to WORKER_PREFETCH unacknowledged), and stops at WORKER_SHARDS replicas.
      */
-    private void checkAutoscaler(Path dir, String here, Map<String, Object> doc, Map<String, Object> deployment) throws IOException {
+    private void checkAutoscaler(Path dir, String here, Map<String, Object> doc, Map<String, Object> deployment)
+            throws IOException {
         Map<String, Object> spec = map(doc, "spec");
-        Map<String, Object> c = list(map(map(map(deployment, "spec"), "template"), "spec").get("containers")).stream().findFirst().orElse(Map.of());
+        Map<String, Object> c = list(
+                        map(map(map(deployment, "spec"), "template"), "spec").get("containers"))
+                .stream()
+                .findFirst()
+                .orElse(Map.of());
         String shards = configValue(c, "WORKER_SHARDS");
         if (shards == null) {
             return; // not a sharded worker
@@ -791,8 +878,8 @@ final class DeployChecker {
         boolean hpa = "HorizontalPodAutoscaler".equals(doc.get("kind"));
         Object max = spec.get(hpa ? "maxReplicas" : "maxReplicaCount");
         if (!(max instanceof Number n) || n.intValue() > Integer.parseInt(shards)) {
-            problems.add(here + ": " + (hpa ? "maxReplicas " : "maxReplicaCount ") + max + " exceeds WORKER_SHARDS " + shards
-                    + " (each shard has one consumer; further replicas idle)");
+            problems.add(here + ": " + (hpa ? "maxReplicas " : "maxReplicaCount ") + max + " exceeds WORKER_SHARDS "
+                    + shards + " (each shard has one consumer; further replicas idle)");
         }
         int n = Integer.parseInt(shards);
         List<String> work = List.of("twt", "twt.shard.0", "twt.shard." + (n - 1));
@@ -803,20 +890,26 @@ final class DeployChecker {
             }
             for (Map<String, Object> t : triggers) {
                 Map<String, Object> m = map(t, "metadata");
-                Map<String, String> need = Map.of("protocol", "http", "useRegex", "true", "operation", "sum", "mode", "QueueLength");
+                Map<String, String> need =
+                        Map.of("protocol", "http", "useRegex", "true", "operation", "sum", "mode", "QueueLength");
                 need.forEach((k, v) -> {
                     if (!v.equals(str(m.get(k)))) {
-                        problems.add(here + ": rabbitmq trigger needs " + k + ": " + v + " (has " + m.get(k) + "): the depth of twt and all its shards,"
+                        problems.add(here + ": rabbitmq trigger needs " + k + ": " + v + " (has " + m.get(k)
+                                + "): the depth of twt and all its shards,"
                                 + " ready and unacknowledged, comes only from the management API");
                     }
                 });
                 if ("true".equals(str(m.get("excludeUnacknowledged")))) {
-                    problems.add(here + ": excludeUnacknowledged: true counts ready messages only, while each worker holds up to WORKER_PREFETCH unacknowledged");
+                    problems.add(
+                            here
+                                    + ": excludeUnacknowledged: true counts ready messages only, while each worker holds up to WORKER_PREFETCH unacknowledged");
                 }
                 checkQueueRegex(here, str(m.get("queueName")), work);
             }
         } else {
-            List<Map<String, Object>> external = list(spec.get("metrics")).stream().filter(m -> "External".equals(m.get("type"))).toList();
+            List<Map<String, Object>> external = list(spec.get("metrics")).stream()
+                    .filter(m -> "External".equals(m.get("type")))
+                    .toList();
             if (external.isEmpty()) {
                 problems.add(here + ": scale the worker on the queues' depth (an External metric), not on CPU");
             }
@@ -825,14 +918,20 @@ final class DeployChecker {
             for (Map<String, Object> m : external) {
                 String metric = str(map(map(m, "external"), "metric").get("name"));
                 // The README's prometheus-adapter rule defines the metric: the total depth, over twt and its shards.
-                Matcher rule = Pattern.compile("as: " + Pattern.quote(String.valueOf(metric)) + "\\s+metricsQuery: '(.*)'").matcher(text);
+                Matcher rule = Pattern.compile(
+                                "as: " + Pattern.quote(String.valueOf(metric)) + "\\s+metricsQuery: '(.*)'")
+                        .matcher(text);
                 if (!rule.find()) {
-                    problems.add(here + ": " + dir.getFileName() + "/README.md defines no prometheus-adapter rule for metric " + metric);
+                    problems.add(here + ": " + dir.getFileName()
+                            + "/README.md defines no prometheus-adapter rule for metric " + metric);
                     continue;
                 }
-                Matcher q = Pattern.compile("(rabbitmq_detailed_queue_messages\\w*)\\{[^}]*queue=~\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(rule.group(1));
+                Matcher q = Pattern.compile(
+                                "(rabbitmq_detailed_queue_messages\\w*)\\{[^}]*queue=~\"((?:[^\"\\\\]|\\\\.)*)\"")
+                        .matcher(rule.group(1));
                 if (!q.find() || !q.group(1).equals("rabbitmq_detailed_queue_messages")) {
-                    problems.add(here + ": metric " + metric + " must sum rabbitmq_detailed_queue_messages (ready + unacknowledged) by queue=~");
+                    problems.add(here + ": metric " + metric
+                            + " must sum rabbitmq_detailed_queue_messages (ready + unacknowledged) by queue=~");
                 } else {
                     // PromQL: anchored; its string literal escapes backslashes
                     checkQueueRegex(here, "^(?:" + q.group(2).replace("\\\\", "\\") + ")$", work);
@@ -856,7 +955,8 @@ final class DeployChecker {
         }
         for (String q : NOT_WORK_QUEUES) {
             if (p.matcher(q).find()) {
-                problems.add(here + ": queue regex " + regex + " also matches " + q + ", which is not work for the workers");
+                problems.add(
+                        here + ": queue regex " + regex + " also matches " + q + ", which is not work for the workers");
             }
         }
     }

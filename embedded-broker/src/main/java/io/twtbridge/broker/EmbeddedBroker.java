@@ -1,8 +1,5 @@
 package io.twtbridge.broker;
 
-import org.apache.qpid.server.SystemLauncher;
-import org.apache.qpid.server.model.SystemConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -13,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.qpid.server.SystemLauncher;
+import org.apache.qpid.server.model.SystemConfig;
 
 /**
  * An in-memory AMQP 0-9-1 broker (Apache Qpid Broker-J) on 127.0.0.1, user guest/guest, default virtual host.

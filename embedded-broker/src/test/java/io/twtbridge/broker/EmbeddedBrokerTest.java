@@ -1,19 +1,18 @@
 package io.twtbridge.broker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The embedded broker speaks AMQP 0-9-1 to the RabbitMQ client, and refuses RabbitMQ's queue arguments. */
 class EmbeddedBrokerTest {
@@ -36,8 +35,12 @@ class EmbeddedBrokerTest {
             }
             Connection refused = f.newConnection();
             Channel other = refused.createChannel();
-            IOException e = assertThrows(IOException.class, () -> other.queueDeclare("quorum", true, false, false, Map.of("x-queue-type", "quorum")));
-            assertTrue(String.valueOf(e.getCause()).contains("Unsupported queue declare argument"), String.valueOf(e.getCause()));
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> other.queueDeclare("quorum", true, false, false, Map.of("x-queue-type", "quorum")));
+            assertTrue(
+                    String.valueOf(e.getCause()).contains("Unsupported queue declare argument"),
+                    String.valueOf(e.getCause()));
             refused.abort();
         }
         int closedPort = port;

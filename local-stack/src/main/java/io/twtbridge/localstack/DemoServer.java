@@ -26,7 +26,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,8 +93,11 @@ final class DemoServer implements HttpService, AutoCloseable {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     String format = QueueFormat.JSON_CONTENT_TYPE.equals(props.getContentType()) ? "json" : "legacy";
-                    String entry = JSON.createObjectBuilder().add("format", format)
-                            .add("body", new String(body, StandardCharsets.UTF_8)).build().toString();
+                    String entry = JSON.createObjectBuilder()
+                            .add("format", format)
+                            .add("body", new String(body, StandardCharsets.UTF_8))
+                            .build()
+                            .toString();
                     synchronized (replies) {
                         replies.add(entry);
                     }
@@ -111,9 +113,18 @@ final class DemoServer implements HttpService, AutoCloseable {
         rules.get("/", (req, res) -> page(res, html, "text/html; charset=utf-8"))
                 .get("/demo.js", (req, res) -> page(res, js, "text/javascript; charset=utf-8"))
                 .get("/demo.css", (req, res) -> page(res, css, "text/css; charset=utf-8"))
-                .get("/api/config", (req, res) -> json(res, Status.OK_200, JSON.createObjectBuilder()
-                        .add("gateway", gateway.toString()).add("sandbox", sandbox.isPresent())
-                        .add("max_video_bytes", MAX_INLINE_VIDEO_BYTES).add("max_posts", Request.Thread.MAX_PARTS).build().toString()))
+                .get(
+                        "/api/config",
+                        (req, res) -> json(
+                                res,
+                                Status.OK_200,
+                                JSON.createObjectBuilder()
+                                        .add("gateway", gateway.toString())
+                                        .add("sandbox", sandbox.isPresent())
+                                        .add("max_video_bytes", MAX_INLINE_VIDEO_BYTES)
+                                        .add("max_posts", Request.Thread.MAX_PARTS)
+                                        .build()
+                                        .toString()))
                 .post("/api/posts", this::post)
                 .post("/api/count", this::count)
                 .get("/api/replies", this::replies)
@@ -123,8 +134,11 @@ final class DemoServer implements HttpService, AutoCloseable {
     private void page(ServerResponse res, byte[] body, String type) {
         String ws = "ws://localhost:" + gateway.getPort() + " ws://127.0.0.1:" + gateway.getPort();
         res.header(HeaderNames.CONTENT_TYPE, type)
-                .header("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                        + "connect-src 'self' " + ws + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+                .header(
+                        "Content-Security-Policy",
+                        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                + "connect-src 'self' " + ws
+                                + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
                 .header("X-Content-Type-Options", "nosniff")
                 .header(HeaderNames.CACHE_CONTROL, "no-store")
                 .send(body);
@@ -137,15 +151,19 @@ final class DemoServer implements HttpService, AutoCloseable {
      */
     private void post(ServerRequest req, ServerResponse res) {
         JsonObject o;
-        try (var reader = JSON.createReader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
+        try (var reader =
+                JSON.createReader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
             o = reader.readObject();
         } catch (RuntimeException e) {
             json(res, Status.BAD_REQUEST_400, error("the body must be a JSON object"));
             return;
         }
         boolean legacy = !"json".equals(o.getString("format", "legacy"));
-        JsonArray posts = o.get("posts") instanceof JsonArray a ? a : JSON.createArrayBuilder().add(o).build();
-        Optional<String> replyTo = Optional.ofNullable(o.getString("reply_to_tweet_id", null)).filter(s -> !s.isBlank());
+        JsonArray posts = o.get("posts") instanceof JsonArray a
+                ? a
+                : JSON.createArrayBuilder().add(o).build();
+        Optional<String> replyTo =
+                Optional.ofNullable(o.getString("reply_to_tweet_id", null)).filter(s -> !s.isBlank());
         if (posts.isEmpty() || posts.size() > Request.Thread.MAX_PARTS) {
             json(res, Status.BAD_REQUEST_400, error("a thread has 1 to " + Request.Thread.MAX_PARTS + " posts"));
             return;
@@ -163,7 +181,10 @@ final class DemoServer implements HttpService, AutoCloseable {
             }
             String text = p.getString("text", "").replace('\u00FF', 'y');
             if (posts.size() > 1 && text.isBlank()) {
-                json(res, Status.BAD_REQUEST_400, error(which + " of the thread has no text: every post of a thread needs one"));
+                json(
+                        res,
+                        Status.BAD_REQUEST_400,
+                        error(which + " of the thread has no text: every post of a thread needs one"));
                 return;
             }
             PartOrError part = part(p, which, text, legacy);
@@ -176,18 +197,32 @@ final class DemoServer implements HttpService, AutoCloseable {
         String id = String.valueOf(msgIds.incrementAndGet());
         Tokens user = new Tokens(o.getString("access_token", ""), o.getString("access_token_secret", ""));
         Request request = parts.size() == 1
-                ? new Request.Post(id, user, parts.getFirst().text(), parts.getFirst().media(), replyTo)
-                : new Request.Thread(id, user, parts.stream().map(p -> new Request.Thread.Part(p.text(), p.media())).toList(), replyTo);
+                ? new Request.Post(
+                        id, user, parts.getFirst().text(), parts.getFirst().media(), replyTo)
+                : new Request.Thread(
+                        id,
+                        user,
+                        parts.stream()
+                                .map(p -> new Request.Thread.Part(p.text(), p.media()))
+                                .toList(),
+                        replyTo);
         QueueFormat format = legacy ? LegacyQueueFormat.INSTANCE : JsonQueueFormat.INSTANCE;
         byte[] message = format.encodeRequest(request);
         int max = legacy ? Limits.MAX_LEGACY_BYTES : Limits.MAX_JSON_BYTES;
         if (message.length > max) {
-            json(res, Status.REQUEST_ENTITY_TOO_LARGE_413, error("the message would take " + size(message.length) + ", more than the "
-                    + (legacy ? "legacy" : "JSON") + " format's " + size(max) + ": attach less (a video sent inline may take "
-                    + size(MAX_INLINE_VIDEO_BYTES) + ")"));
+            json(
+                    res,
+                    Status.REQUEST_ENTITY_TOO_LARGE_413,
+                    error("the message would take " + size(message.length) + ", more than the "
+                            + (legacy ? "legacy" : "JSON") + " format's " + size(max)
+                            + ": attach less (a video sent inline may take "
+                            + size(MAX_INLINE_VIDEO_BYTES) + ")"));
             return;
         }
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType(format.contentType()).deliveryMode(2).build();
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+                .contentType(format.contentType())
+                .deliveryMode(2)
+                .build();
         try {
             synchronized (channel) {
                 channel.basicPublish("", "twt", props, message);
@@ -196,17 +231,22 @@ final class DemoServer implements HttpService, AutoCloseable {
             json(res, Status.SERVICE_UNAVAILABLE_503, error("the broker refused the message"));
             return;
         }
-        json(res, Status.ACCEPTED_202, JSON.createObjectBuilder().add("id", id).add("format", legacy ? "legacy" : "json")
-                .add("summary", summary(legacy, parts, replyTo, message.length)).build().toString());
+        json(
+                res,
+                Status.ACCEPTED_202,
+                JSON.createObjectBuilder()
+                        .add("id", id)
+                        .add("format", legacy ? "legacy" : "json")
+                        .add("summary", summary(legacy, parts, replyTo, message.length))
+                        .build()
+                        .toString());
     }
 
     /** One post of a request, with what its summary says. */
-    private record Part(String text, List<Media> media, long imageBytes, int alts, long videoBytes) {
-    }
+    private record Part(String text, List<Media> media, long imageBytes, int alts, long videoBytes) {}
 
     /** A part, or why it cannot be sent. */
-    private record PartOrError(Part part, String error) {
-    }
+    private record PartOrError(Part part, String error) {}
 
     private PartOrError part(JsonObject p, String which, String text, boolean legacy) {
         JsonArray images = p.get("images") instanceof JsonArray a ? a : JsonValue.EMPTY_JSON_ARRAY;
@@ -229,7 +269,8 @@ final class DemoServer implements HttpService, AutoCloseable {
                 return new PartOrError(null, "the video of " + which + " could not be read");
             }
             if (!isMp4(bytes)) {
-                return new PartOrError(null, "the video of " + which + " is not an MP4 (X takes MP4 with H.264 video and AAC audio)");
+                return new PartOrError(
+                        null, "the video of " + which + " is not an MP4 (X takes MP4 with H.264 video and AAC audio)");
             }
             media.add(Media.of(new MediaSource.Data(bytes)));
             return new PartOrError(new Part(text, media, 0, 0, bytes.length), null);
@@ -240,12 +281,14 @@ final class DemoServer implements HttpService, AutoCloseable {
             for (JsonValue v : images) {
                 JsonObject image = v.asJsonObject();
                 byte[] bytes = Base64.getDecoder().decode(image.getString("data", ""));
-                Optional<String> alt = Optional.ofNullable(image.getString("alt_text", null)).filter(s -> !s.isBlank());
+                Optional<String> alt =
+                        Optional.ofNullable(image.getString("alt_text", null)).filter(s -> !s.isBlank());
                 imageBytes += bytes.length;
                 alts += alt.isPresent() ? 1 : 0;
                 if (legacy) {
                     if (images.size() > 1 || alt.isPresent()) {
-                        return new PartOrError(null, "the legacy format carries one image, without alt text: switch to JSON");
+                        return new PartOrError(
+                                null, "the legacy format carries one image, without alt text: switch to JSON");
                     }
                     // What the main server does: store the upload, send its path.
                     Path file = uploads.resolve(UUID.randomUUID() + ".img");
@@ -273,7 +316,9 @@ final class DemoServer implements HttpService, AutoCloseable {
     private static String summary(boolean legacy, List<Part> parts, Optional<String> replyTo, int messageBytes) {
         StringBuilder s = new StringBuilder();
         if (parts.size() == 1) {
-            s.append(legacy ? "legacy upload_post" : "JSON post").append(", ").append(describe(legacy, parts.getFirst()));
+            s.append(legacy ? "legacy upload_post" : "JSON post")
+                    .append(", ")
+                    .append(describe(legacy, parts.getFirst()));
         } else {
             s.append("JSON post_thread of ").append(parts.size()).append(" posts (");
             for (int i = 0; i < parts.size(); i++) {
@@ -286,14 +331,25 @@ final class DemoServer implements HttpService, AutoCloseable {
     }
 
     private static String describe(boolean legacy, Part part) {
-        StringBuilder s = new StringBuilder("text of ").append(TextCheck.weightedLength(part.text())).append('/')
-                .append(TextCheck.MAX_WEIGHTED).append(" weighted characters");
+        StringBuilder s = new StringBuilder("text of ")
+                .append(TextCheck.weightedLength(part.text()))
+                .append('/')
+                .append(TextCheck.MAX_WEIGHTED)
+                .append(" weighted characters");
         if (part.videoBytes() > 0) {
             s.append(", 1 video (").append(size(part.videoBytes())).append(", MP4 inline)");
         } else if (!part.media().isEmpty()) {
             int images = part.media().size();
-            s.append(", ").append(images).append(images == 1 ? " image" : " images").append(" (").append(size(part.imageBytes()));
-            s.append(legacy ? ", stored in the upload directory and sent by path" : ", " + part.alts() + " with alt text").append(')');
+            s.append(", ")
+                    .append(images)
+                    .append(images == 1 ? " image" : " images")
+                    .append(" (")
+                    .append(size(part.imageBytes()));
+            s.append(
+                            legacy
+                                    ? ", stored in the upload directory and sent by path"
+                                    : ", " + part.alts() + " with alt text")
+                    .append(')');
         }
         return s.toString();
     }
@@ -313,8 +369,14 @@ final class DemoServer implements HttpService, AutoCloseable {
             return;
         }
         int weighted = TextCheck.weightedLength(new String(body, StandardCharsets.UTF_8));
-        json(res, Status.OK_200, JSON.createObjectBuilder().add("weighted", weighted).add("max", TextCheck.MAX_WEIGHTED)
-                .build().toString());
+        json(
+                res,
+                Status.OK_200,
+                JSON.createObjectBuilder()
+                        .add("weighted", weighted)
+                        .add("max", TextCheck.MAX_WEIGHTED)
+                        .build()
+                        .toString());
     }
 
     private void replies(ServerRequest req, ServerResponse res) {
@@ -327,7 +389,14 @@ final class DemoServer implements HttpService, AutoCloseable {
             }
             next = replies.size();
         }
-        json(res, Status.OK_200, JSON.createObjectBuilder().add("replies", out).add("next", next).build().toString());
+        json(
+                res,
+                Status.OK_200,
+                JSON.createObjectBuilder()
+                        .add("replies", out)
+                        .add("next", next)
+                        .build()
+                        .toString());
     }
 
     /** The sandbox's posts (the "timeline"), when the stack runs the sandbox. */
@@ -337,7 +406,9 @@ final class DemoServer implements HttpService, AutoCloseable {
             return;
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(sandbox.get().resolve("/sandbox/posts")).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(sandbox.get().resolve("/sandbox/posts"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             json(res, Status.OK_200, r.body());
         } catch (IOException | InterruptedException e) {
@@ -350,7 +421,9 @@ final class DemoServer implements HttpService, AutoCloseable {
     }
 
     private static void json(ServerResponse res, Status status, String body) {
-        res.status(status).header(HeaderNames.CONTENT_TYPE, "application/json").send(body.getBytes(StandardCharsets.UTF_8));
+        res.status(status)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .send(body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] resource(String name) {

@@ -12,7 +12,6 @@ import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
 import io.twtbridge.worker.WorkerConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -48,12 +47,20 @@ public final class LocalStack implements AutoCloseable {
      * What to start: {@link #defaults()} with what differs, e.g. {@code defaults().withDemoPort(0)}. Ports 0 pick free
      * ones. Empty {@code amqpUri}: the embedded broker; empty {@code xBaseUri}: the sandbox.
      */
-    public record Settings(int demoPort, int gatewayPort, int sandboxPort, int brokerPort, Optional<URI> amqpUri,
-                           Optional<URI> xBaseUri, Optional<String> consumerKey, Optional<String> consumerSecret) {
+    public record Settings(
+            int demoPort,
+            int gatewayPort,
+            int sandboxPort,
+            int brokerPort,
+            Optional<URI> amqpUri,
+            Optional<URI> xBaseUri,
+            Optional<String> consumerKey,
+            Optional<String> consumerSecret) {
 
         /** The demo on 8080, the gateway on 12345, the sandbox on 8081, the embedded broker on 5673. */
         public static Settings defaults() {
-            return new Settings(8080, 12345, 8081, 5673, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            return new Settings(
+                    8080, 12345, 8081, 5673, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         /** From the environment, over {@link #defaults()}: LOCAL_DEMO_PORT, LOCAL_GATEWAY_PORT, LOCAL_SANDBOX_PORT,
@@ -71,37 +78,45 @@ public final class LocalStack implements AutoCloseable {
         }
 
         public Settings withDemoPort(int demoPort) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         public Settings withGatewayPort(int gatewayPort) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         public Settings withSandboxPort(int sandboxPort) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         public Settings withBrokerPort(int brokerPort) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         /** A RabbitMQ to use instead of the embedded broker (empty: the embedded one). */
         public Settings withAmqpUri(Optional<URI> amqpUri) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         /** An X to use instead of the sandbox (empty: the sandbox); it needs the consumer key and secret. */
         public Settings withXBaseUri(Optional<URI> xBaseUri) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         public Settings withConsumerKey(Optional<String> consumerKey) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         public Settings withConsumerSecret(Optional<String> consumerSecret) {
-            return new Settings(demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
+            return new Settings(
+                    demoPort, gatewayPort, sandboxPort, brokerPort, amqpUri, xBaseUri, consumerKey, consumerSecret);
         }
 
         private static int port(Map<String, String> env, String name, int fallback) {
@@ -148,13 +163,22 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> twitter = new HashMap<>();
         if (settings.xBaseUri().isPresent()) {
             x = settings.xBaseUri().get();
-            twitter.put("twitter.consumer.key", settings.consumerKey().orElseThrow(() -> new IllegalStateException(
-                    "TWITTER_CONSUMER_KEY is required with TWITTER_API_BASE_URL")));
-            twitter.put("twitter.consumer.secret", settings.consumerSecret().orElseThrow(() ->
-                    new IllegalStateException("TWITTER_CONSUMER_SECRET is required with TWITTER_API_BASE_URL")));
+            twitter.put(
+                    "twitter.consumer.key",
+                    settings.consumerKey()
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "TWITTER_CONSUMER_KEY is required with TWITTER_API_BASE_URL")));
+            twitter.put(
+                    "twitter.consumer.secret",
+                    settings.consumerSecret()
+                            .orElseThrow(() -> new IllegalStateException(
+                                    "TWITTER_CONSUMER_SECRET is required with TWITTER_API_BASE_URL")));
         } else {
-            TwitterSandbox sandbox = TwitterSandbox.start(new TwitterSandbox.Settings(free(settings.sandboxPort()), "127.0.0.1",
-                    TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+            TwitterSandbox sandbox = TwitterSandbox.start(new TwitterSandbox.Settings(
+                    free(settings.sandboxPort()),
+                    "127.0.0.1",
+                    TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                    TwitterSandbox.DEFAULT_CONSUMER_SECRET,
                     Limits.defaults()));
             parts.add(sandbox);
             x = sandbox.baseUri();
@@ -178,21 +202,33 @@ public final class LocalStack implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!w.ready()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the queue-worker did not connect to " + amqp.getHost() + ":" + amqp.getPort());
+                throw new IllegalStateException(
+                        "the queue-worker did not connect to " + amqp.getHost() + ":" + amqp.getPort());
             }
             sleep(50);
         }
 
         int demoPort = free(settings.demoPort());
         int gatewayPort = free(settings.gatewayPort());
-        String origins = String.join(",", "http://localhost:" + demoPort, "http://127.0.0.1:" + demoPort,
-                "http://localhost:" + gatewayPort, "http://127.0.0.1:" + gatewayPort);
+        String origins = String.join(
+                ",",
+                "http://localhost:" + demoPort,
+                "http://127.0.0.1:" + demoPort,
+                "http://localhost:" + gatewayPort,
+                "http://127.0.0.1:" + gatewayPort);
         Map<String, String> gatewaySettings = new HashMap<>(twitter);
-        gatewaySettings.putAll(Map.of("gateway.allowed.origins", origins, "gateway.idle-timeout", "PT10M",
-                "gateway.connections-per-address", "50"));
+        gatewaySettings.putAll(Map.of(
+                "gateway.allowed.origins",
+                origins,
+                "gateway.idle-timeout",
+                "PT10M",
+                "gateway.connections-per-address",
+                "50"));
         Config gatewayConfig = ConfigKeys.applicationYaml(GatewayConfig.class, gatewaySettings);
-        WebServerConfig.Builder gatewayServer = WebServer.builder().config(gatewayConfig.get("server"))
-                .host("127.0.0.1").port(gatewayPort);
+        WebServerConfig.Builder gatewayServer = WebServer.builder()
+                .config(gatewayConfig.get("server"))
+                .host("127.0.0.1")
+                .port(gatewayPort);
         Gateway g = io.twtbridge.gateway.Main.setup(gatewayServer, gatewayConfig);
         parts.add(g);
         WebServer gatewayWeb = gatewayServer.build().start();
@@ -201,20 +237,27 @@ public final class LocalStack implements AutoCloseable {
 
         DemoServer demoServer = new DemoServer(amqp, uploads, gateway, sandboxed ? Optional.of(x) : Optional.empty());
         parts.add(demoServer);
-        WebServer demoWeb = WebServer.builder().host("127.0.0.1").port(demoPort).maxPayloadSize(DemoServer.MAX_BODY_BYTES)
-                .routing(r -> r.register("/", demoServer)).build().start();
+        WebServer demoWeb = WebServer.builder()
+                .host("127.0.0.1")
+                .port(demoPort)
+                .maxPayloadSize(DemoServer.MAX_BODY_BYTES)
+                .routing(r -> r.register("/", demoServer))
+                .build()
+                .start();
         parts.add(demoWeb::stop);
         demo = URI.create("http://localhost:" + demoWeb.port() + "/");
     }
 
     /** The one short banner printed at start-up. */
     public String banner() {
-        return String.join(System.lineSeparator(),
+        return String.join(
+                System.lineSeparator(),
                 "",
                 "twt-bridge local stack is up",
                 "  Demo (you are the main server):  " + demo,
                 "  Login page of the auth-gateway:  " + URI.create("http://localhost:" + gateway.getPort() + "/"),
-                "  X:                               " + x + (sandboxed ? "  (sandbox; PIN page opens from the demo)" : "  (real X)"),
+                "  X:                               " + x
+                        + (sandboxed ? "  (sandbox; PIN page opens from the demo)" : "  (real X)"),
                 "  Broker:                          " + amqp.getHost() + ":" + amqp.getPort()
                         + (embeddedBroker ? "  (embedded Qpid Broker-J, in memory)" : "  (RabbitMQ)"),
                 "Ctrl-C stops everything.",

@@ -4,8 +4,7 @@ import io.helidon.logging.common.LogConfig;
 
 /** {@code java -jar local-stack/target/local-stack.jar}: the whole system on this machine. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();

@@ -1,17 +1,16 @@
 package io.twtbridge.localstack;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** What the demo server refuses before anything reaches the queue, and the bound on what the page may send it. */
 class DemoServerTest {
@@ -21,7 +20,10 @@ class DemoServerTest {
     @BeforeAll
     static void start() {
         stack = LocalStack.start(LocalStack.Settings.defaults()
-                .withDemoPort(0).withGatewayPort(0).withSandboxPort(0).withBrokerPort(0));
+                .withDemoPort(0)
+                .withGatewayPort(0)
+                .withSandboxPort(0)
+                .withBrokerPort(0));
     }
 
     @AfterAll
@@ -32,8 +34,11 @@ class DemoServerTest {
     }
 
     private HttpResponse<String> post(String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(stack.demoUri().resolve("/api/posts"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(stack.demoUri().resolve("/api/posts"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -50,16 +55,29 @@ class DemoServerTest {
     @Test
     void threadsAndVideosAreJsonOnlyAndChecked() throws Exception {
         String user = "\"access_token\":\"at\",\"access_token_secret\":\"as\"";
-        assertRefused(400, "a thread goes in the JSON format only: switch to JSON",
+        assertRefused(
+                400,
+                "a thread goes in the JSON format only: switch to JSON",
                 "{\"format\":\"legacy\"," + user + ",\"posts\":[{\"text\":\"a\"},{\"text\":\"b\"}]}");
-        assertRefused(400, "a video goes in the JSON format only: switch to JSON",
-                "{\"format\":\"legacy\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":" + video(TestVideos.mp4(2_000)) + "}]}");
-        assertRefused(400, "post 2 of the thread has no text: every post of a thread needs one",
+        assertRefused(
+                400,
+                "a video goes in the JSON format only: switch to JSON",
+                "{\"format\":\"legacy\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":"
+                        + video(TestVideos.mp4(2_000)) + "}]}");
+        assertRefused(
+                400,
+                "post 2 of the thread has no text: every post of a thread needs one",
                 "{\"format\":\"json\"," + user + ",\"posts\":[{\"text\":\"a\"},{\"text\":\" \"}]}");
-        assertRefused(400, "the video of the post is not an MP4 (X takes MP4 with H.264 video and AAC audio)",
-                "{\"format\":\"json\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":" + video(new byte[64]) + "}]}");
-        assertRefused(400, "a video is the only media of its post: remove the images of post 1",
-                "{\"format\":\"json\"," + user + ",\"posts\":[{\"text\":\"a\",\"images\":[{\"data\":\"iVBORw0KGgo=\"}],\"video\":"
+        assertRefused(
+                400,
+                "the video of the post is not an MP4 (X takes MP4 with H.264 video and AAC audio)",
+                "{\"format\":\"json\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":" + video(new byte[64])
+                        + "}]}");
+        assertRefused(
+                400,
+                "a video is the only media of its post: remove the images of post 1",
+                "{\"format\":\"json\"," + user
+                        + ",\"posts\":[{\"text\":\"a\",\"images\":[{\"data\":\"iVBORw0KGgo=\"}],\"video\":"
                         + video(TestVideos.mp4(2_000)) + "},{\"text\":\"b\"}]}");
         assertRefused(400, "a thread has 1 to 25 posts", "{\"format\":\"json\"," + user + ",\"posts\":[]}");
     }
@@ -70,18 +88,28 @@ class DemoServerTest {
         // two 8 MiB videos: a 21.3 MiB body the server reads, a message over the JSON format's 21 MiB
         byte[] eight = new byte[8 << 20];
         System.arraycopy(TestVideos.mp4(2_000), 0, eight, 0, 404);
-        HttpResponse<String> r = post("{\"format\":\"json\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":" + video(eight)
-                + "},{\"text\":\"b\",\"video\":" + video(eight) + "}]}");
+        HttpResponse<String> r = post("{\"format\":\"json\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":"
+                + video(eight) + "},{\"text\":\"b\",\"video\":" + video(eight) + "}]}");
         assertEquals(413, r.statusCode(), r.body());
-        assertTrue(r.body().matches("\\{\"error\":\"the message would take 21\\.3 MB, more than the JSON format's 21\\.0 MB: "
-                + "attach less \\(a video sent inline may take 15\\.0 MB\\)\"}"), r.body());
+        assertTrue(
+                r.body()
+                        .matches(
+                                "\\{\"error\":\"the message would take 21\\.3 MB, more than the JSON format's 21\\.0 MB: "
+                                        + "attach less \\(a video sent inline may take 15\\.0 MB\\)\"}"),
+                r.body());
 
-        // a body over 22 MiB is not read at all, even one whose message would be small (here: a page member it ignores);
+        // a body over 22 MiB is not read at all, even one whose message would be small (here: a page member it
+        // ignores);
         // with "Expect: 100-continue" the server answers before the body is sent, so the answer is always read
         String padding = "x".repeat(23 << 20);
-        HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(stack.demoUri().resolve("/api/posts")).expectContinue(true)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"format\":\"json\"," + user
-                        + ",\"padding\":\"" + padding + "\",\"posts\":[{\"text\":\"a\"}]}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> tooLarge = http.send(
+                HttpRequest.newBuilder(stack.demoUri().resolve("/api/posts"))
+                        .expectContinue(true)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"format\":\"json\"," + user + ",\"padding\":\""
+                                + padding + "\",\"posts\":[{\"text\":\"a\"}]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(413, tooLarge.statusCode(), tooLarge.body());
     }
 }

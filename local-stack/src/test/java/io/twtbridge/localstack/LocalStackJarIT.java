@@ -1,7 +1,39 @@
 package io.twtbridge.localstack;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,49 +42,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.RandomAccessFile;
-import java.io.StringReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HexFormat;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.io.UncheckedIOException;
 
 /**
  * The README's command: the local stack starts from its jar, a person completes the demo flow in a real browser
@@ -95,7 +94,8 @@ class LocalStackJarIT {
         process = pb.start();
         CompletableFuture<String> banner = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 StringBuilder all = new StringBuilder();
                 while ((line = r.readLine()) != null) {
@@ -132,7 +132,6 @@ class LocalStackJarIT {
         }
     }
 
-
     private static WebDriverWait waitUpTo(int seconds) {
         return new WebDriverWait(browser, Duration.ofSeconds(seconds));
     }
@@ -161,20 +160,28 @@ class LocalStackJarIT {
         browser.get("http://localhost:" + demoPort + "/");
         String demo = browser.getWindowHandle();
         browser.findElement(By.id("connect")).click();
-        String href = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link"))).getAttribute("href");
+        String href = waitUpTo(20)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link")))
+                .getAttribute("href");
         browser.switchTo().newWindow(WindowType.TAB);
         browser.get(href);
         browser.findElement(By.id("screen_name")).clear();
         browser.findElement(By.id("screen_name")).sendKeys(screenName);
         browser.findElement(By.id("allow")).click();
-        String pin = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin"))).getText().trim();
+        String pin = waitUpTo(10)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("oauth_pin")))
+                .getText()
+                .trim();
         browser.close();
         browser.switchTo().window(demo);
         if (wrongPinFirst) {
             browser.findElement(By.id("pin")).sendKeys(pin.equals("0000000") ? "1111111" : "0000000");
             browser.findElement(By.id("verify")).click();
             WebElement error = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("pin-error")));
-            assertTrue(error.getText().matches("⚠ [A-Z].*\\. Check the PIN, or click “Connect an X account” again for a new one\\."),
+            assertTrue(
+                    error.getText()
+                            .matches(
+                                    "⚠ [A-Z].*\\. Check the PIN, or click “Connect an X account” again for a new one\\."),
                     error.getText());
             assertNextTo(browser.findElement(By.id("verify")), error);
             try {
@@ -187,7 +194,8 @@ class LocalStackJarIT {
         browser.findElement(By.id("pin")).sendKeys(pin);
         browser.findElement(By.id("verify")).click();
         waitForText(By.id("screen-name"), screenName);
-        assertEquals("Connect another account", browser.findElement(By.id("connect")).getText());
+        assertEquals(
+                "Connect another account", browser.findElement(By.id("connect")).getText());
     }
 
     /** Types (through the input event, as a keyboard would) once the previous post is settled, then clicks Send. */
@@ -203,21 +211,29 @@ class LocalStackJarIT {
     }
 
     private static void setText(String id, String text) {
-        js("const t = document.getElementById(arguments[0]); t.value = arguments[1];"
-                + "t.dispatchEvent(new Event('input', {bubbles: true}));", id, text);
+        js(
+                "const t = document.getElementById(arguments[0]); t.value = arguments[1];"
+                        + "t.dispatchEvent(new Event('input', {bubbles: true}));",
+                id,
+                text);
     }
 
     /** The error is visible, inside the window, and just below the control that caused it. */
     private static void assertNextTo(WebElement control, WebElement error) {
         assertTrue(error.isDisplayed(), "error hidden");
         @SuppressWarnings("unchecked")
-        Map<String, Object> r = (Map<String, Object>) js("const c = arguments[0].getBoundingClientRect(),"
-                + " e = arguments[1].getBoundingClientRect();"
-                + "return {gap: e.top - c.bottom, top: e.top, bottom: e.bottom, height: window.innerHeight};", control, error);
+        Map<String, Object> r = (Map<String, Object>) js(
+                "const c = arguments[0].getBoundingClientRect(),"
+                        + " e = arguments[1].getBoundingClientRect();"
+                        + "return {gap: e.top - c.bottom, top: e.top, bottom: e.bottom, height: window.innerHeight};",
+                control,
+                error);
         double gap = ((Number) r.get("gap")).doubleValue();
         assertTrue(gap >= 0 && gap < 60, "the error is " + gap + " px from its control: " + r);
-        assertTrue(((Number) r.get("top")).doubleValue() >= 0
-                && ((Number) r.get("bottom")).doubleValue() <= ((Number) r.get("height")).doubleValue(), "the error is out of view: " + r);
+        assertTrue(
+                ((Number) r.get("top")).doubleValue() >= 0
+                        && ((Number) r.get("bottom")).doubleValue() <= ((Number) r.get("height")).doubleValue(),
+                "the error is out of view: " + r);
     }
 
     private static String attribute(String id, String name) {
@@ -292,15 +308,23 @@ class LocalStackJarIT {
         waitUpTo(30).until(ExpectedConditions.elementToBeClickable(By.id("send")));
         browser.findElement(By.id("format-json")).click();
         browser.findElement(By.id("images")).sendKeys(image.toString());
-        waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("alt-0"))).sendKeys("one red pixel");
+        waitUpTo(5)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("alt-0")))
+                .sendKeys("one red pixel");
         post("a JSON picture");
         waitForText(By.id("replies"), "is on X: https://x.com/i/status/");
         waitForText(By.id("timeline"), "@demo_user: a JSON picture [1 image(s): one red pixel]");
         // "sent" is a summary for a person, not the message with its base64
-        String sent = waitUpTo(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("sent"))).getText();
-        assertTrue(sent.matches("Request \\d+ is posted\\. It was a JSON post, text of 14/280 weighted characters, "
-                + "1 image \\(66 bytes, 1 with alt text\\); \\d+ bytes on queue twt\\."), sent);
-        List<String> replies = browser.findElements(By.cssSelector("#replies li")).stream().map(e -> e.getText()).toList();
+        String sent = waitUpTo(30)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("sent")))
+                .getText();
+        assertTrue(
+                sent.matches("Request \\d+ is posted\\. It was a JSON post, text of 14/280 weighted characters, "
+                        + "1 image \\(66 bytes, 1 with alt text\\); \\d+ bytes on queue twt\\."),
+                sent);
+        List<String> replies = browser.findElements(By.cssSelector("#replies li")).stream()
+                .map(e -> e.getText())
+                .toList();
         assertEquals(3, replies.size(), replies.toString());
         assertTrue(replies.stream().allMatch(r -> r.startsWith("✓ Posted — request ")), replies.toString());
         screenshot("1-flow");
@@ -319,7 +343,8 @@ class LocalStackJarIT {
         setText(counted);
         waitForText(By.id("count"), "35");
         assertNotEquals(35, counted.length());
-        assertTrue(browser.findElement(By.id("counter")).getText().startsWith("35 / 280 characters"),
+        assertTrue(
+                browser.findElement(By.id("counter")).getText().startsWith("35 / 280 characters"),
                 browser.findElement(By.id("counter")).getText());
 
         // a post X refuses (over 280): the failure shows under Send, in words and a sign, and the text is kept
@@ -340,7 +365,9 @@ class LocalStackJarIT {
         assertEquals("legacy failed", failed.getDomAttribute("class"));
         assertEquals("polite", attribute("live", "aria-live"));
         assertTrue(textContent("live").startsWith("Failed: request "), textContent("live"));
-        assertTrue(waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("send"))).isEnabled());
+        assertTrue(waitUpTo(5)
+                .until(ExpectedConditions.elementToBeClickable(By.id("send")))
+                .isEnabled());
         screenshot("3-failed");
         assertContrast("after a failure");
 
@@ -350,7 +377,8 @@ class LocalStackJarIT {
         waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
         assertEquals("", browser.findElement(By.id("text")).getDomProperty("value"));
         assertFalse(sendError.isDisplayed(), "the old error is still shown");
-        Matcher m = Pattern.compile("Request (\\d+) is posted").matcher(browser.findElement(By.id("sent")).getText());
+        Matcher m = Pattern.compile("Request (\\d+) is posted")
+                .matcher(browser.findElement(By.id("sent")).getText());
         assertTrue(m.find());
         long doubleClicked = Long.parseLong(m.group(1));
         WebElement posted = browser.findElements(By.cssSelector("#replies li")).getLast();
@@ -360,10 +388,16 @@ class LocalStackJarIT {
         // the next request's id follows directly: the double click made one request, not two
         post("the next one");
         waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
-        assertTrue(browser.findElement(By.id("sent")).getText().startsWith("Request " + (doubleClicked + 1) + " is posted"),
+        assertTrue(
+                browser.findElement(By.id("sent"))
+                        .getText()
+                        .startsWith("Request " + (doubleClicked + 1) + " is posted"),
                 browser.findElement(By.id("sent")).getText());
         waitForText(By.id("timeline"), "@a_person: the next one");
-        assertEquals(1, browser.findElements(By.xpath("//ol[@id='timeline']/li[.='@a_person: one click too many']")).size());
+        assertEquals(
+                1,
+                browser.findElements(By.xpath("//ol[@id='timeline']/li[.='@a_person: one click too many']"))
+                        .size());
 
         // images: a 5th is refused with a message, the legacy format takes one
         browser.findElement(By.id("format-json")).click();
@@ -372,7 +406,8 @@ class LocalStackJarIT {
             five.add(png("pixel" + i).toString());
         }
         browser.findElement(By.id("images")).sendKeys(String.join("\n", five));
-        WebElement imagesError = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("images-error")));
+        WebElement imagesError =
+                waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("images-error")));
         assertEquals("⚠ Not attached: pixel5.png. A post takes at most 4 images.", imagesError.getText());
         assertEquals(4, browser.findElements(By.cssSelector("#attached li")).size());
         assertNextTo(browser.findElement(By.id("images")), imagesError);
@@ -383,7 +418,8 @@ class LocalStackJarIT {
         setText("four pictures in legacy");
         browser.findElement(By.id("send")).click();
         waitForText(By.id("send-error"), "Not sent: too many images for the legacy format.");
-        assertEquals("four pictures in legacy", browser.findElement(By.id("text")).getDomProperty("value"));
+        assertEquals(
+                "four pictures in legacy", browser.findElement(By.id("text")).getDomProperty("value"));
         for (int i = 0; i < 3; i++) {
             browser.findElement(By.cssSelector("#attached li button")).click();
         }
@@ -399,17 +435,22 @@ class LocalStackJarIT {
 
     /** The sandbox's posts by {@code author}, oldest first (its public control API). */
     private static List<JsonObject> sandboxPosts(String author) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + sandboxPort + "/sandbox/posts")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sandboxPort + "/sandbox/posts"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         try (var reader = Json.createReader(new StringReader(r.body()))) {
             return reader.readObject().getJsonArray("posts").getValuesAs(JsonObject.class).stream()
-                    .filter(p -> p.getString("author").equals(author)).toList();
+                    .filter(p -> p.getString("author").equals(author))
+                    .toList();
         }
     }
 
     private static JsonObject only(List<JsonObject> posts, String text) {
-        List<JsonObject> found = posts.stream().filter(p -> p.getString("text").equals(text)).toList();
+        List<JsonObject> found =
+                posts.stream().filter(p -> p.getString("text").equals(text)).toList();
         assertEquals(1, found.size(), "posts with the text '" + text + "': " + posts);
         return found.getFirst();
     }
@@ -429,8 +470,14 @@ class LocalStackJarIT {
 
     /** The reply's list of a thread's posts: each item's text and its link (or null). */
     private static List<String[]> threadParts(WebElement reply) {
-        return reply.findElements(By.cssSelector("ol.parts > li")).stream().map(li -> new String[] {li.getText(),
-                li.findElements(By.tagName("a")).isEmpty() ? null : li.findElement(By.tagName("a")).getDomAttribute("href")}).toList();
+        return reply.findElements(By.cssSelector("ol.parts > li")).stream()
+                .map(li -> new String[] {
+                    li.getText(),
+                    li.findElements(By.tagName("a")).isEmpty()
+                            ? null
+                            : li.findElement(By.tagName("a")).getDomAttribute("href")
+                })
+                .toList();
     }
 
     @Test
@@ -439,16 +486,22 @@ class LocalStackJarIT {
         connect("thread_user", false);
         // a thread is JSON only: in legacy, "Add a post" is disabled and says why
         assertFalse(browser.findElement(By.id("add-part")).isEnabled());
-        assertEquals("Threads and videos go in the JSON format only: choose JSON.", browser.findElement(By.id("add-part-hint")).getText());
+        assertEquals(
+                "Threads and videos go in the JSON format only: choose JSON.",
+                browser.findElement(By.id("add-part-hint")).getText());
         browser.findElement(By.id("format-json")).click();
         waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("add-part")));
 
         setText("1/3 a thread starts with a picture");
         browser.findElement(By.id("images")).sendKeys(png("thread").toString());
-        waitUpTo(5).until(ExpectedConditions.visibilityOfElementLocated(By.id("alt-0"))).sendKeys("one red pixel");
+        waitUpTo(5)
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("alt-0")))
+                .sendKeys("one red pixel");
         addPart(2, "2/3 the middle");
         addPart(3, "3/3 the end");
-        assertEquals("Post 3 of 3", browser.findElement(By.cssSelector("#part-3 legend")).getText());
+        assertEquals(
+                "Post 3 of 3",
+                browser.findElement(By.cssSelector("#part-3 legend")).getText());
         assertEquals("one red pixel", browser.findElement(By.id("alt-0")).getDomProperty("value"));
         screenshot("6-thread");
         assertContrast("a thread composed");
@@ -456,9 +509,12 @@ class LocalStackJarIT {
 
         waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
         String sent = browser.findElement(By.id("sent")).getText();
-        assertTrue(sent.matches("Request \\d+ is posted\\. It was a JSON post_thread of 3 posts \\(1: text of 34/280 weighted characters, "
-                + "1 image \\(66 bytes, 1 with alt text\\); 2: text of 14/280 weighted characters; 3: text of 11/280 weighted "
-                + "characters\\); \\d+ bytes on queue twt\\."), sent);
+        assertTrue(
+                sent.matches(
+                        "Request \\d+ is posted\\. It was a JSON post_thread of 3 posts \\(1: text of 34/280 weighted characters, "
+                                + "1 image \\(66 bytes, 1 with alt text\\); 2: text of 14/280 weighted characters; 3: text of 11/280 weighted "
+                                + "characters\\); \\d+ bytes on queue twt\\."),
+                sent);
         WebElement reply = browser.findElements(By.cssSelector("#replies > li")).getLast();
         assertTrue(reply.getText().startsWith("✓ Posted — thread request "), reply.getText());
         assertTrue(reply.getText().contains(": all 3 posts are on X (json)"), reply.getText());
@@ -467,8 +523,12 @@ class LocalStackJarIT {
         assertEquals(3, parts.size());
         List<String> links = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            assertTrue(parts.get(i)[0].startsWith("✓ Post " + (i + 1) + " on X: https://x.com/i/status/"), parts.get(i)[0]);
-            assertTrue(parts.get(i)[1] != null && parts.get(i)[0].endsWith(parts.get(i)[1]), parts.get(i)[0] + " / " + parts.get(i)[1]);
+            assertTrue(
+                    parts.get(i)[0].startsWith("✓ Post " + (i + 1) + " on X: https://x.com/i/status/"),
+                    parts.get(i)[0]);
+            assertTrue(
+                    parts.get(i)[1] != null && parts.get(i)[0].endsWith(parts.get(i)[1]),
+                    parts.get(i)[0] + " / " + parts.get(i)[1]);
             links.add(parts.get(i)[1]);
         }
         // the composer is empty again: one post, no text
@@ -484,9 +544,14 @@ class LocalStackJarIT {
         assertEquals(first.getString("id"), second.getString("in_reply_to"));
         assertEquals(second.getString("id"), third.getString("in_reply_to"));
         assertEquals(1, first.getJsonArray("media").size());
-        assertEquals("one red pixel", first.getJsonArray("media").getJsonObject(0).getString("alt_text"));
-        assertEquals(List.of("https://x.com/i/status/" + first.getString("id"), "https://x.com/i/status/" + second.getString("id"),
-                "https://x.com/i/status/" + third.getString("id")), links);
+        assertEquals(
+                "one red pixel", first.getJsonArray("media").getJsonObject(0).getString("alt_text"));
+        assertEquals(
+                List.of(
+                        "https://x.com/i/status/" + first.getString("id"),
+                        "https://x.com/i/status/" + second.getString("id"),
+                        "https://x.com/i/status/" + third.getString("id")),
+                links);
         waitForText(By.id("timeline"), "@thread_user: 3/3 the end (reply to " + second.getString("id") + ")");
         js("document.getElementById('replies-section').scrollIntoView()");
         screenshot("7-thread-posted");
@@ -499,14 +564,18 @@ class LocalStackJarIT {
         connect("video_user", false);
         browser.findElement(By.id("format-legacy")).click();
         assertFalse(browser.findElement(By.id("video")).isEnabled(), "a video in the legacy format");
-        assertEquals("(JSON only: choose JSON to attach a video)", browser.findElement(By.id("video-hint")).getText());
+        assertEquals(
+                "(JSON only: choose JSON to attach a video)",
+                browser.findElement(By.id("video-hint")).getText());
         browser.findElement(By.id("format-json")).click();
         WebElement video = waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("video")));
 
         // refused next to the control: not an MP4, too large for a message
         video.sendKeys(png("not-a-video").toString());
         WebElement error = waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("video-error")));
-        assertEquals("⚠ Not attached: not-a-video.png is not an MP4 video (X takes MP4 with H.264 video and AAC audio).", error.getText());
+        assertEquals(
+                "⚠ Not attached: not-a-video.png is not an MP4 video (X takes MP4 with H.264 video and AAC audio).",
+                error.getText());
         assertNextTo(video, error);
         Path big = Files.createTempDirectory("big").resolve("big.mp4");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
@@ -529,12 +598,19 @@ class LocalStackJarIT {
         browser.findElement(By.id("send")).click();
         waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
         String sent = browser.findElement(By.id("sent")).getText();
-        assertTrue(sent.matches("Request \\d+ is posted\\. It was a JSON post, text of 6/280 weighted characters, 1 video \\("
-                + clip.length + " bytes, MP4 inline\\); \\d+ bytes on queue twt\\."), sent);
+        assertTrue(
+                sent.matches(
+                        "Request \\d+ is posted\\. It was a JSON post, text of 6/280 weighted characters, 1 video \\("
+                                + clip.length + " bytes, MP4 inline\\); \\d+ bytes on queue twt\\."),
+                sent);
         WebElement reply = browser.findElements(By.cssSelector("#replies > li")).getLast();
-        assertTrue(reply.getText().matches("✓ Posted — request \\d+ is on X: https://x\\.com/i/status/\\d+ \\(json\\)"), reply.getText());
+        assertTrue(
+                reply.getText().matches("✓ Posted — request \\d+ is on X: https://x\\.com/i/status/\\d+ \\(json\\)"),
+                reply.getText());
         JsonObject post = only(sandboxPosts("video_user"), "a clip");
-        assertEquals("https://x.com/i/status/" + post.getString("id"), reply.findElement(By.tagName("a")).getDomAttribute("href"));
+        assertEquals(
+                "https://x.com/i/status/" + post.getString("id"),
+                reply.findElement(By.tagName("a")).getDomAttribute("href"));
         assertEquals(1, post.getJsonArray("media").size());
         waitForText(By.id("timeline"), "@video_user: a clip [1 video]");
         assertTrue(browser.findElements(By.cssSelector("#video-attached li")).isEmpty(), "the video is still attached");
@@ -548,7 +624,9 @@ class LocalStackJarIT {
         waitUpTo(5).until(ExpectedConditions.elementToBeClickable(By.id("add-part")));
         setText("1/3 before the clip");
         addPart(2, "2/3 the clip");
-        browser.findElement(By.id("video-2")).sendKeys(file("broken.mp4", TestVideos.mp4(2_000, TestVideos.FAIL_PROCESSING_MARKER)).toString());
+        browser.findElement(By.id("video-2"))
+                .sendKeys(file("broken.mp4", TestVideos.mp4(2_000, TestVideos.FAIL_PROCESSING_MARKER))
+                        .toString());
         waitForText(By.id("video-attached-2"), "broken.mp4");
         addPart(3, "3/3 after the clip");
         int before = browser.findElements(By.cssSelector("#replies > li")).size();
@@ -556,21 +634,33 @@ class LocalStackJarIT {
 
         // the failure shows under Send: which post, X's reason, and what became of the others
         WebElement sendError = waitUpTo(60).until(ExpectedConditions.visibilityOfElementLocated(By.id("send-error")));
-        assertTrue(sendError.getText().matches("⚠ Request \\d+ failed at post 2 of 3: media_processing_failed — X could not process "
-                + "the video: .+\\. Post 1 is on X and left the composer; the rest is kept and will reply to it: change it and send "
-                + "again\\."), sendError.getText());
+        assertTrue(
+                sendError
+                        .getText()
+                        .matches("⚠ Request \\d+ failed at post 2 of 3: media_processing_failed — X could not process "
+                                + "the video: .+\\. Post 1 is on X and left the composer; the rest is kept and will reply to it: change it and send "
+                                + "again\\."),
+                sendError.getText());
         assertNextTo(browser.findElement(By.id("send")), sendError);
-        assertEquals(before + 1, browser.findElements(By.cssSelector("#replies > li")).size());
+        assertEquals(
+                before + 1,
+                browser.findElements(By.cssSelector("#replies > li")).size());
         WebElement reply = browser.findElements(By.cssSelector("#replies > li")).getLast();
         assertEquals("json failed", reply.getDomAttribute("class"));
         assertTrue(reply.getText().startsWith("✗ Failed — thread request "), reply.getText());
-        assertTrue(reply.getText().contains(": 1 of 3 posts on X; media_processing_failed — X could not process the video: "), reply.getText());
+        assertTrue(
+                reply.getText()
+                        .contains(": 1 of 3 posts on X; media_processing_failed — X could not process the video: "),
+                reply.getText());
         assertFalse(reply.getText().contains("AAAA"), "base64 in the reply: " + reply.getText());
         List<String[]> parts = threadParts(reply);
         assertEquals(3, parts.size());
         JsonObject first = only(sandboxPosts("failing_user"), "1/3 before the clip");
         assertEquals("✓ Post 1 on X: https://x.com/i/status/" + first.getString("id"), parts.get(0)[0]);
-        assertTrue(parts.get(1)[0].startsWith("✗ Post 2 failed: media_processing_failed — X could not process the video: "), parts.get(1)[0]);
+        assertTrue(
+                parts.get(1)[0].startsWith(
+                        "✗ Post 2 failed: media_processing_failed — X could not process the video: "),
+                parts.get(1)[0]);
         assertNull(parts.get(1)[1]);
         assertEquals("✗ Post 3 not sent (post 2 is not on X)", parts.get(2)[0]);
         assertNull(parts.get(2)[1]);
@@ -579,7 +669,9 @@ class LocalStackJarIT {
 
         // the composer keeps the rest, continuing after the post on X
         assertTrue(browser.findElement(By.id("continues")).isDisplayed());
-        assertEquals("https://x.com/i/status/" + first.getString("id"), browser.findElement(By.id("continues-link")).getDomAttribute("href"));
+        assertEquals(
+                "https://x.com/i/status/" + first.getString("id"),
+                browser.findElement(By.id("continues-link")).getDomAttribute("href"));
         assertEquals("2/3 the clip", browser.findElement(By.id("text")).getDomProperty("value"));
         assertEquals("3/3 after the clip", browser.findElement(By.id("text-2")).getDomProperty("value"));
         assertTrue(browser.findElements(By.id("text-3")).isEmpty());
@@ -588,9 +680,12 @@ class LocalStackJarIT {
 
         // without the video, the rest goes out as replies to the first post: the thread is whole, nothing doubled
         browser.findElement(By.cssSelector("#video-attached li button")).click();
-        waitUpTo(30).until(ExpectedConditions.elementToBeClickable(By.id("send"))).click();
+        waitUpTo(30)
+                .until(ExpectedConditions.elementToBeClickable(By.id("send")))
+                .click();
         waitUpTo(30).until(ExpectedConditions.textMatches(By.id("sent"), Pattern.compile("Request \\d+ is posted\\.")));
-        assertTrue(browser.findElement(By.id("sent")).getText().contains("replying to " + first.getString("id")),
+        assertTrue(
+                browser.findElement(By.id("sent")).getText().contains("replying to " + first.getString("id")),
                 browser.findElement(By.id("sent")).getText());
         assertFalse(browser.findElement(By.id("continues")).isDisplayed());
         List<JsonObject> posts = sandboxPosts("failing_user");
@@ -607,7 +702,8 @@ class LocalStackJarIT {
         process.destroy();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the stack did not stop on SIGTERM");
         for (int port : List.of(demoPort, gatewayPort, sandboxPort, brokerPort)) {
-            assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close(), "port " + port + " still open");
+            assertThrows(
+                    IOException.class, () -> new Socket("127.0.0.1", port).close(), "port " + port + " still open");
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.twtbridge.localstack;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -12,14 +16,13 @@ import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.broker.EmbeddedBroker;
 import io.twtbridge.gateway.Gateway;
 import io.twtbridge.gateway.GatewayConfig;
+import io.twtbridge.gateway.Main;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
 import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
 import io.twtbridge.worker.Worker;
 import io.twtbridge.worker.WorkerConfig;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -34,11 +37,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.twtbridge.gateway.Main;
+import org.junit.jupiter.api.Test;
 
 /**
  * The sealed-token round trip through real parts: a login on the gateway (sealed tokens on) answers a sealed token;
@@ -51,19 +50,22 @@ class SealedRoundTripTest {
     /** One WebSocket request and its answer (java.net.http). */
     private static String call(URI ws, String frame) throws Exception {
         CompletableFuture<String> answer = new CompletableFuture<>();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(ws, new WebSocket.Listener() {
-            private final StringBuilder text = new StringBuilder();
+        WebSocket socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(ws, new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
 
-            @Override
-            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                text.append(data);
-                if (last) {
-                    answer.complete(text.toString());
-                }
-                w.request(1);
-                return null;
-            }
-        }).get(10, TimeUnit.SECONDS);
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            answer.complete(text.toString());
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                })
+                .get(10, TimeUnit.SECONDS);
         socket.sendText(frame, true);
         try {
             return answer.get(15, TimeUnit.SECONDS);
@@ -75,15 +77,22 @@ class SealedRoundTripTest {
     @Test
     void gatewayToMainServerToWorkerToX() throws Exception {
         try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
-             EmbeddedBroker broker = EmbeddedBroker.start(0)) {
-            Map<String, String> twitter = Map.of("twitter.api.base.url", sandbox.baseUri().toString(),
-                    "twitter.consumer.key", TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                    "twitter.consumer.secret", TwitterSandbox.DEFAULT_CONSUMER_SECRET, "sealing.key-ring", RING);
+                EmbeddedBroker broker = EmbeddedBroker.start(0)) {
+            Map<String, String> twitter = Map.of(
+                    "twitter.api.base.url",
+                    sandbox.baseUri().toString(),
+                    "twitter.consumer.key",
+                    TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                    "twitter.consumer.secret",
+                    TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                    "sealing.key-ring",
+                    RING);
             Map<String, String> workerSettings = new HashMap<>(twitter);
-            workerSettings.putAll(Map.of("amqp.uri", broker.amqpUri().toString(), "worker.broker.profile", "plain",
-                    "worker.shards", "4"));
+            workerSettings.putAll(Map.of(
+                    "amqp.uri", broker.amqpUri().toString(), "worker.broker.profile", "plain", "worker.shards", "4"));
             Config workerConfig = ConfigKeys.applicationYaml(WorkerConfig.class, workerSettings);
-            Worker worker = new Worker(WorkerConfig.from(workerConfig), XClientConfig.from(workerConfig.get("twitter")));
+            Worker worker =
+                    new Worker(WorkerConfig.from(workerConfig), XClientConfig.from(workerConfig.get("twitter")));
             Map<String, String> gatewaySettings = new HashMap<>(twitter);
             gatewaySettings.putAll(Map.of("gateway.allow-missing-origin", "true", "gateway.sealed-tokens", "json"));
             WebServerConfig.Builder b = WebServer.builder().host("127.0.0.1").port(0);
@@ -103,9 +112,12 @@ class SealedRoundTripTest {
                 Matcher rt = Pattern.compile("\"request_token\":\"([^\"]+)\",\"request_token_secret\":\"([^\"]+)\"")
                         .matcher(call(ws, "{\"id\":\"1\",\"command\":\"auth\"}"));
                 assertTrue(rt.find());
-                String pin = sandbox.users().authorize(rt.group(1), "round_trip").orElseThrow();
-                String verified = call(ws, "{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin
-                        + "\",\"request_token\":\"" + rt.group(1) + "\",\"request_token_secret\":\"" + rt.group(2) + "\"}");
+                String pin =
+                        sandbox.users().authorize(rt.group(1), "round_trip").orElseThrow();
+                String verified = call(
+                        ws,
+                        "{\"id\":\"2\",\"command\":\"verify_pin\",\"pin\":\"" + pin + "\",\"request_token\":\""
+                                + rt.group(1) + "\",\"request_token_secret\":\"" + rt.group(2) + "\"}");
                 Matcher st = Pattern.compile("\"sealed_token\":\"([^\"]+)\"").matcher(verified);
                 assertTrue(st.find(), verified);
                 assertTrue(!verified.contains("access_token"), verified);
@@ -121,9 +133,17 @@ class SealedRoundTripTest {
                         replies.add(new String(body, StandardCharsets.UTF_8));
                     }
                 });
-                AMQP.BasicProperties json = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
-                ch.basicPublish("", "twt", json, ("{\"id\":\"p-1\",\"command\":\"upload_post\",\"sealed_token\":\"" + sealed
-                        + "\",\"text\":\"sealed all the way\"}").getBytes(StandardCharsets.UTF_8));
+                AMQP.BasicProperties json = new AMQP.BasicProperties.Builder()
+                        .contentType("application/json")
+                        .deliveryMode(2)
+                        .build();
+                ch.basicPublish(
+                        "",
+                        "twt",
+                        json,
+                        ("{\"id\":\"p-1\",\"command\":\"upload_post\",\"sealed_token\":\"" + sealed
+                                        + "\",\"text\":\"sealed all the way\"}")
+                                .getBytes(StandardCharsets.UTF_8));
                 String posted = replies.poll(30, TimeUnit.SECONDS);
                 assertNotNull(posted, "a reply");
                 assertTrue(posted.contains("\"status\":\"posted\""), posted);
@@ -131,9 +151,15 @@ class SealedRoundTripTest {
 
                 long requests = sandbox.counters().requests();
                 int i = sealed.length() / 2;
-                String tampered = sealed.substring(0, i) + (sealed.charAt(i) == 'A' ? 'B' : 'A') + sealed.substring(i + 1);
-                ch.basicPublish("", "twt", json, ("{\"id\":\"p-2\",\"command\":\"upload_post\",\"sealed_token\":\"" + tampered
-                        + "\",\"text\":\"must not post\"}").getBytes(StandardCharsets.UTF_8));
+                String tampered =
+                        sealed.substring(0, i) + (sealed.charAt(i) == 'A' ? 'B' : 'A') + sealed.substring(i + 1);
+                ch.basicPublish(
+                        "",
+                        "twt",
+                        json,
+                        ("{\"id\":\"p-2\",\"command\":\"upload_post\",\"sealed_token\":\"" + tampered
+                                        + "\",\"text\":\"must not post\"}")
+                                .getBytes(StandardCharsets.UTF_8));
                 String refused = replies.poll(30, TimeUnit.SECONDS);
                 assertNotNull(refused, "a reply");
                 assertTrue(refused.contains("\"code\":\"invalid_token\""), refused);

@@ -13,14 +13,26 @@ final class TestVideos {
     /** The sandbox ends the processing of a video holding this {@code failed} (twitter-sandbox's FAIL_PROCESSING_MARKER). */
     static final String FAIL_PROCESSING_MARKER = "twt-sandbox:fail-processing";
 
-    private TestVideos() {
-    }
+    private TestVideos() {}
 
     /** An MP4 lasting {@code millis}, whose mdat starts with {@code marker}. */
     static byte[] mp4(long millis, String marker) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(box("ftyp", ByteBuffer.allocate(16).put(ascii("isom")).putInt(0x200).put(ascii("isom")).put(ascii("avc1")).array()));
-        ByteBuffer mvhd = ByteBuffer.allocate(100).putInt(0).putInt(0).putInt(0).putInt(1000).putInt((int) millis).putInt(0x00010000);
+        out.writeBytes(box(
+                "ftyp",
+                ByteBuffer.allocate(16)
+                        .put(ascii("isom"))
+                        .putInt(0x200)
+                        .put(ascii("isom"))
+                        .put(ascii("avc1"))
+                        .array()));
+        ByteBuffer mvhd = ByteBuffer.allocate(100)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(1000)
+                .putInt((int) millis)
+                .putInt(0x00010000);
         out.writeBytes(box("moov", box("mvhd", mvhd.array())));
         byte[] data = new byte[256];
         byte[] m = ascii(marker);
@@ -34,7 +46,11 @@ final class TestVideos {
     }
 
     private static byte[] box(String type, byte[] body) {
-        return ByteBuffer.allocate(8 + body.length).putInt(8 + body.length).put(ascii(type)).put(body).array();
+        return ByteBuffer.allocate(8 + body.length)
+                .putInt(8 + body.length)
+                .put(ascii(type))
+                .put(body)
+                .array();
     }
 
     private static byte[] ascii(String s) {

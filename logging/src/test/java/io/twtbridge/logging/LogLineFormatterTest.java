@@ -1,17 +1,16 @@
 package io.twtbridge.logging;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.io.StringReader;
 import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class LogLineFormatterTest {
     private static LogRecord record(String message, Object... params) {
@@ -35,14 +34,16 @@ class LogLineFormatterTest {
         assertEquals("WARNING", o.getString("level"));
         assertEquals("io.twtbridge.worker.Worker", o.getString("logger"));
         assertEquals("reconnecting to amqp://host:\n\t\"broker\" said \\ no\u0000\u2028", o.getString("message"));
-        assertTrue(o.getString("exception").startsWith("java.lang.IllegalStateException: line one\nline two\n\tat "),
+        assertTrue(
+                o.getString("exception").startsWith("java.lang.IllegalStateException: line one\nline two\n\tat "),
                 o.getString("exception"));
         assertEquals(Thread.currentThread().getName(), o.getString("thread"));
     }
 
     @Test
     void jsonWithoutAnExceptionHasNoExceptionMember() {
-        JsonObject o = Json.createReader(new StringReader(new LogLineFormatter(true).format(record("started")))).readObject();
+        JsonObject o = Json.createReader(new StringReader(new LogLineFormatter(true).format(record("started"))))
+                .readObject();
         assertEquals("started", o.getString("message"));
         assertFalse(o.containsKey("exception"));
     }
@@ -51,6 +52,8 @@ class LogLineFormatterTest {
     @SuppressWarnings("checkstyle:RegexpSinglelineJava") // a logger's name, not code
     void textIsForPeople() {
         String line = new LogLineFormatter(false).format(record("shard {0} taken", 3));
-        assertEquals("2026-01-02T03:04:05.678Z WARNING io.twtbridge.worker.Worker - shard 3 taken" + System.lineSeparator(), line);
+        assertEquals(
+                "2026-01-02T03:04:05.678Z WARNING io.twtbridge.worker.Worker - shard 3 taken" + System.lineSeparator(),
+                line);
     }
 }

@@ -42,8 +42,10 @@ public record DeadLetter(String problem, String reason) {
         }
     }
 
-    private static final Set<String> PROBLEMS = Stream.concat(Arrays.stream(Problem.values()).map(Problem::name),
-            Arrays.stream(Cause.values()).map(Cause::name)).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> PROBLEMS = Stream.concat(
+                    Arrays.stream(Problem.values()).map(Problem::name),
+                    Arrays.stream(Cause.values()).map(Cause::name))
+            .collect(Collectors.toUnmodifiableSet());
 
     public DeadLetter {
         Objects.requireNonNull(problem, "problem");

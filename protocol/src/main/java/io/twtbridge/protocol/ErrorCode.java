@@ -42,6 +42,9 @@ public enum ErrorCode {
 
     /** Whether this failure concerns an image (legacy reply {@code image error}). */
     public boolean isMediaError() {
-        return this == MEDIA_INVALID || this == MEDIA_TOO_LARGE || this == MEDIA_UNREACHABLE || this == MEDIA_PROCESSING_FAILED;
+        return this == MEDIA_INVALID
+                || this == MEDIA_TOO_LARGE
+                || this == MEDIA_UNREACHABLE
+                || this == MEDIA_PROCESSING_FAILED;
     }
 }

@@ -4,8 +4,7 @@ import java.util.Optional;
 
 /** Validation of single field values, shared by the legacy and JSON formats. */
 final class Fields {
-    private Fields() {
-    }
+    private Fields() {}
 
     /**
      * What is wrong with a field value, if anything: too long, or holding a control character

@@ -2,8 +2,8 @@ package io.twtbridge.protocol;
 
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonGenerator;
-
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.io.OutputStreamWriter;
 import java.util.function.Consumer;
 
 /**
@@ -24,33 +23,42 @@ public final class JsonQueueFormat implements QueueFormat {
     /** The one instance. */
     public static final JsonQueueFormat INSTANCE = new JsonQueueFormat();
 
-    private JsonQueueFormat() {
-    }
+    private JsonQueueFormat() {}
 
     @Override
     public Decoded decode(byte[] body) {
         if (body == null || body.length == 0) {
-            return new Decoded.Malformed(Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
+            return new Decoded.Malformed(
+                    Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
         }
         if (body.length > Limits.MAX_JSON_BYTES) {
-            return new Decoded.Malformed(Problem.TOO_LARGE, Optional.empty(), Optional.empty(),
+            return new Decoded.Malformed(
+                    Problem.TOO_LARGE,
+                    Optional.empty(),
+                    Optional.empty(),
                     "the message is larger than " + Limits.MAX_JSON_BYTES + " bytes");
         }
         // Decoded once, strictly; the parser then reads the text (it would replace bad bytes instead of refusing them).
         Optional<String> text = Utf8.decode(body);
         if (text.isEmpty()) {
-            return new Decoded.Malformed(Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), Problem.INVALID_UTF8.description());
+            return new Decoded.Malformed(
+                    Problem.INVALID_UTF8, Optional.empty(), Optional.empty(), Problem.INVALID_UTF8.description());
         }
         try {
             return switch (JsonTree.read(text.get())) {
                 case JsonTree.Result.Ok ok -> new Reader(ok.root()).request();
-                case JsonTree.Result.Invalid ignored -> new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(),
-                        Optional.empty(), Problem.INVALID_JSON.description());
+                case JsonTree.Result.Invalid ignored ->
+                    new Decoded.Malformed(
+                            Problem.INVALID_JSON,
+                            Optional.empty(),
+                            Optional.empty(),
+                            Problem.INVALID_JSON.description());
                 case JsonTree.Result.Refused r -> new Reader(r.partialRoot()).refused(r.detail());
             };
         } catch (RuntimeException e) {
             // Never expected (the reader catches the library's failures); a decoder must not throw all the same.
-            return new Decoded.Malformed(Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());
+            return new Decoded.Malformed(
+                    Problem.INVALID_JSON, Optional.empty(), Optional.empty(), Problem.INVALID_JSON.description());
         }
     }
 
@@ -66,16 +74,22 @@ public final class JsonQueueFormat implements QueueFormat {
 
         /** A message refused part-way: answered with its id and command when they were read before the refusal. */
         Decoded refused(String detail) {
-            Optional<String> readId = o.get("id").flatMap(v -> v instanceof JsonTree.Str s && Fields.usableId(s.value())
-                    ? Optional.of(s.value()) : Optional.empty());
+            Optional<String> readId = o.get("id")
+                    .flatMap(v -> v instanceof JsonTree.Str s && Fields.usableId(s.value())
+                            ? Optional.of(s.value())
+                            : Optional.empty());
             Optional<Command> readCommand = o.get("command")
                     .flatMap(v -> v instanceof JsonTree.Str s ? Command.fromWire(s.value()) : Optional.empty());
-            return new Decoded.Malformed(Problem.INVALID_JSON, readId, readId.isPresent() ? readCommand : Optional.empty(), detail);
+            return new Decoded.Malformed(
+                    Problem.INVALID_JSON, readId, readId.isPresent() ? readCommand : Optional.empty(), detail);
         }
 
         Decoded request() {
             if (!(o.get("id").orElse(null) instanceof JsonTree.Str s) || !Fields.usableId(s.value())) {
-                return new Decoded.Malformed(Problem.MISSING_ID, Optional.empty(), Optional.empty(),
+                return new Decoded.Malformed(
+                        Problem.MISSING_ID,
+                        Optional.empty(),
+                        Optional.empty(),
                         "'id' must be a non-empty string of at most " + Limits.MAX_ID_CHARS + " characters");
             }
             id = Optional.of(s.value());
@@ -89,8 +103,11 @@ public final class JsonQueueFormat implements QueueFormat {
             try {
                 return switch (command.get()) {
                     case AUTH -> new Decoded.Ok(new Request.Auth(id.get()));
-                    case VERIFY_PIN -> LoginCheck.verifyPin(id.get(), string("pin"),
-                            new Tokens(string("request_token"), string("request_token_secret")));
+                    case VERIFY_PIN ->
+                        LoginCheck.verifyPin(
+                                id.get(),
+                                string("pin"),
+                                new Tokens(string("request_token"), string("request_token_secret")));
                     case UPLOAD_POST -> post();
                     case DELETE_POST -> delete();
                     case POST_THREAD -> thread();
@@ -113,13 +130,15 @@ public final class JsonQueueFormat implements QueueFormat {
         }
 
         private Decoded post() throws BadField {
-            Tokens user = o.members().containsKey("sealed_token") ? sealedUser() : new Tokens(string("access_token"), string("access_token_secret"));
+            Tokens user = o.members().containsKey("sealed_token")
+                    ? sealedUser()
+                    : new Tokens(string("access_token"), string("access_token_secret"));
             String text = o.members().containsKey("text") ? string("text") : "";
             List<Media> media = mediaList(o, "media");
             Optional<String> replyTo = optionalString(o, "reply_to_tweet_id", "reply_to_tweet_id");
             PostOptions options = options();
-            Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, replyTo)
-                    .or(() -> PostCheck.options(options, media));
+            Optional<PostCheck.Failure> failure =
+                    PostCheck.check(user, text, media, replyTo).or(() -> PostCheck.options(options, media));
             if (failure.isPresent()) {
                 return fail(failure.get().problem(), failure.get().detail());
             }
@@ -131,8 +150,9 @@ public final class JsonQueueFormat implements QueueFormat {
             Optional<ReplySettings> replySettings = Optional.empty();
             Optional<String> rs = optionalString(o, "reply_settings", "reply_settings");
             if (rs.isPresent()) {
-                replySettings = Optional.of(ReplySettings.fromWire(rs.get()).orElseThrow(() -> new BadField(
-                        "'reply_settings' must be one of following, mentionedUsers, subscribers, verified")));
+                replySettings = Optional.of(ReplySettings.fromWire(rs.get())
+                        .orElseThrow(() -> new BadField(
+                                "'reply_settings' must be one of following, mentionedUsers, subscribers, verified")));
             }
             Optional<Poll> poll = Optional.empty();
             Optional<JsonTree.Node> pv = o.get("poll");
@@ -163,7 +183,9 @@ public final class JsonQueueFormat implements QueueFormat {
         }
 
         private Decoded thread() throws BadField {
-            Tokens user = o.members().containsKey("sealed_token") ? sealedUser() : new Tokens(string("access_token"), string("access_token_secret"));
+            Tokens user = o.members().containsKey("sealed_token")
+                    ? sealedUser()
+                    : new Tokens(string("access_token"), string("access_token_secret"));
             if (!(o.get("posts").orElse(null) instanceof JsonTree.Arr array)) {
                 throw new BadField("'posts' must be an array");
             }
@@ -179,9 +201,11 @@ public final class JsonQueueFormat implements QueueFormat {
                 }
                 String text = optionalString(po, "text", name + ".text").orElse("");
                 List<Media> media = mediaList(po, name + ".media");
-                Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, i == 0 ? replyTo : Optional.empty());
+                Optional<PostCheck.Failure> failure =
+                        PostCheck.check(user, text, media, i == 0 ? replyTo : Optional.empty());
                 if (failure.isPresent()) {
-                    return fail(failure.get().problem(), name + ": " + failure.get().detail());
+                    return fail(
+                            failure.get().problem(), name + ": " + failure.get().detail());
                 }
                 if (text.isBlank()) {
                     return fail(Problem.INVALID_FIELD, name + ": every post of a thread needs text");
@@ -209,10 +233,16 @@ public final class JsonQueueFormat implements QueueFormat {
         }
 
         private Decoded delete() throws BadField {
-            Tokens user = o.members().containsKey("sealed_token") ? sealedUser() : new Tokens(string("access_token"), string("access_token_secret"));
+            Tokens user = o.members().containsKey("sealed_token")
+                    ? sealedUser()
+                    : new Tokens(string("access_token"), string("access_token_secret"));
             String tweetId = string("tweet_id");
-            Optional<PostCheck.Failure> failure = PostCheck.field("access_token", user.token(), Limits.MAX_TOKEN_CHARS, false, true)
-                    .or(() -> user.isSealed() ? Optional.empty() : PostCheck.field("access_token_secret", user.secret(), Limits.MAX_TOKEN_CHARS, false, true))
+            Optional<PostCheck.Failure> failure = PostCheck.field(
+                            "access_token", user.token(), Limits.MAX_TOKEN_CHARS, false, true)
+                    .or(() -> user.isSealed()
+                            ? Optional.empty()
+                            : PostCheck.field(
+                                    "access_token_secret", user.secret(), Limits.MAX_TOKEN_CHARS, false, true))
                     .or(() -> PostCheck.tweetId("tweet_id", tweetId));
             if (failure.isPresent()) {
                 return fail(failure.get().problem(), failure.get().detail());
@@ -251,7 +281,8 @@ public final class JsonQueueFormat implements QueueFormat {
         private static URI uri(String s, String name) throws BadField {
             try {
                 URI u = new URI(s);
-                if (!u.isAbsolute() || u.getHost() == null
+                if (!u.isAbsolute()
+                        || u.getHost() == null
                         || !("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))) {
                     throw new BadField("'" + name + ".url' must be an absolute https URL");
                 }
@@ -303,10 +334,11 @@ public final class JsonQueueFormat implements QueueFormat {
         return write(g -> {
             g.write("id", request.id()).write("command", request.command().wireName());
             switch (request) {
-                case Request.Auth ignored -> { }
-                case Request.VerifyPin v -> g.write("pin", v.pin())
-                        .write("request_token", v.requestToken().token())
-                        .write("request_token_secret", v.requestToken().secret());
+                case Request.Auth ignored -> {}
+                case Request.VerifyPin v ->
+                    g.write("pin", v.pin())
+                            .write("request_token", v.requestToken().token())
+                            .write("request_token_secret", v.requestToken().secret());
                 case Request.Post p -> {
                     writeUser(g, p.user());
                     g.write("text", p.text());
@@ -317,7 +349,9 @@ public final class JsonQueueFormat implements QueueFormat {
                     options.poll().ifPresent(poll -> {
                         g.writeStartObject("poll").writeStartArray("options");
                         poll.options().forEach(g::write);
-                        g.writeEnd().write("duration_minutes", poll.durationMinutes()).writeEnd();
+                        g.writeEnd()
+                                .write("duration_minutes", poll.durationMinutes())
+                                .writeEnd();
                     });
                     options.replySettings().ifPresent(r -> g.write("reply_settings", r.wireName()));
                     if (options.longPost()) {
@@ -406,18 +440,20 @@ public final class JsonQueueFormat implements QueueFormat {
                     }
                     g.writeEnd();
                 }
-                case Outcome.Deleted del -> g.write("status", del.deleted() ? "deleted" : "not_found")
-                        .write("tweet_id", del.tweetId());
-                case Outcome.AuthStarted a -> g.write("status", "auth_started")
-                        .write("authorize_url", a.authorizeUrl())
-                        .write("request_token", a.requestToken().token())
-                        .write("request_token_secret", a.requestToken().secret());
+                case Outcome.Deleted del ->
+                    g.write("status", del.deleted() ? "deleted" : "not_found").write("tweet_id", del.tweetId());
+                case Outcome.AuthStarted a ->
+                    g.write("status", "auth_started")
+                            .write("authorize_url", a.authorizeUrl())
+                            .write("request_token", a.requestToken().token())
+                            .write("request_token_secret", a.requestToken().secret());
                 case Outcome.PinVerified v -> {
                     g.write("status", "verified");
                     if (v.accessToken().isSealed()) {
                         g.write("sealed_token", v.accessToken().token());
                     } else {
-                        g.write("access_token", v.accessToken().token()).write("access_token_secret", v.accessToken().secret());
+                        g.write("access_token", v.accessToken().token())
+                                .write("access_token_secret", v.accessToken().secret());
                     }
                     g.write("user_id", v.userId()).write("screen_name", v.screenName());
                 }

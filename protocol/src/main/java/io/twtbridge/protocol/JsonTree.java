@@ -2,7 +2,6 @@ package io.twtbridge.protocol;
 
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonParser;
-
 import java.io.StringReader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,22 +22,18 @@ final class JsonTree {
     /** Deepest nesting read (the request schema needs 5: object, posts array, post object, media array, media object). */
     static final int MAX_DEPTH = 32;
 
-    private JsonTree() {
-    }
+    private JsonTree() {}
 
     /** One JSON value. */
-    sealed interface Node permits Str, Obj, Arr, Scalar, Int {
-    }
+    sealed interface Node permits Str, Obj, Arr, Scalar, Int {}
 
     /** A number literal of 1 to {@value #MAX_INT_DIGITS} plain digits (e.g. a poll's duration); other numbers are {@link Scalar#NUMBER}. */
-    record Int(int value) implements Node {
-    }
+    record Int(int value) implements Node {}
 
     /** Longest number literal read as an {@link Int}: converting it is bounded, and it fits an int. */
     static final int MAX_INT_DIGITS = 9;
 
-    record Str(String value) implements Node {
-    }
+    record Str(String value) implements Node {}
 
     record Obj(Map<String, Node> members) implements Node {
         /** The member, or empty when absent or {@code null}. */
@@ -48,30 +43,29 @@ final class JsonTree {
         }
     }
 
-    record Arr(List<Node> items) implements Node {
-    }
+    record Arr(List<Node> items) implements Node {}
 
     /** Numbers (never converted), booleans and null. */
     enum Scalar implements Node {
-        NUMBER, TRUE, FALSE, NULL
+        NUMBER,
+        TRUE,
+        FALSE,
+        NULL
     }
 
     /** What reading gave. */
     sealed interface Result {
         /** The root object. */
-        record Ok(Obj root) implements Result {
-        }
+        record Ok(Obj root) implements Result {}
 
         /** Not JSON, or JSON but not an object. */
-        record Invalid() implements Result {
-        }
+        record Invalid() implements Result {}
 
         /**
          * Refused by a limit or by an unexpected failure of the library, after reading {@code partialRoot}'s
          * members so far (the id and command may be among them).
          */
-        record Refused(Obj partialRoot, String detail) implements Result {
-        }
+        record Refused(Obj partialRoot, String detail) implements Result {}
     }
 
     /** Reads one JSON object from the text. Never throws (short of an Error). */
@@ -95,10 +89,12 @@ final class JsonTree {
                     case VALUE_NULL -> top.add(Scalar.NULL);
                     case START_OBJECT, START_ARRAY -> {
                         if (stack.size() >= MAX_DEPTH) {
-                            return new Result.Refused(root, "the message is nested deeper than " + MAX_DEPTH + " levels");
+                            return new Result.Refused(
+                                    root, "the message is nested deeper than " + MAX_DEPTH + " levels");
                         }
                         Frame f = event == JsonParser.Event.START_OBJECT
-                                ? new Frame(new Obj(new LinkedHashMap<>())) : new Frame(new Arr(new ArrayList<>()));
+                                ? new Frame(new Obj(new LinkedHashMap<>()))
+                                : new Frame(new Arr(new ArrayList<>()));
                         top.add(f.node);
                         stack.push(f);
                     }

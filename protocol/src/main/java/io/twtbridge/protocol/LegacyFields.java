@@ -12,10 +12,10 @@ import java.util.List;
 final class LegacyFields {
     /** The separator character, U+00FF ('ÿ'). */
     static final char SEPARATOR = '\u00FF';
+
     static final String SEPARATOR_STRING = String.valueOf(SEPARATOR);
 
-    private LegacyFields() {
-    }
+    private LegacyFields() {}
 
     /** The raw byte slices between separators, before any decoding. */
     static List<byte[]> splitBytes(byte[] body) {

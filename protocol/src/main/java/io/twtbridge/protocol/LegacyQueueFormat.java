@@ -23,8 +23,7 @@ public final class LegacyQueueFormat implements QueueFormat {
     /** The command is unknown. Spelled as the original system spelled it. */
     public static final String UNKNOWN_COMMAND = "unknow command";
 
-    private LegacyQueueFormat() {
-    }
+    private LegacyQueueFormat() {}
 
     @Override
     public Decoded decode(byte[] body) {
@@ -32,13 +31,15 @@ public final class LegacyQueueFormat implements QueueFormat {
             return decodeChecked(body);
         } catch (RuntimeException e) {
             // Not expected: every path above answers. A decoder must not throw all the same.
-            return malformed(Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the message could not be read");
+            return malformed(
+                    Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the message could not be read");
         }
     }
 
     private Decoded decodeChecked(byte[] body) {
         if (body == null || body.length == 0) {
-            return new Decoded.Malformed(Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
+            return new Decoded.Malformed(
+                    Problem.EMPTY_BODY, Optional.empty(), Optional.empty(), Problem.EMPTY_BODY.description());
         }
         List<byte[]> raw = LegacyFields.splitBytes(body);
         Optional<String> first = Utf8.decode(raw.getFirst());
@@ -54,7 +55,8 @@ public final class LegacyQueueFormat implements QueueFormat {
                 ? Utf8.decode(raw.get(1)).flatMap(Command::fromWire).filter(Command::legacy)
                 : Optional.empty();
         if (body.length > Limits.MAX_LEGACY_BYTES) {
-            return malformed(Problem.TOO_LARGE, id, command, "the message is larger than " + Limits.MAX_LEGACY_BYTES + " bytes");
+            return malformed(
+                    Problem.TOO_LARGE, id, command, "the message is larger than " + Limits.MAX_LEGACY_BYTES + " bytes");
         }
         String[] fields = new String[raw.size()];
         for (int i = 0; i < fields.length; i++) {
@@ -77,7 +79,10 @@ public final class LegacyQueueFormat implements QueueFormat {
             case DELETE_POST, POST_THREAD -> throw new IllegalStateException("not a legacy command");
         };
         if (fields.length != expected) {
-            return malformed(Problem.WRONG_FIELD_COUNT, id, command,
+            return malformed(
+                    Problem.WRONG_FIELD_COUNT,
+                    id,
+                    command,
                     command.get().wireName() + " takes " + expected + " fields, got " + fields.length);
         }
         String msgId = id.get();
@@ -93,7 +98,11 @@ public final class LegacyQueueFormat implements QueueFormat {
         List<Media> media = image.isEmpty() ? List.of() : List.of(Media.of(new MediaSource.FilePath(image)));
         Optional<PostCheck.Failure> failure = PostCheck.check(user, text, media, Optional.empty());
         if (failure.isPresent()) {
-            return malformed(failure.get().problem(), Optional.of(id), Optional.of(Command.UPLOAD_POST), failure.get().detail());
+            return malformed(
+                    failure.get().problem(),
+                    Optional.of(id),
+                    Optional.of(Command.UPLOAD_POST),
+                    failure.get().detail());
         }
         return new Decoded.Ok(new Request.Post(id, user, text, media, Optional.empty()));
     }
@@ -110,19 +119,35 @@ public final class LegacyQueueFormat implements QueueFormat {
      */
     @Override
     public byte[] encodeRequest(Request request) {
-        return LegacyFields.join(switch (request) {
-            case Request.Auth a -> List.of(a.id(), Command.AUTH.wireName());
-            case Request.VerifyPin v -> List.of(v.id(), Command.VERIFY_PIN.wireName(), v.pin(),
-                    v.requestToken().token(), v.requestToken().secret());
-            case Request.Post p -> List.of(p.id(), Command.UPLOAD_POST.wireName(), p.user().token(),
-                    p.user().secret(), p.text(), legacyImage(p));
-            case Request.Delete ignored -> throw new IllegalArgumentException("delete_post is not a legacy command");
-            case Request.Thread ignored -> throw new IllegalArgumentException("post_thread is not a legacy command");
-        });
+        return LegacyFields.join(
+                switch (request) {
+                    case Request.Auth a -> List.of(a.id(), Command.AUTH.wireName());
+                    case Request.VerifyPin v ->
+                        List.of(
+                                v.id(),
+                                Command.VERIFY_PIN.wireName(),
+                                v.pin(),
+                                v.requestToken().token(),
+                                v.requestToken().secret());
+                    case Request.Post p ->
+                        List.of(
+                                p.id(),
+                                Command.UPLOAD_POST.wireName(),
+                                p.user().token(),
+                                p.user().secret(),
+                                p.text(),
+                                legacyImage(p));
+                    case Request.Delete ignored ->
+                        throw new IllegalArgumentException("delete_post is not a legacy command");
+                    case Request.Thread ignored ->
+                        throw new IllegalArgumentException("post_thread is not a legacy command");
+                });
     }
 
     private static String legacyImage(Request.Post p) {
-        if (p.replyToTweetId().isPresent() || p.media().size() > 1 || !p.options().equals(PostOptions.NONE)) {
+        if (p.replyToTweetId().isPresent()
+                || p.media().size() > 1
+                || !p.options().equals(PostOptions.NONE)) {
             throw new IllegalArgumentException("the legacy format carries at most one image and no reply-to id");
         }
         if (p.media().isEmpty()) {
@@ -137,17 +162,33 @@ public final class LegacyQueueFormat implements QueueFormat {
 
     @Override
     public byte[] encodeReply(String id, Command command, Outcome outcome) {
-        return LegacyFields.join(switch (outcome) {
-            case Outcome.Posted ignored -> List.of(id, NETWORK, command.wireName(), OK);
-            case Outcome.Deleted ignored -> List.of(id, NETWORK, command.wireName(), OK);
-            case Outcome.ThreadPosted t -> List.of(id, NETWORK, command.wireName(),
-                    t.failure().map(f -> failureWord(f.code())).orElse(OK));
-            case Outcome.AuthStarted a -> List.of(id, NETWORK, command.wireName(), a.authorizeUrl(),
-                    a.requestToken().token(), a.requestToken().secret());
-            case Outcome.PinVerified v -> List.of(id, NETWORK, command.wireName(), v.accessToken().token(),
-                    v.accessToken().secret());
-            case Outcome.Failed f -> List.of(id, NETWORK, command.wireName(), failureWord(f.code()));
-        });
+        return LegacyFields.join(
+                switch (outcome) {
+                    case Outcome.Posted ignored -> List.of(id, NETWORK, command.wireName(), OK);
+                    case Outcome.Deleted ignored -> List.of(id, NETWORK, command.wireName(), OK);
+                    case Outcome.ThreadPosted t ->
+                        List.of(
+                                id,
+                                NETWORK,
+                                command.wireName(),
+                                t.failure().map(f -> failureWord(f.code())).orElse(OK));
+                    case Outcome.AuthStarted a ->
+                        List.of(
+                                id,
+                                NETWORK,
+                                command.wireName(),
+                                a.authorizeUrl(),
+                                a.requestToken().token(),
+                                a.requestToken().secret());
+                    case Outcome.PinVerified v ->
+                        List.of(
+                                id,
+                                NETWORK,
+                                command.wireName(),
+                                v.accessToken().token(),
+                                v.accessToken().secret());
+                    case Outcome.Failed f -> List.of(id, NETWORK, command.wireName(), failureWord(f.code()));
+                });
     }
 
     /** The legacy word for a failure: {@code image error}, {@code unknow command} or {@code exception_occurred}. */
@@ -164,7 +205,9 @@ public final class LegacyQueueFormat implements QueueFormat {
      * {@link #NETWORK}, the third the command, then its result ({@link #OK}, a failure word, or a login's fields).
      */
     public static List<String> replyFields(byte[] reply) {
-        return LegacyFields.splitBytes(reply).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
+        return LegacyFields.splitBytes(reply).stream()
+                .map(b -> new String(b, StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Override

@@ -25,6 +25,5 @@ public final class Limits {
     /** Largest JSON message, in bytes (room for one 15 MB GIF in base64). */
     public static final int MAX_JSON_BYTES = 21 << 20;
 
-    private Limits() {
-    }
+    private Limits() {}
 }

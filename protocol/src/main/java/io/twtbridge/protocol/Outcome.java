@@ -72,12 +72,10 @@ public sealed interface Outcome {
         }
 
         /** This part failed: the thread's failure says why. */
-        record Failed() implements ThreadPart {
-        }
+        record Failed() implements ThreadPart {}
 
         /** Not sent, because a part before it failed. */
-        record NotSent() implements ThreadPart {
-        }
+        record NotSent() implements ThreadPart {}
     }
 
     /** {@code auth} succeeded: the user opens {@code authorizeUrl} and types the PIN X shows. */

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param poll          a poll (not with media nor a quote, as X requires)
  * @param replySettings who may reply
  */
-public record PostOptions(boolean longPost, Optional<String> quoteTweetId, Optional<Poll> poll, Optional<ReplySettings> replySettings) {
+public record PostOptions(
+        boolean longPost, Optional<String> quoteTweetId, Optional<Poll> poll, Optional<ReplySettings> replySettings) {
     /** Nothing asked: a plain post. */
     public static final PostOptions NONE = new PostOptions(false, Optional.empty(), Optional.empty(), Optional.empty());
 

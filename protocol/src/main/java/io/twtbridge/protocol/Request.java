@@ -15,7 +15,13 @@ public sealed interface Request {
     Command command();
 
     /** Post {@code text} with up to four images as the user owning {@code user}. */
-    record Post(String id, Tokens user, String text, List<Media> media, Optional<String> replyToTweetId, PostOptions options)
+    record Post(
+            String id,
+            Tokens user,
+            String text,
+            List<Media> media,
+            Optional<String> replyToTweetId,
+            PostOptions options)
             implements Request {
         public Post {
             Objects.requireNonNull(id, "id");

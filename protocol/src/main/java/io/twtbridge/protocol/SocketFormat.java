@@ -1,8 +1,8 @@
 package io.twtbridge.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The WebSocket channel as a whole: a text frame starting with <code>{</code> is a JSON request in the queue's JSON
@@ -14,8 +14,7 @@ public final class SocketFormat {
     /** A frame starting with this character is JSON. */
     static final char JSON_START = '{';
 
-    private SocketFormat() {
-    }
+    private SocketFormat() {}
 
     /** What one frame holds. */
     public sealed interface Frame {
@@ -27,9 +26,11 @@ public final class SocketFormat {
 
             /** The reply frame for this request's outcome. */
             public String reply(Outcome outcome) {
-                return legacy ? LegacySocketFormat.encodeReply(Optional.of(request.command()), outcome)
-                        : new String(JsonQueueFormat.INSTANCE.encodeReply(request.id(), request.command(), outcome),
-                        StandardCharsets.UTF_8);
+                return legacy
+                        ? LegacySocketFormat.encodeReply(Optional.of(request.command()), outcome)
+                        : new String(
+                                JsonQueueFormat.INSTANCE.encodeReply(request.id(), request.command(), outcome),
+                                StandardCharsets.UTF_8);
             }
         }
 
@@ -46,10 +47,18 @@ public final class SocketFormat {
         if (frame != null && !frame.isEmpty() && frame.charAt(0) == JSON_START) {
             return switch (JsonQueueFormat.INSTANCE.decode(frame.getBytes(StandardCharsets.UTF_8))) {
                 case Decoded.Ok ok -> new Frame.Ok(ok.request(), false);
-                case Decoded.Malformed m when m.id().isPresent() && m.command().isPresent() -> new Frame.Refused(new String(
-                        JsonQueueFormat.INSTANCE.encodeReply(m.id().get(), m.command().get(), m.failure()), StandardCharsets.UTF_8));
-                case Decoded.Malformed m -> new Frame.Refused(LegacySocketFormat.encodeReply(Optional.empty(),
-                        m.problem() == Problem.UNKNOWN_COMMAND ? m.failure() : Outcome.Failed.of(ErrorCode.BAD_REQUEST, m.detail())));
+                case Decoded.Malformed m
+                when m.id().isPresent() && m.command().isPresent() ->
+                    new Frame.Refused(new String(
+                            JsonQueueFormat.INSTANCE.encodeReply(
+                                    m.id().get(), m.command().get(), m.failure()),
+                            StandardCharsets.UTF_8));
+                case Decoded.Malformed m ->
+                    new Frame.Refused(LegacySocketFormat.encodeReply(
+                            Optional.empty(),
+                            m.problem() == Problem.UNKNOWN_COMMAND
+                                    ? m.failure()
+                                    : Outcome.Failed.of(ErrorCode.BAD_REQUEST, m.detail())));
             };
         }
         return switch (LegacySocketFormat.decode(frame)) {
@@ -60,6 +69,7 @@ public final class SocketFormat {
 
     /** The reply to a frame the server failed on: {@code twt ÿ error ÿ bad_request}, nothing of the failure. */
     public static String internalError() {
-        return LegacySocketFormat.encodeReply(Optional.empty(), Outcome.Failed.of(ErrorCode.BAD_REQUEST, "internal error"));
+        return LegacySocketFormat.encodeReply(
+                Optional.empty(), Outcome.Failed.of(ErrorCode.BAD_REQUEST, "internal error"));
     }
 }

@@ -4,8 +4,7 @@ import java.util.HexFormat;
 
 /** Test helper: bytes written as hex, spaces allowed for readability. */
 final class Hex {
-    private Hex() {
-    }
+    private Hex() {}
 
     static byte[] bytes(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));

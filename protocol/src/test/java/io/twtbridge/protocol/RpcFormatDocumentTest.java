@@ -1,14 +1,17 @@
 package io.twtbridge.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +29,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import java.util.HashSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * RPC_FORMAT.md cannot drift from the code: every example the document marks with {@code <!-- example: KIND -->}
@@ -44,9 +43,10 @@ import java.util.stream.Collectors;
  */
 class RpcFormatDocumentTest {
     private static final Path DOCUMENT = Path.of("..", "RPC_FORMAT.md");
-    private static final Pattern MARKER = Pattern.compile("<!-- example: ([a-z-]+) -->\\s*\\n```[a-z]*\\n(.*?)\\n```", Pattern.DOTALL);
-    private static final Set<String> KINDS = Set.of("legacy-request", "legacy-reply", "json-request", "json-reply",
-            "socket-request", "socket-reply");
+    private static final Pattern MARKER =
+            Pattern.compile("<!-- example: ([a-z-]+) -->\\s*\\n```[a-z]*\\n(.*?)\\n```", Pattern.DOTALL);
+    private static final Set<String> KINDS =
+            Set.of("legacy-request", "legacy-reply", "json-request", "json-reply", "socket-request", "socket-reply");
 
     private static String text;
     private static Map<String, List<String>> blocks;
@@ -60,8 +60,13 @@ class RpcFormatDocumentTest {
             assertTrue(KINDS.contains(m.group(1)), "unknown example kind in RPC_FORMAT.md: " + m.group(1));
             blocks.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2));
         }
-        int markers = (int) Pattern.compile("<!-- example: [a-z-]+ -->").matcher(text).results().count();
-        assertEquals(markers, blocks.values().stream().mapToInt(List::size).sum(),
+        int markers = (int) Pattern.compile("<!-- example: [a-z-]+ -->")
+                .matcher(text)
+                .results()
+                .count();
+        assertEquals(
+                markers,
+                blocks.values().stream().mapToInt(List::size).sum(),
                 "every <!-- example: … --> comment must be followed by a fenced block");
     }
 
@@ -78,8 +83,13 @@ class RpcFormatDocumentTest {
         for (Example e : lines("legacy-request")) {
             List<String> f = e.fields();
             Request expected = switch (f.get(1)) {
-                case "upload_post" -> new Request.Post(f.get(0), new Tokens(f.get(2), f.get(3)), f.get(4),
-                        f.get(5).isEmpty() ? List.of() : List.of(Media.of(new MediaSource.FilePath(f.get(5)))), Optional.empty());
+                case "upload_post" ->
+                    new Request.Post(
+                            f.get(0),
+                            new Tokens(f.get(2), f.get(3)),
+                            f.get(4),
+                            f.get(5).isEmpty() ? List.of() : List.of(Media.of(new MediaSource.FilePath(f.get(5)))),
+                            Optional.empty());
                 case "auth" -> new Request.Auth(f.get(0));
                 case "verify_pin" -> new Request.VerifyPin(f.get(0), f.get(2), new Tokens(f.get(3), f.get(4)));
                 default -> throw new AssertionError("not a command: " + e.line());
@@ -100,10 +110,13 @@ class RpcFormatDocumentTest {
         for (Example e : lines("legacy-reply")) {
             List<String> f = e.fields();
             assertEquals(LegacyQueueFormat.NETWORK, f.get(1), e.line());
-            Command command = Command.fromWire(f.get(2)).orElseThrow(() -> new AssertionError("not a command: " + e.line()));
+            Command command =
+                    Command.fromWire(f.get(2)).orElseThrow(() -> new AssertionError("not a command: " + e.line()));
             e.assertHexIsReadable(false);
-            assertArrayEquals(e.bytes(), LegacyQueueFormat.INSTANCE.encodeReply(f.get(0), command,
-                    outcome(command, f.subList(3, f.size()))), e.line());
+            assertArrayEquals(
+                    e.bytes(),
+                    LegacyQueueFormat.INSTANCE.encodeReply(f.get(0), command, outcome(command, f.subList(3, f.size()))),
+                    e.line());
             n++;
         }
         assertTrue(n >= 6, "legacy reply examples: " + n);
@@ -115,7 +128,8 @@ class RpcFormatDocumentTest {
             return switch (rest.getFirst()) {
                 case LegacyQueueFormat.OK -> Outcome.Posted.of("1850", "https://x.com/i/status/1850");
                 case LegacyQueueFormat.IMAGE_ERROR -> Outcome.Failed.of(ErrorCode.MEDIA_INVALID, "not an image");
-                case LegacyQueueFormat.UNKNOWN_COMMAND -> Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "unknown command");
+                case LegacyQueueFormat.UNKNOWN_COMMAND ->
+                    Outcome.Failed.of(ErrorCode.UNKNOWN_COMMAND, "unknown command");
                 case LegacyQueueFormat.EXCEPTION_OCCURRED -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "bad");
                 default -> throw new AssertionError("not a reply word: " + rest);
             };
@@ -130,13 +144,18 @@ class RpcFormatDocumentTest {
     /** §4's table: every error code is listed once, with the legacy reply the encoder writes for it. */
     @Test
     void errorCodeTableMatchesTheLegacyWords() {
-        Matcher row = Pattern.compile("(?m)^\\| `([a-z_]+)` \\| `([a-z_ ]+)` \\|").matcher(text);
+        Matcher row =
+                Pattern.compile("(?m)^\\| `([a-z_]+)` \\| `([a-z_ ]+)` \\|").matcher(text);
         EnumSet<ErrorCode> listed = EnumSet.noneOf(ErrorCode.class);
         while (row.find()) {
-            ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.wireName().equals(row.group(1))).findFirst()
-                    .orElseThrow(() -> new AssertionError("RPC_FORMAT.md lists an error code the code does not have: " + row.group(1)));
+            ErrorCode code = Arrays.stream(ErrorCode.values())
+                    .filter(c -> c.wireName().equals(row.group(1)))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            "RPC_FORMAT.md lists an error code the code does not have: " + row.group(1)));
             assertTrue(listed.add(code), "listed twice: " + code.wireName());
-            byte[] reply = LegacyQueueFormat.INSTANCE.encodeReply("1", Command.UPLOAD_POST, Outcome.Failed.of(code, "m"));
+            byte[] reply =
+                    LegacyQueueFormat.INSTANCE.encodeReply("1", Command.UPLOAD_POST, Outcome.Failed.of(code, "m"));
             List<String> fields = List.of(new String(reply, StandardCharsets.UTF_8).split("\u00ff", -1));
             assertEquals(row.group(2), fields.getLast(), "legacy reply of " + code.wireName());
         }
@@ -153,7 +172,8 @@ class RpcFormatDocumentTest {
         int start = text.indexOf("| `" + DeadLetter.PROBLEM_HEADER + "` |");
         assertTrue(start > 0, "RPC_FORMAT.md has the table of " + DeadLetter.PROBLEM_HEADER + " words");
         assertTrue(text.contains("`" + DeadLetter.REASON_HEADER + "`"));
-        Matcher row = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(text.substring(start, text.indexOf("\n\n", start)));
+        Matcher row = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|")
+                .matcher(text.substring(start, text.indexOf("\n\n", start)));
         Set<String> listed = new HashSet<>();
         while (row.find()) {
             assertTrue(DeadLetter.problems().contains(row.group(1)), "not a dead-letter word: " + row.group(1));
@@ -162,16 +182,38 @@ class RpcFormatDocumentTest {
         for (DeadLetter.Cause cause : DeadLetter.Cause.values()) {
             assertTrue(listed.contains(cause.name()), "RPC_FORMAT.md §5 lists " + cause.name());
         }
-        assertEquals(Set.of("EMPTY_BODY", "INVALID_UTF8", "INVALID_JSON", "MISSING_ID", "TOO_LARGE", "INVALID_FIELD"),
-                listed.stream().filter(w -> Arrays.stream(DeadLetter.Cause.values()).noneMatch(c -> c.name().equals(w)))
+        assertEquals(
+                Set.of("EMPTY_BODY", "INVALID_UTF8", "INVALID_JSON", "MISSING_ID", "TOO_LARGE", "INVALID_FIELD"),
+                listed.stream()
+                        .filter(w -> Arrays.stream(DeadLetter.Cause.values())
+                                .noneMatch(c -> c.name().equals(w)))
                         .collect(Collectors.toSet()));
         // Each listed decoding problem is one a decoder gives a request it cannot answer.
-        assertEquals("EMPTY_BODY", unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[0])).problem());
-        assertEquals("INVALID_UTF8", unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[] {(byte) 0xC3, 0x28})).problem());
-        assertEquals("INVALID_JSON", unanswerable(JsonQueueFormat.INSTANCE.decode("[1]".getBytes(StandardCharsets.UTF_8))).problem());
-        assertEquals("MISSING_ID", unanswerable(JsonQueueFormat.INSTANCE.decode("{\"command\":\"auth\"}".getBytes(StandardCharsets.UTF_8))).problem());
-        assertEquals("TOO_LARGE", unanswerable(JsonQueueFormat.INSTANCE.decode(new byte[Limits.MAX_JSON_BYTES + 1])).problem());
-        assertEquals(Map.of(DeadLetter.PROBLEM_HEADER, "INTERNAL_ERROR", DeadLetter.REASON_HEADER, "the worker failed on this request"),
+        assertEquals(
+                "EMPTY_BODY",
+                unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[0])).problem());
+        assertEquals(
+                "INVALID_UTF8",
+                unanswerable(LegacyQueueFormat.INSTANCE.decode(new byte[] {(byte) 0xC3, 0x28}))
+                        .problem());
+        assertEquals(
+                "INVALID_JSON",
+                unanswerable(JsonQueueFormat.INSTANCE.decode("[1]".getBytes(StandardCharsets.UTF_8)))
+                        .problem());
+        assertEquals(
+                "MISSING_ID",
+                unanswerable(JsonQueueFormat.INSTANCE.decode("{\"command\":\"auth\"}".getBytes(StandardCharsets.UTF_8)))
+                        .problem());
+        assertEquals(
+                "TOO_LARGE",
+                unanswerable(JsonQueueFormat.INSTANCE.decode(new byte[Limits.MAX_JSON_BYTES + 1]))
+                        .problem());
+        assertEquals(
+                Map.of(
+                        DeadLetter.PROBLEM_HEADER,
+                        "INTERNAL_ERROR",
+                        DeadLetter.REASON_HEADER,
+                        "the worker failed on this request"),
                 DeadLetter.of(DeadLetter.Cause.INTERNAL_ERROR).headers());
     }
 
@@ -199,14 +241,25 @@ class RpcFormatDocumentTest {
             JsonObject o = Json.createReader(new StringReader(json)).readObject();
             String id = o.getString("id");
             Request expected = switch (o.getString("command")) {
-                case "upload_post" -> new Request.Post(id, new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
-                        o.getString("text", ""), media(o), Optional.ofNullable(o.getString("reply_to_tweet_id", null)));
+                case "upload_post" ->
+                    new Request.Post(
+                            id,
+                            new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
+                            o.getString("text", ""),
+                            media(o),
+                            Optional.ofNullable(o.getString("reply_to_tweet_id", null)));
                 case "auth" -> new Request.Auth(id);
-                case "verify_pin" -> new Request.VerifyPin(id, o.getString("pin"),
-                        new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
+                case "verify_pin" ->
+                    new Request.VerifyPin(
+                            id,
+                            o.getString("pin"),
+                            new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
                 default -> throw new AssertionError("not a command: " + json);
             };
-            assertEquals(new Decoded.Ok(expected), JsonQueueFormat.INSTANCE.decode(json.getBytes(StandardCharsets.UTF_8)), json);
+            assertEquals(
+                    new Decoded.Ok(expected),
+                    JsonQueueFormat.INSTANCE.decode(json.getBytes(StandardCharsets.UTF_8)),
+                    json);
         }
         assertTrue(requests.size() >= 3, "JSON request examples: " + requests.size());
     }
@@ -215,9 +268,11 @@ class RpcFormatDocumentTest {
         List<Media> media = new ArrayList<>();
         for (JsonValue v : o.getJsonArray("media") == null ? List.<JsonValue>of() : o.getJsonArray("media")) {
             JsonObject m = v.asJsonObject();
-            MediaSource source = m.containsKey("path") ? new MediaSource.FilePath(m.getString("path"))
-                    : m.containsKey("url") ? new MediaSource.Url(URI.create(m.getString("url")))
-                    : new MediaSource.Data(Base64.getDecoder().decode(m.getString("data")));
+            MediaSource source = m.containsKey("path")
+                    ? new MediaSource.FilePath(m.getString("path"))
+                    : m.containsKey("url")
+                            ? new MediaSource.Url(URI.create(m.getString("url")))
+                            : new MediaSource.Data(Base64.getDecoder().decode(m.getString("data")));
             media.add(new Media(source, Optional.ofNullable(m.getString("alt_text", null))));
         }
         return media;
@@ -231,23 +286,40 @@ class RpcFormatDocumentTest {
                 JsonObject o = Json.createReader(new StringReader(line)).readObject();
                 Command command = Command.fromWire(o.getString("command")).orElseThrow();
                 Outcome outcome = switch (o.getString("status")) {
-                    case "posted" -> o.getBoolean("already_posted", false) ? Outcome.Posted.earlier()
-                            : Outcome.Posted.of(o.getString("tweet_id"), o.getString("tweet_url"));
+                    case "posted" ->
+                        o.getBoolean("already_posted", false)
+                                ? Outcome.Posted.earlier()
+                                : Outcome.Posted.of(o.getString("tweet_id"), o.getString("tweet_url"));
                     case "failed" -> {
                         JsonObject error = o.getJsonObject("error");
                         ErrorCode code = Arrays.stream(ErrorCode.values())
-                                .filter(c -> c.wireName().equals(error.getString("code"))).findFirst().orElseThrow();
-                        yield new Outcome.Failed(code, error.getString("message"), error.containsKey("retry_after_s")
-                                ? OptionalLong.of(error.getJsonNumber("retry_after_s").longValueExact()) : OptionalLong.empty());
+                                .filter(c -> c.wireName().equals(error.getString("code")))
+                                .findFirst()
+                                .orElseThrow();
+                        yield new Outcome.Failed(
+                                code,
+                                error.getString("message"),
+                                error.containsKey("retry_after_s")
+                                        ? OptionalLong.of(error.getJsonNumber("retry_after_s")
+                                                .longValueExact())
+                                        : OptionalLong.empty());
                     }
-                    case "auth_started" -> new Outcome.AuthStarted(o.getString("authorize_url"),
-                            new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
-                    case "verified" -> new Outcome.PinVerified(new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
-                            o.getString("user_id"), o.getString("screen_name"));
+                    case "auth_started" ->
+                        new Outcome.AuthStarted(
+                                o.getString("authorize_url"),
+                                new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
+                    case "verified" ->
+                        new Outcome.PinVerified(
+                                new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
+                                o.getString("user_id"),
+                                o.getString("screen_name"));
                     default -> throw new AssertionError("not a status: " + line);
                 };
-                assertEquals(line, new String(JsonQueueFormat.INSTANCE.encodeReply(o.getString("id"), command, outcome),
-                        StandardCharsets.UTF_8));
+                assertEquals(
+                        line,
+                        new String(
+                                JsonQueueFormat.INSTANCE.encodeReply(o.getString("id"), command, outcome),
+                                StandardCharsets.UTF_8));
                 n++;
             }
         }
@@ -284,11 +356,14 @@ class RpcFormatDocumentTest {
             List<String> rest = f.subList(2, f.size());
             String reply;
             if (f.get(1).equals(LegacySocketFormat.ERROR)) {
-                ErrorCode code = Arrays.stream(ErrorCode.values()).filter(c -> c.wireName().equals(rest.getFirst()))
-                        .findFirst().orElseThrow(() -> new AssertionError("not an error code: " + e.line()));
+                ErrorCode code = Arrays.stream(ErrorCode.values())
+                        .filter(c -> c.wireName().equals(rest.getFirst()))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("not an error code: " + e.line()));
                 reply = LegacySocketFormat.encodeReply(Optional.empty(), Outcome.Failed.of(code, "m"));
             } else {
-                Command command = Command.fromWire(f.get(1)).orElseThrow(() -> new AssertionError("not a command: " + e.line()));
+                Command command =
+                        Command.fromWire(f.get(1)).orElseThrow(() -> new AssertionError("not a command: " + e.line()));
                 reply = LegacySocketFormat.encodeReply(Optional.of(command), outcome(command, rest));
             }
             e.assertHexIsReadable(false);
@@ -301,8 +376,10 @@ class RpcFormatDocumentTest {
     /** What §6 says of frames that cannot be read: an empty frame and an unknown command. */
     @Test
     void socketErrorRepliesAreTheOnesTheDocumentNames() {
-        assertEquals("twt\u00ffauth\u00ffexception_occurred",
-                LegacySocketFormat.encodeReply(Optional.of(Command.AUTH), Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "down")));
+        assertEquals(
+                "twt\u00ffauth\u00ffexception_occurred",
+                LegacySocketFormat.encodeReply(
+                        Optional.of(Command.AUTH), Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "down")));
         assertFalse(text.isEmpty());
         Decoded empty = LegacySocketFormat.decode("");
         Decoded unknown = LegacySocketFormat.decode("hello");

@@ -17,8 +17,7 @@ import java.util.Optional;
  * 2001:db8::/32 and 3fff::/20, 6to4 2002::/16.
  */
 final class AddressPolicy {
-    private AddressPolicy() {
-    }
+    private AddressPolicy() {}
 
     /** A block of addresses, as the address bytes of its start and a prefix length. */
     private record Block(byte[] start, int prefix, String name) {
@@ -81,8 +80,14 @@ final class AddressPolicy {
         }
         if (address instanceof Inet6Address) {
             if (!GLOBAL_UNICAST.contains(a)) {
-                return Optional.of(address.isAnyLocalAddress() ? "unspecified" : address.isLoopbackAddress() ? "loopback"
-                        : isMappedOrCompatible(a) ? "IPv4-mapped or -compatible IPv6" : "not global unicast IPv6");
+                return Optional.of(
+                        address.isAnyLocalAddress()
+                                ? "unspecified"
+                                : address.isLoopbackAddress()
+                                        ? "loopback"
+                                        : isMappedOrCompatible(a)
+                                                ? "IPv4-mapped or -compatible IPv6"
+                                                : "not global unicast IPv6");
             }
             return V6.stream().filter(b -> b.contains(a)).findFirst().map(Block::name);
         }

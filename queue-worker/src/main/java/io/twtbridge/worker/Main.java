@@ -20,7 +20,6 @@ import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,8 +34,7 @@ import java.util.Optional;
  * reads it, for this process and for the tests.
  */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
@@ -60,10 +58,13 @@ public final class Main {
             System.exit(1);
         });
         WebServer web = server.build().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
-            web.stop();
-        }, "twt-worker-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            worker.close();
+                            web.stop();
+                        },
+                        "twt-worker-shutdown"));
     }
 
     /**
@@ -93,28 +94,39 @@ public final class Main {
     private static void trainingRun(WebServerConfig.Builder server, XClientConfig x) {
         server.routing(r -> r.post("/2/tweets", (req, res) -> {
             req.content().consume();
-            res.status(Status.CREATED_201).header(HeaderNames.CONTENT_TYPE, "application/json")
+            res.status(Status.CREATED_201)
+                    .header(HeaderNames.CONTENT_TYPE, "application/json")
                     .send("{\"data\":{\"id\":\"1\",\"text\":\"training\"}}");
         }));
         WebServer web = server.build().start();
         URI local = URI.create("http://127.0.0.1:" + web.port());
         try {
-            HttpClient.newHttpClient().send(HttpRequest.newBuilder(local.resolve("/observe/health")).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(local.resolve("/observe/health"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
         } catch (IOException | InterruptedException e) {
             System.err.println("queue-worker: training run could not reach its own health endpoint");
         }
         try {
-            Request.Post post = new Request.Post("training", new Tokens("training", "training"), "training", List.of(), Optional.empty());
+            Request.Post post = new Request.Post(
+                    "training", new Tokens("training", "training"), "training", List.of(), Optional.empty());
             for (QueueFormat format : List.of(LegacyQueueFormat.INSTANCE, JsonQueueFormat.INSTANCE)) {
                 format.decode(format.encodeRequest(post));
                 format.encodeReply(post.id(), post.command(), Outcome.Posted.of("1", XClient.tweetUrl("1")));
             }
-            new XClient(XClientConfig.builder().baseUri(local).consumer(x.consumerKey(), x.consumerSecret())
-                    .callback(x.callback()).connectTimeout(x.connectTimeout()).readTimeout(x.readTimeout())
-                    .mediaProcessingMaxWait(x.mediaProcessingMaxWait()).build())
+            new XClient(XClientConfig.builder()
+                            .baseUri(local)
+                            .consumer(x.consumerKey(), x.consumerSecret())
+                            .callback(x.callback())
+                            .connectTimeout(x.connectTimeout())
+                            .readTimeout(x.readTimeout())
+                            .mediaProcessingMaxWait(x.mediaProcessingMaxWait())
+                            .build())
                     .post(post.user(), post.text(), List.of(), Optional.empty());
-            ConnectionFactory amqp = Worker.connectionFactory(URI.create("amqp://training:training@127.0.0.1:" + web.port()));
+            ConnectionFactory amqp =
+                    Worker.connectionFactory(URI.create("amqp://training:training@127.0.0.1:" + web.port()));
             amqp.setConnectionTimeout(2_000);
             amqp.setHandshakeTimeout(2_000);
             amqp.newConnection("training").abort(); // refused: the web server speaks no AMQP
@@ -133,15 +145,21 @@ public final class Main {
         server.addFeature(ObserveFeature.builder()
                 .addObserver(HealthObserver.builder()
                         .details(true)
-                        .addCheck(() -> HealthCheckResponse.builder()
-                                .status(worker.ready())
-                                .detail("in_flight", worker.inFlight())
-                                .detail("shards", worker.ownedShards().size())
-                                .detail("routing", worker.routing())
-                                .build(), HealthCheckType.READINESS, "rabbitmq")
-                        .addCheck(() -> HealthCheckResponse.builder()
-                                .status(worker.live())
-                                .build(), HealthCheckType.LIVENESS, "consuming")
+                        .addCheck(
+                                () -> HealthCheckResponse.builder()
+                                        .status(worker.ready())
+                                        .detail("in_flight", worker.inFlight())
+                                        .detail("shards", worker.ownedShards().size())
+                                        .detail("routing", worker.routing())
+                                        .build(),
+                                HealthCheckType.READINESS,
+                                "rabbitmq")
+                        .addCheck(
+                                () -> HealthCheckResponse.builder()
+                                        .status(worker.live())
+                                        .build(),
+                                HealthCheckType.LIVENESS,
+                                "consuming")
                         .build())
                 .addObserver(MetricsObserver.create())
                 .build());

@@ -49,12 +49,10 @@ final class MediaBudget {
     /** What reserving gave. */
     sealed interface Reservation {
         /** Reserved: give it back with {@link Lease#close()}. */
-        record Granted(Lease lease) implements Reservation {
-        }
+        record Granted(Lease lease) implements Reservation {}
 
         /** Larger than the whole budget: can never be granted. */
-        record TooLarge(long requested, long budget) implements Reservation {
-        }
+        record TooLarge(long requested, long budget) implements Reservation {}
     }
 
     /** Reserves {@code n} bytes, waiting until they are free. Interrupted: throws, with nothing reserved. */

@@ -4,11 +4,10 @@ import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Outcome;
-import io.twtbridge.twitter.MediaCheck;
 import io.twtbridge.twitter.ImageType;
+import io.twtbridge.twitter.MediaCheck;
 import io.twtbridge.twitter.MediaFile;
 import io.twtbridge.twitter.Mp4Probe;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -57,24 +56,19 @@ final class MediaLoader {
             }
         }
 
-        record Failed(Outcome.Failed failure) implements Loaded {
-        }
+        record Failed(Outcome.Failed failure) implements Loaded {}
 
         /** Interrupted while waiting for the budget or a URL (the worker is stopping): to be tried again, not answered. */
-        record Interrupted() implements Loaded {
-        }
+        record Interrupted() implements Loaded {}
     }
 
     /** One item's source, checked, with the bytes to reserve for it. */
     private sealed interface Plan {
-        record Bytes(byte[] bytes) implements Plan {
-        }
+        record Bytes(byte[] bytes) implements Plan {}
 
-        record File(Path real, long size) implements Plan {
-        }
+        record File(Path real, long size) implements Plan {}
 
-        record Url(URI url, long cap) implements Plan {
-        }
+        record Url(URI url, long cap) implements Plan {}
     }
 
     Loaded load(List<Media> media) {
@@ -97,8 +91,10 @@ final class MediaLoader {
             switch (budget.reserve(reserve)) {
                 case MediaBudget.Reservation.Granted g -> lease = g.lease();
                 case MediaBudget.Reservation.TooLarge t -> {
-                    return new Loaded.Failed(Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, "the images may take " + t.requested()
-                            + " bytes, more than this worker holds at once (" + t.budget() + " bytes, WORKER_MEDIA_BUDGET)"));
+                    return new Loaded.Failed(Outcome.Failed.of(
+                            ErrorCode.MEDIA_TOO_LARGE,
+                            "the images may take " + t.requested() + " bytes, more than this worker holds at once ("
+                                    + t.budget() + " bytes, WORKER_MEDIA_BUDGET)"));
                 }
             }
         } catch (InterruptedException e) {
@@ -137,8 +133,7 @@ final class MediaLoader {
         return "image " + (i + 1);
     }
 
-    private record Result<T>(T value, Outcome.Failed failure) {
-    }
+    private record Result<T>(T value, Outcome.Failed failure) {}
 
     private static <T> Result<T> fail(ErrorCode code, String message) {
         return new Result<>(null, Outcome.Failed.of(code, message));
@@ -146,14 +141,19 @@ final class MediaLoader {
 
     private Result<Plan> plan(MediaSource source, String which, boolean several) {
         return switch (source) {
-            case MediaSource.Data d -> d.bytes().length > maxBytes(d.bytes())
-                    ? fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + maxBytes(d.bytes()) + " bytes")
-                    : new Result<>(new Plan.Bytes(d.bytes()), null);
+            case MediaSource.Data d ->
+                d.bytes().length > maxBytes(d.bytes())
+                        ? fail(ErrorCode.MEDIA_TOO_LARGE, which + " is larger than " + maxBytes(d.bytes()) + " bytes")
+                        : new Result<>(new Plan.Bytes(d.bytes()), null);
             case MediaSource.FilePath p -> planFile(p.path(), which);
             // Reserved before the type is known: up to the URL cap (MEDIA_URL_MAX_BYTES), at most X's video limit; in a
             // post of several items each is a still image (a GIF or a video must be alone), so at most X's image limit.
-            case MediaSource.Url u -> new Result<>(new Plan.Url(u.url(),
-                    Math.min(fetch.maxBytes(), several ? ImageType.JPEG.maxBytes() : MAX_VIDEO_BYTES)), null);
+            case MediaSource.Url u ->
+                new Result<>(
+                        new Plan.Url(
+                                u.url(),
+                                Math.min(fetch.maxBytes(), several ? ImageType.JPEG.maxBytes() : MAX_VIDEO_BYTES)),
+                        null);
         };
     }
 
@@ -164,7 +164,9 @@ final class MediaLoader {
 
     private Result<Plan> planFile(String path, String which) {
         if (allowedDir.isEmpty()) {
-            return fail(ErrorCode.MEDIA_UNREACHABLE, which + ": file paths are not accepted (MEDIA_ALLOWED_DIR is not set)");
+            return fail(
+                    ErrorCode.MEDIA_UNREACHABLE,
+                    which + ": file paths are not accepted (MEDIA_ALLOWED_DIR is not set)");
         }
         try {
             Path base = allowedDir.get().toRealPath();
@@ -212,7 +214,8 @@ final class MediaLoader {
         return switch (urls.fetch(u.url(), u.cap())) {
             case UrlFetcher.Fetched.Image img -> new Result<>(img.bytes(), null);
             case UrlFetcher.Fetched.Video video -> new Result<>(video.bytes(), null);
-            case UrlFetcher.Fetched.Failed f -> fail(f.code(), f.reason().startsWith("is ") ? which + " " + f.reason() : which + ": " + f.reason());
+            case UrlFetcher.Fetched.Failed f ->
+                fail(f.code(), f.reason().startsWith("is ") ? which + " " + f.reason() : which + ": " + f.reason());
             case UrlFetcher.Fetched.Interrupted i -> null;
         };
     }

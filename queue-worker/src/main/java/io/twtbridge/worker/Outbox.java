@@ -2,7 +2,6 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -20,21 +19,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class Outbox implements AutoCloseable {
     /** Most operations in one transaction. */
     static final int MAX_BATCH = 256;
+
     private static final System.Logger LOG = System.getLogger(Outbox.class.getName());
 
     /** One thing to do inside a transaction. */
     sealed interface Op {
         /** Publish to {@code exchange} with {@code routingKey}; {@code mandatory}: the broker returns it if unroutable. */
-        record Publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties props, byte[] body) implements Op {
-        }
+        record Publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties props, byte[] body)
+                implements Op {}
 
         /** Acknowledge a delivery of this channel. */
-        record Ack(long deliveryTag) implements Op {
-        }
+        record Ack(long deliveryTag) implements Op {}
     }
 
-    private record Batch(List<Op> ops, CompletableFuture<Void> done) {
-    }
+    private record Batch(List<Op> ops, CompletableFuture<Void> done) {}
 
     /** Stops the committer. Never an interrupt: a virtual thread interrupted in a socket write closes the socket. */
     private static final Batch STOP = new Batch(List.of(), new CompletableFuture<>());
@@ -85,7 +83,8 @@ final class Outbox implements AutoCloseable {
                 for (Batch b : batch) {
                     for (Op op : b.ops()) {
                         switch (op) {
-                            case Op.Publish p -> channel.basicPublish(p.exchange(), p.routingKey(), p.mandatory(), p.props(), p.body());
+                            case Op.Publish p ->
+                                channel.basicPublish(p.exchange(), p.routingKey(), p.mandatory(), p.props(), p.body());
                             case Op.Ack a -> channel.basicAck(a.deliveryTag(), false);
                         }
                     }
@@ -98,7 +97,10 @@ final class Outbox implements AutoCloseable {
                 // The channel is gone (or the broker refused the transaction, which closes it): nothing of this
                 // batch was committed, and the broker redelivers its requests.
                 closed = true;
-                LOG.log(Level.WARNING, "transaction not committed (" + e.getClass().getSimpleName() + "); its requests go back to the queue");
+                LOG.log(
+                        Level.WARNING,
+                        "transaction not committed (" + e.getClass().getSimpleName()
+                                + "); its requests go back to the queue");
                 batch.forEach(b -> b.done().completeExceptionally(new IOException("not committed", e)));
                 onBroken.run();
             }

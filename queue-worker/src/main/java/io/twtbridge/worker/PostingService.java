@@ -7,7 +7,6 @@ import io.twtbridge.protocol.Request;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XFailure;
 import io.twtbridge.twitter.XResult;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,10 +32,11 @@ final class PostingService {
         return switch (request) {
             case Request.Post p -> post(p, earlierAttempt);
             case Request.Thread t -> throw new IllegalArgumentException("a thread is posted with thread()");
-            case Request.Delete del -> switch (x.delete(del.user(), del.tweetId())) {
-                case XResult.Ok<Boolean> ok -> new Decision.Answer(new Outcome.Deleted(del.tweetId(), ok.value()));
-                case XResult.Failed<Boolean> f -> decide(f.failure(), false);
-            };
+            case Request.Delete del ->
+                switch (x.delete(del.user(), del.tweetId())) {
+                    case XResult.Ok<Boolean> ok -> new Decision.Answer(new Outcome.Deleted(del.tweetId(), ok.value()));
+                    case XResult.Failed<Boolean> f -> decide(f.failure(), false);
+                };
             case Request.Auth a -> login(x.requestToken());
             case Request.VerifyPin v -> login(x.accessToken(v.requestToken(), v.pin()));
         };
@@ -62,7 +62,8 @@ final class PostingService {
         try (var files = (MediaLoader.Loaded.Files) loaded) {
             PostOptions options = longPosts ? p.options().withLongPost(true) : p.options();
             return switch (x.post(p.user(), p.text(), files.files(), p.replyToTweetId(), options)) {
-                case XResult.Ok<String> ok -> new Decision.Answer(Outcome.Posted.of(ok.value(), XClient.tweetUrl(ok.value())));
+                case XResult.Ok<String> ok ->
+                    new Decision.Answer(Outcome.Posted.of(ok.value(), XClient.tweetUrl(ok.value())));
                 case XResult.Failed<String> f -> decide(f.failure(), earlierAttempt);
             };
         }
@@ -79,31 +80,42 @@ final class PostingService {
      * replying to the one before, recording each id before the next part. The first {@code earlierParts} of {@code done}
      * were posted by an earlier attempt of the request (answered {@code already_posted}).
      */
-    Decision thread(Request.Thread t, List<String> done, int earlierParts, boolean earlierAttempt, ThreadRecorder recorder) {
+    Decision thread(
+            Request.Thread t, List<String> done, int earlierParts, boolean earlierAttempt, ThreadRecorder recorder) {
         List<String> ids = new ArrayList<>(done);
         for (int i = ids.size(); i < t.parts().size(); i++) {
             Request.Thread.Part part = t.parts().get(i);
             Optional<String> replyTo = i == 0 ? t.replyToTweetId() : Optional.of(ids.get(i - 1));
             Decision d = post(new Request.Post(t.id(), t.user(), part.text(), part.media(), replyTo), earlierAttempt);
             switch (d) {
-                case Decision.Answer a when a.outcome() instanceof Outcome.Posted p && p.tweetId().isPresent() -> {
+                case Decision.Answer a
+                when a.outcome() instanceof Outcome.Posted p && p.tweetId().isPresent() -> {
                     if (!recorder.posted(p.tweetId().get())) {
                         return new Decision.Abandoned();
                     }
                     ids.add(p.tweetId().get());
                 }
-                case Decision.Answer a when a.outcome() instanceof Outcome.Posted p -> {
+                case Decision.Answer a
+                when a.outcome() instanceof Outcome.Posted p -> {
                     // X: "duplicate content" on a retry. This part is on X, but its id is not known: the next part
                     // cannot reply to it.
                     boolean last = i == t.parts().size() - 1;
-                    Optional<Outcome.Failed> failure = last ? Optional.empty() : Optional.of(Outcome.Failed.of(ErrorCode.OUTCOME_UNKNOWN,
-                            "post " + (i + 1) + " of the thread was posted by an earlier attempt and X did not say its id;"
-                                    + " the posts after it were not sent"));
+                    Optional<Outcome.Failed> failure = last
+                            ? Optional.empty()
+                            : Optional.of(Outcome.Failed.of(
+                                    ErrorCode.OUTCOME_UNKNOWN,
+                                    "post " + (i + 1)
+                                            + " of the thread was posted by an earlier attempt and X did not say its id;"
+                                            + " the posts after it were not sent"));
                     return new Decision.Answer(threadOutcome(t, ids, earlierParts, Optional.of(p), failure));
                 }
-                case Decision.Answer a when a.outcome() instanceof Outcome.Failed f ->
-                        { return new Decision.Answer(threadOutcome(t, ids, earlierParts, Optional.empty(), Optional.of(f))); }
-                case Decision.Answer a -> throw new IllegalStateException("a post answered " + a.outcome().getClass().getSimpleName());
+                case Decision.Answer a
+                when a.outcome() instanceof Outcome.Failed f -> {
+                    return new Decision.Answer(threadOutcome(t, ids, earlierParts, Optional.empty(), Optional.of(f)));
+                }
+                case Decision.Answer a ->
+                    throw new IllegalStateException(
+                            "a post answered " + a.outcome().getClass().getSimpleName());
                 default -> {
                     return d; // retry or wait: the parts on X are recorded, the next attempt continues after them
                 }
@@ -113,13 +125,19 @@ final class PostingService {
     }
 
     /** The parts on X ({@code ids}), then {@code extra} (a part on X without its id), then the failed part and the rest not sent. */
-    static Outcome.ThreadPosted threadOutcome(Request.Thread t, List<String> ids, int earlierParts,
-                                                      Optional<Outcome.Posted> extra, Optional<Outcome.Failed> failure) {
+    static Outcome.ThreadPosted threadOutcome(
+            Request.Thread t,
+            List<String> ids,
+            int earlierParts,
+            Optional<Outcome.Posted> extra,
+            Optional<Outcome.Failed> failure) {
         List<Outcome.ThreadPart> parts = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            parts.add(new Outcome.ThreadPart.Sent(i < earlierParts ? Outcome.Posted.earlier(id, XClient.tweetUrl(id))
-                    : Outcome.Posted.of(id, XClient.tweetUrl(id))));
+            parts.add(new Outcome.ThreadPart.Sent(
+                    i < earlierParts
+                            ? Outcome.Posted.earlier(id, XClient.tweetUrl(id))
+                            : Outcome.Posted.of(id, XClient.tweetUrl(id))));
         }
         extra.ifPresent(p -> parts.add(new Outcome.ThreadPart.Sent(p)));
         if (failure.isPresent() && extra.isEmpty()) {

@@ -2,7 +2,6 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.DeadLetter;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,7 +26,8 @@ final class Replies {
         if (replyTo.startsWith(c.requestQueue())) {
             return false;
         }
-        return replyTo.equals(c.replyQueue()) || replyTo.startsWith(DIRECT_REPLY_TO)
+        return replyTo.equals(c.replyQueue())
+                || replyTo.startsWith(DIRECT_REPLY_TO)
                 || (!c.replyToPrefix().isEmpty() && replyTo.startsWith(c.replyToPrefix()));
     }
 
@@ -73,6 +73,11 @@ final class Replies {
     static Outbox.Op.Publish kept(String deadLetterQueue, AMQP.BasicProperties props, byte[] body, DeadLetter why) {
         Map<String, Object> headers = new HashMap<>(props.getHeaders() == null ? Map.of() : props.getHeaders());
         headers.putAll(why.headers());
-        return new Outbox.Op.Publish("", deadLetterQueue, false, props.builder().headers(headers).deliveryMode(2).build(), body);
+        return new Outbox.Op.Publish(
+                "",
+                deadLetterQueue,
+                false,
+                props.builder().headers(headers).deliveryMode(2).build(),
+                body);
     }
 }

@@ -12,8 +12,8 @@ import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.TextCheck;
-
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What happens to one request of an owned shard: decode it, wait while its user (or the app) is rate-limited,
@@ -46,6 +45,7 @@ final class RequestHandler implements Shard.Handler {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Requests dispatched and not finished, per user. */
     private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
+
     private final Replies replies;
     /** X rate-limits the whole app until then. */
     private volatile Instant appUntil = Instant.EPOCH;
@@ -73,7 +73,8 @@ final class RequestHandler implements Shard.Handler {
             decoded = config.unsealing().open(format.decode(d.body()));
         } catch (RuntimeException e) {
             // Decoding promises not to throw; should it ever, the request is dead-lettered, not the consumer stopped.
-            decoded = new Decoded.Malformed(Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the request could not be decoded");
+            decoded = new Decoded.Malformed(
+                    Problem.INVALID_FIELD, Optional.empty(), Optional.empty(), "the request could not be decoded");
         }
         Decoded request = decoded;
         Request userRequest = request instanceof Decoded.Ok ok && userOf(ok.request()) != null ? ok.request() : null;
@@ -81,7 +82,8 @@ final class RequestHandler implements Shard.Handler {
         String key = user != null ? "u:" + user.token() : "d:" + d.tag();
         // A rate-limited user's requests wait in the shard's prefetch; past a quarter of it, later ones are answered
         // rate_limited at once, so one user cannot hold the shard's other users back.
-        boolean overflow = user != null && waiting.merge(key, 1, Integer::sum) > Math.max(2, config.shardPrefetch(config.shards()) / 4)
+        boolean overflow = user != null
+                && waiting.merge(key, 1, Integer::sum) > Math.max(2, config.shardPrefetch(config.shards()) / 4)
                 && blockedUntil(shard, user).isAfter(Instant.now());
         inFlight.incrementAndGet();
         shard.started();
@@ -94,16 +96,30 @@ final class RequestHandler implements Shard.Handler {
                     Outcome.Failed limited = rateLimitedNow(blockedUntil(shard, user));
                     Request.Thread thread = userRequest instanceof Request.Thread t ? t : null;
                     String threadKey = thread == null ? null : threadKey(thread);
-                    int done = thread == null ? 0 : shard.state().threadProgress(threadKey, Instant.now()).size();
-                    answer(shard, d, format, userRequest.id(), userRequest.command(), threadAware(thread, threadKey, done, shard.state(), limited));
+                    int done = thread == null
+                            ? 0
+                            : shard.state()
+                                    .threadProgress(threadKey, Instant.now())
+                                    .size();
+                    answer(
+                            shard,
+                            d,
+                            format,
+                            userRequest.id(),
+                            userRequest.command(),
+                            threadAware(thread, threadKey, done, shard.state(), limited));
                 } else {
                     process(shard, d, format, request);
                 }
             } catch (RuntimeException e) {
-                // Only this request is settled: kept in twt.dead with the reason, its ack in the same commit. (Resetting
+                // Only this request is settled: kept in twt.dead with the reason, its ack in the same commit.
+                // (Resetting
                 // the channel would send every request of the shard round again.)
-                LOG.log(Level.ERROR, "unexpected failure on a request (" + e.getClass().getSimpleName() + "); dead-lettered");
-                if (shard.commit(List.of(replies.deadLetter(d.props(), d.body(), DeadLetter.of(DeadLetter.Cause.INTERNAL_ERROR)),
+                LOG.log(
+                        Level.ERROR,
+                        "unexpected failure on a request (" + e.getClass().getSimpleName() + "); dead-lettered");
+                if (shard.commit(List.of(
+                        replies.deadLetter(d.props(), d.body(), DeadLetter.of(DeadLetter.Cause.INTERNAL_ERROR)),
                         new Outbox.Op.Ack(d.tag())))) {
                     metrics.deadLettered();
                 }
@@ -139,7 +155,8 @@ final class RequestHandler implements Shard.Handler {
 
     private static Outcome.Failed rateLimitedNow(Instant until) {
         long s = RetryPolicy.secondsUntil(until, Instant.now());
-        return Outcome.Failed.rateLimited("X rate-limits this user and too many of their posts are waiting; retry after " + s + " s", s);
+        return Outcome.Failed.rateLimited(
+                "X rate-limits this user and too many of their posts are waiting; retry after " + s + " s", s);
     }
 
     @Override
@@ -147,18 +164,27 @@ final class RequestHandler implements Shard.Handler {
         // The request was acknowledged with its reply in one commit; the reply is kept in twt.dead instead.
         LOG.log(Level.WARNING, "a reply was returned by the broker (" + why + "); kept in " + config.deadLetterQueue());
         metrics.undeliverableReply();
-        shard.commitLater(List.of(replies.undeliverable(props, body,
-                DeadLetter.of(DeadLetter.Cause.REPLY_RETURNED, DeadLetter.Cause.REPLY_RETURNED.description() + ": " + why))));
+        shard.commitLater(List.of(replies.undeliverable(
+                props,
+                body,
+                DeadLetter.of(
+                        DeadLetter.Cause.REPLY_RETURNED, DeadLetter.Cause.REPLY_RETURNED.description() + ": " + why))));
     }
 
     private void process(Shard shard, Shard.Delivery d, QueueFormat format, Decoded decoded) {
         switch (decoded) {
-            case Decoded.Malformed m when m.answerable() ->
-                    answer(shard, d, format, m.id().get(), m.command().orElse(Command.UPLOAD_POST), m.failure());
+            case Decoded.Malformed m
+            when m.answerable() ->
+                answer(shard, d, format, m.id().get(), m.command().orElse(Command.UPLOAD_POST), m.failure());
             case Decoded.Malformed m -> {
-                if (shard.commit(List.of(replies.deadLetter(d.props(), d.body(), DeadLetter.unanswerable(m)), new Outbox.Op.Ack(d.tag())))) {
+                if (shard.commit(List.of(
+                        replies.deadLetter(d.props(), d.body(), DeadLetter.unanswerable(m)),
+                        new Outbox.Op.Ack(d.tag())))) {
                     metrics.deadLettered();
-                    LOG.log(Level.WARNING, "request without a usable id dead-lettered to " + config.deadLetterQueue() + ": " + m.detail());
+                    LOG.log(
+                            Level.WARNING,
+                            "request without a usable id dead-lettered to " + config.deadLetterQueue() + ": "
+                                    + m.detail());
                 }
             }
             case Decoded.Ok ok -> handle(shard, d, format, ok.request());
@@ -168,7 +194,8 @@ final class RequestHandler implements Shard.Handler {
     private void handle(Shard shard, Shard.Delivery d, QueueFormat format, Request request) {
         RetryPolicy policy = config.retry();
         Instant received = d.headers().get(Router.H_RECEIVED) instanceof Number n
-                ? Instant.ofEpochMilli(Math.min(n.longValue(), System.currentTimeMillis())) : Instant.now();
+                ? Instant.ofEpochMilli(Math.min(n.longValue(), System.currentTimeMillis()))
+                : Instant.now();
         Request.Post post = request instanceof Request.Post p ? p : null;
         Request.Delete delete = request instanceof Request.Delete del ? del : null;
         Tokens tokens = userOf(request);
@@ -185,12 +212,16 @@ final class RequestHandler implements Shard.Handler {
         boolean earlier = d.redelivered() || d.headers().containsKey(Router.H_REDELIVERED);
         // A delete is safe to repeat; X then no longer knows the post. Whether a delete of this post was sent before
         // (an earlier request, an earlier delivery, an earlier try) tells "deleted already" from "never existed".
-        String deleteKey = delete == null ? null : ShardQueues.fingerprint((user + " " + delete.tweetId()).getBytes(StandardCharsets.UTF_8));
+        String deleteKey = delete == null
+                ? null
+                : ShardQueues.fingerprint((user + " " + delete.tweetId()).getBytes(StandardCharsets.UTF_8));
         boolean deleteSentBefore = delete != null && state.mayHaveDeleted(deleteKey, Instant.now());
         // A thread's progress is keyed by the request as the encoder writes it: the same request sent again continues.
         Request.Thread thread = request instanceof Request.Thread t ? t : null;
         String threadKey = thread == null ? null : threadKey(thread);
-        int earlierParts = thread == null ? 0 : state.threadProgress(threadKey, Instant.now()).size();
+        int earlierParts = thread == null
+                ? 0
+                : state.threadProgress(threadKey, Instant.now()).size();
         // A thread begun before: X's "duplicate content" for a part means that earlier request posted it.
         boolean threadBegun = thread != null && state.threadBegun(threadKey, Instant.now());
         if (thread != null && !threadBegun) {
@@ -205,8 +236,16 @@ final class RequestHandler implements Shard.Handler {
             Instant now = Instant.now();
             if (now.isAfter(holdLimit)) {
                 // Unacknowledged longer than this, the broker would take the channel away (consumer_timeout).
-                answer(shard, d, format, request.id(), request.command(), Outcome.Failed.of(ErrorCode.X_UNAVAILABLE,
-                        "the request could not be posted within " + MAX_HOLD.toMinutes() + " minutes of its delivery"));
+                answer(
+                        shard,
+                        d,
+                        format,
+                        request.id(),
+                        request.command(),
+                        Outcome.Failed.of(
+                                ErrorCode.X_UNAVAILABLE,
+                                "the request could not be posted within " + MAX_HOLD.toMinutes()
+                                        + " minutes of its delivery"));
                 return;
             }
             if (user != null) {
@@ -214,7 +253,13 @@ final class RequestHandler implements Shard.Handler {
                 if (until.isAfter(now)) {
                     switch (policy.blockedUntil(until, received, now)) {
                         case RetryPolicy.Next.Answer a -> {
-                            answer(shard, d, format, request.id(), request.command(), threadAware(thread, threadKey, earlierParts, state, a.outcome()));
+                            answer(
+                                    shard,
+                                    d,
+                                    format,
+                                    request.id(),
+                                    request.command(),
+                                    threadAware(thread, threadKey, earlierParts, state, a.outcome()));
                             return;
                         }
                         case RetryPolicy.Next.WaitUntil w -> {
@@ -240,11 +285,17 @@ final class RequestHandler implements Shard.Handler {
                 }
             }
             attempt++;
-            Decision decision = thread == null ? service.attempt(request, earlier || attempt > 1)
-                    : service.thread(thread, state.threadProgress(threadKey, now), earlierParts, earlier || attempt > 1 || threadBegun, id -> {
-                        state.threadPartPosted(threadKey, id, Instant.now());
-                        return shard.saveState();
-                    });
+            Decision decision = thread == null
+                    ? service.attempt(request, earlier || attempt > 1)
+                    : service.thread(
+                            thread,
+                            state.threadProgress(threadKey, now),
+                            earlierParts,
+                            earlier || attempt > 1 || threadBegun,
+                            id -> {
+                                state.threadPartPosted(threadKey, id, Instant.now());
+                                return shard.saveState();
+                            });
             Instant after = Instant.now();
             switch (decision) {
                 case Decision.Answer a -> {
@@ -278,9 +329,16 @@ final class RequestHandler implements Shard.Handler {
                     if (!repeatable) {
                         state.attemptFinished(fingerprint);
                     }
-                    switch (policy.afterUnavailable(attempt, r.reason(), received, after, ThreadLocalRandom.current())) {
+                    switch (policy.afterUnavailable(
+                            attempt, r.reason(), received, after, ThreadLocalRandom.current())) {
                         case RetryPolicy.Next.Answer a -> {
-                            answer(shard, d, format, request.id(), request.command(), threadAware(thread, threadKey, earlierParts, state, a.outcome()));
+                            answer(
+                                    shard,
+                                    d,
+                                    format,
+                                    request.id(),
+                                    request.command(),
+                                    threadAware(thread, threadKey, earlierParts, state, a.outcome()));
                             return;
                         }
                         case RetryPolicy.Next.WaitUntil w -> {
@@ -322,17 +380,27 @@ final class RequestHandler implements Shard.Handler {
     }
 
     /** A failure of a thread as the thread's answer: which parts are on X, which failed, which were not sent. */
-    private static Outcome threadAware(Request.Thread thread, String threadKey, int earlierParts, ShardState state, Outcome.Failed f) {
-        return thread == null ? f
-                : PostingService.threadOutcome(thread, state.threadProgress(threadKey, Instant.now()), earlierParts, Optional.empty(), Optional.of(f));
+    private static Outcome threadAware(
+            Request.Thread thread, String threadKey, int earlierParts, ShardState state, Outcome.Failed f) {
+        return thread == null
+                ? f
+                : PostingService.threadOutcome(
+                        thread,
+                        state.threadProgress(threadKey, Instant.now()),
+                        earlierParts,
+                        Optional.empty(),
+                        Optional.of(f));
     }
 
     private static Outcome.Failed outcomeUnknown() {
-        return Outcome.Failed.of(ErrorCode.OUTCOME_UNKNOWN, "an earlier attempt of this request may have reached X, which does not"
-                + " deduplicate posts without text; it was not posted again: check the account before sending it again");
+        return Outcome.Failed.of(
+                ErrorCode.OUTCOME_UNKNOWN,
+                "an earlier attempt of this request may have reached X, which does not"
+                        + " deduplicate posts without text; it was not posted again: check the account before sending it again");
     }
 
-    private void answer(Shard shard, Shard.Delivery d, QueueFormat format, String id, Command command, Outcome outcome) {
+    private void answer(
+            Shard shard, Shard.Delivery d, QueueFormat format, String id, Command command, Outcome outcome) {
         Outbox.Op reply = replies.reply(d.props(), format.contentType(), format.encodeReply(id, command, outcome));
         if (shard.commit(List.of(reply, new Outbox.Op.Ack(d.tag())))) {
             String label = label(outcome);
@@ -352,7 +420,8 @@ final class RequestHandler implements Shard.Handler {
         return switch (o) {
             case Outcome.Posted p -> p.alreadyPosted() ? "posted_earlier" : "posted";
             case Outcome.Deleted del -> del.deleted() ? "deleted" : "not_found";
-            case Outcome.ThreadPosted t -> t.failure().map(f -> f.code().wireName()).orElse("posted");
+            case Outcome.ThreadPosted t ->
+                t.failure().map(f -> f.code().wireName()).orElse("posted");
             case Outcome.AuthStarted a -> "auth_started";
             case Outcome.PinVerified v -> "verified";
             case Outcome.Failed f -> f.code().wireName();

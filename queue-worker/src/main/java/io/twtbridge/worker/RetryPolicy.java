@@ -4,7 +4,6 @@ import io.helidon.config.Config;
 import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.twitter.ConfigKeys;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
@@ -19,14 +18,16 @@ import java.util.random.RandomGenerator;
  * @param maxDelay          the longest backoff
  * @param rateLimitDeadline a request not postable this long after it was received is answered {@code rate_limited}
  */
-record RetryPolicy(int maxAttempts, Duration maxRetryAge, Duration baseDelay, Duration maxDelay, Duration rateLimitDeadline) {
+record RetryPolicy(
+        int maxAttempts, Duration maxRetryAge, Duration baseDelay, Duration maxDelay, Duration rateLimitDeadline) {
 
     /**
      * From the worker's {@code worker} node: {@code retry.max-attempts}, {@code retry.max-age},
      * {@code retry.base-delay}, {@code retry.max-delay} and {@code rate-limit.deadline} (defaults in application.yaml).
      */
     static RetryPolicy from(Config worker) {
-        return new RetryPolicy(ConfigKeys.require(worker, "retry.max-attempts").asInt().get(),
+        return new RetryPolicy(
+                ConfigKeys.require(worker, "retry.max-attempts").asInt().get(),
                 duration(worker, "retry.max-age"),
                 duration(worker, "retry.base-delay"),
                 duration(worker, "retry.max-delay"),
@@ -40,12 +41,10 @@ record RetryPolicy(int maxAttempts, Duration maxRetryAge, Duration baseDelay, Du
     /** What to do next with a request. */
     sealed interface Next {
         /** Answer now. */
-        record Answer(Outcome.Failed outcome) implements Next {
-        }
+        record Answer(Outcome.Failed outcome) implements Next {}
 
         /** Hold the request (and the user's later ones) until then, and try again. */
-        record WaitUntil(Instant until) implements Next {
-        }
+        record WaitUntil(Instant until) implements Next {}
     }
 
     /**
@@ -55,8 +54,8 @@ record RetryPolicy(int maxAttempts, Duration maxRetryAge, Duration baseDelay, Du
      */
     Next afterUnavailable(int attempt, String reason, Instant received, Instant now, RandomGenerator random) {
         if (attempt > maxAttempts || Duration.between(received, now).compareTo(maxRetryAge) > 0) {
-            return new Next.Answer(Outcome.Failed.of(ErrorCode.X_UNAVAILABLE,
-                    "X is unavailable (" + reason + ") after " + (attempt - 1) + " retries"));
+            return new Next.Answer(Outcome.Failed.of(
+                    ErrorCode.X_UNAVAILABLE, "X is unavailable (" + reason + ") after " + (attempt - 1) + " retries"));
         }
         return new Next.WaitUntil(now.plus(backoff(attempt, random)));
     }

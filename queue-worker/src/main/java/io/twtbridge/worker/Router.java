@@ -9,10 +9,9 @@ import io.twtbridge.protocol.DeadLetter;
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Tokens;
-
 import java.io.IOException;
-import java.time.Duration;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +32,7 @@ final class Router {
      * have posted it, so X's "duplicate" then means success.
      */
     static final String H_REDELIVERED = "x-twt-redelivered";
+
     private static final System.Logger LOG = System.getLogger(Router.class.getName());
     /** Requests taken from {@code twt} before their moves are committed. */
     private static final int PREFETCH = 1000;
@@ -60,8 +60,13 @@ final class Router {
             Router router = new Router(ch);
             // A shard queue deleted under us returns the moved request (its original is acknowledged in the same
             // commit): it is kept in twt.dead rather than lost.
-            ch.addReturnListener(r -> router.outbox.commit(List.of(Replies.kept(config.deadLetterQueue(), r.getProperties(), r.getBody(),
-                    DeadLetter.of(DeadLetter.Cause.SHARD_MISSING, "the shard queue " + r.getRoutingKey() + " does not exist")))));
+            ch.addReturnListener(r -> router.outbox.commit(List.of(Replies.kept(
+                    config.deadLetterQueue(),
+                    r.getProperties(),
+                    r.getBody(),
+                    DeadLetter.of(
+                            DeadLetter.Cause.SHARD_MISSING,
+                            "the shard queue " + r.getRoutingKey() + " does not exist")))));
             ch.basicConsume(config.requestQueue(), false, "twt-router", false, true, null, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
@@ -69,14 +74,25 @@ final class Router {
                         router.lastDelivery = System.nanoTime();
                         int k = shardOf(props, body, config.shards(), router.anyShard, config.unsealing());
                         router.outbox.commit(List.of(
-                                new Outbox.Op.Publish("", config.shardQueue(k), true, forward(props, System.currentTimeMillis(), env.isRedeliver()), body),
+                                new Outbox.Op.Publish(
+                                        "",
+                                        config.shardQueue(k),
+                                        true,
+                                        forward(props, System.currentTimeMillis(), env.isRedeliver()),
+                                        body),
                                 new Outbox.Op.Ack(env.getDeliveryTag())));
                         metrics.routed();
                     } catch (Throwable t) {
                         // Never left in twt to fail again for the next router (that would stop routing for good):
                         // kept in twt.dead with the reason, its ack in the same commit.
-                        LOG.log(Level.ERROR, "routing failed (" + t.getClass().getSimpleName() + "); request dead-lettered");
-                        router.outbox.commit(List.of(Replies.kept(config.deadLetterQueue(), new AMQP.BasicProperties(), body,
+                        LOG.log(
+                                Level.ERROR,
+                                "routing failed (" + t.getClass().getSimpleName() + "); request dead-lettered");
+                        router.outbox.commit(List.of(
+                                Replies.kept(
+                                        config.deadLetterQueue(),
+                                        new AMQP.BasicProperties(),
+                                        body,
                                         DeadLetter.of(DeadLetter.Cause.ROUTING_FAILED)),
                                 new Outbox.Op.Ack(env.getDeliveryTag())));
                     }
@@ -97,7 +113,8 @@ final class Router {
     static int shardOf(AMQP.BasicProperties props, byte[] body, int shards, AtomicLong anyShard, Unsealing unsealing) {
         Decoded decoded;
         try {
-            decoded = unsealing.open(QueueFormat.forContentType(props.getContentType()).decode(body));
+            decoded = unsealing.open(
+                    QueueFormat.forContentType(props.getContentType()).decode(body));
         } catch (RuntimeException e) {
             decoded = null;
         }
@@ -116,7 +133,10 @@ final class Router {
                 .replyTo(p.getReplyTo())
                 .messageId(p.getMessageId())
                 .timestamp(p.getTimestamp())
-                .headers(redelivered ? Map.of(H_RECEIVED, receivedMs, H_REDELIVERED, true) : Map.of(H_RECEIVED, receivedMs))
+                .headers(
+                        redelivered
+                                ? Map.of(H_RECEIVED, receivedMs, H_REDELIVERED, true)
+                                : Map.of(H_RECEIVED, receivedMs))
                 .deliveryMode(2)
                 .build();
     }

@@ -23,10 +23,12 @@ final class Sequencer {
         tails.compute(key, (k, tail) -> {
             CompletableFuture<Void> next = tail == null
                     ? CompletableFuture.runAsync(task, executor)
-                    : tail.handleAsync((v, e) -> {
-                        task.run();
-                        return null;
-                    }, executor);
+                    : tail.handleAsync(
+                            (v, e) -> {
+                                task.run();
+                                return null;
+                            },
+                            executor);
             mine[0] = next;
             return next;
         });

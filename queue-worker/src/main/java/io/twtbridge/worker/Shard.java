@@ -6,7 +6,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -73,7 +72,9 @@ final class Shard {
      * Takes shard {@code k} if no other worker consumes it: consumes its queue exclusively (at most {@code prefetch}
      * requests in flight), reads its state, then starts handing deliveries to {@code handler}. Throws when another worker has it (the broker refuses).
      */
-    static Shard acquire(Connection connection, WorkerConfig config, int k, int prefetch, ExecutorService executor, Handler handler) throws IOException {
+    static Shard acquire(
+            Connection connection, WorkerConfig config, int k, int prefetch, ExecutorService executor, Handler handler)
+            throws IOException {
         Channel ch = connection.createChannel();
         try {
             ch.basicQos(prefetch);
@@ -92,20 +93,26 @@ final class Shard {
                         // Only the active consumer gets deliveries: the state is read now, not when subscribing,
                         // so a worker that was a stand-by reads what the owner before it left last.
                         shard.ensureState(connection);
-                        handler.dispatch(shard, new Delivery(env.getDeliveryTag(), env.isRedeliver(), props, body, Instant.now()));
+                        handler.dispatch(
+                                shard,
+                                new Delivery(env.getDeliveryTag(), env.isRedeliver(), props, body, Instant.now()));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         abandonQuietly(shard, ch);
                     } catch (Throwable t) {
                         // Never on the consumer thread, and never a delivery left behind while later ones go on:
                         // the channel closes and everything unanswered goes back, in order.
-                        LOG.log(Level.ERROR, "dispatch failed on shard " + k + " (" + t.getClass().getSimpleName() + ")");
+                        LOG.log(
+                                Level.ERROR,
+                                "dispatch failed on shard " + k + " ("
+                                        + t.getClass().getSimpleName() + ")");
                         abandonQuietly(shard, ch);
                     }
                 }
             });
             Shard shard = new Shard(k, config, ch, executor);
-            ch.addReturnListener(r -> handler.returned(shard, r.getRoutingKey(), r.getProperties(), r.getBody(), r.getReplyText()));
+            ch.addReturnListener(
+                    r -> handler.returned(shard, r.getRoutingKey(), r.getProperties(), r.getBody(), r.getReplyText()));
             self[0] = shard;
             ready.countDown();
             return shard;
@@ -200,8 +207,10 @@ final class Shard {
         CompletableFuture<Void> saved;
         synchronized (this) {
             byte[] body = state.snapshot(Instant.now());
-            AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).build();
-            saved = outbox.commit(List.of(new Outbox.Op.Publish("", config.shardStateQueue(index), false, props, body)));
+            AMQP.BasicProperties props =
+                    new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+            saved = outbox.commit(
+                    List.of(new Outbox.Op.Publish("", config.shardStateQueue(index), false, props, body)));
         }
         return await(saved);
     }
@@ -269,7 +278,10 @@ final class Shard {
             }
         }
         if (inFlight.get() > 0) {
-            LOG.log(Level.WARNING, inFlight.get() + " requests of shard " + index + " still in flight after the grace period; they go back to the queue");
+            LOG.log(
+                    Level.WARNING,
+                    inFlight.get() + " requests of shard " + index
+                            + " still in flight after the grace period; they go back to the queue");
         }
         abandon();
     }

@@ -11,8 +11,7 @@ import java.util.HexFormat;
  * verify_pin, a malformed one) goes to any shard. Users are named outside memory only by {@link #userHash}.
  */
 final class ShardQueues {
-    private ShardQueues() {
-    }
+    private ShardQueues() {}
 
     /** The shard of a key, in {@code [0, shards)}: the first 8 bytes of its SHA-256, modulo the count. */
     static int shardOf(byte[] key, int shards) {

@@ -1,14 +1,14 @@
 package io.twtbridge.worker;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the owner of a shard must remember across a hand-over, kept in the shard's state queue (one message, the
@@ -34,8 +34,7 @@ final class ShardState {
     static final int MAX_THREADS = 1_000;
 
     /** The parts of a thread on X (their ids, in order), as of {@code at}. */
-    private record ThreadProgress(Instant at, List<String> ids) {
-    }
+    private record ThreadProgress(Instant at, List<String> ids) {}
 
     private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
     private final Set<String> attempting = ConcurrentHashMap.newKeySet();
@@ -74,7 +73,7 @@ final class ShardState {
             for (String line : lines) {
                 String[] f = line.split(" ", 3);
                 switch (f[0]) {
-                    case "" -> { }
+                    case "" -> {}
                     case "b" -> s.blocked.put(f[1], Instant.ofEpochMilli(Long.parseLong(f[2])));
                     case "a" -> s.attempting.add(f[1]);
                     case "u" -> s.known = false;
@@ -105,14 +104,23 @@ final class ShardState {
         StringBuilder b = new StringBuilder(known ? "" : "u\n");
         blocked.forEach((user, until) -> {
             if (until.isAfter(now)) {
-                b.append("b ").append(user).append(' ').append(until.toEpochMilli()).append('\n');
+                b.append("b ")
+                        .append(user)
+                        .append(' ')
+                        .append(until.toEpochMilli())
+                        .append('\n');
             }
         });
         attempting.forEach(fp -> b.append("a ").append(fp).append('\n'));
         threads.forEach((key, p) -> {
             if (p.at().plus(THREAD_MEMORY).isAfter(now)) {
-                b.append("t ").append(key).append(' ').append(p.at().toEpochMilli()).append(' ')
-                        .append(p.ids().isEmpty() ? "-" : String.join(",", p.ids())).append('\n');
+                b.append("t ")
+                        .append(key)
+                        .append(' ')
+                        .append(p.at().toEpochMilli())
+                        .append(' ')
+                        .append(p.ids().isEmpty() ? "-" : String.join(",", p.ids()))
+                        .append('\n');
             }
         });
         deletes.forEach((key, at) -> {
@@ -171,7 +179,8 @@ final class ShardState {
     void deleteSent(String deleteKey, Instant now) {
         deletes.put(deleteKey, now);
         if (deletes.size() > MAX_DELETES) {
-            deletes.entrySet().stream().min(Map.Entry.comparingByValue())
+            deletes.entrySet().stream()
+                    .min(Map.Entry.comparingByValue())
                     .ifPresent(oldest -> deletes.remove(oldest.getKey(), oldest.getValue()));
         }
     }
@@ -203,7 +212,8 @@ final class ShardState {
 
     private void trimThreads() {
         if (threads.size() > MAX_THREADS) {
-            threads.entrySet().stream().min(Comparator.comparing(e -> e.getValue().at()))
+            threads.entrySet().stream()
+                    .min(Comparator.comparing(e -> e.getValue().at()))
                     .ifPresent(oldest -> threads.remove(oldest.getKey(), oldest.getValue()));
         }
     }

@@ -4,7 +4,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
-
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,8 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 /** Declares the queues the worker uses. See RPC_FORMAT.md §5, "Queues". */
 final class Topology {
-    private Topology() {
-    }
+    private Topology() {}
 
     static void declare(Connection connection, Channel ch, WorkerConfig c) throws IOException {
         boolean rabbit = c.brokerProfile() == WorkerConfig.BrokerProfile.RABBITMQ;
@@ -23,7 +21,8 @@ final class Topology {
             ch.queueDeclare(c.deadLetterQueue(), true, false, false, null);
             ch.queueDeclare(c.rosterQueue(), true, false, false, null);
             switch (c.requestQueueMode()) {
-                case QUORUM -> ch.queueDeclare(c.requestQueue(), true, false, false, rabbit ? singleConsumer(quorum(c)) : null);
+                case QUORUM ->
+                    ch.queueDeclare(c.requestQueue(), true, false, false, rabbit ? singleConsumer(quorum(c)) : null);
                 case CLASSIC -> ch.queueDeclare(c.requestQueue(), true, false, false, null);
                 case LEGACY -> ch.queueDeclare(c.requestQueue(), false, false, false, null);
                 case PASSIVE -> ch.queueDeclarePassive(c.requestQueue());
@@ -44,13 +43,17 @@ final class Topology {
             }
         } catch (IOException e) {
             // 406 PRECONDITION_FAILED: a queue exists with other arguments; nothing but the operator can fix that.
-            if (e.getCause() instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close close
+            if (e.getCause() instanceof ShutdownSignalException s
+                    && s.getReason() instanceof AMQP.Channel.Close close
                     && close.getReplyCode() == 406) {
-                throw new IllegalStateException("cannot declare the queues (" + s.getReason().protocolMethodName() + ": "
-                        + s.getMessage().replaceAll(".*reply-text=", "").replaceAll(",.*", "")
-                        + "); if queue '" + c.requestQueue() + "' already exists with another type, set WORKER_QUEUE_MODE"
-                        + " (quorum, classic, legacy or passive) to match it; a broker that is not RabbitMQ needs"
-                        + " WORKER_BROKER_PROFILE=plain", e);
+                throw new IllegalStateException(
+                        "cannot declare the queues (" + s.getReason().protocolMethodName() + ": "
+                                + s.getMessage().replaceAll(".*reply-text=", "").replaceAll(",.*", "")
+                                + "); if queue '" + c.requestQueue()
+                                + "' already exists with another type, set WORKER_QUEUE_MODE"
+                                + " (quorum, classic, legacy or passive) to match it; a broker that is not RabbitMQ needs"
+                                + " WORKER_BROKER_PROFILE=plain",
+                        e);
             }
             throw e;
         }
@@ -61,7 +64,8 @@ final class Topology {
      * a consensus round each (tens of milliseconds, for 32 queues at every start), a look-up does not. The look-up of a
      * missing queue closes its channel, so it runs on one of its own.
      */
-    private static void declareIfMissing(Connection connection, String queue, Map<String, Object> args) throws IOException {
+    private static void declareIfMissing(Connection connection, String queue, Map<String, Object> args)
+            throws IOException {
         try (Channel probe = connection.createChannel()) {
             probe.queueDeclarePassive(queue);
             return;

@@ -5,7 +5,6 @@ import io.twtbridge.protocol.Problem;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sealing.SealedTokens;
-
 import java.util.Optional;
 
 /**
@@ -32,13 +31,20 @@ record Unsealing(Optional<SealedTokens> tokens) {
             return decoded;
         }
         return tokens.flatMap(t -> t.open(sealed))
-                .<Decoded>map(o -> new Decoded.Ok(switch (r) {
-                    case Request.Post p -> new Request.Post(p.id(), o.accessToken(), p.text(), p.media(), p.replyToTweetId(), p.options());
-                    case Request.Thread t -> new Request.Thread(t.id(), o.accessToken(), t.parts(), t.replyToTweetId());
-                    case Request.Delete d -> new Request.Delete(d.id(), o.accessToken(), d.tweetId());
-                    default -> r;
-                }))
-                .orElseGet(() -> new Decoded.Malformed(Problem.INVALID_TOKEN, Optional.of(r.id()), Optional.of(r.command()),
+                .<Decoded>map(o -> new Decoded.Ok(
+                        switch (r) {
+                            case Request.Post p ->
+                                new Request.Post(
+                                        p.id(), o.accessToken(), p.text(), p.media(), p.replyToTweetId(), p.options());
+                            case Request.Thread t ->
+                                new Request.Thread(t.id(), o.accessToken(), t.parts(), t.replyToTweetId());
+                            case Request.Delete d -> new Request.Delete(d.id(), o.accessToken(), d.tweetId());
+                            default -> r;
+                        }))
+                .orElseGet(() -> new Decoded.Malformed(
+                        Problem.INVALID_TOKEN,
+                        Optional.of(r.id()),
+                        Optional.of(r.command()),
                         "the sealed token is not valid"));
     }
 }

@@ -12,7 +12,6 @@ import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.twitter.ImageType;
 import io.twtbridge.twitter.MediaCheck;
 import io.twtbridge.twitter.Mp4Probe;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-
 import javax.net.ssl.SSLContext;
 
 /**
@@ -64,7 +62,10 @@ final class UrlFetcher {
      * With another address check, and for tests another TLS trust (certificates are still checked against the
      * URL's host name: Helidon's default endpoint identification, HTTPS).
      */
-    UrlFetcher(WorkerConfig.MediaFetch fetch, Function<InetAddress, Optional<String>> refusal, Optional<SSLContext> trust) {
+    UrlFetcher(
+            WorkerConfig.MediaFetch fetch,
+            Function<InetAddress, Optional<String>> refusal,
+            Optional<SSLContext> trust) {
         this.fetch = fetch;
         WebClientConfig.Builder b = WebClient.builder()
                 .dnsResolver(new CheckingResolver(refusal))
@@ -73,26 +74,23 @@ final class UrlFetcher {
                 .readTimeout(fetch.timeout())
                 .followRedirects(false)
                 .shareConnectionCache(false);
-        trust.ifPresent(ctx -> b.tls(t -> t.sslContext(ctx).endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS)));
+        trust.ifPresent(ctx ->
+                b.tls(t -> t.sslContext(ctx).endpointIdentificationAlgorithm(Tls.ENDPOINT_IDENTIFICATION_HTTPS)));
         this.client = b.build();
     }
 
     /** What a fetch gave. */
     sealed interface Fetched {
-        record Image(byte[] bytes, ImageType type) implements Fetched {
-        }
+        record Image(byte[] bytes, ImageType type) implements Fetched {}
 
         /** An MP4 (by its first bytes); its box structure is checked later, before the upload. */
-        record Video(byte[] bytes) implements Fetched {
-        }
+        record Video(byte[] bytes) implements Fetched {}
 
         /** {@code reason} never holds the URL (it may carry credentials). */
-        record Failed(ErrorCode code, String reason) implements Fetched {
-        }
+        record Failed(ErrorCode code, String reason) implements Fetched {}
 
         /** The caller was interrupted (the worker is stopping): nothing to answer, try again later. */
-        record Interrupted() implements Fetched {
-        }
+        record Interrupted() implements Fetched {}
     }
 
     /** Fetches the image at {@code url}, at most {@code capBytes} long, within the configured timeout. */
@@ -105,7 +103,8 @@ final class UrlFetcher {
             return task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             abort(task, open);
-            return new Fetched.Failed(ErrorCode.MEDIA_UNREACHABLE, "the URL was not fetched within " + describe(fetch.timeout()));
+            return new Fetched.Failed(
+                    ErrorCode.MEDIA_UNREACHABLE, "the URL was not fetched within " + describe(fetch.timeout()));
         } catch (InterruptedException e) {
             abort(task, open);
             Thread.currentThread().interrupt();
@@ -137,7 +136,11 @@ final class UrlFetcher {
             if (uri.getHost() == null) {
                 return new Fetched.Failed(ErrorCode.MEDIA_UNREACHABLE, "the URL has no host");
             }
-            try (HttpClientResponse res = client.get().uri(uri).followRedirects(false).keepAlive(false).request()) {
+            try (HttpClientResponse res = client.get()
+                    .uri(uri)
+                    .followRedirects(false)
+                    .keepAlive(false)
+                    .request()) {
                 open.set(res);
                 int status = res.status().code();
                 Optional<String> location = res.headers().first(HeaderNames.LOCATION);
@@ -154,7 +157,8 @@ final class UrlFetcher {
                 return new Fetched.Failed(ErrorCode.MEDIA_UNREACHABLE, e.getMessage());
             } catch (IOException | RuntimeException e) {
                 Refused r = refusedCause(e);
-                return new Fetched.Failed(ErrorCode.MEDIA_UNREACHABLE, r != null ? r.getMessage() : "the URL could not be fetched");
+                return new Fetched.Failed(
+                        ErrorCode.MEDIA_UNREACHABLE, r != null ? r.getMessage() : "the URL could not be fetched");
             } finally {
                 open.set(null);
             }
@@ -170,7 +174,8 @@ final class UrlFetcher {
         if (type.isEmpty() && !video) {
             return new Fetched.Failed(ErrorCode.MEDIA_INVALID, "is not a JPEG, PNG, GIF, WEBP or MP4");
         }
-        long limit = Math.min(capBytes, video ? MediaCheck.VIDEO_MAX_BYTES : type.get().maxBytes());
+        long limit = Math.min(
+                capBytes, video ? MediaCheck.VIDEO_MAX_BYTES : type.get().maxBytes());
         if (declared > limit) {
             return new Fetched.Failed(ErrorCode.MEDIA_TOO_LARGE, "is larger than " + limit + " bytes");
         }

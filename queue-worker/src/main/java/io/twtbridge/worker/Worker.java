@@ -6,7 +6,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
-
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -49,6 +48,7 @@ public final class Worker implements AutoCloseable {
     private volatile Thread loop;
     /** Last time the loop found every shard consumed (by this worker or others). */
     private volatile Instant lastGood = Instant.now();
+
     private volatile Instant lastTick = Instant.now();
     /** Shards the last round found without a consumer. */
     private Set<Integer> freeBefore = Set.of();
@@ -61,15 +61,20 @@ public final class Worker implements AutoCloseable {
     private Worker(WorkerConfig config, XClientConfig x, WorkerMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
-        PostingService service = new PostingService(new XClient(x, metrics::xCall), new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()),
+        PostingService service = new PostingService(
+                new XClient(x, metrics::xCall),
+                new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()),
                 config.longPosts());
         this.handler = new RequestHandler(config, service, metrics);
-        metrics.gauges(handler::inFlight, () -> owned.values().stream().mapToLong(Shard::rateLimitedUsers).sum(), owned::size);
+        metrics.gauges(
+                handler::inFlight,
+                () -> owned.values().stream().mapToLong(Shard::rateLimitedUsers).sum(),
+                owned::size);
     }
 
     /** Connects (retrying while RabbitMQ is not up yet) and starts consuming, in the background. */
     public void start() {
-        start(message -> { });
+        start(message -> {});
     }
 
     /**
@@ -95,8 +100,11 @@ public final class Worker implements AutoCloseable {
                 onFatal.accept(e.getMessage());
                 return;
             } catch (Exception e) {
-                LOG.log(Level.WARNING, "RabbitMQ at " + config.amqpUri().getHost() + ":" + config.amqpUri().getPort()
-                        + " not usable (" + e.getClass().getSimpleName() + "), retrying in " + backoffMs + " ms");
+                LOG.log(
+                        Level.WARNING,
+                        "RabbitMQ at " + config.amqpUri().getHost() + ":"
+                                + config.amqpUri().getPort() + " not usable ("
+                                + e.getClass().getSimpleName() + "), retrying in " + backoffMs + " ms");
                 dropConnection();
                 try {
                     Thread.sleep(backoffMs);
@@ -119,17 +127,22 @@ public final class Worker implements AutoCloseable {
         // A stand-by (another worker became the active consumer first) gives the shard up, to take a free one.
         Duration quiet = config.rebalanceInterval().multipliedBy(3).plusSeconds(2);
         for (Shard s : List.copyOf(owned.values())) {
-            if (s.idleWhile(control.queueDeclarePassive(config.shardQueue(s.index)).getMessageCount(), quiet)) {
+            if (s.idleWhile(
+                    control.queueDeclarePassive(config.shardQueue(s.index)).getMessageCount(), quiet)) {
                 owned.remove(s.index);
                 s.abandon();
                 LOG.log(Level.INFO, "shard " + s.index + " is consumed by another worker; giving it up");
             }
         }
         Router current = router;
-        if (current != null && !current.isLost() && current.idleWhile(control.queueDeclarePassive(config.requestQueue()).getMessageCount(), quiet)) {
+        if (current != null
+                && !current.isLost()
+                && current.idleWhile(
+                        control.queueDeclarePassive(config.requestQueue()).getMessageCount(), quiet)) {
             current.close();
         }
-        int workers = Math.max(1, control.queueDeclarePassive(config.rosterQueue()).getConsumerCount());
+        int workers =
+                Math.max(1, control.queueDeclarePassive(config.rosterQueue()).getConsumerCount());
         int share = (config.shards() + workers - 1) / workers;
         // Beyond its share, a worker gives shards back, quiet ones first (a busy one hands its backlog over too: its
         // calls under way finish, the rest goes back to the queue in order).
@@ -139,7 +152,10 @@ public final class Worker implements AutoCloseable {
             Shard s = mine.get(i);
             owned.remove(s.index);
             executor.submit(() -> s.release(config.shutdownGrace()));
-            LOG.log(Level.INFO, "giving shard " + s.index + " to another worker (" + workers + " workers, " + share + " shards each)");
+            LOG.log(
+                    Level.INFO,
+                    "giving shard " + s.index + " to another worker (" + workers + " workers, " + share
+                            + " shards each)");
         }
         boolean everyShardTaken = true;
         Set<Integer> free = new HashSet<>();
@@ -166,7 +182,9 @@ public final class Worker implements AutoCloseable {
             }
         }
         Router r = router;
-        if ((r == null || r.isLost()) && !closing && control.queueDeclarePassive(config.requestQueue()).getConsumerCount() == 0) {
+        if ((r == null || r.isLost())
+                && !closing
+                && control.queueDeclarePassive(config.requestQueue()).getConsumerCount() == 0) {
             try {
                 router = Router.acquire(connection, config, metrics);
                 LOG.log(Level.INFO, "routing " + config.requestQueue() + " to " + config.shards() + " shards");

@@ -5,7 +5,6 @@ import io.twtbridge.sealing.SealedTokens;
 import io.twtbridge.sealing.Sealer;
 import io.twtbridge.sealing.SealingConfig;
 import io.twtbridge.twitter.ConfigKeys;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,23 +14,24 @@ import java.util.Optional;
  * The worker's settings, from the {@code worker} and {@code amqp} config nodes (see application.yaml for every
  * key and its environment variable).
  */
-public record WorkerConfig(URI amqpUri,
-                           String requestQueue,
-                           String replyQueue,
-                           QueueMode requestQueueMode,
-                           BrokerProfile brokerProfile,
-                           int prefetch,
-                           int deliveryLimit,
-                           int shards,
-                           String replyToPrefix,
-                           RetryPolicy retry,
-                           Duration shutdownGrace,
-                           Duration rebalanceInterval,
-                           Duration livenessTimeout,
-                           Optional<Path> mediaAllowedDir,
-                           MediaFetch mediaFetch,
-                           boolean longPosts,
-                           Unsealing unsealing) {
+public record WorkerConfig(
+        URI amqpUri,
+        String requestQueue,
+        String replyQueue,
+        QueueMode requestQueueMode,
+        BrokerProfile brokerProfile,
+        int prefetch,
+        int deliveryLimit,
+        int shards,
+        String replyToPrefix,
+        RetryPolicy retry,
+        Duration shutdownGrace,
+        Duration rebalanceInterval,
+        Duration livenessTimeout,
+        Optional<Path> mediaAllowedDir,
+        MediaFetch mediaFetch,
+        boolean longPosts,
+        Unsealing unsealing) {
 
     /** How the request queue {@code twt} is declared. */
     public enum QueueMode {
@@ -59,9 +59,13 @@ public record WorkerConfig(URI amqpUri,
      * Limits for media given as an https URL (size cap, one deadline for the whole fetch, redirects), and the bytes
      * of media all requests may hold at once ({@code worker.media.budget}, WORKER_MEDIA_BUDGET).
      */
-    public record MediaFetch(long maxBytes, Duration timeout, int maxRedirects, boolean allowPrivateAddresses, boolean allowHttp,
-                             long budgetBytes) {
-    }
+    public record MediaFetch(
+            long maxBytes,
+            Duration timeout,
+            int maxRedirects,
+            boolean allowPrivateAddresses,
+            boolean allowHttp,
+            long budgetBytes) {}
 
     /**
      * Reads the {@code amqp}, {@code worker}, {@code media} and {@code sealing} nodes of the worker's configuration:
@@ -79,20 +83,24 @@ public record WorkerConfig(URI amqpUri,
         }
         RetryPolicy retry = RetryPolicy.from(w);
         long budget = ConfigKeys.require(w, "media.budget").asLong().get(); // 0: a quarter of the heap
-        MediaFetch mediaFetch = new MediaFetch(ConfigKeys.require(media, "url.max-bytes").asLong().get(),
+        MediaFetch mediaFetch = new MediaFetch(
+                ConfigKeys.require(media, "url.max-bytes").asLong().get(),
                 duration(media, "url.timeout"),
                 ConfigKeys.require(media, "url.max-redirects").asInt().get(),
                 ConfigKeys.require(media, "url.allow-private").asBoolean().get(),
                 ConfigKeys.require(media, "url.allow-http").asBoolean().get(),
                 budget > 0 ? budget : MediaBudget.defaultBytes());
         // SEALING_KEY_RING / SEALING_KEY_FILE: without keys a sealed token is answered invalid_token
-        Unsealing unsealing = new Unsealing(SealingConfig.keys(config.get("sealing")).map(k -> new SealedTokens(new Sealer(k))));
+        Unsealing unsealing =
+                new Unsealing(SealingConfig.keys(config.get("sealing")).map(k -> new SealedTokens(new Sealer(k))));
         return new WorkerConfig(
                 URI.create(ConfigKeys.require(config, "amqp.uri").asString().get()),
                 ConfigKeys.require(w, "queue.requests").asString().get(),
                 ConfigKeys.require(w, "queue.replies").asString().get(),
-                QueueMode.valueOf(ConfigKeys.require(w, "queue.mode").asString().get().toUpperCase()),
-                BrokerProfile.valueOf(ConfigKeys.require(w, "broker.profile").asString().get().toUpperCase()),
+                QueueMode.valueOf(
+                        ConfigKeys.require(w, "queue.mode").asString().get().toUpperCase()),
+                BrokerProfile.valueOf(
+                        ConfigKeys.require(w, "broker.profile").asString().get().toUpperCase()),
                 ConfigKeys.require(w, "prefetch").asInt().get(),
                 ConfigKeys.require(w, "delivery-limit").asInt().get(),
                 shards,
@@ -101,8 +109,11 @@ public record WorkerConfig(URI amqpUri,
                 duration(w, "shutdown-grace"),
                 duration(w, "rebalance-interval"),
                 duration(w, "liveness-timeout"),
-                ConfigKeys.require(media, "allowed.dir").asString().get().isBlank() ? Optional.empty()
-                        : Optional.of(Path.of(ConfigKeys.require(media, "allowed.dir").asString().get())),
+                ConfigKeys.require(media, "allowed.dir").asString().get().isBlank()
+                        ? Optional.empty()
+                        : Optional.of(Path.of(ConfigKeys.require(media, "allowed.dir")
+                                .asString()
+                                .get())),
                 mediaFetch,
                 ConfigKeys.require(w, "long-posts").asBoolean().get(),
                 unsealing);
@@ -145,6 +156,7 @@ public record WorkerConfig(URI amqpUri,
     @Override
     public String toString() {
         return "WorkerConfig[amqp=" + amqpUri.getHost() + ":" + amqpUri.getPort() + ", queues=" + requestQueue + "/"
-                + replyQueue + ", mode=" + requestQueueMode + ", broker=" + brokerProfile + ", shards=" + shards + ", prefetch=" + prefetch + "]";
+                + replyQueue + ", mode=" + requestQueueMode + ", broker=" + brokerProfile + ", shards=" + shards
+                + ", prefetch=" + prefetch + "]";
     }
 }

@@ -6,7 +6,6 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,18 @@ final class WorkerMetrics {
 
     /** One answered request, by command and outcome ({@code posted}, an error code, …). */
     void answered(String command, String outcome) {
-        counter("twt_requests", "Requests answered, by outcome", "command", command, "outcome", outcome).increment();
+        counter("twt_requests", "Requests answered, by outcome", "command", command, "outcome", outcome)
+                .increment();
     }
 
     void xCall(String endpoint, int status, Duration latency) {
         String statusClass = status < 0 ? "none" : status / 100 + "xx";
-        timers.computeIfAbsent(endpoint + "|" + statusClass, k -> registry.getOrCreate(Timer.builder("twt_x_call")
-                .description("Calls to X")
-                .tags(List.of(Tag.create("endpoint", endpoint), Tag.create("status", statusClass))))).record(latency);
+        timers.computeIfAbsent(
+                        endpoint + "|" + statusClass,
+                        k -> registry.getOrCreate(Timer.builder("twt_x_call")
+                                .description("Calls to X")
+                                .tags(List.of(Tag.create("endpoint", endpoint), Tag.create("status", statusClass)))))
+                .record(latency);
     }
 
     void retried() {
@@ -47,28 +50,36 @@ final class WorkerMetrics {
     }
 
     void deferred(String reason) {
-        counter("twt_deferrals", "Waits before a call to X (rate limits)", "reason", reason).increment();
+        counter("twt_deferrals", "Waits before a call to X (rate limits)", "reason", reason)
+                .increment();
     }
 
     void routed() {
-        counter("twt_routed", "Requests moved from the request queue to their shard").increment();
+        counter("twt_routed", "Requests moved from the request queue to their shard")
+                .increment();
     }
 
     void outcomeUnknown() {
-        counter("twt_outcome_unknown", "Posts not repeated because an earlier attempt may have reached X").increment();
+        counter("twt_outcome_unknown", "Posts not repeated because an earlier attempt may have reached X")
+                .increment();
     }
 
     void undeliverableReply() {
-        counter("twt_undeliverable_replies", "Replies kept in the dead-letter queue (reply_to refused, missing or returned)").increment();
+        counter(
+                        "twt_undeliverable_replies",
+                        "Replies kept in the dead-letter queue (reply_to refused, missing or returned)")
+                .increment();
     }
 
     void deadLettered() {
-        counter("twt_dead_lettered", "Requests that could not be answered, sent to the dead-letter queue").increment();
+        counter("twt_dead_lettered", "Requests that could not be answered, sent to the dead-letter queue")
+                .increment();
     }
 
     void gauges(Supplier<Integer> inFlight, Supplier<Long> rateLimitedUsers, Supplier<Integer> ownedShards) {
         registry.getOrCreate(Gauge.builder("twt_in_flight", inFlight).description("Requests being worked on"));
-        registry.getOrCreate(Gauge.builder("twt_rate_limited_users", rateLimitedUsers).description("Users waiting for an X rate-limit reset"));
+        registry.getOrCreate(Gauge.builder("twt_rate_limited_users", rateLimitedUsers)
+                .description("Users waiting for an X rate-limit reset"));
         registry.getOrCreate(Gauge.builder("twt_owned_shards", ownedShards).description("Shards this worker consumes"));
     }
 

@@ -1,10 +1,11 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.Post;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,11 +13,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Worker processes SIGKILLed and cut off from the broker in the middle of a burst: every request is answered
@@ -52,11 +51,12 @@ class CrashTest {
             for (int i = 0; i < total; i++) {
                 textById.put("c" + i, String.format("crash post of user %03d, number %05d", i % USERS, i / USERS));
             }
-            String faults = fleet.drive(total, WorkerFleet.plan(kills, closes), Duration.ofSeconds(60 + total / 20), (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    fleet.publishLegacy("c" + i, users.get(i % USERS), textById.get("c" + i));
-                }
-            });
+            String faults = fleet.drive(
+                    total, WorkerFleet.plan(kills, closes), Duration.ofSeconds(60 + total / 20), (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            fleet.publishLegacy("c" + i, users.get(i % USERS), textById.get("c" + i));
+                        }
+                    });
             String busy = fleet.awaitQuiet(Duration.ofSeconds(30));
             boolean quiet = busy.isEmpty();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -66,26 +66,47 @@ class CrashTest {
             for (Post p : fleet.posts()) {
                 postsPerText.merge(p.text(), 1, Integer::sum);
             }
-            int doublePosts = postsPerText.values().stream().mapToInt(n -> n - 1).sum();
-            int notPosted = (int) textById.values().stream().filter(x -> !postsPerText.containsKey(x)).count();
+            int doublePosts =
+                    postsPerText.values().stream().mapToInt(n -> n - 1).sum();
+            int notPosted = (int) textById.values().stream()
+                    .filter(x -> !postsPerText.containsKey(x))
+                    .count();
             int foreignCloses = fleet.foreignCloses();
             WorkerFleet.record(String.format(
                     "| crash-text | %d posts, %d users, %d workers, X +%d ms | %d SIGKILL, %d conn close | lost %d | doubled replies %d"
                             + " | double posts %d | not posted %d | failed replies %d %s | drained %s | foreign closes %d | %.1f s | %s | %s |",
-                    total, USERS, WORKERS, LATENCY_MS, kills, closes, t.lost(), t.doubled(), doublePosts, notPosted, t.failed(),
-                    t.outcomesText(), quiet ? "yes" : busy, foreignCloses, took.toMillis() / 1000.0, WorkerFleet.now(), WorkerFleet.commit()));
+                    total,
+                    USERS,
+                    WORKERS,
+                    LATENCY_MS,
+                    kills,
+                    closes,
+                    t.lost(),
+                    t.doubled(),
+                    doublePosts,
+                    notPosted,
+                    t.failed(),
+                    t.outcomesText(),
+                    quiet ? "yes" : busy,
+                    foreignCloses,
+                    took.toMillis() / 1000.0,
+                    WorkerFleet.now(),
+                    WorkerFleet.commit()));
             System.out.println("faults: " + faults);
 
-            assertAll("crash run with " + total + " posts from " + USERS + " users, " + kills + " SIGKILLs, " + closes
+            assertAll(
+                    "crash run with " + total + " posts from " + USERS + " users, " + kills + " SIGKILLs, " + closes
                             + " connection closes (" + faults + ")" + foreignNote(foreignCloses),
-                    () -> assertEquals(kills + closes, fleet.faultsInjected, "faults injected while requests were in flight"),
+                    () -> assertEquals(
+                            kills + closes, fleet.faultsInjected, "faults injected while requests were in flight"),
                     () -> assertEquals(0, t.lost(), "requests without a reply (lost)"),
                     () -> assertEquals(0, t.doubled(), "replies beyond the first for the same msg_id (doubled)"),
                     () -> assertEquals(0, t.failed(), "replies that are not success; outcomes: " + t.outcomesText()),
                     () -> assertEquals(0, t.foreign(), "replies with an id that was never sent"),
                     () -> assertEquals(0, doublePosts, "texts X accepted more than once (double posts)"),
                     () -> assertEquals(0, notPosted, "texts never posted"),
-                    () -> assertTrue(quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
+                    () -> assertTrue(
+                            quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
         }
     }
 
@@ -114,11 +135,17 @@ class CrashTest {
             for (int i = 0; i < total; i++) {
                 altById.put("i" + i, String.format("image of user %03d, number %05d", i % users, i / users));
             }
-            String faults = fleet.drive(total, WorkerFleet.plan(kills, 0), Duration.ofSeconds(60 + total / 10), (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    fleet.publishJson("i" + i, tokens.get(i % users), null, List.of(TestImages.png()), List.of(altById.get("i" + i)));
-                }
-            });
+            String faults =
+                    fleet.drive(total, WorkerFleet.plan(kills, 0), Duration.ofSeconds(60 + total / 10), (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            fleet.publishJson(
+                                    "i" + i,
+                                    tokens.get(i % users),
+                                    null,
+                                    List.of(TestImages.png()),
+                                    List.of(altById.get("i" + i)));
+                        }
+                    });
             String busy = fleet.awaitQuiet(Duration.ofSeconds(30));
             boolean quiet = busy.isEmpty();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -158,13 +185,30 @@ class CrashTest {
             WorkerFleet.record(String.format(
                     "| crash-media | %d image-only posts, %d users, %d workers, X +%d ms | %d SIGKILL | lost %d | doubled replies %d"
                             + " | double posts %d | posted %d, outcome_unknown %d, other %d %s | drained %s | foreign closes %d | %.1f s | %s | %s |",
-                    total, users, WORKERS, LATENCY_MS, kills, t.lost(), t.doubled(), doublePosts, posted, unknown, other,
-                    otherCodes, quiet ? "yes" : busy, foreignCloses, took.toMillis() / 1000.0, WorkerFleet.now(), WorkerFleet.commit()));
+                    total,
+                    users,
+                    WORKERS,
+                    LATENCY_MS,
+                    kills,
+                    t.lost(),
+                    t.doubled(),
+                    doublePosts,
+                    posted,
+                    unknown,
+                    other,
+                    otherCodes,
+                    quiet ? "yes" : busy,
+                    foreignCloses,
+                    took.toMillis() / 1000.0,
+                    WorkerFleet.now(),
+                    WorkerFleet.commit()));
             System.out.println("faults: " + faults);
             int otherReplies = other;
             int successNoPost = successWithoutPost;
 
-            assertAll("media-only crash run with " + total + " posts, " + kills + " SIGKILLs (" + faults + ")" + foreignNote(foreignCloses),
+            assertAll(
+                    "media-only crash run with " + total + " posts, " + kills + " SIGKILLs (" + faults + ")"
+                            + foreignNote(foreignCloses),
                     () -> assertEquals(kills, fleet.faultsInjected, "faults injected while requests were in flight"),
                     () -> assertEquals(0, t.lost(), "requests without a reply (lost)"),
                     () -> assertEquals(0, t.doubled(), "replies beyond the first for the same msg_id (doubled)"),
@@ -172,12 +216,15 @@ class CrashTest {
                     () -> assertEquals(0, otherReplies, "replies neither success nor outcome_unknown: " + otherCodes),
                     () -> assertEquals(0, successNoPost, "success replies for an image that was never posted"),
                     () -> assertEquals(0, t.foreign(), "replies with an id that was never sent"),
-                    () -> assertTrue(quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
+                    () -> assertTrue(
+                            quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
         }
     }
 
     private static String foreignNote(int foreignCloses) {
-        return foreignCloses > 0 ? "; WARNING: " + foreignCloses + " broker-side connection closes by someone else (another test"
-                + " on the shared broker) added faults to this run" : "";
+        return foreignCloses > 0
+                ? "; WARNING: " + foreignCloses + " broker-side connection closes by someone else (another test"
+                        + " on the shared broker) added faults to this run"
+                : "";
     }
 }

@@ -1,33 +1,32 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.Media;
+import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Poll;
 import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.ReplySettings;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
+import io.twtbridge.twitter.XClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
-import java.io.StringReader;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.twtbridge.protocol.Media;
-import io.twtbridge.protocol.MediaSource;
-import io.twtbridge.twitter.XClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The features of issue 13, end to end: RabbitMQ, a worker, the sandbox. */
@@ -45,8 +44,10 @@ class FeaturesTest {
         h.close();
     }
 
-    private static final AMQP.BasicProperties JSON = new AMQP.BasicProperties.Builder().contentType("application/json")
-            .deliveryMode(2).build();
+    private static final AMQP.BasicProperties JSON = new AMQP.BasicProperties.Builder()
+            .contentType("application/json")
+            .deliveryMode(2)
+            .build();
 
     private JsonObject send(Request r) throws Exception {
         h.send(JsonQueueFormat.INSTANCE.encodeRequest(r), JSON);
@@ -81,7 +82,8 @@ class FeaturesTest {
 
         // Another user's post is not theirs to delete.
         Tokens other = h.user("other");
-        String othersPost = send(new Request.Post("p-2", other, "not yours", List.of(), Optional.empty())).getString("tweet_id");
+        String othersPost = send(new Request.Post("p-2", other, "not yours", List.of(), Optional.empty()))
+                .getString("tweet_id");
         JsonObject refused = send(new Request.Delete("d-5", u, othersPost));
         assertEquals("failed", refused.getString("status"));
         assertEquals("bad_request", refused.getJsonObject("error").getString("code"));
@@ -97,16 +99,22 @@ class FeaturesTest {
         Tokens plain = h.user("plain");
         String text = "long ".repeat(5_000);
         assertEquals(25_000, text.length());
-        JsonObject posted = send(new Request.Post("l-1", premium, text, List.of(), Optional.empty(), new PostOptions(true)));
+        JsonObject posted =
+                send(new Request.Post("l-1", premium, text, List.of(), Optional.empty(), new PostOptions(true)));
         assertEquals("posted", posted.getString("status"), posted::toString);
-        assertEquals(posted.getString("tweet_id"), h.sandbox.posts().all().getFirst().id());
+        assertEquals(
+                posted.getString("tweet_id"), h.sandbox.posts().all().getFirst().id());
         assertEquals(text.strip(), h.sandbox.posts().all().getFirst().text().strip());
 
-        h.send(JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post("l-2", plain, "x".repeat(300), List.of(), Optional.empty(),
-                new PostOptions(true))), JSON);
+        h.send(
+                JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post(
+                        "l-2", plain, "x".repeat(300), List.of(), Optional.empty(), new PostOptions(true))),
+                JSON);
         // Exactly as RPC_FORMAT.md §4 "Long posts" shows it.
-        assertEquals("{\"id\":\"l-2\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"text_too_long\","
-                + "\"message\":\"X refused the text as too long (300 weighted characters): Text is too long.\"}}", h.nextReply(T).text());
+        assertEquals(
+                "{\"id\":\"l-2\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"text_too_long\","
+                        + "\"message\":\"X refused the text as too long (300 weighted characters): Text is too long.\"}}",
+                h.nextReply(T).text());
         JsonObject notLong = send(new Request.Post("l-3", premium, "y".repeat(300), List.of(), Optional.empty()));
         assertEquals("text_too_long", notLong.getJsonObject("error").getString("code"), notLong::toString);
         assertEquals(1, h.sandbox.posts().all().size());
@@ -121,12 +129,19 @@ class FeaturesTest {
                 + "\"poll\":{\"options\":[\"only one\"],\"duration_minutes\":60}}";
         h.send(bad.getBytes(StandardCharsets.UTF_8), JSON);
         // Exactly as RPC_FORMAT.md §4 "Quotes, polls and reply settings" shows it.
-        assertEquals("{\"id\":\"q-3\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"bad_request\","
-                + "\"message\":\"a poll has 2 to 4 options\"}}", h.nextReply(T).text());
+        assertEquals(
+                "{\"id\":\"q-3\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"bad_request\","
+                        + "\"message\":\"a poll has 2 to 4 options\"}}",
+                h.nextReply(T).text());
         assertEquals(0, h.sandbox.counters().requests(), "the sandbox saw no call");
 
         Poll poll = new Poll(List.of("tea", "coffee", "water"), 1440);
-        JsonObject polled = send(new Request.Post("poll-2", u, "tea or coffee?", List.of(), Optional.empty(),
+        JsonObject polled = send(new Request.Post(
+                "poll-2",
+                u,
+                "tea or coffee?",
+                List.of(),
+                Optional.empty(),
                 new PostOptions(false, Optional.empty(), Optional.of(poll), Optional.of(ReplySettings.FOLLOWING))));
         assertEquals("posted", polled.getString("status"), polled::toString);
         var stored = h.sandbox.posts().all().getFirst();
@@ -134,8 +149,17 @@ class FeaturesTest {
         assertEquals(1440, stored.pollDurationMinutes());
         assertEquals("following", stored.replySettings());
 
-        JsonObject quoted = send(new Request.Post("quote-1", u, "look at this", List.of(), Optional.empty(),
-                new PostOptions(false, Optional.of(stored.id()), Optional.empty(), Optional.of(ReplySettings.MENTIONED_USERS))));
+        JsonObject quoted = send(new Request.Post(
+                "quote-1",
+                u,
+                "look at this",
+                List.of(),
+                Optional.empty(),
+                new PostOptions(
+                        false,
+                        Optional.of(stored.id()),
+                        Optional.empty(),
+                        Optional.of(ReplySettings.MENTIONED_USERS))));
         assertEquals("posted", quoted.getString("status"), quoted::toString);
         var quote = h.sandbox.posts().all().get(1);
         assertEquals(stored.id(), quote.quoteTweetId());
@@ -144,19 +168,29 @@ class FeaturesTest {
     }
 
     @Test
-    void anImageXRefusesIsAnImageErrorInBothFormatsAndNoPostIsMade(@TempDir Path uploads)
-            throws Exception {
+    void anImageXRefusesIsAnImageErrorInBothFormatsAndNoPostIsMade(@TempDir Path uploads) throws Exception {
         Files.write(uploads.resolve("1.png"), TestImages.png());
         h.startWorker(h.config(Map.of("media.allowed.dir", uploads.toString())));
         Tokens u = h.user("refused");
         h.sandbox.faults().refuseMediaOf("refused");
-        JsonObject json = send(new Request.Post("img-1", u, "with a picture", List.of(
-                Media.of(new MediaSource.Data(TestImages.png()))), Optional.empty()));
+        JsonObject json = send(new Request.Post(
+                "img-1",
+                u,
+                "with a picture",
+                List.of(Media.of(new MediaSource.Data(TestImages.png()))),
+                Optional.empty()));
         assertEquals("media_invalid", json.getJsonObject("error").getString("code"), json::toString);
         assertTrue(json.getJsonObject("error").getString("message").contains("X refused image 1"), json::toString);
 
-        h.send(Harness.legacy("7", "upload_post", u.token(), u.secret(), "legacy picture", uploads.resolve("1.png").toString()));
-        assertEquals("7\u00fftwt\u00ffupload_post\u00ffimage error", h.nextReply(T).text());
+        h.send(Harness.legacy(
+                "7",
+                "upload_post",
+                u.token(),
+                u.secret(),
+                "legacy picture",
+                uploads.resolve("1.png").toString()));
+        assertEquals(
+                "7\u00fftwt\u00ffupload_post\u00ffimage error", h.nextReply(T).text());
         assertEquals(0, h.sandbox.posts().all().size());
     }
 
@@ -168,11 +202,11 @@ class FeaturesTest {
     void aThreadOfThreePostsWithMediaGoesOutInOrderEachReplyingToTheOneBefore() throws Exception {
         h.startWorker();
         Tokens u = h.user("threader");
-        String start = send(new Request.Post("root", u, "the start", List.of(), Optional.empty())).getString("tweet_id");
-        Media pixel = new Media(
-                new MediaSource.Data(TestImages.png()), Optional.of("a pixel"));
-        JsonObject reply = send(new Request.Thread("t-1", u, List.of(part("one", pixel), part("two"), part("three", pixel, pixel)),
-                Optional.of(start)));
+        String start = send(new Request.Post("root", u, "the start", List.of(), Optional.empty()))
+                .getString("tweet_id");
+        Media pixel = new Media(new MediaSource.Data(TestImages.png()), Optional.of("a pixel"));
+        JsonObject reply = send(new Request.Thread(
+                "t-1", u, List.of(part("one", pixel), part("two"), part("three", pixel, pixel)), Optional.of(start)));
         assertEquals("posted", reply.getString("status"), reply::toString);
         var posts = h.sandbox.posts().all();
         assertEquals(4, posts.size());
@@ -189,8 +223,12 @@ class FeaturesTest {
             assertEquals(previous, sent.inReplyTo());
             previous = sent.id();
         }
-        assertEquals(List.of("one", "two", "three"), posts.subList(1, 4).stream().map(p -> p.text()).toList());
-        assertEquals(List.of(1, 0, 2), posts.subList(1, 4).stream().map(p -> p.mediaIds().size()).toList());
+        assertEquals(
+                List.of("one", "two", "three"),
+                posts.subList(1, 4).stream().map(p -> p.text()).toList());
+        assertEquals(
+                List.of(1, 0, 2),
+                posts.subList(1, 4).stream().map(p -> p.mediaIds().size()).toList());
         assertEquals(List.of("a pixel"), posts.get(1).altTexts());
     }
 
@@ -198,7 +236,8 @@ class FeaturesTest {
     void aThreadFailingInItsMiddleSaysWhatWentOutAndItsRetryContinuesWithoutADoublePost() throws Exception {
         h.startWorker();
         Tokens u = h.user("halfway");
-        Request.Thread thread = new Request.Thread("t-2", u, List.of(part("first"), part("second"), part("third")), Optional.empty());
+        Request.Thread thread =
+                new Request.Thread("t-2", u, List.of(part("first"), part("second"), part("third")), Optional.empty());
         // The first part goes out, the second is refused (403), the third is not sent.
         h.sandbox.faults().failPostsOf("halfway", 1, 1);
         JsonObject first = send(thread);
@@ -220,7 +259,9 @@ class FeaturesTest {
         assertTrue(all.getJsonObject(0).getBoolean("already_posted"));
         assertTrue(!all.getJsonObject(1).containsKey("already_posted"));
         var posts = h.sandbox.posts().all();
-        assertEquals(List.of("first", "second", "third"), posts.stream().map(p -> p.text()).toList());
+        assertEquals(
+                List.of("first", "second", "third"),
+                posts.stream().map(p -> p.text()).toList());
         assertEquals(firstId, posts.get(1).inReplyTo());
         assertEquals(posts.get(1).id(), posts.get(2).inReplyTo());
         assertEquals(posts.get(2).id(), all.getJsonObject(2).getString("tweet_id"));
@@ -232,19 +273,25 @@ class FeaturesTest {
     void aThreadWhoseMiddlePartXNeverAcceptsSaysSoAfterTheRetriesAndContinuesWhenSentAgain() throws Exception {
         h.startWorker(h.config(Map.of("worker.retry.max-attempts", "2")));
         Tokens u = h.user("unavailable");
-        Request.Thread thread = new Request.Thread("t-3", u, List.of(part("a1"), part("a2"), part("a3")), Optional.empty());
+        Request.Thread thread =
+                new Request.Thread("t-3", u, List.of(part("a1"), part("a2"), part("a3")), Optional.empty());
         h.sandbox.faults().failPostsOf("unavailable", 1, 100, 503);
         JsonObject failed = send(thread);
         assertEquals("failed", failed.getString("status"), failed::toString);
         assertEquals("x_unavailable", failed.getJsonObject("error").getString("code"));
         var parts = failed.getJsonArray("posts");
-        assertEquals(List.of("posted", "failed", "not_sent"), parts.stream().map(v -> v.asJsonObject().getString("status")).toList());
-        assertEquals(h.sandbox.posts().all().getFirst().id(), parts.getJsonObject(0).getString("tweet_id"));
+        assertEquals(
+                List.of("posted", "failed", "not_sent"),
+                parts.stream().map(v -> v.asJsonObject().getString("status")).toList());
+        assertEquals(
+                h.sandbox.posts().all().getFirst().id(), parts.getJsonObject(0).getString("tweet_id"));
 
         h.sandbox.faults().failPostsOf("unavailable", 0, 0);
         JsonObject done = send(thread);
         assertEquals("posted", done.getString("status"), done::toString);
-        assertEquals(List.of("a1", "a2", "a3"), h.sandbox.posts().all().stream().map(p -> p.text()).toList());
+        assertEquals(
+                List.of("a1", "a2", "a3"),
+                h.sandbox.posts().all().stream().map(p -> p.text()).toList());
     }
 
     @Test
@@ -252,11 +299,17 @@ class FeaturesTest {
     void aThreadRedeliveredAfterItsWorkerStoppedContinuesAfterThePartsAlreadyOnX() throws Exception {
         Harness.requireRabbitMq("the shard state queue that keeps thread progress across owners (x-max-length)");
         Tokens u = h.user("handover");
-        Request.Thread thread = new Request.Thread("t-4", u, List.of(part("h1"), part("h2"), part("h3")), Optional.empty());
+        Request.Thread thread =
+                new Request.Thread("t-4", u, List.of(part("h1"), part("h2"), part("h3")), Optional.empty());
         // The first worker posts part 1, then X fails part 2 and the worker waits to retry it; it stops meanwhile.
         h.sandbox.faults().failPostsOf("handover", 1, 1_000, 503);
-        Worker first = h.startWorker(h.config(Map.of("worker.retry.base-delay", "PT30S", "worker.retry.max-delay", "PT30S",
-                "worker.shutdown-grace", "PT1S")));
+        Worker first = h.startWorker(h.config(Map.of(
+                "worker.retry.base-delay",
+                "PT30S",
+                "worker.retry.max-delay",
+                "PT30S",
+                "worker.shutdown-grace",
+                "PT1S")));
         h.send(JsonQueueFormat.INSTANCE.encodeRequest(thread), JSON);
         Harness.await("part 2 refused", T, () -> h.sandbox.counters().injectedErrors() >= 1);
         first.close();
@@ -265,12 +318,16 @@ class FeaturesTest {
         // The next owner of the shard gets the request again and continues with part 2.
         h.sandbox.faults().failPostsOf("handover", 0, 0);
         h.startWorker();
-        JsonObject reply = Json.createReader(new StringReader(h.nextReply(T).text())).readObject();
+        JsonObject reply =
+                Json.createReader(new StringReader(h.nextReply(T).text())).readObject();
         assertEquals("posted", reply.getString("status"), reply::toString);
         var posts = h.sandbox.posts().all();
-        assertEquals(List.of("h1", "h2", "h3"), posts.stream().map(p -> p.text()).toList());
+        assertEquals(
+                List.of("h1", "h2", "h3"), posts.stream().map(p -> p.text()).toList());
         assertTrue(reply.getJsonArray("posts").getJsonObject(0).getBoolean("already_posted"));
-        assertEquals(posts.getFirst().id(), reply.getJsonArray("posts").getJsonObject(0).getString("tweet_id"));
+        assertEquals(
+                posts.getFirst().id(),
+                reply.getJsonArray("posts").getJsonObject(0).getString("tweet_id"));
         assertEquals(posts.getFirst().id(), posts.get(1).inReplyTo());
         assertEquals(0, h.sandbox.counters().duplicates(), "no part was sent twice");
         h.assertNoMoreReplies(Duration.ofMillis(300));

@@ -1,5 +1,9 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -7,13 +11,12 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
+import io.helidon.config.Config;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sandbox.UserTokens;
-import io.helidon.config.Config;
 import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,12 +29,8 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -126,8 +125,22 @@ final class Harness implements AutoCloseable {
     void declareRequestQueue() throws IOException {
         try (Channel ch = connection.createChannel()) {
             if (BROKER.isRabbitMq()) {
-                ch.queueDeclare(requests, true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 50,
-                        "x-dead-letter-exchange", "", "x-dead-letter-routing-key", requests + ".dead", "x-single-active-consumer", true));
+                ch.queueDeclare(
+                        requests,
+                        true,
+                        false,
+                        false,
+                        Map.of(
+                                "x-queue-type",
+                                "quorum",
+                                "x-delivery-limit",
+                                50,
+                                "x-dead-letter-exchange",
+                                "",
+                                "x-dead-letter-routing-key",
+                                requests + ".dead",
+                                "x-single-active-consumer",
+                                true));
             } else {
                 ch.queueDeclare(requests, true, false, false, null);
             }

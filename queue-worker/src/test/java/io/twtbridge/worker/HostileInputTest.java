@@ -1,20 +1,19 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.LegacyQueueFormat;
 import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Tokens;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /**
  * A whole worker fed generated hostile messages, JSON and legacy, in batches: after each batch a normal post is
@@ -23,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class HostileInputTest {
     private static final Duration T = Duration.ofSeconds(60);
-    private static final AMQP.BasicProperties JSON = new AMQP.BasicProperties.Builder().contentType("application/json").build();
+    private static final AMQP.BasicProperties JSON =
+            new AMQP.BasicProperties.Builder().contentType("application/json").build();
 
     /** One generated message, and whether the worker can answer it (its id is readable). */
     private record Message(byte[] body, boolean json) {
@@ -48,8 +48,10 @@ class HostileInputTest {
                 List<Message> messages = new ArrayList<>();
                 for (int i = 0; i < 15; i++) {
                     String id = "h-" + batch + "-" + i;
-                    messages.add(r.nextBoolean() ? new Message(hostileJson(r, id).getBytes(StandardCharsets.UTF_8), true)
-                            : new Message(hostileLegacy(r, id), false));
+                    messages.add(
+                            r.nextBoolean()
+                                    ? new Message(hostileJson(r, id).getBytes(StandardCharsets.UTF_8), true)
+                                    : new Message(hostileLegacy(r, id), false));
                 }
                 if (r.nextInt(4) == 0) { // invalid UTF-8 somewhere
                     Message m = messages.get(r.nextInt(messages.size()));
@@ -70,7 +72,8 @@ class HostileInputTest {
                     }
                 }
                 String probe = "probe-" + batch;
-                h.send(Harness.legacy(probe, "upload_post", probeUser.token(), probeUser.secret(), "still here " + batch, ""));
+                h.send(Harness.legacy(
+                        probe, "upload_post", probeUser.token(), probeUser.secret(), "still here " + batch, ""));
                 // Replies to the batch may come in any order; the probe's must come, and be a success.
                 while (true) {
                     String reply = h.nextReply(T).text();
@@ -101,13 +104,29 @@ class HostileInputTest {
         if (idFirst) {
             b.append("\"id\":\"").append(id).append("\",");
         }
-        String[] keys = {"command", "access_token", "access_token_secret", "text", "media", "pin", "request_token",
-                "request_token_secret", "reply_to_tweet_id", "x"};
+        String[] keys = {
+            "command",
+            "access_token",
+            "access_token_secret",
+            "text",
+            "media",
+            "pin",
+            "request_token",
+            "request_token_secret",
+            "reply_to_tweet_id",
+            "x"
+        };
         int members = r.nextInt(6);
         for (int i = 0; i < members; i++) {
-            b.append('"').append(keys[r.nextInt(keys.length)]).append("\":").append(hostileValue(r)).append(',');
+            b.append('"')
+                    .append(keys[r.nextInt(keys.length)])
+                    .append("\":")
+                    .append(hostileValue(r))
+                    .append(',');
         }
-        b.append("\"command\":\"").append(new String[]{"auth", "upload_post", "verify_pin", "dance"}[r.nextInt(4)]).append('"');
+        b.append("\"command\":\"")
+                .append(new String[] {"auth", "upload_post", "verify_pin", "dance"}[r.nextInt(4)])
+                .append('"');
         if (!idFirst && r.nextBoolean()) {
             b.append(",\"id\":\"").append(id).append('"');
         }
@@ -139,16 +158,17 @@ class HostileInputTest {
         } else {
             fields.add(r.nextBoolean() ? "" : "x".repeat(200)); // unreadable id
         }
-        fields.add(new String[]{"upload_post", "auth", "verify_pin", "dance", ""}[r.nextInt(5)]);
+        fields.add(new String[] {"upload_post", "auth", "verify_pin", "dance", ""}[r.nextInt(5)]);
         int more = r.nextInt(7);
         for (int i = 0; i < more; i++) {
-            fields.add(switch (r.nextInt(5)) {
-                case 0 -> "a.".repeat(r.nextInt(12_000));
-                case 1 -> "\u0001";
-                case 2 -> "/etc/passwd";
-                case 3 -> "x".repeat(r.nextInt(2_000));
-                default -> "";
-            });
+            fields.add(
+                    switch (r.nextInt(5)) {
+                        case 0 -> "a.".repeat(r.nextInt(12_000));
+                        case 1 -> "\u0001";
+                        case 2 -> "/etc/passwd";
+                        case 3 -> "x".repeat(r.nextInt(2_000));
+                        default -> "";
+                    });
         }
         byte[] b = String.join("\u00FF", fields).getBytes(StandardCharsets.UTF_8);
         if (r.nextInt(6) == 0) { // the raw FF separator

@@ -1,24 +1,23 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * /observe/health/live of two workers in turn (a healthy one, then one that may not consume the shards), each on a
@@ -52,7 +51,9 @@ class LivenessTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -61,7 +62,10 @@ class LivenessTest {
     void notLiveWhenConnectedButUnableToConsumeFreeShards() throws Exception {
         Harness.requireRabbitMq("users and permissions (rabbitmqctl)");
         Worker healthy = serve(Map.of());
-        Harness.await("healthy worker owns shards", Duration.ofSeconds(10), () -> !healthy.ownedShards().isEmpty());
+        Harness.await(
+                "healthy worker owns shards",
+                Duration.ofSeconds(10),
+                () -> !healthy.ownedShards().isEmpty());
         assertEquals(200, get("/observe/health/live").statusCode());
         healthy.close();
         server.stop();
@@ -93,5 +97,4 @@ class LivenessTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.waitFor(), "rabbitmqctl " + String.join(" ", args) + ": " + out);
     }
-
 }

@@ -1,14 +1,15 @@
 package io.twtbridge.worker;
 
+import static io.twtbridge.worker.Harness.legacy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParsingException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.File;
 import java.io.StringReader;
 import java.net.ServerSocket;
@@ -25,11 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static io.twtbridge.worker.Harness.legacy;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The worker's log as a process writes it, through the shared logging setup (module {@code logging}): with
@@ -67,21 +66,36 @@ class LogOutputTest {
             port = s.getLocalPort();
         }
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        pb.environment().keySet().removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("AMQP") || k.startsWith("WORKER_")
-                || k.equals("LOG_FORMAT"));
-        pb.environment().putAll(Map.of(
-                "SERVER_PORT", String.valueOf(port),
-                "AMQP_URI", Harness.AMQP.toString(),
-                "TWITTER_CONSUMER_KEY", "sandbox-consumer-key",
-                "TWITTER_CONSUMER_SECRET", "sandbox-consumer-secret",
-                "TWITTER_API_BASE_URL", h.sandbox.baseUri().toString(),
-                "WORKER_BROKER_PROFILE", Harness.BROKER.profile(),
-                "WORKER_QUEUE_REQUESTS", h.requests,
-                "WORKER_QUEUE_REPLIES", h.replies));
+        ProcessBuilder pb =
+                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("TWITTER_")
+                        || k.startsWith("AMQP")
+                        || k.startsWith("WORKER_")
+                        || k.equals("LOG_FORMAT"));
+        pb.environment()
+                .putAll(Map.of(
+                        "SERVER_PORT",
+                        String.valueOf(port),
+                        "AMQP_URI",
+                        Harness.AMQP.toString(),
+                        "TWITTER_CONSUMER_KEY",
+                        "sandbox-consumer-key",
+                        "TWITTER_CONSUMER_SECRET",
+                        "sandbox-consumer-secret",
+                        "TWITTER_API_BASE_URL",
+                        h.sandbox.baseUri().toString(),
+                        "WORKER_BROKER_PROFILE",
+                        Harness.BROKER.profile(),
+                        "WORKER_QUEUE_REQUESTS",
+                        h.requests,
+                        "WORKER_QUEUE_REPLIES",
+                        h.replies));
         process = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
+                .build();
         Harness.await("worker process ready", Duration.ofSeconds(30), () -> {
             try {
                 return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -106,7 +120,13 @@ class LogOutputTest {
         secret.addAll(List.of(badToken, badSecret));
         h.send(legacy(ids.get(1), "upload_post", badToken, badSecret, "refused", ""));
         assertEquals(ids.get(1) + "ÿtwtÿupload_postÿexception_occurred", reply());
-        h.send(legacy(ids.get(2), "upload_post", user.token(), user.secret(), "with an image", "/nonexistent-" + run + ".png"));
+        h.send(legacy(
+                ids.get(2),
+                "upload_post",
+                user.token(),
+                user.secret(),
+                "with an image",
+                "/nonexistent-" + run + ".png"));
         assertEquals(ids.get(2) + "ÿtwtÿupload_postÿimage error", reply());
         h.send(legacy(ids.get(3), "upload_post", user.token()));
         assertEquals(ids.get(3) + "ÿtwtÿupload_postÿexception_occurred", reply());
@@ -123,10 +143,16 @@ class LogOutputTest {
         String[] verified = reply().split("ÿ", -1);
         assertEquals(5, verified.length, String.join("|", verified));
         secret.addAll(List.of(verified[3], verified[4]));
-        h.send(String.format("{\"id\":\"%s\",\"command\":\"upload_post\",\"access_token\":\"%s\",\"access_token_secret\":\"%s\","
-                        + "\"text\":\"json\",\"media\":[{\"url\":\"http://127.0.0.1:1/%s.png\"}]}", ids.get(7), verified[3], verified[4], run)
+        h.send(
+                String.format(
+                                "{\"id\":\"%s\",\"command\":\"upload_post\",\"access_token\":\"%s\",\"access_token_secret\":\"%s\","
+                                        + "\"text\":\"json\",\"media\":[{\"url\":\"http://127.0.0.1:1/%s.png\"}]}",
+                                ids.get(7), verified[3], verified[4], run)
                         .getBytes(StandardCharsets.UTF_8),
-                new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build());
+                new AMQP.BasicProperties.Builder()
+                        .contentType("application/json")
+                        .deliveryMode(2)
+                        .build());
         assertTrue(reply().startsWith("{\"id\":\"" + ids.get(7) + "\""));
 
         process.destroy(); // SIGTERM: drains and logs its stop

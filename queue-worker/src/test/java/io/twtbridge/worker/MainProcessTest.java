@@ -1,10 +1,11 @@
 package io.twtbridge.worker;
 
-import io.twtbridge.protocol.Tokens;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static io.twtbridge.worker.Harness.legacy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.rabbitmq.client.AMQP;
+import io.twtbridge.protocol.Tokens;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -14,13 +15,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import static io.twtbridge.worker.Harness.legacy;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import com.rabbitmq.client.AMQP;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The worker as a process, configured only by environment variables, as it runs in a container. */
 class MainProcessTest {
@@ -43,8 +42,11 @@ class MainProcessTest {
 
     private ProcessBuilder worker(Map<String, String> env) {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        pb.environment().keySet().removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("AMQP") || k.startsWith("WORKER_"));
+        ProcessBuilder pb =
+                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("AMQP") || k.startsWith("WORKER_"));
         pb.environment().putAll(env);
         pb.redirectErrorStream(true);
         return pb;
@@ -66,19 +68,30 @@ class MainProcessTest {
             port = s.getLocalPort();
         }
         process = worker(Map.of(
-                "SERVER_PORT", String.valueOf(port),
-                "AMQP_URI", Harness.AMQP.toString(),
-                "TWITTER_CONSUMER_KEY", "sandbox-consumer-key",
-                "TWITTER_CONSUMER_SECRET", "sandbox-consumer-secret",
-                "TWITTER_API_BASE_URL", h.sandbox.baseUri().toString(),
-                "WORKER_BROKER_PROFILE", Harness.BROKER.profile(),
-                "WORKER_QUEUE_REQUESTS", h.requests,
-                "WORKER_QUEUE_REPLIES", h.replies,
-                // a key with a dash (worker.reply-to.prefix): its variable must work too
-                "WORKER_REPLY_TO_PREFIX", "process-replies-"))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                        "SERVER_PORT",
+                        String.valueOf(port),
+                        "AMQP_URI",
+                        Harness.AMQP.toString(),
+                        "TWITTER_CONSUMER_KEY",
+                        "sandbox-consumer-key",
+                        "TWITTER_CONSUMER_SECRET",
+                        "sandbox-consumer-secret",
+                        "TWITTER_API_BASE_URL",
+                        h.sandbox.baseUri().toString(),
+                        "WORKER_BROKER_PROFILE",
+                        Harness.BROKER.profile(),
+                        "WORKER_QUEUE_REQUESTS",
+                        h.requests,
+                        "WORKER_QUEUE_REPLIES",
+                        h.replies,
+                        // a key with a dash (worker.reply-to.prefix): its variable must work too
+                        "WORKER_REPLY_TO_PREFIX",
+                        "process-replies-"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready")).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
+                .build();
         Harness.await("worker process ready", Duration.ofSeconds(30), () -> {
             try {
                 return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -92,7 +105,8 @@ class MainProcessTest {
         String own = "process-replies-" + UUID.randomUUID();
         h.channel.queueDeclare(own, false, true, true, null);
         h.listen(own);
-        h.send(legacy("10", "upload_post", u.token(), u.secret(), "reply to my own queue", ""),
+        h.send(
+                legacy("10", "upload_post", u.token(), u.secret(), "reply to my own queue", ""),
                 new AMQP.BasicProperties.Builder().replyTo(own).deliveryMode(2).build());
         Harness.Reply r = h.nextReply(Duration.ofSeconds(15));
         assertEquals(own, r.queue(), "WORKER_REPLY_TO_PREFIX took effect");

@@ -1,6 +1,9 @@
 package io.twtbridge.worker;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,11 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The media budget on its own: bytes, waiting, giving back, refusing what can never fit. */
 class MediaBudgetTest {
@@ -29,7 +28,8 @@ class MediaBudgetTest {
     @Test
     void aRequestLargerThanTheBudgetIsRefusedAtOnce() throws Exception {
         MediaBudget b = new MediaBudget(10 * MIB);
-        MediaBudget.Reservation.TooLarge t = assertInstanceOf(MediaBudget.Reservation.TooLarge.class, b.reserve(10 * MIB + 1));
+        MediaBudget.Reservation.TooLarge t =
+                assertInstanceOf(MediaBudget.Reservation.TooLarge.class, b.reserve(10 * MIB + 1));
         assertEquals(10 * MIB + 1, t.requested());
         assertEquals(0, b.inUse());
         try (MediaBudget.Lease whole = granted(b.reserve(10 * MIB))) {

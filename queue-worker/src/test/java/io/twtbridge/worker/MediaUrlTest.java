@@ -1,5 +1,9 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -8,23 +12,17 @@ import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import com.rabbitmq.client.AMQP;
-
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Images given as URLs: redirects limited, size capped, private addresses and plain http refused unless allowed. */
 class MediaUrlTest {
@@ -37,11 +35,26 @@ class MediaUrlTest {
         h = new Harness();
         byte[] big = new byte[(15 << 20) + 10];
         System.arraycopy(TestImages.png(), 0, big, 0, 8);
-        images = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r
-                .get("/img.png", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "image/png").send(TestImages.png()))
-                .get("/redirect", (req, res) -> res.status(Status.FOUND_302).header(HeaderNames.LOCATION, "/img.png").send())
-                .get("/loop", (req, res) -> res.status(Status.FOUND_302).header(HeaderNames.LOCATION, "/loop").send())
-                .get("/big", (req, res) -> res.send(big))).build().start();
+        images = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .routing(r -> r.get(
+                                "/img.png",
+                                (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "image/png")
+                                        .send(TestImages.png()))
+                        .get(
+                                "/redirect",
+                                (req, res) -> res.status(Status.FOUND_302)
+                                        .header(HeaderNames.LOCATION, "/img.png")
+                                        .send())
+                        .get(
+                                "/loop",
+                                (req, res) -> res.status(Status.FOUND_302)
+                                        .header(HeaderNames.LOCATION, "/loop")
+                                        .send())
+                        .get("/big", (req, res) -> res.send(big)))
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -56,10 +69,20 @@ class MediaUrlTest {
 
     private JsonObject post(String url) throws Exception {
         Tokens u = h.user("url" + Math.abs(url.hashCode()));
-        Request.Post p = new Request.Post("u-1", u, "with a picture from " + url, List.of(Media.of(new MediaSource.Url(URI.create(url)))),
+        Request.Post p = new Request.Post(
+                "u-1",
+                u,
+                "with a picture from " + url,
+                List.of(Media.of(new MediaSource.Url(URI.create(url)))),
                 Optional.empty());
-        h.send(JsonQueueFormat.INSTANCE.encodeRequest(p), new AMQP.BasicProperties.Builder().contentType("application/json").build());
-        return JsonProvider.provider().createReader(new StringReader(h.nextReply(T).text())).readObject();
+        h.send(
+                JsonQueueFormat.INSTANCE.encodeRequest(p),
+                new AMQP.BasicProperties.Builder()
+                        .contentType("application/json")
+                        .build());
+        return JsonProvider.provider()
+                .createReader(new StringReader(h.nextReply(T).text()))
+                .readObject();
     }
 
     private static void assertFailed(JsonObject reply, String code, String messagePart) {

@@ -1,20 +1,19 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** A worker whose broker does not answer: not ready, and it keeps trying. */
 @ServerTest
@@ -48,7 +47,12 @@ class ObserveBrokerDownTest {
     @Test
     void notReadyWhileRabbitMqIsUnreachableAndKeepsTrying() throws Exception {
         assertFalse(worker.ready());
-        assertEquals(503, HTTP.send(HttpRequest.newBuilder(base.resolve("/observe/health/ready")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(
+                503,
+                HTTP.send(
+                                HttpRequest.newBuilder(base.resolve("/observe/health/ready"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
     }
 }

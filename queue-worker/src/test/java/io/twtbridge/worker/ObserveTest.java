@@ -1,5 +1,11 @@
 package io.twtbridge.worker;
 
+import static io.twtbridge.worker.Harness.legacy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.webserver.WebServerConfig;
@@ -7,21 +13,14 @@ import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.XClientConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-
-import static io.twtbridge.worker.Harness.legacy;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * /observe/health and /observe/metrics of a worker set up as the process does it ({@link Main#setup}, on Helidon's
@@ -72,7 +71,8 @@ class ObserveTest {
     @Test
     void missingCredentialsAreNamedInOneLine() {
         Config empty = Config.just(ConfigSources.create(Map.of("twitter.consumer.key", "k")));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> XClientConfig.from(empty.get("twitter")));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> XClientConfig.from(empty.get("twitter")));
         assertEquals("TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)", e.getMessage());
     }
 }

@@ -1,23 +1,22 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.Counters;
 import io.twtbridge.sandbox.Post;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertAll;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Several worker replicas on one request queue: each user's posts reach X in the order the main server sent them,
@@ -61,11 +60,12 @@ class ReplicaOrderTest {
             for (int i = 0; i < POSTS; i++) {
                 textById.put("o" + i, String.format("order post of user %02d, number %05d", i % USERS, i / USERS));
             }
-            String faults = fleet.drive(POSTS, WorkerFleet.plan(kills, 0), Duration.ofSeconds(60 + POSTS / 10), (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    fleet.publishLegacy("o" + i, users.get(i % USERS), textById.get("o" + i));
-                }
-            });
+            String faults =
+                    fleet.drive(POSTS, WorkerFleet.plan(kills, 0), Duration.ofSeconds(60 + POSTS / 10), (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            fleet.publishLegacy("o" + i, users.get(i % USERS), textById.get("o" + i));
+                        }
+                    });
             String busy = fleet.awaitQuiet(Duration.ofSeconds(30));
             boolean quiet = busy.isEmpty();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -76,22 +76,42 @@ class ReplicaOrderTest {
             WorkerFleet.record(String.format(
                     "| %s | %d posts, %d users, %d workers, X +%d ms | %d SIGKILL | lost %d | doubled replies %d | double posts %d"
                             + " | out of order %d (users %d) | failed replies %d %s | drained %s | foreign closes %d | %.1f s | %s | %s |",
-                    label, POSTS, USERS, WORKERS, LATENCY_MS, kills, t.lost(), t.doubled(), o.doublePosts, o.outOfOrder,
-                    o.usersAffected, t.failed(), t.outcomesText(), quiet ? "yes" : busy, foreignCloses, took.toMillis() / 1000.0, WorkerFleet.now(),
+                    label,
+                    POSTS,
+                    USERS,
+                    WORKERS,
+                    LATENCY_MS,
+                    kills,
+                    t.lost(),
+                    t.doubled(),
+                    o.doublePosts,
+                    o.outOfOrder,
+                    o.usersAffected,
+                    t.failed(),
+                    t.outcomesText(),
+                    quiet ? "yes" : busy,
+                    foreignCloses,
+                    took.toMillis() / 1000.0,
+                    WorkerFleet.now(),
                     WorkerFleet.commit()));
             System.out.println("faults: " + faults + " out of order by user: " + o.byUser);
 
-            assertAll(label + ": " + POSTS + " posts from " + USERS + " users on " + WORKERS + " workers, " + kills
+            assertAll(
+                    label + ": " + POSTS + " posts from " + USERS + " users on " + WORKERS + " workers, " + kills
                             + " SIGKILL (" + faults + ")" + foreignNote(foreignCloses),
                     () -> assertEquals(kills, fleet.faultsInjected, "faults injected while requests were in flight"),
-                    () -> assertEquals(0, o.outOfOrder, "posts X accepted after a later post of the same user (out of order), "
-                            + o.usersAffected + " users affected: " + o.byUser),
+                    () -> assertEquals(
+                            0,
+                            o.outOfOrder,
+                            "posts X accepted after a later post of the same user (out of order), " + o.usersAffected
+                                    + " users affected: " + o.byUser),
                     () -> assertEquals(0, t.lost(), "requests without a reply (lost)"),
                     () -> assertEquals(0, t.doubled(), "replies beyond the first for the same msg_id (doubled)"),
                     () -> assertEquals(0, t.failed(), "replies that are not success; outcomes: " + t.outcomesText()),
                     () -> assertEquals(0, o.doublePosts, "texts X accepted more than once (double posts)"),
                     () -> assertEquals(POSTS, o.posted, "distinct texts X accepted"),
-                    () -> assertTrue(quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
+                    () -> assertTrue(
+                            quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
         }
     }
 
@@ -135,7 +155,10 @@ class ReplicaOrderTest {
             }
             fleet.confirmPublished();
             Counters counters = fleet.sandbox.counters();
-            WorkerFleet.await("X's first 429 for the limited user", Duration.ofSeconds(60), () -> counters.rateLimited("limited") >= 1);
+            WorkerFleet.await(
+                    "X's first 429 for the limited user",
+                    Duration.ofSeconds(60),
+                    () -> counters.rateLimited("limited") >= 1);
 
             // Who learnt it: the replica whose twt_rate_limited_users gauge says a user is waiting.
             List<WorkerFleet.WorkerProcess> learners = new ArrayList<>();
@@ -161,7 +184,7 @@ class ReplicaOrderTest {
             while (fleet.live().size() < WORKERS) {
                 fleet.start();
             }
-            String faults = fleet.drive(total, List.of(), Duration.ofSeconds(60 + 3L * windowS), (from, to) -> { });
+            String faults = fleet.drive(total, List.of(), Duration.ofSeconds(60 + 3L * windowS), (from, to) -> {});
             String busy = fleet.awaitQuiet(Duration.ofSeconds(30));
             boolean quiet = busy.isEmpty();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -175,28 +198,52 @@ class ReplicaOrderTest {
                     "| order-rate-limit | %d posts (%d of the limited user, limit %d per %d s), %d workers, X +%d ms"
                             + " | SIGKILL of %s %s | 429s for the user %d, most in one window %d | lost %d | doubled replies %d"
                             + " | double posts %d | out of order %d | failed replies %d %s | drained %s | foreign closes %d | %.1f s | %s | %s |",
-                    total, limitedPosts, limit, windowS, WORKERS, LATENCY_MS, identified ? "the learner" : "all replicas", killed,
-                    total429, maxPerWindow, t.lost(), t.doubled(), o.doublePosts, o.outOfOrder, t.failed(), t.outcomesText(),
-                    quiet ? "yes" : busy, foreignCloses, took.toMillis() / 1000.0, WorkerFleet.now(), WorkerFleet.commit()));
+                    total,
+                    limitedPosts,
+                    limit,
+                    windowS,
+                    WORKERS,
+                    LATENCY_MS,
+                    identified ? "the learner" : "all replicas",
+                    killed,
+                    total429,
+                    maxPerWindow,
+                    t.lost(),
+                    t.doubled(),
+                    o.doublePosts,
+                    o.outOfOrder,
+                    t.failed(),
+                    t.outcomesText(),
+                    quiet ? "yes" : busy,
+                    foreignCloses,
+                    took.toMillis() / 1000.0,
+                    WorkerFleet.now(),
+                    WorkerFleet.commit()));
             int posts = total;
 
-            assertAll("rate limit of " + limit + " posts per " + windowS + " s, replica(s) killed: " + killed
-                            + (identified ? " (the learner, by its twt_rate_limited_users gauge)" : " (learner not identifiable: all)") + faults + foreignNote(foreignCloses),
-                    () -> assertTrue(maxPerWindow <= 1, "429s X answered the limited user within one rate-limit window: "
-                            + maxPerWindow + " (" + total429 + " in all); after the first, every owner must wait for the reset"),
+            assertAll(
+                    "rate limit of " + limit + " posts per " + windowS + " s, replica(s) killed: " + killed
+                            + (identified
+                                    ? " (the learner, by its twt_rate_limited_users gauge)"
+                                    : " (learner not identifiable: all)")
+                            + faults + foreignNote(foreignCloses),
+                    () -> assertTrue(
+                            maxPerWindow <= 1,
+                            "429s X answered the limited user within one rate-limit window: " + maxPerWindow + " ("
+                                    + total429 + " in all); after the first, every owner must wait for the reset"),
                     () -> assertEquals(0, t.lost(), "requests without a reply (lost)"),
                     () -> assertEquals(0, t.doubled(), "replies beyond the first for the same msg_id (doubled)"),
                     () -> assertEquals(0, t.failed(), "replies that are not success; outcomes: " + t.outcomesText()),
                     () -> assertEquals(0, o.doublePosts, "texts X accepted more than once (double posts)"),
                     () -> assertEquals(posts, o.posted, "distinct texts X accepted"),
                     () -> assertEquals(0, o.outOfOrder, "posts out of order: " + o.byUser),
-                    () -> assertTrue(quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
+                    () -> assertTrue(
+                            quiet, "queues of the virtual host still holding messages 30 s after the run: " + busy));
         }
     }
 
     /** Order as X saw it. */
-    private record Order(int posted, int doublePosts, int outOfOrder, int usersAffected, Map<String, Integer> byUser) {
-    }
+    private record Order(int posted, int doublePosts, int outOfOrder, int usersAffected, Map<String, Integer> byUser) {}
 
     /**
      * Per user, in timeline order: a post is out of order when a post with a higher request number of the same user
@@ -227,7 +274,9 @@ class ReplicaOrderTest {
     }
 
     private static String foreignNote(int foreignCloses) {
-        return foreignCloses > 0 ? "; WARNING: " + foreignCloses + " broker-side connection closes by someone else (another test"
-                + " on the shared broker) added faults to this run" : "";
+        return foreignCloses > 0
+                ? "; WARNING: " + foreignCloses + " broker-side connection closes by someone else (another test"
+                        + " on the shared broker) added faults to this run"
+                : "";
     }
 }

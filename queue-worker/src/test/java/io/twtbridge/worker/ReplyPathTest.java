@@ -1,24 +1,23 @@
 package io.twtbridge.worker;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.GetResponse;
-import io.twtbridge.protocol.DeadLetter;
-import io.twtbridge.protocol.Tokens;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
-
 import static io.twtbridge.worker.Harness.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import io.twtbridge.protocol.DeadLetter;
+import io.twtbridge.protocol.Tokens;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * The reply path cannot lose or loop: refused and missing reply queues keep the reply in twt.dead (and the request is
@@ -40,7 +39,11 @@ class ReplyPathTest {
     }
 
     private AMQP.BasicProperties replyTo(String queue) {
-        return new AMQP.BasicProperties.Builder().replyTo(queue).correlationId("c-" + queue).deliveryMode(2).build();
+        return new AMQP.BasicProperties.Builder()
+                .replyTo(queue)
+                .correlationId("c-" + queue)
+                .deliveryMode(2)
+                .build();
     }
 
     @Test
@@ -50,7 +53,11 @@ class ReplyPathTest {
             String text = "refused reply to " + target;
             h.send(legacy("r-" + target, "upload_post", u.token(), u.secret(), text, ""), replyTo(target));
             GetResponse dead = h.getFrom(h.config().deadLetterQueue(), T);
-            assertEquals("REPLY_TO_REFUSED", Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
+            assertEquals(
+                    "REPLY_TO_REFUSED",
+                    Harness.headers(dead.getProps())
+                            .get(DeadLetter.PROBLEM_HEADER)
+                            .toString());
             assertEquals("r-" + target + "ÿtwtÿupload_postÿ0", new String(dead.getBody(), StandardCharsets.UTF_8));
         }
         assertEquals(3, h.sandbox.posts().all().size());
@@ -68,7 +75,9 @@ class ReplyPathTest {
         String gone = "reply-test-gone-" + UUID.randomUUID();
         h.send(legacy("m-1", "upload_post", u.token(), u.secret(), "reply queue gone", ""), replyTo(gone));
         GetResponse dead = h.getFrom(h.config().deadLetterQueue(), T);
-        assertEquals("REPLY_RETURNED", Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
+        assertEquals(
+                "REPLY_RETURNED",
+                Harness.headers(dead.getProps()).get(DeadLetter.PROBLEM_HEADER).toString());
         assertEquals("c-" + gone, dead.getProps().getCorrelationId());
         assertEquals("m-1ÿtwtÿupload_postÿ0", new String(dead.getBody(), StandardCharsets.UTF_8));
         // answered once: no redelivery, no second post, nothing more in twt.dead
@@ -82,8 +91,17 @@ class ReplyPathTest {
         Tokens u = h.user("headers");
         // forged bookkeeping headers under our own header names (the moved copy's properties: see the next test)
         AMQP.BasicProperties forged = new AMQP.BasicProperties.Builder()
-                .headers(Map.of(Router.H_RECEIVED, 0L, Router.H_REDELIVERED, true, "x-twt-attempt", Integer.MAX_VALUE,
-                        "x-twt-first-seen", Long.MIN_VALUE, "x-death", "nonsense"))
+                .headers(Map.of(
+                        Router.H_RECEIVED,
+                        0L,
+                        Router.H_REDELIVERED,
+                        true,
+                        "x-twt-attempt",
+                        Integer.MAX_VALUE,
+                        "x-twt-first-seen",
+                        Long.MIN_VALUE,
+                        "x-death",
+                        "nonsense"))
                 .deliveryMode(2)
                 .build();
         h.send(legacy("h-1", "upload_post", u.token(), u.secret(), "headers do not steer", ""), forged);
@@ -94,8 +112,15 @@ class ReplyPathTest {
     @Test
     void onlyAllowlistedPropertiesAreForwardedToTheShard() {
         AMQP.BasicProperties client = new AMQP.BasicProperties.Builder()
-                .contentType("application/json").correlationId("c").replyTo("r").messageId("m")
-                .userId("someone-else").expiration("1").priority(9).appId("app").type("t")
+                .contentType("application/json")
+                .correlationId("c")
+                .replyTo("r")
+                .messageId("m")
+                .userId("someone-else")
+                .expiration("1")
+                .priority(9)
+                .appId("app")
+                .type("t")
                 .headers(Map.of("x-twt-received", 0L, "trace", "t"))
                 .build();
         AMQP.BasicProperties moved = Router.forward(client, 1234L, false);

@@ -1,12 +1,11 @@
 package io.twtbridge.worker;
 
+import static io.twtbridge.worker.Harness.legacy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.Post;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,10 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static io.twtbridge.worker.Harness.legacy;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** Stopping a worker mid-load and dropping its broker connection lose nothing and post nothing twice. */
 class ResilienceTest {
@@ -69,7 +68,9 @@ class ResilienceTest {
         }
         h.assertNoMoreReplies(Duration.ofMillis(500));
         assertEquals(total, h.sandbox.posts().all().size());
-        assertEquals(total, h.sandbox.posts().all().stream().map(Post::text).distinct().count());
+        assertEquals(
+                total,
+                h.sandbox.posts().all().stream().map(Post::text).distinct().count());
     }
 
     @Test
@@ -90,7 +91,9 @@ class ResilienceTest {
         while (replies.size() < total) {
             record(replies, h.nextReply(Duration.ofSeconds(30)).text());
         }
-        assertEquals(total, h.sandbox.posts().all().stream().map(Post::text).distinct().count());
+        assertEquals(
+                total,
+                h.sandbox.posts().all().stream().map(Post::text).distinct().count());
         assertEquals(total, h.sandbox.posts().all().size(), "a post went out twice");
     }
 
@@ -114,18 +117,24 @@ class ResilienceTest {
         Set<String> ourPorts = new HashSet<>();
         for (String line : sockets.split("\n")) {
             String[] cols = line.trim().split("\\s+");
-            if (line.contains("pid=" + ProcessHandle.current().pid() + ",") && cols.length >= 5 && cols[4].endsWith(":" + (Harness.AMQP.getPort() < 0 ? 5672 : Harness.AMQP.getPort()))) {
+            if (line.contains("pid=" + ProcessHandle.current().pid() + ",")
+                    && cols.length >= 5
+                    && cols[4].endsWith(":" + (Harness.AMQP.getPort() < 0 ? 5672 : Harness.AMQP.getPort()))) {
                 ourPorts.add(cols[3].substring(cols[3].lastIndexOf(':') + 1));
             }
         }
-        Process list = new ProcessBuilder("rabbitmqctl", "-q", "list_connections", "pid", "peer_port", "client_properties").start();
+        Process list = new ProcessBuilder(
+                        "rabbitmqctl", "-q", "list_connections", "pid", "peer_port", "client_properties")
+                .start();
         String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, list.waitFor(), "rabbitmqctl list_connections failed");
         int closed = 0;
         for (String line : out.split("\n")) {
             String[] cols = line.split("\t");
             if (line.contains("twt-queue-worker") && cols.length >= 2 && ourPorts.contains(cols[1].trim())) {
-                Process close = new ProcessBuilder("rabbitmqctl", "-q", "close_connection", cols[0].trim(), "test: connection dropped").start();
+                Process close = new ProcessBuilder(
+                                "rabbitmqctl", "-q", "close_connection", cols[0].trim(), "test: connection dropped")
+                        .start();
                 close.getInputStream().readAllBytes();
                 assertEquals(0, close.waitFor(), "rabbitmqctl close_connection failed");
                 closed++;

@@ -1,6 +1,12 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.LegacyQueueFormat;
 import io.twtbridge.protocol.Request;
@@ -8,25 +14,18 @@ import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sealing.SealKeys;
 import io.twtbridge.sealing.SealedTokens;
 import io.twtbridge.sealing.Sealer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import com.rabbitmq.client.GetResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Sealed tokens through a real worker, broker and sandbox: opened, posted; anything else refused before X. */
 class SealedTokenTest {
@@ -50,7 +49,10 @@ class SealedTokenTest {
     }
 
     private static AMQP.BasicProperties json() {
-        return new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build();
+        return new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .build();
     }
 
     private static byte[] jsonPost(String id, Tokens user, String text) {
@@ -68,7 +70,8 @@ class SealedTokenTest {
         assertTrue(reply.contains("\"status\":\"posted\""), reply);
         assertEquals("sealed_user", h.sandbox.posts().all().getFirst().authorScreenName());
         // Legacy format, sealing turned on for it: the sealed token in the access-token field, the secret field empty.
-        h.send(LegacyQueueFormat.INSTANCE.encodeRequest(new Request.Post("2", sealed, "legacy sealed", List.of(), Optional.empty())));
+        h.send(LegacyQueueFormat.INSTANCE.encodeRequest(
+                new Request.Post("2", sealed, "legacy sealed", List.of(), Optional.empty())));
         assertEquals("2ÿtwtÿupload_postÿ0", h.nextReply(T).text());
         assertEquals(2, h.sandbox.posts().all().size());
     }
@@ -89,7 +92,7 @@ class SealedTokenTest {
         bad.add(good.substring(0, good.length() - 1));
         bad.add(good.substring(0, 20));
         bad.add(sealer(SealKeys.generate("k1")).seal(user, "1").token()); // another deployment, same key id
-        bad.add(sealer(K2).seal(user, "1").token());                       // a key this worker does not hold
+        bad.add(sealer(K2).seal(user, "1").token()); // a key this worker does not hold
         long before = h.sandbox.counters().requests();
         for (int i = 0; i < bad.size(); i++) {
             h.send(jsonPost("t-" + i, Tokens.sealed(bad.get(i)), "must not post"), json());

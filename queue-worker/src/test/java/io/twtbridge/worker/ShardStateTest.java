@@ -1,15 +1,14 @@
 package io.twtbridge.worker;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** What a shard's next owner learns from the previous one. */
 class ShardStateTest {
@@ -62,8 +61,12 @@ class ShardStateTest {
         assertEquals(List.of(), next.threadProgress("t2", NOW));
         assertEquals(List.of(), next.threadProgress("t3", NOW));
         // Compatible: older entry kinds still read, a bad id makes the state unknown (safe).
-        assertEquals(List.of(), ShardState.parse("t k 1 -\na fp\n".getBytes(StandardCharsets.UTF_8)).threadProgress("k", NOW));
-        assertTrue(ShardState.parse("t k 1 12,x\n".getBytes(StandardCharsets.UTF_8)).mayHaveAttempted("other"));
+        assertEquals(
+                List.of(),
+                ShardState.parse("t k 1 -\na fp\n".getBytes(StandardCharsets.UTF_8))
+                        .threadProgress("k", NOW));
+        assertTrue(ShardState.parse("t k 1 12,x\n".getBytes(StandardCharsets.UTF_8))
+                .mayHaveAttempted("other"));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.twtbridge.worker;
 
 import io.twtbridge.broker.EmbeddedBroker;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -39,8 +38,9 @@ final class TestBroker {
             if (answers("127.0.0.1", 5672) || mode.equals("rabbitmq")) {
                 return new TestBroker(URI.create("amqp://guest:guest@127.0.0.1:5672/"), true);
             }
-            System.err.println("[twt tests] nothing answers on 127.0.0.1:5672: using the embedded broker (Qpid Broker-J);"
-                    + " tests that need RabbitMQ-only features are skipped (they fail when CI=true)");
+            System.err.println(
+                    "[twt tests] nothing answers on 127.0.0.1:5672: using the embedded broker (Qpid Broker-J);"
+                            + " tests that need RabbitMQ-only features are skipped (they fail when CI=true)");
         }
         EmbeddedBroker broker = EmbeddedBroker.start(0);
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "twt-test-broker-stop"));

@@ -1,5 +1,9 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.protocol.Decoded;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.PostOptions;
@@ -8,14 +12,9 @@ import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sealing.SealKeys;
 import io.twtbridge.sealing.SealedTokens;
 import io.twtbridge.sealing.Sealer;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A sealed token opens for every request that carries a user (post, thread, delete), through the JSON format. */
 class UnsealingTest {
@@ -26,14 +25,17 @@ class UnsealingTest {
     private static Request roundTrip(Request r) {
         byte[] body = JsonQueueFormat.INSTANCE.encodeRequest(r);
         assertTrue(new String(body).contains("\"sealed_token\":\"tb1.k1."), new String(body));
-        return assertInstanceOf(Decoded.Ok.class, UNSEALING.open(JsonQueueFormat.INSTANCE.decode(body))).request();
+        return assertInstanceOf(Decoded.Ok.class, UNSEALING.open(JsonQueueFormat.INSTANCE.decode(body)))
+                .request();
     }
 
     @Test
     void aSealedPostKeepsItsOptions() {
         Tokens sealed = TOKENS.seal(USER, "1");
         PostOptions longPost = new PostOptions(true, Optional.empty(), Optional.empty(), Optional.empty());
-        var opened = assertInstanceOf(Request.Post.class, roundTrip(new Request.Post("p", sealed, "long", List.of(), Optional.empty(), longPost)));
+        var opened = assertInstanceOf(
+                Request.Post.class,
+                roundTrip(new Request.Post("p", sealed, "long", List.of(), Optional.empty(), longPost)));
         assertEquals(USER, opened.user());
         assertTrue(opened.options().longPost(), "long_post survives the opening");
     }
@@ -41,8 +43,13 @@ class UnsealingTest {
     @Test
     void sealedThreadsAndDeletesOpenToo() {
         Tokens sealed = TOKENS.seal(USER, "1");
-        var thread = assertInstanceOf(Request.Thread.class, roundTrip(new Request.Thread("t", sealed,
-                List.of(new Request.Thread.Part("one", List.of()), new Request.Thread.Part("two", List.of())), Optional.empty())));
+        var thread = assertInstanceOf(
+                Request.Thread.class,
+                roundTrip(new Request.Thread(
+                        "t",
+                        sealed,
+                        List.of(new Request.Thread.Part("one", List.of()), new Request.Thread.Part("two", List.of())),
+                        Optional.empty())));
         assertEquals(USER, thread.user());
         var delete = assertInstanceOf(Request.Delete.class, roundTrip(new Request.Delete("d", sealed, "1850")));
         assertEquals(USER, delete.user());

@@ -1,22 +1,19 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.helidon.webclient.api.DnsAddressLookup;
 import io.twtbridge.protocol.ErrorCode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -25,12 +22,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.nio.file.Files;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * https through the checking resolver: the client connects to the address the resolver checked, yet TLS still checks
@@ -48,10 +47,32 @@ class UrlFetcherTlsTest {
     /** A PKCS12 key store with one self-signed certificate for {@code san}, made by the JDK's keytool. */
     private KeyStore keyStore(String san) throws Exception {
         Path file = dir.resolve(san + ".p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "s", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + san,
-                "-ext", "SAN=dns:" + san, "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "s",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=" + san,
+                        "-ext",
+                        "SAN=dns:" + san,
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        file.toString(),
+                        "-storepass",
+                        new String(PASSWORD),
+                        "-keypass",
+                        new String(PASSWORD))
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().transferTo(OutputStream.nullOutputStream());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed");
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -74,12 +95,14 @@ class UrlFetcherTlsTest {
             while (!server.isClosed()) {
                 try (SSLSocket c = (SSLSocket) server.accept()) {
                     c.startHandshake();
-                    BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+                    BufferedReader in =
+                            new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
                     for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
                         // request line and headers
                     }
                     OutputStream out = c.getOutputStream();
-                    out.write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + TestImages.png().length + "\r\n\r\n")
+                    out.write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + TestImages.png().length
+                                    + "\r\n\r\n")
                             .getBytes(StandardCharsets.ISO_8859_1));
                     out.write(TestImages.png());
                     out.flush();
@@ -115,12 +138,15 @@ class UrlFetcherTlsTest {
         KeyStore ks = keyStore("localhost");
         String base = serve(ks);
         AtomicInteger checked = new AtomicInteger();
-        UrlFetcher fetcher = new UrlFetcher(fetch(), a -> {
-            checked.incrementAndGet();
-            return Optional.empty();
-        }, Optional.of(trusting(ks)));
-        UrlFetcher.Fetched.Image img = assertInstanceOf(UrlFetcher.Fetched.Image.class,
-                fetcher.fetch(URI.create(base + "/img.png"), 15L << 20));
+        UrlFetcher fetcher = new UrlFetcher(
+                fetch(),
+                a -> {
+                    checked.incrementAndGet();
+                    return Optional.empty();
+                },
+                Optional.of(trusting(ks)));
+        UrlFetcher.Fetched.Image img = assertInstanceOf(
+                UrlFetcher.Fetched.Image.class, fetcher.fetch(URI.create(base + "/img.png"), 15L << 20));
         assertArrayEquals(TestImages.png(), img.bytes());
         assertTrue(checked.get() > 0, "the address was checked by our resolver");
     }
@@ -130,8 +156,8 @@ class UrlFetcherTlsTest {
         KeyStore other = keyStore("other.example");
         String base = serve(other);
         UrlFetcher fetcher = new UrlFetcher(fetch(), a -> Optional.empty(), Optional.of(trusting(other)));
-        UrlFetcher.Fetched.Failed failed = assertInstanceOf(UrlFetcher.Fetched.Failed.class,
-                fetcher.fetch(URI.create(base + "/img.png"), 15L << 20));
+        UrlFetcher.Fetched.Failed failed = assertInstanceOf(
+                UrlFetcher.Fetched.Failed.class, fetcher.fetch(URI.create(base + "/img.png"), 15L << 20));
         assertEquals(ErrorCode.MEDIA_UNREACHABLE, failed.code());
     }
 }

@@ -1,5 +1,8 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.rabbitmq.client.AMQP;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
@@ -12,11 +15,6 @@ import io.twtbridge.sandbox.Faults;
 import io.twtbridge.sandbox.Post;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,9 +23,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Video end to end: a JSON request through RabbitMQ, the worker (URL fetch or inline data, type from the first
@@ -43,9 +42,19 @@ class VideoTest {
         h = new Harness();
         byte[] clip = TestVideos.mp4(4_000);
         byte[] tooLong = TestVideos.mp4(150_000);
-        files = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r
-                .get("/clip.mp4", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "video/mp4").send(clip))
-                .get("/long.mp4", (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "video/mp4").send(tooLong))).build().start();
+        files = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .routing(r -> r.get(
+                                "/clip.mp4",
+                                (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "video/mp4")
+                                        .send(clip))
+                        .get(
+                                "/long.mp4",
+                                (req, res) -> res.header(HeaderNames.CONTENT_TYPE, "video/mp4")
+                                        .send(tooLong)))
+                .build()
+                .start();
     }
 
     @AfterEach
@@ -56,8 +65,14 @@ class VideoTest {
 
     private JsonObject post(String id, Tokens u, String text, List<Media> media) throws Exception {
         Request.Post p = new Request.Post(id, u, text, media, Optional.empty());
-        h.send(JsonQueueFormat.INSTANCE.encodeRequest(p), new AMQP.BasicProperties.Builder().contentType("application/json").build());
-        return JsonProvider.provider().createReader(new StringReader(h.nextReply(T).text())).readObject();
+        h.send(
+                JsonQueueFormat.INSTANCE.encodeRequest(p),
+                new AMQP.BasicProperties.Builder()
+                        .contentType("application/json")
+                        .build());
+        return JsonProvider.provider()
+                .createReader(new StringReader(h.nextReply(T).text()))
+                .readObject();
     }
 
     private Media url(String path) {
@@ -77,7 +92,8 @@ class VideoTest {
         assertEquals("posted", reply.getString("status"), reply.toString());
         Post p = h.sandbox.posts().all().getFirst();
         assertEquals(reply.getString("tweet_id"), p.id());
-        assertEquals(Optional.of("video/mp4"), h.sandbox.media().type(p.mediaIds().getFirst()));
+        assertEquals(
+                Optional.of("video/mp4"), h.sandbox.media().type(p.mediaIds().getFirst()));
         h.assertNoMoreReplies(Duration.ofMillis(300));
     }
 
@@ -85,7 +101,8 @@ class VideoTest {
     void aVideoXFailsToProcessIsAnsweredOnceWithoutAPost() throws Exception {
         h.startWorker();
         h.sandbox.faults().failNextVideos(1);
-        JsonObject reply = post("v-2", h.user("unlucky"), "", List.of(Media.of(new MediaSource.Data(TestVideos.mp4(3_000)))));
+        JsonObject reply =
+                post("v-2", h.user("unlucky"), "", List.of(Media.of(new MediaSource.Data(TestVideos.mp4(3_000)))));
         assertFailed(reply, "media_processing_failed", "X could not process the video");
         assertEquals("v-2", reply.getString("id"));
         h.assertNoMoreReplies(Duration.ofSeconds(1));
@@ -99,7 +116,9 @@ class VideoTest {
         h.startWorker(h.config(Map.of("media.allowed.dir", dir.toString())));
         Tokens u = h.user("legacyvideo");
         h.send(Harness.legacy("41", "upload_post", u.token(), u.secret(), "old client", "bad.mp4"));
-        assertEquals(String.join("\u00FF", "41", "twt", "upload_post", "image error"), h.nextReply(T).text());
+        assertEquals(
+                String.join("\u00FF", "41", "twt", "upload_post", "image error"),
+                h.nextReply(T).text());
         h.assertNoMoreReplies(Duration.ofMillis(500));
         assertEquals(0, h.sandbox.posts().all().size());
     }
@@ -108,7 +127,10 @@ class VideoTest {
     void aVideoByUrlIsCappedByTheUrlLimitAlsoSetFromTheEnvironment() throws Exception {
         // MEDIA_URL_MAX_BYTES=300 reaches the config as media.url.max.bytes; the clip is about 400 bytes
         h.startWorker(h.config(Map.of("media.url.max.bytes", "300")));
-        assertFailed(post("v-5", h.user("capped"), "big clip", List.of(url("/clip.mp4"))), "media_too_large", "larger than 300 bytes");
+        assertFailed(
+                post("v-5", h.user("capped"), "big clip", List.of(url("/clip.mp4"))),
+                "media_too_large",
+                "larger than 300 bytes");
         assertEquals(0, h.sandbox.counters().mediaUploads());
     }
 
@@ -117,8 +139,14 @@ class VideoTest {
         h.startWorker();
         Tokens u = h.user("rulebreaker");
         assertFailed(post("v-3", u, "too long", List.of(url("/long.mp4"))), "media_invalid", "lasts 150 s");
-        assertFailed(post("v-4", u, "with a picture", List.of(url("/clip.mp4"), Media.of(new MediaSource.Data(TestImages.png())))),
-                "media_invalid", "only media");
+        assertFailed(
+                post(
+                        "v-4",
+                        u,
+                        "with a picture",
+                        List.of(url("/clip.mp4"), Media.of(new MediaSource.Data(TestImages.png())))),
+                "media_invalid",
+                "only media");
         assertEquals(0, h.sandbox.counters().mediaUploads());
         assertEquals(0, h.sandbox.posts().all().size());
     }

@@ -1,7 +1,13 @@
 package io.twtbridge.worker;
 
+import static io.twtbridge.worker.Harness.legacy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
@@ -12,10 +18,6 @@ import io.twtbridge.sandbox.Post;
 import io.twtbridge.twitter.XClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,15 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static io.twtbridge.worker.Harness.legacy;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Guarantees of the worker over real RabbitMQ and a real sandbox: retries, rate limits, ordering, redelivery. */
 class WorkerBehaviourTest {
@@ -51,8 +50,12 @@ class WorkerBehaviourTest {
     }
 
     private static AMQP.BasicProperties json(String replyTo, String correlationId) {
-        return new AMQP.BasicProperties.Builder().contentType("application/json").replyTo(replyTo)
-                .correlationId(correlationId).deliveryMode(2).build();
+        return new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .replyTo(replyTo)
+                .correlationId(correlationId)
+                .deliveryMode(2)
+                .build();
     }
 
     private static JsonObject parse(Harness.Reply r) {
@@ -70,7 +73,12 @@ class WorkerBehaviourTest {
         h.channel.queueDeclare(own, false, true, true, null);
         h.listen(own);
         Tokens u = h.user("json");
-        h.send(jsonPost("j-1", u, "json hello", List.of(new Media(new MediaSource.Data(TestImages.png()), Optional.of("a pixel")))),
+        h.send(
+                jsonPost(
+                        "j-1",
+                        u,
+                        "json hello",
+                        List.of(new Media(new MediaSource.Data(TestImages.png()), Optional.of("a pixel")))),
                 json(own, "corr-42"));
         Harness.Reply r = h.nextReply(T);
         assertEquals(own, r.queue());
@@ -89,8 +97,11 @@ class WorkerBehaviourTest {
         assertEquals("text_too_long", tooLong.getJsonObject("error").getString("code"));
         h.send("{\"id\":\"j-3\",\"command\":\"upload_post\"}".getBytes(), json(null, null));
         assertEquals("bad_request", parse(h.nextReply(T)).getJsonObject("error").getString("code"));
-        h.send(jsonPost("j-4", u, "", List.of(new Media(new MediaSource.Data("text".getBytes()), Optional.empty()))), json(null, null));
-        assertEquals("media_invalid", parse(h.nextReply(T)).getJsonObject("error").getString("code"));
+        h.send(
+                jsonPost("j-4", u, "", List.of(new Media(new MediaSource.Data("text".getBytes()), Optional.empty()))),
+                json(null, null));
+        assertEquals(
+                "media_invalid", parse(h.nextReply(T)).getJsonObject("error").getString("code"));
     }
 
     @Test
@@ -129,7 +140,9 @@ class WorkerBehaviourTest {
         h.send(legacy("b1", "upload_post", b.token(), b.secret(), "b first", ""));
         assertEquals("b1ÿtwtÿupload_postÿ0", h.nextReply(T).text(), "b is answered while a waits");
         assertEquals("a2ÿtwtÿupload_postÿ0", h.nextReply(T).text(), "a is posted after the reset");
-        assertEquals(List.of("a first", "b first", "a second"), h.sandbox.posts().all().stream().map(Post::text).toList());
+        assertEquals(
+                List.of("a first", "b first", "a second"),
+                h.sandbox.posts().all().stream().map(Post::text).toList());
     }
 
     @Test
@@ -142,7 +155,8 @@ class WorkerBehaviourTest {
         h.send(jsonPost("r-2", u, "two", List.of()), json(null, null));
         JsonObject o = parse(h.nextReply(T));
         assertEquals("rate_limited", o.getJsonObject("error").getString("code"));
-        long retryAfter = o.getJsonObject("error").getJsonNumber("retry_after_s").longValue();
+        long retryAfter =
+                o.getJsonObject("error").getJsonNumber("retry_after_s").longValue();
         // X names the reset in whole seconds; the worker waits until the next one (at most one more).
         assertTrue(retryAfter > 3_000 && retryAfter <= 3_601, "retry_after_s=" + retryAfter);
     }
@@ -170,7 +184,8 @@ class WorkerBehaviourTest {
         h.sandbox.faults().clear();
         Map<String, List<String>> byAuthor = new HashMap<>();
         for (Post p : h.sandbox.posts().all()) {
-            byAuthor.computeIfAbsent(p.authorScreenName(), k -> new ArrayList<>()).add(p.text());
+            byAuthor.computeIfAbsent(p.authorScreenName(), k -> new ArrayList<>())
+                    .add(p.text());
         }
         for (int k = 0; k < users.size(); k++) {
             List<String> expected = new ArrayList<>();

@@ -1,13 +1,12 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.helidon.config.EnvironmentVariables;
 import io.twtbridge.twitter.ConfigKeys;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The worker's settings come from application.yaml, and the documented variables override them. */
 class WorkerConfigTest {
@@ -25,9 +24,19 @@ class WorkerConfigTest {
     @Test
     void environmentVariablesOverrideDottedAndDashedKeys() {
         // As Helidon's environment source delivers them (WORKER_RETRY_MAX_DELAY -> worker.retry.max.delay, …)
-        Map<String, String> env = EnvironmentVariables.expand(Map.of("WORKER_SHARDS", "8", "WORKER_PREFETCH", "7",
-                "WORKER_RETRY_MAX_DELAY", "PT3S", "WORKER_DELIVERY_LIMIT", "9", "WORKER_QUEUE_MODE", "classic",
-                "MEDIA_URL_MAX_BYTES", "1024"));
+        Map<String, String> env = EnvironmentVariables.expand(Map.of(
+                "WORKER_SHARDS",
+                "8",
+                "WORKER_PREFETCH",
+                "7",
+                "WORKER_RETRY_MAX_DELAY",
+                "PT3S",
+                "WORKER_DELIVERY_LIMIT",
+                "9",
+                "WORKER_QUEUE_MODE",
+                "classic",
+                "MEDIA_URL_MAX_BYTES",
+                "1024"));
         WorkerConfig c = WorkerConfig.from(ConfigKeys.applicationYaml(WorkerConfig.class, env));
         assertEquals(8, c.shards());
         assertEquals(7, c.prefetch());

@@ -1,5 +1,8 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -13,10 +16,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,6 +32,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -36,22 +42,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-import java.io.UncheckedIOException;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
@@ -80,15 +79,15 @@ final class WorkerFleet implements AutoCloseable {
     private final AtomicInteger replyCount = new AtomicInteger();
     private final AtomicInteger returned = new AtomicInteger();
     private final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread reaper = new Thread(this::killAll, "twt-fleet-reaper");
     private int published;
     /** Faults {@link #drive} injected in its last run. */
     volatile int faultsInjected;
 
     /** A reply as the main server sees it: its id, whether it reports success, and the error code or legacy field. */
-    record Reply(String id, boolean success, String code, String raw) {
-    }
+    record Reply(String id, boolean success, String code, String raw) {}
 
     /** One worker process. */
     static final class WorkerProcess {
@@ -118,13 +117,18 @@ final class WorkerFleet implements AutoCloseable {
     WorkerFleet(String label) throws Exception {
         Harness.requireRabbitMq("a virtual host per run, SIGKILLed workers and rabbitmqctl close_connection");
         this.label = label;
-        this.logDir = TARGET.resolve("worker-logs").resolve(label + "-" + LocalTime.now(ZoneOffset.UTC)
-                .truncatedTo(ChronoUnit.SECONDS).toString().replace(":", ""));
+        this.logDir = TARGET.resolve("worker-logs")
+                .resolve(label + "-"
+                        + LocalTime.now(ZoneOffset.UTC)
+                                .truncatedTo(ChronoUnit.SECONDS)
+                                .toString()
+                                .replace(":", ""));
         Files.createDirectories(logDir);
         URI base = Harness.BROKER.uri();
         String userInfo = base.getRawUserInfo() == null ? "guest:guest" : base.getRawUserInfo();
-        this.amqp = URI.create("amqp://" + userInfo + "@" + base.getHost() + ":" + (base.getPort() < 0 ? 5672 : base.getPort())
-                + "/" + URLEncoder.encode(vhost, StandardCharsets.UTF_8));
+        this.amqp = URI.create(
+                "amqp://" + userInfo + "@" + base.getHost() + ":" + (base.getPort() < 0 ? 5672 : base.getPort()) + "/"
+                        + URLEncoder.encode(vhost, StandardCharsets.UTF_8));
         rabbitmqctl("add_vhost", vhost);
         TwitterSandbox started = null;
         Connection c = null;
@@ -141,7 +145,8 @@ final class WorkerFleet implements AutoCloseable {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     Reply r = parse(props, body);
-                    replies.computeIfAbsent(r.id(), k -> new CopyOnWriteArrayList<>()).add(r);
+                    replies.computeIfAbsent(r.id(), k -> new CopyOnWriteArrayList<>())
+                            .add(r);
                     replyCount.incrementAndGet();
                 }
             });
@@ -202,28 +207,49 @@ final class WorkerFleet implements AutoCloseable {
             port = s.getLocalPort();
         }
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-XX:+UseSerialGC",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
                 Main.class.getName());
-        pb.environment().keySet().removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("AMQP") || k.startsWith("WORKER_")
-                || k.startsWith("SERVER_") || k.startsWith("MEDIA_"));
-        pb.environment().putAll(Map.of(
-                "SERVER_PORT", String.valueOf(port),
-                "AMQP_URI", amqp.toString(),
-                "TWITTER_CONSUMER_KEY", TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                "TWITTER_CONSUMER_SECRET", TwitterSandbox.DEFAULT_CONSUMER_SECRET,
-                "TWITTER_API_BASE_URL", sandbox.baseUri().toString(),
-                "WORKER_BROKER_PROFILE", "rabbitmq",
-                "WORKER_QUEUE_REQUESTS", REQUESTS,
-                "WORKER_QUEUE_REPLIES", REPLIES));
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("TWITTER_")
+                        || k.startsWith("AMQP")
+                        || k.startsWith("WORKER_")
+                        || k.startsWith("SERVER_")
+                        || k.startsWith("MEDIA_"));
+        pb.environment()
+                .putAll(Map.of(
+                        "SERVER_PORT",
+                        String.valueOf(port),
+                        "AMQP_URI",
+                        amqp.toString(),
+                        "TWITTER_CONSUMER_KEY",
+                        TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                        "TWITTER_CONSUMER_SECRET",
+                        TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                        "TWITTER_API_BASE_URL",
+                        sandbox.baseUri().toString(),
+                        "WORKER_BROKER_PROFILE",
+                        "rabbitmq",
+                        "WORKER_QUEUE_REQUESTS",
+                        REQUESTS,
+                        "WORKER_QUEUE_REPLIES",
+                        REPLIES));
         Path log = logDir.resolve("worker-" + index + ".log");
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         WorkerProcess w = new WorkerProcess(index, port, pb.start(), log);
         workers.add(w);
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         await(w + " ready", Duration.ofSeconds(60), () -> {
             if (!w.process.isAlive()) {
-                fail(w + " exited with " + w.process.exitValue() + " before it was ready; see " + w.log.toAbsolutePath());
+                fail(w + " exited with " + w.process.exitValue() + " before it was ready; see "
+                        + w.log.toAbsolutePath());
             }
             try {
                 return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -274,7 +300,8 @@ final class WorkerFleet implements AutoCloseable {
             }
         }
         int closed = 0;
-        for (String line : rabbitmqctl("-q", "list_connections", "pid", "vhost", "peer_port").split("\n")) {
+        for (String line : rabbitmqctl("-q", "list_connections", "pid", "vhost", "peer_port")
+                .split("\n")) {
             String[] cols = line.split("\t");
             if (cols.length == 3 && cols[1].equals(vhost) && ports.contains(cols[2].trim())) {
                 rabbitmqctl("-q", "close_connection", cols[0].trim(), CLOSE_REASON);
@@ -312,8 +339,10 @@ final class WorkerFleet implements AutoCloseable {
             for (Path log : logs) {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
                 for (int i = 0; i + 1 < lines.size(); i++) {
-                    if (lines.get(i).contains("Error on AMQP connection") && lines.get(i).contains("vhost: '" + vhost + "'")
-                            && lines.get(i + 1).contains("connection_forced") && !lines.get(i + 1).contains(CLOSE_REASON)) {
+                    if (lines.get(i).contains("Error on AMQP connection")
+                            && lines.get(i).contains("vhost: '" + vhost + "'")
+                            && lines.get(i + 1).contains("connection_forced")
+                            && !lines.get(i + 1).contains(CLOSE_REASON)) {
                         n++;
                     }
                 }
@@ -328,7 +357,9 @@ final class WorkerFleet implements AutoCloseable {
     double metric(WorkerProcess w, String name) {
         try {
             HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + w.port + "/observe/metrics"))
-                    .header("Accept", "text/plain").timeout(Duration.ofSeconds(5)).build();
+                    .header("Accept", "text/plain")
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
             String body = http.send(r, HttpResponse.BodyHandlers.ofString()).body();
             double sum = -1;
             for (String line : body.split("\n")) {
@@ -349,27 +380,36 @@ final class WorkerFleet implements AutoCloseable {
 
     /** Publishes a legacy {@code upload_post} (no content type, persistent), as the main server does. */
     void publishLegacy(String id, Tokens u, String text) throws IOException {
-        byte[] body = String.join("\u00FF", id, "upload_post", u.token(), u.secret(), text, "").getBytes(StandardCharsets.UTF_8);
+        byte[] body = String.join("\u00FF", id, "upload_post", u.token(), u.secret(), text, "")
+                .getBytes(StandardCharsets.UTF_8);
         publish(body, new AMQP.BasicProperties.Builder().deliveryMode(2).build());
     }
 
     /** Publishes a JSON {@code upload_post}: text (may be null) and images given as bytes with alt texts. */
     void publishJson(String id, Tokens u, String text, List<byte[]> images, List<String> altTexts) throws IOException {
-        JsonObjectBuilder o = Json.createObjectBuilder().add("id", id).add("command", "upload_post")
-                .add("access_token", u.token()).add("access_token_secret", u.secret());
+        JsonObjectBuilder o = Json.createObjectBuilder()
+                .add("id", id)
+                .add("command", "upload_post")
+                .add("access_token", u.token())
+                .add("access_token_secret", u.secret());
         if (text != null) {
             o.add("text", text);
         }
         if (!images.isEmpty()) {
             JsonArrayBuilder media = Json.createArrayBuilder();
             for (int i = 0; i < images.size(); i++) {
-                media.add(Json.createObjectBuilder().add("data", Base64.getEncoder().encodeToString(images.get(i)))
+                media.add(Json.createObjectBuilder()
+                        .add("data", Base64.getEncoder().encodeToString(images.get(i)))
                         .add("alt_text", altTexts.get(i)));
             }
             o.add("media", media);
         }
-        publish(o.build().toString().getBytes(StandardCharsets.UTF_8),
-                new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build());
+        publish(
+                o.build().toString().getBytes(StandardCharsets.UTF_8),
+                new AMQP.BasicProperties.Builder()
+                        .contentType("application/json")
+                        .deliveryMode(2)
+                        .build());
     }
 
     private void publish(byte[] body, AMQP.BasicProperties props) throws IOException {
@@ -420,9 +460,13 @@ final class WorkerFleet implements AutoCloseable {
         Map<String, Long> busy = new TreeMap<>();
         while (System.nanoTime() < deadline) {
             busy.clear();
-            for (String line : rabbitmqctl("-q", "list_queues", "-p", vhost, "name", "messages").split("\n")) {
+            for (String line : rabbitmqctl("-q", "list_queues", "-p", vhost, "name", "messages")
+                    .split("\n")) {
                 String[] cols = line.trim().split("\\s+");
-                if (cols.length == 2 && PENDING.matcher(cols[0]).matches() && cols[1].matches("\\d+") && Long.parseLong(cols[1]) > 0) {
+                if (cols.length == 2
+                        && PENDING.matcher(cols[0]).matches()
+                        && cols[1].matches("\\d+")
+                        && Long.parseLong(cols[1]) > 0) {
                     busy.put(cols[0], Long.parseLong(cols[1]));
                 }
             }
@@ -441,7 +485,11 @@ final class WorkerFleet implements AutoCloseable {
             try {
                 JsonObject o = Json.createReader(new StringReader(raw)).readObject();
                 boolean ok = "posted".equals(o.getString("status", ""));
-                String code = ok ? "posted" : o.containsKey("error") ? o.getJsonObject("error").getString("code", "?") : o.getString("status", "?");
+                String code = ok
+                        ? "posted"
+                        : o.containsKey("error")
+                                ? o.getJsonObject("error").getString("code", "?")
+                                : o.getString("status", "?");
                 return new Reply(o.getString("id", "?"), ok, code, raw);
             } catch (RuntimeException e) {
                 return new Reply("?unparsable", false, "unparsable", raw);
@@ -530,7 +578,8 @@ final class WorkerFleet implements AutoCloseable {
                 if (closed < 1) {
                     fail("no broker connection of " + w + " found to close");
                 }
-                done.append(String.format("closed %d connection(s) of %s at %d/%d answered of %d sent; ", closed, w, at, total, sent));
+                done.append(String.format(
+                        "closed %d connection(s) of %s at %d/%d answered of %d sent; ", closed, w, at, total, sent));
             }
             injected++;
         }
@@ -574,7 +623,8 @@ final class WorkerFleet implements AutoCloseable {
                 }
             }
         }
-        int foreign = (int) replies.keySet().stream().filter(k -> !ids.contains(k)).count();
+        int foreign =
+                (int) replies.keySet().stream().filter(k -> !ids.contains(k)).count();
         return new Tally(ids.size(), lost, doubled, failed, outcomes, foreign);
     }
 
@@ -594,15 +644,20 @@ final class WorkerFleet implements AutoCloseable {
         System.out.println(row);
         System.err.println(row);
         Files.createDirectories(TARGET);
-        Files.writeString(TARGET.resolve("resilience-results.txt"), row + System.lineSeparator(), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                TARGET.resolve("resilience-results.txt"),
+                row + System.lineSeparator(),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     /** The commit under test, for result rows ("unknown" outside git). */
     static String commit() {
         try {
             String head = run("git", "rev-parse", "--short", "HEAD").trim();
-            String dirty = run("git", "status", "--porcelain", "--untracked-files=no").isBlank() ? "" : "+dirty";
+            String dirty =
+                    run("git", "status", "--porcelain", "--untracked-files=no").isBlank() ? "" : "+dirty";
             return head + dirty;
         } catch (Exception e) {
             return "unknown";

@@ -9,8 +9,7 @@ import java.util.Optional;
  * ids and screen names we seal are printable ASCII); a field with one is refused.
  */
 public final class Fields {
-    private Fields() {
-    }
+    private Fields() {}
 
     public static byte[] join(String... fields) {
         for (String f : fields) {

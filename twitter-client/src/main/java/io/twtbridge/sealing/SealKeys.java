@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -13,7 +14,6 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import java.nio.file.StandardCopyOption;
 
 /**
  * The AES-256 keys that seal and open, each with an id. The first key of the text form seals; every key opens, so
@@ -41,7 +41,8 @@ public record SealKeys(String primaryId, Map<String, SecretKey> keys) {
             int colon = entry.indexOf(':');
             String id = colon < 0 ? "" : entry.substring(0, colon);
             if (!ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("sealing keys: each entry is id:base64key with an id of [a-z0-9-]{1,16}");
+                throw new IllegalArgumentException(
+                        "sealing keys: each entry is id:base64key with an id of [a-z0-9-]{1,16}");
             }
             byte[] raw;
             try {

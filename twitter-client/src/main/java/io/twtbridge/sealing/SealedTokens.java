@@ -2,7 +2,6 @@ package io.twtbridge.sealing;
 
 import io.twtbridge.protocol.Limits;
 import io.twtbridge.protocol.Tokens;
-
 import java.util.Optional;
 
 /**
@@ -32,12 +31,12 @@ public final class SealedTokens {
         if (!sealed.isSealed() || sealed.token().length() > Limits.MAX_TOKEN_CHARS) {
             return Optional.empty();
         }
-        return sealer.open(PURPOSE, sealed.token()).flatMap(b -> Fields.split(b, 3))
+        return sealer.open(PURPOSE, sealed.token())
+                .flatMap(b -> Fields.split(b, 3))
                 .filter(f -> !f.get(1).isEmpty() && !f.get(2).isEmpty())
                 .map(f -> new Opened(f.get(0), new Tokens(f.get(1), f.get(2))));
     }
 
     /** What a sealed token holds; {@link Tokens#toString()} never shows the token. */
-    public record Opened(String userId, Tokens accessToken) {
-    }
+    public record Opened(String userId, Tokens accessToken) {}
 }

@@ -22,6 +22,7 @@ import javax.crypto.spec.GCMParameterSpec;
 public final class Sealer {
     /** The longest sealed text accepted; longer is refused before any decoding. */
     public static final int MAX_SEALED_CHARS = 2048;
+
     private static final String VERSION = "tb1";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
@@ -44,8 +45,12 @@ public final class Sealer {
             c.init(Cipher.ENCRYPT_MODE, keys.keys().get(id), new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(aad(purpose, id));
             byte[] sealed = c.doFinal(plaintext);
-            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
-            String text = VERSION + "." + id + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+            byte[] out = ByteBuffer.allocate(nonce.length + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
+            String text = VERSION + "." + id + "."
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
             if (text.length() > MAX_SEALED_CHARS) {
                 throw new IllegalArgumentException("plaintext too large to seal");
             }

@@ -2,7 +2,6 @@ package io.twtbridge.sealing;
 
 import io.helidon.config.Config;
 import io.twtbridge.twitter.ConfigKeys;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,13 +14,14 @@ import java.util.Optional;
  * does not exist: for local use). Neither set: no keys.
  */
 public final class SealingConfig {
-    private SealingConfig() {
-    }
+    private SealingConfig() {}
 
     /** The configured keys; {@link IllegalStateException} (naming the setting, never a key) when they are invalid. */
     public static Optional<SealKeys> keys(Config sealing) {
-        Optional<String> ring = ConfigKeys.get(sealing, "key-ring").asString().asOptional().filter(s -> !s.isBlank());
-        Optional<String> file = ConfigKeys.get(sealing, "key-file").asString().asOptional().filter(s -> !s.isBlank());
+        Optional<String> ring =
+                ConfigKeys.get(sealing, "key-ring").asString().asOptional().filter(s -> !s.isBlank());
+        Optional<String> file =
+                ConfigKeys.get(sealing, "key-file").asString().asOptional().filter(s -> !s.isBlank());
         try {
             if (ring.isPresent()) {
                 return Optional.of(SealKeys.parse(ring.get()));

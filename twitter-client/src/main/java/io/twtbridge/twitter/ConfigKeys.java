@@ -3,7 +3,6 @@ package io.twtbridge.twitter;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,8 +20,7 @@ import java.util.Map;
  * with its dashes as dots first ({@code WORKER_RETRY_MAX_DELAY}), then as written.
  */
 public final class ConfigKeys {
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     /** The node for {@code key} under {@code parent}: the environment variable's value if set, else the file's. */
     public static Config get(Config parent, String key) {
@@ -65,6 +63,7 @@ public final class ConfigKeys {
         } catch (IOException e) {
             throw new UncheckedIOException("no application.yaml next to " + app.getName() + " (" + yaml + ")", e);
         }
-        return Config.just(ConfigSources.create(overrides), ConfigSources.create(content, MediaTypes.APPLICATION_X_YAML));
+        return Config.just(
+                ConfigSources.create(overrides), ConfigSources.create(content, MediaTypes.APPLICATION_X_YAML));
     }
 }

@@ -1,9 +1,9 @@
 package io.twtbridge.twitter;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.math.BigDecimal;
 
 /**
  * X's rules for a post's media, checked before any upload: up to 4 images (JPEG, PNG, WEBP; a GIF alone), or one
@@ -15,19 +15,17 @@ public final class MediaCheck {
     public static final long VIDEO_MAX_BYTES = 512L << 20;
     /** X's shortest and longest video for a post. */
     public static final Duration VIDEO_MIN_DURATION = Duration.ofMillis(500);
+
     public static final Duration VIDEO_MAX_DURATION = Duration.ofSeconds(140);
     public static final String VIDEO_MIME = "video/mp4";
 
-    private MediaCheck() {
-    }
+    private MediaCheck() {}
 
     /** One media item's kind, from its first bytes. */
     sealed interface Kind {
-        record Image(ImageType type) implements Kind {
-        }
+        record Image(ImageType type) implements Kind {}
 
-        record Video() implements Kind {
-        }
+        record Video() implements Kind {}
     }
 
     /** The kind of these bytes, if X takes it. */
@@ -49,7 +47,8 @@ public final class MediaCheck {
             MediaFile m = media.get(i);
             Optional<Kind> kind = kind(m.bytes());
             if (kind.isEmpty()) {
-                return Optional.of(new XFailure.MediaInvalid("image " + (i + 1) + " is not a JPEG, PNG, GIF, WEBP or MP4"));
+                return Optional.of(
+                        new XFailure.MediaInvalid("image " + (i + 1) + " is not a JPEG, PNG, GIF, WEBP or MP4"));
             }
             Optional<XFailure> f = switch (kind.get()) {
                 case Kind.Image img -> image(m, img.type(), i + 1);
@@ -60,7 +59,7 @@ public final class MediaCheck {
             }
             switch (kind.get()) {
                 case Kind.Image img when img.type() == ImageType.GIF -> gifs++;
-                case Kind.Image img -> { }
+                case Kind.Image img -> {}
                 case Kind.Video v -> videos++;
             }
         }
@@ -94,11 +93,13 @@ public final class MediaCheck {
             return Optional.of(new XFailure.MediaInvalid("alt text is not supported for video " + n));
         }
         return switch (Mp4Probe.probe(m.bytes())) {
-            case Mp4Probe.Result.Broken b -> Optional.of(new XFailure.MediaInvalid("video " + n + " is not a valid MP4: " + b.reason()));
-            case Mp4Probe.Result.Mp4 mp4 -> mp4.duration()
-                    .filter(d -> d.compareTo(VIDEO_MIN_DURATION) < 0 || d.compareTo(VIDEO_MAX_DURATION) > 0)
-                    .map(d -> new XFailure.MediaInvalid("video " + n + " lasts " + seconds(d) + " s; X takes "
-                            + seconds(VIDEO_MIN_DURATION) + " to " + seconds(VIDEO_MAX_DURATION) + " s"));
+            case Mp4Probe.Result.Broken b ->
+                Optional.of(new XFailure.MediaInvalid("video " + n + " is not a valid MP4: " + b.reason()));
+            case Mp4Probe.Result.Mp4 mp4 ->
+                mp4.duration()
+                        .filter(d -> d.compareTo(VIDEO_MIN_DURATION) < 0 || d.compareTo(VIDEO_MAX_DURATION) > 0)
+                        .map(d -> new XFailure.MediaInvalid("video " + n + " lasts " + seconds(d) + " s; X takes "
+                                + seconds(VIDEO_MIN_DURATION) + " to " + seconds(VIDEO_MAX_DURATION) + " s"));
         };
     }
 

@@ -5,7 +5,6 @@ import io.twtbridge.protocol.Tokens;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +29,7 @@ final class MediaUpload {
     static final int CHUNK = 1 << 20;
     /** Waits between two STATUS calls are within these bounds, whatever X's {@code check_after_secs}. */
     static final Duration MIN_CHECK = Duration.ofSeconds(1);
+
     static final Duration MAX_CHECK = Duration.ofSeconds(30);
 
     /** Sends one signed request to X (the client's HTTP and OAuth). */
@@ -39,8 +39,7 @@ final class MediaUpload {
     }
 
     /** What to upload: the bytes, their MIME type, X's media category, and a word for messages ("image", "video"). */
-    record Upload(byte[] bytes, String mimeType, String category, String what) {
-    }
+    record Upload(byte[] bytes, String mimeType, String category, String what) {}
 
     private final Transport x;
     private final Duration maxWait;
@@ -53,16 +52,36 @@ final class MediaUpload {
     /** Uploads one image or video (checked by {@link XClient#check}), then its alt text; answers its media id once X may use it. */
     XResult<String> upload(Tokens user, MediaFile media) {
         XResult<String> id = switch (MediaCheck.kind(media.bytes()).orElseThrow()) {
-            case MediaCheck.Kind.Video v -> chunked(user, new Upload(media.bytes(), MediaCheck.VIDEO_MIME, "tweet_video", "video"));
-            case MediaCheck.Kind.Image img when img.type() != ImageType.GIF && media.bytes().length <= SIMPLE_UPLOAD_MAX ->
-                    simple(user, media.bytes());
-            case MediaCheck.Kind.Image img -> chunked(user, new Upload(media.bytes(), img.type().mimeType(),
-                    img.type() == ImageType.GIF ? "tweet_gif" : "tweet_image", "image"));
+            case MediaCheck.Kind.Video v ->
+                chunked(user, new Upload(media.bytes(), MediaCheck.VIDEO_MIME, "tweet_video", "video"));
+            case MediaCheck.Kind.Image img
+            when img.type() != ImageType.GIF && media.bytes().length <= SIMPLE_UPLOAD_MAX ->
+                simple(user, media.bytes());
+            case MediaCheck.Kind.Image img ->
+                chunked(
+                        user,
+                        new Upload(
+                                media.bytes(),
+                                img.type().mimeType(),
+                                img.type() == ImageType.GIF ? "tweet_gif" : "tweet_image",
+                                "image"));
         };
         if (id instanceof XResult.Ok<String> ok && media.altText().isPresent()) {
-            JsonObject meta = XClient.JSON.createObjectBuilder().add("id", ok.value()).add("metadata", XClient.JSON.createObjectBuilder()
-                    .add("alt_text", XClient.JSON.createObjectBuilder().add("text", media.altText().get()))).build();
-            XClient.Response r = x.send(Method.POST, "/2/media/metadata", "", user, "application/json", utf8(meta.toString()));
+            JsonObject meta = XClient.JSON
+                    .createObjectBuilder()
+                    .add("id", ok.value())
+                    .add(
+                            "metadata",
+                            XClient.JSON
+                                    .createObjectBuilder()
+                                    .add(
+                                            "alt_text",
+                                            XClient.JSON
+                                                    .createObjectBuilder()
+                                                    .add("text", media.altText().get())))
+                    .build();
+            XClient.Response r =
+                    x.send(Method.POST, "/2/media/metadata", "", user, "application/json", utf8(meta.toString()));
             if (r.status() != 200) {
                 return XResult.failed(XFailures.of(r));
             }
@@ -78,9 +97,14 @@ final class MediaUpload {
 
     /** Uploads in chunks and waits for X's processing; answers the media id once X may use it in a post. */
     XResult<String> chunked(Tokens user, Upload u) {
-        JsonObject init = XClient.JSON.createObjectBuilder().add("media_type", u.mimeType()).add("total_bytes", u.bytes().length)
-                .add("media_category", u.category()).build();
-        XClient.Response r = x.send(Method.POST, "/2/media/upload/initialize", "", user, "application/json", utf8(init.toString()));
+        JsonObject init = XClient.JSON
+                .createObjectBuilder()
+                .add("media_type", u.mimeType())
+                .add("total_bytes", u.bytes().length)
+                .add("media_category", u.category())
+                .build();
+        XClient.Response r =
+                x.send(Method.POST, "/2/media/upload/initialize", "", user, "application/json", utf8(init.toString()));
         if (r.status() != 200 && r.status() != 201) {
             return XResult.failed(XFailures.of(r));
         }
@@ -108,7 +132,8 @@ final class MediaUpload {
     /** X's processing state in an answer of {@code finalize} or {@code STATUS}; none means the media is ready. */
     record Processing(String state, Optional<Duration> checkAfter, String error) {
         static Processing of(XClient.Response r) {
-            Optional<JsonObject> p = XClient.json(r.body()).map(o -> o.get("data") instanceof JsonObject d ? d : null)
+            Optional<JsonObject> p = XClient.json(r.body())
+                    .map(o -> o.get("data") instanceof JsonObject d ? d : null)
                     .map(d -> d.get("processing_info") instanceof JsonObject pi ? pi : null);
             if (p.isEmpty()) {
                 return new Processing("succeeded", Optional.empty(), "");
@@ -116,10 +141,13 @@ final class MediaUpload {
             JsonObject pi = p.get();
             String state = pi.get("state") instanceof JsonString s ? s.getString() : "";
             Optional<Duration> after = pi.get("check_after_secs") instanceof JsonNumber n
-                    ? Optional.of(Duration.ofSeconds(Math.max(0, Math.min(n.longValue(), 3600)))) : Optional.empty();
+                    ? Optional.of(Duration.ofSeconds(Math.max(0, Math.min(n.longValue(), 3600))))
+                    : Optional.empty();
             String error = "";
             if (pi.get("error") instanceof JsonObject e) {
-                error = e.get("message") instanceof JsonString m ? m.getString() : e.get("name") instanceof JsonString n ? n.getString() : "";
+                error = e.get("message") instanceof JsonString m
+                        ? m.getString()
+                        : e.get("name") instanceof JsonString n ? n.getString() : "";
             }
             return new Processing(state, after, error.length() > 200 ? error.substring(0, 200) : error);
         }
@@ -135,20 +163,21 @@ final class MediaUpload {
                     return XResult.ok(id);
                 }
                 case "failed" -> {
-                    return XResult.failed(new XFailure.MediaProcessingFailed("X could not process the " + what
-                            + (p.error().isEmpty() ? "" : ": " + p.error())));
+                    return XResult.failed(new XFailure.MediaProcessingFailed(
+                            "X could not process the " + what + (p.error().isEmpty() ? "" : ": " + p.error())));
                 }
-                case "pending", "in_progress" -> {
-                }
+                case "pending", "in_progress" -> {}
                 default -> {
-                    return XResult.failed(new XFailure.Unavailable("X answered an unknown processing state for the " + what));
+                    return XResult.failed(
+                            new XFailure.Unavailable("X answered an unknown processing state for the " + what));
                 }
             }
             long left = deadline - System.nanoTime();
             Duration wait = p.checkAfter().orElse(MIN_CHECK);
             wait = wait.compareTo(MIN_CHECK) < 0 ? MIN_CHECK : wait.compareTo(MAX_CHECK) > 0 ? MAX_CHECK : wait;
             if (left <= 0 || wait.toNanos() > left) {
-                return XResult.failed(new XFailure.Unavailable("X did not finish processing the " + what + " within " + maxWait.toSeconds() + " s"));
+                return XResult.failed(new XFailure.Unavailable(
+                        "X did not finish processing the " + what + " within " + maxWait.toSeconds() + " s"));
             }
             try {
                 Thread.sleep(wait);
@@ -173,7 +202,8 @@ final class MediaUpload {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         Multipart field(String name, String value) {
-            out.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n"));
+            out.writeBytes(utf8("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n"
+                    + value + "\r\n"));
             return this;
         }
 

@@ -1,8 +1,8 @@
 package io.twtbridge.twitter;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
-import java.nio.charset.StandardCharsets;
 
 /**
  * What twt-bridge reads of an MP4 (ISO base media file, ISO/IEC 14496-12) before uploading it: that it is one (an
@@ -17,18 +17,15 @@ public final class Mp4Probe {
     /** Most boxes looked at on one level; a real file has a handful at the top and a few in {@code moov}. */
     static final int MAX_BOXES = 1024;
 
-    private Mp4Probe() {
-    }
+    private Mp4Probe() {}
 
     /** What the probe found. */
     public sealed interface Result {
         /** An MP4; its duration when {@code moov/mvhd} was found and gives one. */
-        record Mp4(Optional<Duration> duration) implements Result {
-        }
+        record Mp4(Optional<Duration> duration) implements Result {}
 
         /** An {@code ftyp} box first, but the box structure is broken. */
-        record Broken(String reason) implements Result {
-        }
+        record Broken(String reason) implements Result {}
     }
 
     /** Whether these first bytes are an MP4: an {@code ftyp} box at offset 0 (type at offset 4), at least 16 bytes long. */
@@ -47,7 +44,9 @@ public final class Mp4Probe {
         }
         Optional<Box> moov = find(b, 0, b.length, "moov");
         if (moov.isEmpty()) {
-            return walkError(b, 0, b.length).<Result>map(Result.Broken::new).orElseGet(() -> new Result.Mp4(Optional.empty()));
+            return walkError(b, 0, b.length)
+                    .<Result>map(Result.Broken::new)
+                    .orElseGet(() -> new Result.Mp4(Optional.empty()));
         }
         Optional<Box> mvhd = find(b, moov.get().bodyStart(), moov.get().end(), "mvhd");
         if (mvhd.isEmpty()) {
@@ -57,8 +56,7 @@ public final class Mp4Probe {
     }
 
     /** One box: where its body starts and where it ends (exclusive). */
-    private record Box(String type, int bodyStart, int end) {
-    }
+    private record Box(String type, int bodyStart, int end) {}
 
     /** The first box of {@code type} among the boxes filling {@code [from, to)}. */
     private static Optional<Box> find(byte[] b, int from, int to, String type) {

@@ -5,10 +5,6 @@ import com.github.scribejava.core.extractors.HeaderExtractor;
 import com.github.scribejava.core.model.OAuthConstants;
 import com.github.scribejava.core.model.Parameter;
 import com.github.scribejava.core.services.SignatureService;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -17,6 +13,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The string-building steps of OAuth 1.0a signing (RFC 5849 §3.4.1 signature base string, §3.4.2 HMAC-SHA1 key,
@@ -27,8 +25,7 @@ import java.util.Map;
 final class Rfc5849 {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private Rfc5849() {
-    }
+    private Rfc5849() {}
 
     /** RFC 5849 §3.6: UTF-8, then every byte outside {@code ALPHA / DIGIT / "-" / "." / "_" / "~"} as {@code %XX}. */
     static String percentEncode(String s) {
@@ -52,7 +49,13 @@ final class Rfc5849 {
     }
 
     private static boolean unreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '-'
+                || c == '.'
+                || c == '_'
+                || c == '~';
     }
 
     /** §3.4.1: method, base URL and the sorted, encoded parameters (query, form body, oauth_*), each encoded, joined by {@code &}. */
@@ -73,7 +76,8 @@ final class Rfc5849 {
         }
         // Sorted by encoded name, then encoded value: "=" sorts below every character an encoded name may hold.
         pairs.sort(null);
-        return request.getVerb().name() + "&" + percentEncode(baseUri(request.getUrl())) + "&" + percentEncode(String.join("&", pairs));
+        return request.getVerb().name() + "&" + percentEncode(baseUri(request.getUrl())) + "&"
+                + percentEncode(String.join("&", pairs));
     };
 
     /** §3.4.1.2: scheme and host in lower case, the port only when not the scheme's default, no query or fragment. */
@@ -81,7 +85,8 @@ final class Rfc5849 {
         URI u = URI.create(url);
         String scheme = u.getScheme().toLowerCase(Locale.ROOT);
         int port = u.getPort();
-        boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        boolean defaultPort =
+                port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
         return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path;
     }
@@ -92,11 +97,14 @@ final class Rfc5849 {
         public String getSignature(String baseString, String apiSecret, String tokenSecret) {
             try {
                 Mac mac = Mac.getInstance("HmacSHA1");
-                mac.init(new SecretKeySpec((percentEncode(apiSecret) + "&" + percentEncode(tokenSecret)).getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+                mac.init(new SecretKeySpec(
+                        (percentEncode(apiSecret) + "&" + percentEncode(tokenSecret)).getBytes(StandardCharsets.UTF_8),
+                        "HmacSHA1"));
                 return Base64.getEncoder().encodeToString(mac.doFinal(baseString.getBytes(StandardCharsets.UTF_8)));
             } catch (GeneralSecurityException e) {
                 // the message holds no secret: HmacSHA1 is missing or the key was refused
-                throw new IllegalStateException("HMAC-SHA1 signing failed: " + e.getClass().getSimpleName());
+                throw new IllegalStateException(
+                        "HMAC-SHA1 signing failed: " + e.getClass().getSimpleName());
             }
         }
 
@@ -115,10 +123,17 @@ final class Rfc5849 {
                 b.append(", ");
             }
             first = false;
-            b.append(percentEncode(e.getKey())).append("=\"").append(percentEncode(e.getValue())).append('"');
+            b.append(percentEncode(e.getKey()))
+                    .append("=\"")
+                    .append(percentEncode(e.getValue()))
+                    .append('"');
         }
         if (request.getRealm() != null && !request.getRealm().isEmpty()) {
-            b.append(", ").append(OAuthConstants.REALM).append("=\"").append(request.getRealm()).append('"');
+            b.append(", ")
+                    .append(OAuthConstants.REALM)
+                    .append("=\"")
+                    .append(request.getRealm())
+                    .append('"');
         }
         return b.toString();
     };

@@ -5,7 +5,6 @@ import com.twitter.twittertext.TldLists;
 import com.twitter.twittertext.TwitterTextConfiguration;
 import com.twitter.twittertext.TwitterTextEmojiRegex;
 import com.twitter.twittertext.TwitterTextParser;
-
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,15 +53,18 @@ public final class TextCheck {
 
     /** Stateless once built (as TwitterTextParser's own). */
     private static final Extractor EXTRACTOR = new Extractor();
+
     private static final TwitterTextConfiguration CONFIG = TwitterTextParser.TWITTER_TEXT_DEFAULT_CONFIG;
     private static final int SCALE = CONFIG.getScale();
     private static final int DEFAULT_WEIGHT = CONFIG.getDefaultWeight();
     private static final int URL_WEIGHT = CONFIG.getTransformedURLLength() * SCALE;
     private static final int[][] RANGES = CONFIG.getRanges().stream()
-            .map(r -> new int[]{r.getRange().start, r.getRange().end, r.getWeight()}).toArray(int[][]::new);
+            .map(r -> new int[] {r.getRange().start, r.getRange().end, r.getWeight()})
+            .toArray(int[][]::new);
     private static final Set<String> ASCII_TLDS = new HashSet<>();
     /** TLDs with non-ASCII characters, by their first character. */
     private static final Map<Character, List<String>> OTHER_TLDS = new HashMap<>();
+
     private static final int MAX_TLD_CHARS;
 
     static {
@@ -73,15 +75,16 @@ public final class TextCheck {
                 if (tld.chars().allMatch(c -> c < 0x80)) {
                     ASCII_TLDS.add(tld.toLowerCase(Locale.ROOT));
                 } else {
-                    OTHER_TLDS.computeIfAbsent(Character.toLowerCase(tld.charAt(0)), k -> new ArrayList<>()).add(tld);
+                    OTHER_TLDS
+                            .computeIfAbsent(Character.toLowerCase(tld.charAt(0)), k -> new ArrayList<>())
+                            .add(tld);
                 }
             }
         }
         MAX_TLD_CHARS = max;
     }
 
-    private TextCheck() {
-    }
+    private TextCheck() {}
 
     /** The text as X will count and store it (NFC). */
     public static String normalize(String text) {
@@ -95,8 +98,8 @@ public final class TextCheck {
             return 0; // as twitter-text
         }
         int n = s.length();
-        int[] urlEnd = new int[n];     // > 0 at a URL's start: its end
-        int[] emojiEnd = new int[n];   // > 0 at an emoji's start: its end
+        int[] urlEnd = new int[n]; // > 0 at a URL's start: its end
+        int[] emojiEnd = new int[n]; // > 0 at an emoji's start: its end
         markUrls(s, urlEnd);
         markEmoji(s, emojiEnd);
         long weighted = 0;
@@ -129,8 +132,17 @@ public final class TextCheck {
 
     /** Whitespace as twitter-text's URL and emoji patterns see it (neither ever contains one), and control characters. */
     static boolean isSpace(char c) {
-        return c <= 0x20 || c == 0x85 || c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200A)
-                || c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+        return c <= 0x20
+                || c == 0x85
+                || c == 0xA0
+                || c == 0x1680
+                || c == 0x180E
+                || (c >= 0x2000 && c <= 0x200A)
+                || c == 0x2028
+                || c == 0x2029
+                || c == 0x202F
+                || c == 0x205F
+                || c == 0x3000;
     }
 
     // ---- URLs ----
@@ -162,7 +174,8 @@ public final class TextCheck {
                 int tldEnd = tldEnd(s, d + 1, end);
                 if (tldEnd > 0) {
                     lastTldEnd = tldEnd;
-                    if (tldEnd < end && (s.charAt(tldEnd) == '/' || s.charAt(tldEnd) == ':' || s.charAt(tldEnd) == '?')) {
+                    if (tldEnd < end
+                            && (s.charAt(tldEnd) == '/' || s.charAt(tldEnd) == ':' || s.charAt(tldEnd) == '?')) {
                         continues = true;
                     }
                 }
@@ -196,8 +209,12 @@ public final class TextCheck {
 
     /** Characters of a domain label in twitter-text's URL pattern (a superset: letters, digits, marks, '-', '_'). */
     private static boolean isDomainChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '-' || c == '_' || Character.getType(c) == Character.NON_SPACING_MARK
-                || Character.getType(c) == Character.COMBINING_SPACING_MARK || Character.isSurrogate(c);
+        return Character.isLetterOrDigit(c)
+                || c == '-'
+                || c == '_'
+                || Character.getType(c) == Character.NON_SPACING_MARK
+                || Character.getType(c) == Character.COMBINING_SPACING_MARK
+                || Character.isSurrogate(c);
     }
 
     /**
@@ -236,7 +253,9 @@ public final class TextCheck {
         }
         for (String tld : OTHER_TLDS.getOrDefault(Character.toLowerCase(s.charAt(at)), List.of())) {
             int j = at + tld.length();
-            if (j <= end && s.regionMatches(true, at, tld, 0, tld.length()) && (j == end || !isTldRunChar(s.charAt(j)))) {
+            if (j <= end
+                    && s.regionMatches(true, at, tld, 0, tld.length())
+                    && (j == end || !isTldRunChar(s.charAt(j)))) {
                 return j;
             }
         }
@@ -244,13 +263,21 @@ public final class TextCheck {
     }
 
     private static boolean isTldRunChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '@' || c == '+' || c == '-';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '@'
+                || c == '+'
+                || c == '-';
     }
 
     // ---- Emoji ----
 
     private static void markEmoji(String s, int[] emojiEnd) {
-        Matcher m = TwitterTextEmojiRegex.VALID_EMOJI_PATTERN.matcher(s).useTransparentBounds(true).useAnchoringBounds(false);
+        Matcher m = TwitterTextEmojiRegex.VALID_EMOJI_PATTERN
+                .matcher(s)
+                .useTransparentBounds(true)
+                .useAnchoringBounds(false);
         int n = s.length();
         int i = 0;
         while (i < n) {

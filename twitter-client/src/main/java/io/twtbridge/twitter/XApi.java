@@ -10,7 +10,6 @@ import com.github.scribejava.core.model.OAuthRequest;
 import com.github.scribejava.core.oauth.OAuth10aService;
 import com.github.scribejava.core.services.SignatureService;
 import com.github.scribejava.core.services.TimestampService;
-
 import java.io.OutputStream;
 
 /**
@@ -63,16 +62,31 @@ final class XApi extends DefaultApi10a {
     }
 
     @Override
-    public Signer createService(String apiKey, String apiSecret, String callback, String defaultScope,
-                                OutputStream debugStream, String userAgent, HttpClientConfig httpClientConfig,
-                                HttpClient httpClient) {
-        return new Signer(this, apiKey, apiSecret, callback, defaultScope, debugStream, userAgent, httpClientConfig, httpClient);
+    public Signer createService(
+            String apiKey,
+            String apiSecret,
+            String callback,
+            String defaultScope,
+            OutputStream debugStream,
+            String userAgent,
+            HttpClientConfig httpClientConfig,
+            HttpClient httpClient) {
+        return new Signer(
+                this, apiKey, apiSecret, callback, defaultScope, debugStream, userAgent, httpClientConfig, httpClient);
     }
 
     /** Exposes the signed (never sent) token requests of scribejava's service. */
     static final class Signer extends OAuth10aService {
-        Signer(DefaultApi10a api, String apiKey, String apiSecret, String callback, String scope, OutputStream debugStream,
-               String userAgent, HttpClientConfig httpClientConfig, HttpClient httpClient) {
+        Signer(
+                DefaultApi10a api,
+                String apiKey,
+                String apiSecret,
+                String callback,
+                String scope,
+                OutputStream debugStream,
+                String userAgent,
+                HttpClientConfig httpClientConfig,
+                HttpClient httpClient) {
             super(api, apiKey, apiSecret, callback, scope, debugStream, userAgent, httpClientConfig, httpClient);
         }
 

@@ -17,15 +17,16 @@ import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.Tokens;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
+import jakarta.json.spi.JsonProvider;
 import java.io.ByteArrayInputStream;
 import java.lang.System.Logger.Level;
+import java.net.ConnectException;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +35,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
@@ -49,11 +48,13 @@ public final class XClient {
     static final JsonProvider JSON = JsonProvider.provider();
     /** An id in a path ({@code /2/media/upload/123/append}, {@code /2/tweets/123}), not the {@code /2/} of the API version. */
     private static final Pattern MEDIA_ID = Pattern.compile("/\\d{3,}(?=/|$)");
+
     private static final System.Logger LOG = System.getLogger(XClient.class.getName());
 
     private final XClientConfig config;
     /** HTTP/1.1 directly (the only protocol on the class path): no per-request protocol discovery. */
     private final Http1Client http;
+
     private final XApi.Signer signer;
     private final CallListener listener;
     private final MediaUpload uploads;
@@ -65,7 +66,7 @@ public final class XClient {
     }
 
     public XClient(XClientConfig config) {
-        this(config, (e, s, l) -> { }, null);
+        this(config, (e, s, l) -> {}, null);
     }
 
     public XClient(XClientConfig config, CallListener listener) {
@@ -99,7 +100,13 @@ public final class XClient {
     /** Step 1 ({@code auth}): a request token and the URL where the user authorizes the app, as the reply to give. */
     public XResult<Outcome.AuthStarted> requestToken() {
         OAuthRequest signed = signer.signedRequestTokenRequest();
-        Response r = send(Method.POST, signed.getCompleteUrl(), "/oauth/request_token", signed.getHeaders().get("Authorization"), null, new byte[0]);
+        Response r = send(
+                Method.POST,
+                signed.getCompleteUrl(),
+                "/oauth/request_token",
+                signed.getHeaders().get("Authorization"),
+                null,
+                new byte[0]);
         if (r.status() != 200) {
             return XResult.failed(XFailures.ofRequestToken(r));
         }
@@ -118,8 +125,15 @@ public final class XClient {
      * user's access token and identity, as the reply to give.
      */
     public XResult<Outcome.PinVerified> accessToken(Tokens requestToken, String verifier) {
-        OAuthRequest signed = signer.signedAccessTokenRequest(new OAuth1RequestToken(requestToken.token(), requestToken.secret()), verifier);
-        Response r = send(Method.POST, signed.getCompleteUrl(), "/oauth/access_token", signed.getHeaders().get("Authorization"), null, new byte[0]);
+        OAuthRequest signed = signer.signedAccessTokenRequest(
+                new OAuth1RequestToken(requestToken.token(), requestToken.secret()), verifier);
+        Response r = send(
+                Method.POST,
+                signed.getCompleteUrl(),
+                "/oauth/access_token",
+                signed.getHeaders().get("Authorization"),
+                null,
+                new byte[0]);
         if (r.status() != 200) {
             return XResult.failed(XFailures.ofAccessToken(r));
         }
@@ -129,7 +143,8 @@ public final class XClient {
         if (token == null || secret == null) {
             return XResult.failed(new XFailure.Unavailable("X's access_token answer had no token"));
         }
-        return XResult.ok(new Outcome.PinVerified(new Tokens(token, secret), form.getOrDefault("user_id", ""), form.getOrDefault("screen_name", "")));
+        return XResult.ok(new Outcome.PinVerified(
+                new Tokens(token, secret), form.getOrDefault("user_id", ""), form.getOrDefault("screen_name", "")));
     }
 
     // ---- Posting ----
@@ -161,7 +176,8 @@ public final class XClient {
      * A post with options: a long post is checked against 25,000 weighted characters and X decides whether the user may
      * post that long (its refusal is {@link XFailure.TextTooLong}).
      */
-    public XResult<String> post(Tokens user, String text, List<MediaFile> media, Optional<String> replyToTweetId, PostOptions options) {
+    public XResult<String> post(
+            Tokens user, String text, List<MediaFile> media, Optional<String> replyToTweetId, PostOptions options) {
         int maxWeighted = options.longPost() ? Limits.MAX_LONG_POST_WEIGHTED : TextCheck.MAX_WEIGHTED;
         Optional<XFailure> invalid = check(text, media, maxWeighted);
         if (invalid.isPresent()) {
@@ -185,15 +201,24 @@ public final class XClient {
             mediaIds.forEach(ids::add);
             body.add("media", JSON.createObjectBuilder().add("media_ids", ids));
         }
-        replyToTweetId.ifPresent(id -> body.add("reply", JSON.createObjectBuilder().add("in_reply_to_tweet_id", id)));
+        replyToTweetId.ifPresent(
+                id -> body.add("reply", JSON.createObjectBuilder().add("in_reply_to_tweet_id", id)));
         options.quoteTweetId().ifPresent(id -> body.add("quote_tweet_id", id));
         options.poll().ifPresent(poll -> {
             JsonArrayBuilder choices = JSON.createArrayBuilder();
             poll.options().forEach(choices::add);
-            body.add("poll", JSON.createObjectBuilder().add("options", choices).add("duration_minutes", poll.durationMinutes()));
+            body.add(
+                    "poll",
+                    JSON.createObjectBuilder().add("options", choices).add("duration_minutes", poll.durationMinutes()));
         });
         options.replySettings().ifPresent(r -> body.add("reply_settings", r.wireName()));
-        Response r = signedSend(Method.POST, "/2/tweets", "", user, "application/json", utf8(body.build().toString()));
+        Response r = signedSend(
+                Method.POST,
+                "/2/tweets",
+                "",
+                user,
+                "application/json",
+                utf8(body.build().toString()));
         if (r.status() != 201 && r.status() != 200) {
             return XResult.failed(XFailures.ofPost(r, options.longPost(), text));
         }
@@ -215,9 +240,11 @@ public final class XClient {
         if (r.status() != 200) {
             return XResult.failed(XFailures.ofSent(r));
         }
-        Optional<Boolean> deleted = json(r.body()).map(o -> o.get("data")).filter(d -> d instanceof JsonObject)
-                .map(d -> ((JsonObject) d).get("deleted")).map(v -> v == JsonValue.TRUE ? Boolean.TRUE
-                        : v == JsonValue.FALSE ? Boolean.FALSE : null);
+        Optional<Boolean> deleted = json(r.body())
+                .map(o -> o.get("data"))
+                .filter(d -> d instanceof JsonObject)
+                .map(d -> ((JsonObject) d).get("deleted"))
+                .map(v -> v == JsonValue.TRUE ? Boolean.TRUE : v == JsonValue.FALSE ? Boolean.FALSE : null);
         return deleted.<XResult<Boolean>>map(XResult::ok)
                 .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
     }
@@ -238,12 +265,16 @@ public final class XClient {
         return send(method, url, path, toSign.getHeaders().get("Authorization"), contentType, body);
     }
 
-    private Response send(Method method, String url, String endpointPath, String authorization, String contentType, byte[] body) {
-        String endpoint = method.text() + " " + (hasId(endpointPath) ? MEDIA_ID.matcher(endpointPath).replaceAll("/{id}") : endpointPath);
+    private Response send(
+            Method method, String url, String endpointPath, String authorization, String contentType, byte[] body) {
+        String endpoint = method.text() + " "
+                + (hasId(endpointPath) ? MEDIA_ID.matcher(endpointPath).replaceAll("/{id}") : endpointPath);
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');
-            var request = http.method(method).uri(q < 0 ? url : url.substring(0, q)).header(HeaderNames.AUTHORIZATION, authorization);
+            var request = http.method(method)
+                    .uri(q < 0 ? url : url.substring(0, q))
+                    .header(HeaderNames.AUTHORIZATION, authorization);
             if (q >= 0) {
                 form(utf8(url.substring(q + 1))).forEach(request::queryParam);
             }
@@ -263,7 +294,8 @@ public final class XClient {
         } catch (RuntimeException e) {
             Duration latency = Duration.ofNanos(System.nanoTime() - start);
             listener.onCall(endpoint, -1, latency);
-            String kind = e.getClass().getSimpleName() + (e.getCause() == null ? "" : "/" + e.getCause().getClass().getSimpleName());
+            String kind = e.getClass().getSimpleName()
+                    + (e.getCause() == null ? "" : "/" + e.getCause().getClass().getSimpleName());
             LOG.log(Level.DEBUG, () -> endpoint + " failed: " + kind);
             return new Response(neverSent(e) ? NOT_SENT : NO_ANSWER, Map.of(), utf8("no answer from X (" + kind + ")"));
         }
@@ -294,8 +326,12 @@ public final class XClient {
     }
 
     static XResult<String> dataId(Response r) {
-        Optional<String> id = json(r.body()).map(o -> o.get("data")).filter(d -> d instanceof JsonObject)
-                .map(d -> ((JsonObject) d).get("id")).filter(v -> v instanceof JsonString).map(v -> ((JsonString) v).getString());
+        Optional<String> id = json(r.body())
+                .map(o -> o.get("data"))
+                .filter(d -> d instanceof JsonObject)
+                .map(d -> ((JsonObject) d).get("id"))
+                .filter(v -> v instanceof JsonString)
+                .map(v -> ((JsonString) v).getString());
         return id.<XResult<String>>map(XResult::ok)
                 .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.id")));
     }
@@ -317,7 +353,8 @@ public final class XClient {
         for (String pair : new String(body, StandardCharsets.UTF_8).trim().split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                out.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }

@@ -1,7 +1,6 @@
 package io.twtbridge.twitter;
 
 import io.helidon.config.Config;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,8 +11,14 @@ import java.util.Objects;
  * A process reads it with {@link #from(Config)} (its defaults are in its application.yaml); code builds one with
  * {@link #builder()}. {@link #toString()} never shows the secret.
  */
-public record XClientConfig(URI baseUri, String consumerKey, String consumerSecret, String callback,
-                            Duration connectTimeout, Duration readTimeout, Duration mediaProcessingMaxWait) {
+public record XClientConfig(
+        URI baseUri,
+        String consumerKey,
+        String consumerSecret,
+        String callback,
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration mediaProcessingMaxWait) {
 
     public XClientConfig {
         Objects.requireNonNull(baseUri, "baseUri");
@@ -43,18 +48,31 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
      * @throws IllegalStateException naming the missing setting when the consumer key or secret is absent
      */
     public static XClientConfig from(Config twitter) {
-        String key = twitter.get("consumer.key").asString().filter(v -> !v.isBlank()).orElseThrow(() ->
-                new IllegalStateException("TWITTER_CONSUMER_KEY is not set (twitter.consumer.key)"));
-        String secret = twitter.get("consumer.secret").asString().filter(v -> !v.isBlank()).orElseThrow(() ->
-                new IllegalStateException("TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)"));
+        String key = twitter.get("consumer.key")
+                .asString()
+                .filter(v -> !v.isBlank())
+                .orElseThrow(() -> new IllegalStateException("TWITTER_CONSUMER_KEY is not set (twitter.consumer.key)"));
+        String secret = twitter.get("consumer.secret")
+                .asString()
+                .filter(v -> !v.isBlank())
+                .orElseThrow(() ->
+                        new IllegalStateException("TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)"));
         return builder()
-                .baseUri(URI.create(ConfigKeys.require(twitter, "api.base.url").asString().get()))
+                .baseUri(URI.create(
+                        ConfigKeys.require(twitter, "api.base.url").asString().get()))
                 .consumer(key, secret)
-                .callback(ConfigKeys.require(twitter, "oauth.callback").asString().get())
-                .connectTimeout(ConfigKeys.require(twitter, "connect-timeout").as(Duration.class).get())
-                .readTimeout(ConfigKeys.require(twitter, "read-timeout").as(Duration.class).get())
+                .callback(
+                        ConfigKeys.require(twitter, "oauth.callback").asString().get())
+                .connectTimeout(ConfigKeys.require(twitter, "connect-timeout")
+                        .as(Duration.class)
+                        .get())
+                .readTimeout(ConfigKeys.require(twitter, "read-timeout")
+                        .as(Duration.class)
+                        .get())
                 // env TWITTER_MEDIA_PROCESSING_MAX_WAIT arrives as media.processing.max.wait (Helidon: "_" -> ".")
-                .mediaProcessingMaxWait(ConfigKeys.require(twitter, "media.processing-max-wait").as(Duration.class).get())
+                .mediaProcessingMaxWait(ConfigKeys.require(twitter, "media.processing-max-wait")
+                        .as(Duration.class)
+                        .get())
                 .build();
     }
 
@@ -65,7 +83,8 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
 
     /** This config with another OAuth callback (e.g. {@code oob} for the PIN flow). */
     public XClientConfig withCallback(String callback) {
-        return new XClientConfig(baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout, mediaProcessingMaxWait);
+        return new XClientConfig(
+                baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout, mediaProcessingMaxWait);
     }
 
     /** Every part by name; all are required. */
@@ -78,8 +97,7 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
         private Duration readTimeout;
         private Duration mediaProcessingMaxWait;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Where X is: {@code https://api.x.com}, or a sandbox. */
         public Builder baseUri(URI baseUri) {
@@ -118,7 +136,13 @@ public record XClientConfig(URI baseUri, String consumerKey, String consumerSecr
 
         /** @throws NullPointerException naming the first part not set */
         public XClientConfig build() {
-            return new XClientConfig(baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout,
+            return new XClientConfig(
+                    baseUri,
+                    consumerKey,
+                    consumerSecret,
+                    callback,
+                    connectTimeout,
+                    readTimeout,
                     mediaProcessingMaxWait);
         }
     }

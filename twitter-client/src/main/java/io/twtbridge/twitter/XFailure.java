@@ -1,7 +1,6 @@
 package io.twtbridge.twitter;
 
 import io.twtbridge.protocol.Outcome;
-
 import java.time.Instant;
 
 /**
@@ -16,16 +15,13 @@ public sealed interface XFailure {
     }
 
     /** 401: the user's token is invalid or revoked (or the app's credentials are refused). */
-    record InvalidToken(String detail) implements XFailure {
-    }
+    record InvalidToken(String detail) implements XFailure {}
 
     /** 403 with X's duplicate-content detail. */
-    record Duplicate(String detail) implements XFailure {
-    }
+    record Duplicate(String detail) implements XFailure {}
 
     /** 403 for any other reason (suspended, not permitted). */
-    record Forbidden(String detail) implements XFailure {
-    }
+    record Forbidden(String detail) implements XFailure {}
 
     /** Which limit a 429 hit. */
     enum Scope {
@@ -45,27 +41,22 @@ public sealed interface XFailure {
     }
 
     /** 400 or another 4xx: X rejected the request as it is. */
-    record Rejected(String detail) implements XFailure {
-    }
+    record Rejected(String detail) implements XFailure {}
 
     /** 5xx, timeout or connection failure: retryable. */
-    record Unavailable(String detail) implements XFailure {
-    }
+    record Unavailable(String detail) implements XFailure {}
 
     /**
      * Like {@link Unavailable}, but after the post itself was sent ({@code POST /2/tweets}): X may have created it.
      * Retryable only where X would refuse a repeat (a post with text).
      */
-    record Uncertain(String detail) implements XFailure {
-    }
+    record Uncertain(String detail) implements XFailure {}
 
     /** The PIN (oauth_verifier) is wrong for this request token. */
-    record WrongPin() implements XFailure {
-    }
+    record WrongPin() implements XFailure {}
 
     /** The request token is unknown, expired or already used. */
-    record RequestTokenInvalid() implements XFailure {
-    }
+    record RequestTokenInvalid() implements XFailure {}
 
     /**
      * The text is over {@code limit} weighted characters (or empty without media): checked before any call, or, for a
@@ -83,14 +74,11 @@ public sealed interface XFailure {
     }
 
     /** Checked before any upload: not JPEG/PNG/GIF/WEBP/MP4, a broken MP4 or one of the wrong duration, or the mix is not allowed. */
-    record MediaInvalid(String detail) implements XFailure {
-    }
+    record MediaInvalid(String detail) implements XFailure {}
 
     /** Checked before any upload: an image or video is over X's size limit. */
-    record MediaTooLarge(String detail) implements XFailure {
-    }
+    record MediaTooLarge(String detail) implements XFailure {}
 
     /** X took the upload (a video or GIF) and its processing ended {@code failed}: X will not post it. */
-    record MediaProcessingFailed(String detail) implements XFailure {
-    }
+    record MediaProcessingFailed(String detail) implements XFailure {}
 }

@@ -5,7 +5,6 @@ import io.twtbridge.protocol.Outcome;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
@@ -19,8 +18,7 @@ import java.util.Optional;
  * failure (retry, wait for the reset, answer) is its {@code PostingService} and {@code RetryPolicy}.
  */
 final class XFailures {
-    private XFailures() {
-    }
+    private XFailures() {}
 
     /** The typed failure for a non-success answer. */
     static XFailure of(XClient.Response r) {
@@ -34,7 +32,8 @@ final class XFailures {
         }
         if (s == 403) {
             return detail.toLowerCase(Locale.ROOT).contains("duplicate content")
-                    ? new XFailure.Duplicate(detail) : new XFailure.Forbidden(detail);
+                    ? new XFailure.Duplicate(detail)
+                    : new XFailure.Forbidden(detail);
         }
         if (s == 429) {
             if ("0".equals(r.header("x-app-limit-24hour-remaining"))) {
@@ -71,7 +70,9 @@ final class XFailures {
      */
     static XFailure ofSent(XClient.Response r) {
         XFailure f = of(r);
-        return f instanceof XFailure.Unavailable u && r.status() != XClient.NOT_SENT ? new XFailure.Uncertain(u.detail()) : f;
+        return f instanceof XFailure.Unavailable u && r.status() != XClient.NOT_SENT
+                ? new XFailure.Uncertain(u.detail())
+                : f;
     }
 
     /**
@@ -80,7 +81,9 @@ final class XFailures {
      */
     static XFailure ofPost(XClient.Response r, boolean longPost, String text) {
         XFailure f = ofSent(r);
-        return longPost && tooLong(f) ? new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, detail(r)) : f;
+        return longPost && tooLong(f)
+                ? new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, detail(r))
+                : f;
     }
 
     /** When a 429's window resets: X's header for the limit hit, else the per-window one, else a minute from now. */
@@ -105,7 +108,9 @@ final class XFailures {
             return text.length() > 200 ? text.substring(0, 200) : text;
         }
         JsonObject j = o.get();
-        if (j.get("errors") instanceof JsonArray errors && !errors.isEmpty() && errors.get(0) instanceof JsonObject e
+        if (j.get("errors") instanceof JsonArray errors
+                && !errors.isEmpty()
+                && errors.get(0) instanceof JsonObject e
                 && e.get("message") instanceof JsonString m) {
             String code = e.containsKey("code") ? " (code " + e.get("code") + ")" : "";
             return m.getString() + code;
@@ -126,7 +131,9 @@ final class XFailures {
     static XFailure imageRefused(int index, XFailure f) {
         if (f instanceof XFailure.Rejected r) {
             String detail = "X refused image " + (index + 1) + ": " + r.detail();
-            return r.detail().startsWith("X answered 413") ? new XFailure.MediaTooLarge(detail) : new XFailure.MediaInvalid(detail);
+            return r.detail().startsWith("X answered 413")
+                    ? new XFailure.MediaTooLarge(detail)
+                    : new XFailure.MediaInvalid(detail);
         }
         return f;
     }
@@ -145,21 +152,35 @@ final class XFailures {
     /** The failure as the protocol's answer: a stable code and a message for people, never a secret. */
     static Outcome.Failed outcome(XFailure failure) {
         return switch (failure) {
-            case XFailure.InvalidToken t -> Outcome.Failed.of(ErrorCode.INVALID_TOKEN, "X refused the credentials (invalid or revoked): " + t.detail());
-            case XFailure.Duplicate d -> Outcome.Failed.of(ErrorCode.DUPLICATE, "X refused a duplicate of a recent post: " + d.detail());
-            case XFailure.Forbidden f -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "X refused the request: " + f.detail());
-            case XFailure.RateLimited r -> Outcome.Failed.rateLimited("X's rate limit (" + r.scope().name().toLowerCase() + ") resets at " + r.reset(),
-                    Math.max(1, r.reset().getEpochSecond() - Instant.now().getEpochSecond()));
+            case XFailure.InvalidToken t ->
+                Outcome.Failed.of(
+                        ErrorCode.INVALID_TOKEN, "X refused the credentials (invalid or revoked): " + t.detail());
+            case XFailure.Duplicate d ->
+                Outcome.Failed.of(ErrorCode.DUPLICATE, "X refused a duplicate of a recent post: " + d.detail());
+            case XFailure.Forbidden f ->
+                Outcome.Failed.of(ErrorCode.BAD_REQUEST, "X refused the request: " + f.detail());
+            case XFailure.RateLimited r ->
+                Outcome.Failed.rateLimited(
+                        "X's rate limit (" + r.scope().name().toLowerCase() + ") resets at " + r.reset(),
+                        Math.max(1, r.reset().getEpochSecond() - Instant.now().getEpochSecond()));
             case XFailure.Rejected r -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, r.detail());
-            case XFailure.Unavailable u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
+            case XFailure.Unavailable u ->
+                Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
             case XFailure.Uncertain u -> Outcome.Failed.of(ErrorCode.X_UNAVAILABLE, "X is unavailable: " + u.detail());
             case XFailure.WrongPin w -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the PIN is wrong");
-            case XFailure.RequestTokenInvalid t -> Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the login expired or was already used; start again");
-            case XFailure.TextTooLong t when t.byX() -> Outcome.Failed.of(ErrorCode.TEXT_TOO_LONG,
-                    "X refused the text as too long (" + t.weightedLength() + " weighted characters): " + t.detail());
-            case XFailure.TextTooLong t -> Outcome.Failed.of(ErrorCode.TEXT_TOO_LONG,
-                    "the text counts " + t.weightedLength() + " weighted characters; X takes " + t.limit()
-                            + " (and text or media is required)");
+            case XFailure.RequestTokenInvalid t ->
+                Outcome.Failed.of(ErrorCode.BAD_REQUEST, "the login expired or was already used; start again");
+            case XFailure.TextTooLong t
+            when t.byX() ->
+                Outcome.Failed.of(
+                        ErrorCode.TEXT_TOO_LONG,
+                        "X refused the text as too long (" + t.weightedLength() + " weighted characters): "
+                                + t.detail());
+            case XFailure.TextTooLong t ->
+                Outcome.Failed.of(
+                        ErrorCode.TEXT_TOO_LONG,
+                        "the text counts " + t.weightedLength() + " weighted characters; X takes " + t.limit()
+                                + " (and text or media is required)");
             case XFailure.MediaInvalid m -> Outcome.Failed.of(ErrorCode.MEDIA_INVALID, m.detail());
             case XFailure.MediaTooLarge m -> Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, m.detail());
             case XFailure.MediaProcessingFailed m -> Outcome.Failed.of(ErrorCode.MEDIA_PROCESSING_FAILED, m.detail());

@@ -1,7 +1,6 @@
 package io.twtbridge.twitter;
 
 import io.twtbridge.protocol.Outcome;
-
 import java.util.Objects;
 
 /** The outcome of a call to X: a value or a typed failure. */

@@ -1,18 +1,17 @@
 package io.twtbridge.sealing;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twtbridge.protocol.Tokens;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 class SealerTest {
     private static final byte[] SECRET = "token-123\nsecret-456".getBytes(StandardCharsets.UTF_8);
@@ -61,14 +60,19 @@ class SealerTest {
         assertEquals("k2", Sealer.keyId(fresh).orElseThrow());
         // once k1 is dropped, what it sealed no longer opens
         assertTrue(new Sealer(SealKeys.parse(k2)).open("access", old).isEmpty());
-        assertArrayEquals(SECRET, new Sealer(SealKeys.parse(k2)).open("access", fresh).orElseThrow());
+        assertArrayEquals(
+                SECRET, new Sealer(SealKeys.parse(k2)).open("access", fresh).orElseThrow());
     }
 
     @Test
     void anotherDeploymentsTokenIsRefusedEvenWithTheSameKeyId() {
         String theirs = new Sealer(SealKeys.parse(SealKeys.generate("k1"))).seal("access", SECRET);
-        assertTrue(new Sealer(SealKeys.parse(SealKeys.generate("k1"))).open("access", theirs).isEmpty());
-        assertTrue(new Sealer(SealKeys.parse(SealKeys.generate("k9"))).open("access", theirs).isEmpty());
+        assertTrue(new Sealer(SealKeys.parse(SealKeys.generate("k1")))
+                .open("access", theirs)
+                .isEmpty());
+        assertTrue(new Sealer(SealKeys.parse(SealKeys.generate("k9")))
+                .open("access", theirs)
+                .isEmpty());
     }
 
     @Test
@@ -82,8 +86,10 @@ class SealerTest {
 
     @Test
     void theExampleInRpcFormatOpens() {
-        SealedTokens t = new SealedTokens(new Sealer(SealKeys.parse("k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
-        SealedTokens.Opened o = t.open(Tokens.sealed("tb1.k1.A22zOmLqLQtJY71K445ytttEKnicqMIGxrmYtNItoOY82zGXF4NI")).orElseThrow();
+        SealedTokens t =
+                new SealedTokens(new Sealer(SealKeys.parse("k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
+        SealedTokens.Opened o = t.open(Tokens.sealed("tb1.k1.A22zOmLqLQtJY71K445ytttEKnicqMIGxrmYtNItoOY82zGXF4NI"))
+                .orElseThrow();
         assertEquals("42", o.userId());
         assertEquals(new Tokens("42-at", "as"), o.accessToken());
     }
@@ -93,6 +99,8 @@ class SealerTest {
         Path file = Files.createTempDirectory("sealing").resolve("sealing.keys");
         SealKeys first = SealKeys.fromFile(file);
         String sealed = new Sealer(first).seal("access", SECRET);
-        assertArrayEquals(SECRET, new Sealer(SealKeys.fromFile(file)).open("access", sealed).orElseThrow());
+        assertArrayEquals(
+                SECRET,
+                new Sealer(SealKeys.fromFile(file)).open("access", sealed).orElseThrow());
     }
 }

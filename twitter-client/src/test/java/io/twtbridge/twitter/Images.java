@@ -11,11 +11,10 @@ import java.util.zip.Deflater;
 /** Real image files for tests: a minimal PNG encoder (RGB noise) and a known-good 1x1 GIF. */
 final class Images {
     /** The classic 1x1 transparent GIF89a. */
-    private static final byte[] GIF_1X1 = HexFormat.of().parseHex(
-            "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b");
+    private static final byte[] GIF_1X1 = HexFormat.of()
+            .parseHex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b");
 
-    private Images() {
-    }
+    private Images() {}
 
     static byte[] gif() {
         return GIF_1X1.clone();
@@ -41,8 +40,18 @@ final class Images {
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array());
+        chunk(
+                png,
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(w)
+                        .putInt(h)
+                        .put((byte) 8)
+                        .put((byte) 2)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array());
         chunk(png, "IDAT", z.toByteArray());
         chunk(png, "IEND", new byte[0]);
         return png.toByteArray();

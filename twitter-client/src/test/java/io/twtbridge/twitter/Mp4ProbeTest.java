@@ -1,18 +1,17 @@
 package io.twtbridge.twitter;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The MP4 probe: detection from the first bytes, duration from moov/mvhd, bounded on hostile box sizes. */
 class Mp4ProbeTest {
@@ -21,7 +20,8 @@ class Mp4ProbeTest {
     void detectsFtypAtOffsetFour() {
         assertTrue(Mp4Probe.isMp4(Videos.mp4(1000)));
         assertFalse(Mp4Probe.isMp4(Images.png(4, 4, 1)));
-        assertFalse(Mp4Probe.isMp4(new byte[] {0, 0, 0, 4, 'f', 't', 'y', 'p', 0, 0, 0, 0})); // a box shorter than its header
+        assertFalse(Mp4Probe.isMp4(
+                new byte[] {0, 0, 0, 4, 'f', 't', 'y', 'p', 0, 0, 0, 0})); // a box shorter than its header
         assertFalse(Mp4Probe.isMp4("xxxxftyp".getBytes()));
         assertFalse(Mp4Probe.isMp4(new byte[] {0, 0, 0, 8, 'f', 't', 'y', 'p'})); // too short to be an ftyp box
         assertTrue(MediaCheck.kind(Videos.mp4(1000)).orElseThrow() instanceof MediaCheck.Kind.Video);
@@ -29,13 +29,23 @@ class Mp4ProbeTest {
 
     @Test
     void durationFromMvhd() {
-        assertEquals(Optional.of(Duration.ofMillis(12_345)), mp4(Mp4Probe.probe(Videos.mp4(12_345))).duration());
+        assertEquals(
+                Optional.of(Duration.ofMillis(12_345)),
+                mp4(Mp4Probe.probe(Videos.mp4(12_345))).duration());
         // mvhd version 1: 64-bit times
-        ByteBuffer v1 = ByteBuffer.allocate(112).putInt(0x01000000).putLong(0).putLong(0).putInt(90_000).putLong(90_000L * 3);
+        ByteBuffer v1 = ByteBuffer.allocate(112)
+                .putInt(0x01000000)
+                .putLong(0)
+                .putLong(0)
+                .putInt(90_000)
+                .putLong(90_000L * 3);
         byte[] file = concat(Arrays.copyOf(Videos.mp4(1), 24), Videos.box("moov", Videos.box("mvhd", v1.array())));
-        assertEquals(Optional.of(Duration.ofSeconds(3)), mp4(Mp4Probe.probe(file)).duration());
+        assertEquals(
+                Optional.of(Duration.ofSeconds(3)), mp4(Mp4Probe.probe(file)).duration());
         // no moov (it may come after mdat in a file cut short): duration unknown, left to X
-        assertEquals(Optional.empty(), mp4(Mp4Probe.probe(Arrays.copyOf(Videos.mp4(1), 24))).duration());
+        assertEquals(
+                Optional.empty(),
+                mp4(Mp4Probe.probe(Arrays.copyOf(Videos.mp4(1), 24))).duration());
     }
 
     @Test

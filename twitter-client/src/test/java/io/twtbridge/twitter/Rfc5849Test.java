@@ -1,8 +1,8 @@
 package io.twtbridge.twitter;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 /** The signing strings built without scribejava's encoder: RFC 5849's own examples. */
 class Rfc5849Test {

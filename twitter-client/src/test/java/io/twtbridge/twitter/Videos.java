@@ -6,13 +6,19 @@ import java.nio.charset.StandardCharsets;
 
 /** Tiny MP4 files for tests: the box structure X's limits are read from (ftyp, moov/mvhd, mdat), no real video. */
 final class Videos {
-    private Videos() {
-    }
+    private Videos() {}
 
     /** An MP4 lasting {@code millis} (timescale 1000), with {@code payload} bytes of mdat holding {@code marker}. */
     static byte[] mp4(long millis, int payload, String marker) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(box("ftyp", ByteBuffer.allocate(16).put(ascii("isom")).putInt(0x200).put(ascii("isom")).put(ascii("avc1")).array()));
+        out.writeBytes(box(
+                "ftyp",
+                ByteBuffer.allocate(16)
+                        .put(ascii("isom"))
+                        .putInt(0x200)
+                        .put(ascii("isom"))
+                        .put(ascii("avc1"))
+                        .array()));
         ByteBuffer mvhd = ByteBuffer.allocate(100);
         mvhd.putInt(0); // version 0, flags
         mvhd.putInt(0).putInt(0); // creation, modification
@@ -31,7 +37,11 @@ final class Videos {
     }
 
     static byte[] box(String type, byte[] body) {
-        return ByteBuffer.allocate(8 + body.length).putInt(8 + body.length).put(ascii(type)).put(body).array();
+        return ByteBuffer.allocate(8 + body.length)
+                .putInt(8 + body.length)
+                .put(ascii(type))
+                .put(body)
+                .array();
     }
 
     private static byte[] ascii(String s) {

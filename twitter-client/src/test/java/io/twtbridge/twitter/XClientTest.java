@@ -1,29 +1,11 @@
 package io.twtbridge.twitter;
 
-import io.twtbridge.protocol.Tokens;
-import io.twtbridge.sandbox.Faults;
-import io.twtbridge.sandbox.Limits;
-import io.twtbridge.sandbox.MediaState;
-import io.twtbridge.sandbox.Post;
-import io.twtbridge.sandbox.TwitterSandbox;
-import io.twtbridge.sandbox.UserTokens;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.net.ServerSocket;
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.EnvironmentVariables;
@@ -32,16 +14,33 @@ import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Poll;
 import io.twtbridge.protocol.PostOptions;
 import io.twtbridge.protocol.ReplySettings;
+import io.twtbridge.protocol.Tokens;
+import io.twtbridge.sandbox.Faults;
+import io.twtbridge.sandbox.Limits;
+import io.twtbridge.sandbox.MediaState;
+import io.twtbridge.sandbox.Post;
+import io.twtbridge.sandbox.TwitterSandbox;
+import io.twtbridge.sandbox.UserTokens;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Every typed outcome of the client, each from a real HTTP exchange with the sandbox. */
 class XClientTest {
@@ -65,8 +64,14 @@ class XClientTest {
     }
 
     private static XClientConfig config(URI base, String secret, Duration readTimeout) {
-        return XClientConfig.builder().baseUri(base).consumer(TwitterSandbox.DEFAULT_CONSUMER_KEY, secret).callback("oob")
-                .connectTimeout(Duration.ofSeconds(2)).readTimeout(readTimeout).mediaProcessingMaxWait(Duration.ofMinutes(5)).build();
+        return XClientConfig.builder()
+                .baseUri(base)
+                .consumer(TwitterSandbox.DEFAULT_CONSUMER_KEY, secret)
+                .callback("oob")
+                .connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(readTimeout)
+                .mediaProcessingMaxWait(Duration.ofMinutes(5))
+                .build();
     }
 
     private static Tokens user(String name) {
@@ -87,20 +92,28 @@ class XClientTest {
     @Test
     void pinFlowThenPost() {
         Outcome.AuthStarted start = ok(client.requestToken());
-        assertTrue(start.authorizeUrl().startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="), start.authorizeUrl());
-        String pin = sandbox.users().authorize(start.requestToken().token(), "alice").orElseThrow();
+        assertTrue(
+                start.authorizeUrl().startsWith(sandbox.baseUri() + "/oauth/authorize?oauth_token="),
+                start.authorizeUrl());
+        String pin =
+                sandbox.users().authorize(start.requestToken().token(), "alice").orElseThrow();
         Outcome.PinVerified grant = ok(client.accessToken(start.requestToken(), pin));
         assertEquals("alice", grant.screenName());
         String id = ok(client.post(grant.accessToken(), "hello from the PIN flow", List.of(), Optional.empty()));
-        assertEquals(List.of("hello from the PIN flow"), sandbox.posts().all().stream().map(Post::text).toList());
+        assertEquals(
+                List.of("hello from the PIN flow"),
+                sandbox.posts().all().stream().map(Post::text).toList());
         assertEquals(id, sandbox.posts().all().getFirst().id());
     }
 
     @Test
     void wrongPinAndReusedRequestTokenAreDistinct() {
         Outcome.AuthStarted start = ok(client.requestToken());
-        String pin = sandbox.users().authorize(start.requestToken().token(), "bob").orElseThrow();
-        failed(client.accessToken(start.requestToken(), pin.equals("0000000") ? "1111111" : "0000000"), XFailure.WrongPin.class);
+        String pin =
+                sandbox.users().authorize(start.requestToken().token(), "bob").orElseThrow();
+        failed(
+                client.accessToken(start.requestToken(), pin.equals("0000000") ? "1111111" : "0000000"),
+                XFailure.WrongPin.class);
         ok(client.accessToken(start.requestToken(), pin));
         failed(client.accessToken(start.requestToken(), pin), XFailure.RequestTokenInvalid.class);
     }
@@ -109,7 +122,8 @@ class XClientTest {
     void duplicateContent() {
         Tokens u = user("dup");
         ok(client.post(u, "same words", List.of(), Optional.empty()));
-        XFailure.Duplicate d = failed(client.post(u, "same words", List.of(), Optional.empty()), XFailure.Duplicate.class);
+        XFailure.Duplicate d =
+                failed(client.post(u, "same words", List.of(), Optional.empty()), XFailure.Duplicate.class);
         assertEquals("You are not allowed to create a Tweet with duplicate content.", d.detail());
     }
 
@@ -123,22 +137,29 @@ class XClientTest {
 
     @Test
     void callbackUrlFlowRedirectsWithTheVerifier() throws Exception {
-        XClient withCallback = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5))
-                .withCallback("https://app.example/x-callback?state=1"));
+        XClient withCallback =
+                new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5))
+                        .withCallback("https://app.example/x-callback?state=1"));
         Outcome.AuthStarted start = ok(withCallback.requestToken());
         // the user presses "Authorize app" on X's page
-        HttpResponse<String> approved = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/oauth/authorize"))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString("oauth_token=" + start.requestToken().token()
-                                + "&screen_name=callback_user")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> approved = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/oauth/authorize"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "oauth_token=" + start.requestToken().token() + "&screen_name=callback_user"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(302, approved.statusCode());
         String location = approved.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.startsWith("https://app.example/x-callback?state=1&oauth_token=" + start.requestToken().token()
-                + "&oauth_verifier="), location);
+        assertTrue(
+                location.startsWith("https://app.example/x-callback?state=1&oauth_token="
+                        + start.requestToken().token() + "&oauth_verifier="),
+                location);
         String verifier = location.substring(location.indexOf("oauth_verifier=") + "oauth_verifier=".length());
-        assertEquals("callback_user", ok(withCallback.accessToken(start.requestToken(), verifier)).screenName());
+        assertEquals(
+                "callback_user",
+                ok(withCallback.accessToken(start.requestToken(), verifier)).screenName());
     }
 
     @Test
@@ -150,7 +171,8 @@ class XClientTest {
 
     @Test
     void wrongConsumerSecretIsRefused() {
-        XClient bad = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET + "x", Duration.ofSeconds(5)));
+        XClient bad = new XClient(
+                config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET + "x", Duration.ofSeconds(5)));
         failed(bad.post(user("c"), "hi", List.of(), Optional.empty()), XFailure.InvalidToken.class);
         failed(bad.requestToken(), XFailure.InvalidToken.class);
         assertEquals(2, sandbox.counters().signatureFailures());
@@ -162,19 +184,22 @@ class XClientTest {
         sandbox.limits(Limits.defaults().withUserPostLimit(1));
         Tokens u = user("limited");
         ok(client.post(u, "first", List.of(), Optional.empty()));
-        XFailure.RateLimited r = failed(client.post(u, "second", List.of(), Optional.empty()), XFailure.RateLimited.class);
+        XFailure.RateLimited r =
+                failed(client.post(u, "second", List.of(), Optional.empty()), XFailure.RateLimited.class);
         assertEquals(XFailure.Scope.USER_24H, r.scope());
         assertTrue(r.reset().isAfter(Instant.now().plusSeconds(500)), r.reset().toString());
 
         sandbox.limits(Limits.defaults().withAppPostLimit(1));
         ok(client.post(user("a1"), "one", List.of(), Optional.empty()));
-        XFailure.RateLimited app = failed(client.post(user("a2"), "two", List.of(), Optional.empty()), XFailure.RateLimited.class);
+        XFailure.RateLimited app =
+                failed(client.post(user("a2"), "two", List.of(), Optional.empty()), XFailure.RateLimited.class);
         assertTrue(app.appWide());
     }
 
     @Test
     void rejectedWithXsDetail() {
-        XFailure.Rejected r = failed(client.post(user("r"), "reply", List.of(), Optional.of("42")), XFailure.Rejected.class);
+        XFailure.Rejected r =
+                failed(client.post(user("r"), "reply", List.of(), Optional.of("42")), XFailure.Rejected.class);
         assertTrue(r.detail().contains("400") && r.detail().contains("does not exist"), r.detail());
     }
 
@@ -198,15 +223,16 @@ class XClientTest {
         sandbox.users().premium("premium");
         Tokens plain = user("plain");
         PostOptions longPost = new PostOptions(true);
-        XFailure.TextTooLong before = failed(client.post(premium, "a".repeat(25_001), List.of(), Optional.empty(), longPost),
+        XFailure.TextTooLong before = failed(
+                client.post(premium, "a".repeat(25_001), List.of(), Optional.empty(), longPost),
                 XFailure.TextTooLong.class);
         assertEquals(25_000, before.limit());
         assertEquals(0, sandbox.counters().requests());
         String id = ok(client.post(premium, "a".repeat(25_000), List.of(), Optional.empty(), longPost));
         assertEquals(25_000, sandbox.posts().all().getFirst().text().length());
         assertEquals(id, sandbox.posts().all().getFirst().id());
-        XFailure.TextTooLong refused = failed(client.post(plain, "b".repeat(300), List.of(), Optional.empty(), longPost),
-                XFailure.TextTooLong.class);
+        XFailure.TextTooLong refused = failed(
+                client.post(plain, "b".repeat(300), List.of(), Optional.empty(), longPost), XFailure.TextTooLong.class);
         assertTrue(refused.byX(), refused.toString());
         assertEquals(ErrorCode.TEXT_TOO_LONG, refused.toOutcome().code());
         assertEquals(1, sandbox.posts().all().size());
@@ -216,22 +242,43 @@ class XClientTest {
     void quotePollAndReplySettingsReachXAndXRefusesABadPoll() {
         Tokens u = user("poll");
         Poll poll = new Poll(List.of("yes", "no"), 5);
-        String polled = ok(client.post(u, "vote", List.of(), Optional.empty(), new PostOptions(false,
-                Optional.empty(), Optional.of(poll), Optional.of(ReplySettings.VERIFIED))));
+        String polled = ok(client.post(
+                u,
+                "vote",
+                List.of(),
+                Optional.empty(),
+                new PostOptions(false, Optional.empty(), Optional.of(poll), Optional.of(ReplySettings.VERIFIED))));
         Post p = sandbox.posts().all().getFirst();
         assertEquals(polled, p.id());
         assertEquals(List.of("yes", "no"), p.pollOptions());
         assertEquals(5, p.pollDurationMinutes());
         assertEquals("verified", p.replySettings());
-        ok(client.post(u, "quoting", List.of(), Optional.empty(), new PostOptions(false,
-                Optional.of(polled), Optional.empty(), Optional.empty())));
+        ok(client.post(
+                u,
+                "quoting",
+                List.of(),
+                Optional.empty(),
+                new PostOptions(false, Optional.of(polled), Optional.empty(), Optional.empty())));
         assertEquals(polled, sandbox.posts().all().get(1).quoteTweetId());
         // The client does not check polls (the protocol does); X refuses a bad one.
-        XFailure.Rejected r = failed(client.post(u, "bad poll", List.of(), Optional.empty(), new PostOptions(false,
-                Optional.empty(), Optional.of(new Poll(List.of("one"), 60)), Optional.empty())), XFailure.Rejected.class);
+        XFailure.Rejected r = failed(
+                client.post(
+                        u,
+                        "bad poll",
+                        List.of(),
+                        Optional.empty(),
+                        new PostOptions(
+                                false, Optional.empty(), Optional.of(new Poll(List.of("one"), 60)), Optional.empty())),
+                XFailure.Rejected.class);
         assertTrue(r.detail().contains("poll"), r.detail());
-        failed(client.post(u, "bad quote", List.of(), Optional.empty(), new PostOptions(false,
-                Optional.of("424242"), Optional.empty(), Optional.empty())), XFailure.Rejected.class);
+        failed(
+                client.post(
+                        u,
+                        "bad quote",
+                        List.of(),
+                        Optional.empty(),
+                        new PostOptions(false, Optional.of("424242"), Optional.empty(), Optional.empty())),
+                XFailure.Rejected.class);
         assertEquals(2, sandbox.posts().all().size());
     }
 
@@ -247,7 +294,8 @@ class XClientTest {
         assertFalse(sandbox.posts().isDeleted(others));
         // Metrics name the endpoint without the post's id (bounded label values).
         List<String> endpoints = new CopyOnWriteArrayList<>();
-        XClient listened = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
+        XClient listened = new XClient(
+                config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
                 (endpoint, status, latency) -> endpoints.add(endpoint + " " + status));
         assertEquals(false, ok(listened.delete(u, others + "1")));
         assertEquals(List.of("DELETE /2/tweets/{id} 404"), endpoints);
@@ -268,7 +316,8 @@ class XClientTest {
 
         sandbox.faults().clear();
         sandbox.faults().latency(Duration.ofMillis(1_500));
-        XClient impatient = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofMillis(300)));
+        XClient impatient =
+                new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofMillis(300)));
         failed(impatient.post(u, "z", List.of(), Optional.empty()), XFailure.Uncertain.class);
         sandbox.faults().clear();
     }
@@ -290,8 +339,11 @@ class XClientTest {
         byte[] small = Images.png(40, 40, 7);
         byte[] large = Images.png(700, 700, 8); // > 1 MiB: chunked
         assertTrue(large.length > MediaUpload.SIMPLE_UPLOAD_MAX, "test image must be large: " + large.length);
-        ok(client.post(u, "two pictures", List.of(new MediaFile(small, Optional.of("a small square")),
-                new MediaFile(large, Optional.empty())), Optional.empty()));
+        ok(client.post(
+                u,
+                "two pictures",
+                List.of(new MediaFile(small, Optional.of("a small square")), new MediaFile(large, Optional.empty())),
+                Optional.empty()));
         Post p = sandbox.posts().all().getFirst();
         assertEquals(2, p.mediaIds().size());
         assertEquals(List.of("a small square", ""), p.altTexts());
@@ -309,12 +361,21 @@ class XClientTest {
     void mediaLimitsAreEnforcedBeforeAnyUpload() {
         Tokens u = user("limits");
         byte[] tooBig = Images.jpegHeaderOnly((5 << 20) + 1);
-        failed(client.post(u, "big", List.of(new MediaFile(tooBig, Optional.empty())), Optional.empty()), XFailure.MediaTooLarge.class);
-        failed(client.post(u, "text file", List.of(new MediaFile("hello".getBytes(), Optional.empty())), Optional.empty()),
+        failed(
+                client.post(u, "big", List.of(new MediaFile(tooBig, Optional.empty())), Optional.empty()),
+                XFailure.MediaTooLarge.class);
+        failed(
+                client.post(
+                        u, "text file", List.of(new MediaFile("hello".getBytes(), Optional.empty())), Optional.empty()),
                 XFailure.MediaInvalid.class);
         MediaFile png = new MediaFile(Images.png(4, 4, 1), Optional.empty());
         failed(client.post(u, "five", List.of(png, png, png, png, png), Optional.empty()), XFailure.MediaInvalid.class);
-        failed(client.post(u, "gif and png", List.of(new MediaFile(Images.gif(), Optional.empty()), png), Optional.empty()),
+        failed(
+                client.post(
+                        u,
+                        "gif and png",
+                        List.of(new MediaFile(Images.gif(), Optional.empty()), png),
+                        Optional.empty()),
                 XFailure.MediaInvalid.class);
         assertEquals(0, sandbox.counters().requests());
     }
@@ -324,17 +385,27 @@ class XClientTest {
         sandbox.limits(Limits.defaults().withProcessingPolls(2));
         List<String> calls = new CopyOnWriteArrayList<>();
         List<Long> at = new CopyOnWriteArrayList<>();
-        XClient watched = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
+        XClient watched = new XClient(
+                config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
                 (endpoint, status, latency) -> {
                     calls.add(endpoint + " " + status);
                     at.add(System.nanoTime());
                 });
         byte[] video = Videos.mp4(12_000, (1 << 20) + 100, ""); // two appends
-        String id = ok(watched.post(user("video"), "a short film", List.of(new MediaFile(video, Optional.empty())), Optional.empty()));
-        assertEquals(List.of("POST /2/media/upload/initialize 200", "POST /2/media/upload/{id}/append 200",
-                "POST /2/media/upload/{id}/append 200", "POST /2/media/upload/{id}/finalize 200",
-                // pending -> in_progress -> in_progress -> succeeded
-                "GET /2/media/upload 200", "GET /2/media/upload 200", "GET /2/media/upload 200", "POST /2/tweets 201"), calls);
+        String id = ok(watched.post(
+                user("video"), "a short film", List.of(new MediaFile(video, Optional.empty())), Optional.empty()));
+        assertEquals(
+                List.of(
+                        "POST /2/media/upload/initialize 200",
+                        "POST /2/media/upload/{id}/append 200",
+                        "POST /2/media/upload/{id}/append 200",
+                        "POST /2/media/upload/{id}/finalize 200",
+                        // pending -> in_progress -> in_progress -> succeeded
+                        "GET /2/media/upload 200",
+                        "GET /2/media/upload 200",
+                        "GET /2/media/upload 200",
+                        "POST /2/tweets 201"),
+                calls);
         // each STATUS call came after the sandbox's check_after_secs (1 s) since the answer before it
         for (int i = 4; i <= 6; i++) {
             long gapMs = (at.get(i) - at.get(i - 1)) / 1_000_000;
@@ -343,20 +414,32 @@ class XClientTest {
         Post p = sandbox.posts().all().getFirst();
         assertEquals(id, p.id());
         assertEquals(1, p.mediaIds().size());
-        assertEquals(Optional.of(MediaState.SUCCEEDED), sandbox.media().state(p.mediaIds().getFirst()));
+        assertEquals(
+                Optional.of(MediaState.SUCCEEDED),
+                sandbox.media().state(p.mediaIds().getFirst()));
     }
 
     @Test
     void videoXFailsToProcessIsMediaProcessingFailedAndNotPosted() {
         Tokens u = user("badvideo");
         sandbox.faults().failNextVideos(1);
-        XFailure.MediaProcessingFailed f = failed(client.post(u, "will not play", List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())),
-                Optional.empty()), XFailure.MediaProcessingFailed.class);
+        XFailure.MediaProcessingFailed f = failed(
+                client.post(
+                        u,
+                        "will not play",
+                        List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())),
+                        Optional.empty()),
+                XFailure.MediaProcessingFailed.class);
         assertTrue(f.detail().contains("Unsupported video format"), f.detail());
         assertEquals("media_processing_failed", f.toOutcome().code().wireName());
         // the marker in the file does the same, without the control call
-        failed(client.post(u, "marked", List.of(new MediaFile(Videos.mp4(5_000, 100, Faults.FAIL_PROCESSING_MARKER),
-                Optional.empty())), Optional.empty()), XFailure.MediaProcessingFailed.class);
+        failed(
+                client.post(
+                        u,
+                        "marked",
+                        List.of(new MediaFile(Videos.mp4(5_000, 100, Faults.FAIL_PROCESSING_MARKER), Optional.empty())),
+                        Optional.empty()),
+                XFailure.MediaProcessingFailed.class);
         assertEquals(0, sandbox.counters().posts());
         // the control call counted down: the next video is processed
         ok(client.post(u, "plays", List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())), Optional.empty()));
@@ -365,56 +448,79 @@ class XClientTest {
     @Test
     void failNextVideoThroughTheControlApi() throws Exception {
         Tokens u = user("controlled");
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/sandbox/fail-next-video"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"count\":2}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(sandbox.baseUri() + "/sandbox/fail-next-video"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("{\"count\":2}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         MediaFile video = new MediaFile(Videos.mp4(2_000), Optional.empty());
         failed(client.post(u, "one", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
         failed(client.post(u, "two", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
         ok(client.post(u, "three", List.of(video), Optional.empty()));
-        assertEquals(List.of("three"), sandbox.posts().all().stream().map(Post::text).toList());
+        assertEquals(
+                List.of("three"), sandbox.posts().all().stream().map(Post::text).toList());
     }
 
     @Test
     void videoLimitsAreEnforcedBeforeAnyUpload() {
         Tokens u = user("videolimits");
-        XFailure.MediaInvalid tooLong = failed(client.post(u, "long", List.of(new MediaFile(Videos.mp4(140_001), Optional.empty())),
-                Optional.empty()), XFailure.MediaInvalid.class);
+        XFailure.MediaInvalid tooLong = failed(
+                client.post(u, "long", List.of(new MediaFile(Videos.mp4(140_001), Optional.empty())), Optional.empty()),
+                XFailure.MediaInvalid.class);
         assertTrue(tooLong.detail().contains("140.001 s"), tooLong.detail());
-        failed(client.post(u, "short", List.of(new MediaFile(Videos.mp4(499), Optional.empty())), Optional.empty()),
+        failed(
+                client.post(u, "short", List.of(new MediaFile(Videos.mp4(499), Optional.empty())), Optional.empty()),
                 XFailure.MediaInvalid.class);
         MediaFile video = new MediaFile(Videos.mp4(3_000), Optional.empty());
-        XFailure.MediaInvalid mixed = failed(client.post(u, "video and picture", List.of(video,
-                new MediaFile(Images.png(4, 4, 1), Optional.empty())), Optional.empty()), XFailure.MediaInvalid.class);
+        XFailure.MediaInvalid mixed = failed(
+                client.post(
+                        u,
+                        "video and picture",
+                        List.of(video, new MediaFile(Images.png(4, 4, 1), Optional.empty())),
+                        Optional.empty()),
+                XFailure.MediaInvalid.class);
         assertTrue(mixed.detail().contains("only media"), mixed.detail());
         failed(client.post(u, "two videos", List.of(video, video), Optional.empty()), XFailure.MediaInvalid.class);
-        failed(client.post(u, "alt", List.of(new MediaFile(Videos.mp4(3_000), Optional.of("a dog"))), Optional.empty()),
+        failed(
+                client.post(
+                        u, "alt", List.of(new MediaFile(Videos.mp4(3_000), Optional.of("a dog"))), Optional.empty()),
                 XFailure.MediaInvalid.class);
         byte[] broken = Videos.mp4(3_000);
         broken[24] = 0x7F; // moov's size runs past the end
-        failed(client.post(u, "broken", List.of(new MediaFile(broken, Optional.empty())), Optional.empty()), XFailure.MediaInvalid.class);
+        failed(
+                client.post(u, "broken", List.of(new MediaFile(broken, Optional.empty())), Optional.empty()),
+                XFailure.MediaInvalid.class);
         assertEquals(0, sandbox.counters().requests());
-        ok(client.post(u, "exactly 140 s", List.of(new MediaFile(Videos.mp4(140_000), Optional.empty())), Optional.empty()));
+        ok(client.post(
+                u, "exactly 140 s", List.of(new MediaFile(Videos.mp4(140_000), Optional.empty())), Optional.empty()));
     }
 
     @Test
     void processingWaitIsBoundedAndInterruptible() throws Exception {
         sandbox.limits(Limits.defaults().withProcessingPolls(60));
         Tokens u = user("slowvideo");
-        XClient impatient = new XClient(XClientConfig.builder().baseUri(sandbox.baseUri())
-                .consumer(TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET).callback("oob")
-                .connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(5)).mediaProcessingMaxWait(Duration.ofMillis(2_500)).build());
+        XClient impatient = new XClient(XClientConfig.builder()
+                .baseUri(sandbox.baseUri())
+                .consumer(TwitterSandbox.DEFAULT_CONSUMER_KEY, TwitterSandbox.DEFAULT_CONSUMER_SECRET)
+                .callback("oob")
+                .connectTimeout(Duration.ofSeconds(2))
+                .readTimeout(Duration.ofSeconds(5))
+                .mediaProcessingMaxWait(Duration.ofMillis(2_500))
+                .build());
         long start = System.nanoTime();
-        XFailure.Unavailable timedOut = failed(impatient.post(u, "slow", List.of(new MediaFile(Videos.mp4(3_000), Optional.empty())),
-                Optional.empty()), XFailure.Unavailable.class);
+        XFailure.Unavailable timedOut = failed(
+                impatient.post(
+                        u, "slow", List.of(new MediaFile(Videos.mp4(3_000), Optional.empty())), Optional.empty()),
+                XFailure.Unavailable.class);
         assertTrue(timedOut.detail().contains("did not finish processing the video"), timedOut.detail());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0);
 
         CountDownLatch finalized = new CountDownLatch(1);
-        XClient patient = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
+        XClient patient = new XClient(
+                config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)),
                 (endpoint, status, latency) -> {
                     if (endpoint.endsWith("/finalize")) {
                         finalized.countDown();
@@ -423,7 +529,8 @@ class XClientTest {
         AtomicReference<XResult<String>> result = new AtomicReference<>();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
         Thread t = Thread.ofVirtual().start(() -> {
-            result.set(patient.post(u, "interrupted", List.of(new MediaFile(Videos.mp4(4_000), Optional.empty())), Optional.empty()));
+            result.set(patient.post(
+                    u, "interrupted", List.of(new MediaFile(Videos.mp4(4_000), Optional.empty())), Optional.empty()));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
         assertTrue(finalized.await(10, TimeUnit.SECONDS));
@@ -439,20 +546,34 @@ class XClientTest {
     @Test
     void processingMaxWaitIsConfigurableAlsoFromTheEnvironment() {
         // The keys a process's application.yaml sets, without a default of XClientConfig's own.
-        Map<String, String> file = Map.of("twitter.consumer.key", "k", "twitter.consumer.secret", "s",
-                "twitter.api.base.url", "https://api.x.com", "twitter.oauth.callback", "oob", "twitter.connect-timeout", "PT5S",
-                "twitter.read-timeout", "PT20S", "twitter.media.processing-max-wait", "PT5M");
-        Map<String, String> env = EnvironmentVariables.expand(Map.of(
-                "TWITTER_MEDIA_PROCESSING_MAX_WAIT", "PT7S"));
-        Config fromEnv = Config.just(ConfigSources.create(env),
-                ConfigSources.create(file));
-        assertEquals(Duration.ofSeconds(7), XClientConfig.from(fromEnv.get("twitter")).mediaProcessingMaxWait());
+        Map<String, String> file = Map.of(
+                "twitter.consumer.key",
+                "k",
+                "twitter.consumer.secret",
+                "s",
+                "twitter.api.base.url",
+                "https://api.x.com",
+                "twitter.oauth.callback",
+                "oob",
+                "twitter.connect-timeout",
+                "PT5S",
+                "twitter.read-timeout",
+                "PT20S",
+                "twitter.media.processing-max-wait",
+                "PT5M");
+        Map<String, String> env = EnvironmentVariables.expand(Map.of("TWITTER_MEDIA_PROCESSING_MAX_WAIT", "PT7S"));
+        Config fromEnv = Config.just(ConfigSources.create(env), ConfigSources.create(file));
+        assertEquals(
+                Duration.ofSeconds(7),
+                XClientConfig.from(fromEnv.get("twitter")).mediaProcessingMaxWait());
         Config yaml = Config.just(ConfigSources.create(file));
-        assertEquals(Duration.ofMinutes(5), XClientConfig.from(yaml.get("twitter")).mediaProcessingMaxWait());
+        assertEquals(
+                Duration.ofMinutes(5), XClientConfig.from(yaml.get("twitter")).mediaProcessingMaxWait());
         Map<String, String> without = new HashMap<>(file);
         without.remove("twitter.media.processing-max-wait");
         Config none = Config.just(ConfigSources.create(without));
-        IllegalStateException missing = assertThrows(IllegalStateException.class, () -> XClientConfig.from(none.get("twitter")));
+        IllegalStateException missing =
+                assertThrows(IllegalStateException.class, () -> XClientConfig.from(none.get("twitter")));
         assertEquals("twitter.media.processing-max-wait is not set (application.yaml)", missing.getMessage());
     }
 

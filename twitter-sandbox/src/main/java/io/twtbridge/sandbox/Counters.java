@@ -26,7 +26,9 @@ public final class Counters {
         rateLimited.incrementAndGet();
         rateLimitedByUser.computeIfAbsent(screenName, k -> new AtomicLong()).incrementAndGet();
         int inWindow = window.rejected.incrementAndGet();
-        rateLimitedPeakByUser.computeIfAbsent(screenName, k -> new AtomicInteger()).accumulateAndGet(inWindow, Math::max);
+        rateLimitedPeakByUser
+                .computeIfAbsent(screenName, k -> new AtomicInteger())
+                .accumulateAndGet(inWindow, Math::max);
     }
 
     void enter() {

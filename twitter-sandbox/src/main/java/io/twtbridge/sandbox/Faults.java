@@ -20,6 +20,7 @@ public final class Faults {
     private volatile Network network = Network.NONE;
     /** Per user id: posts still to let through, posts to refuse, the status to refuse them with. */
     private final Map<String, int[]> failingPosts = new HashMap<>();
+
     private final Set<String> refusedMedia = ConcurrentHashMap.newKeySet();
     /** Videos whose processing is to fail, next ones first. */
     private final AtomicInteger failingVideos = new AtomicInteger();

@@ -45,6 +45,7 @@ public final class Media {
         volatile boolean failProcessing;
         /** STATUS polls answered so far, for {@code progress_percent}. */
         volatile int polls;
+
         volatile String altText;
         volatile long size;
 

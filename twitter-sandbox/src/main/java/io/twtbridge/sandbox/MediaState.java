@@ -8,7 +8,11 @@ import java.util.Locale;
  * {@code FAILED}; an image is {@code SUCCEEDED} at once. X names the last four in {@code processing_info.state}.
  */
 public enum MediaState {
-    INITIALIZED, PENDING, IN_PROGRESS, SUCCEEDED, FAILED;
+    INITIALIZED,
+    PENDING,
+    IN_PROGRESS,
+    SUCCEEDED,
+    FAILED;
 
     /** X's name for it: {@code pending}, {@code in_progress}, {@code succeeded}, {@code failed}. */
     public String wireName() {

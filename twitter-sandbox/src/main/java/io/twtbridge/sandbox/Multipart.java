@@ -8,8 +8,7 @@ import java.util.Optional;
 
 /** A minimal multipart/form-data reader (RFC 7578): part name to bytes. */
 final class Multipart {
-    private Multipart() {
-    }
+    private Multipart() {}
 
     static Optional<String> boundary(String contentType) {
         if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {

@@ -6,7 +6,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -78,15 +77,19 @@ final class OAuthEndpoints implements HttpService {
         Optional<OAuthTokens.RequestToken> rt = state.tokens().requestToken(token);
         Optional<String> pin = state.users().authorize(token, screenName);
         if (rt.isEmpty() || pin.isEmpty()) {
-            res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+            res.status(Status.BAD_REQUEST_400)
+                    .header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
                     .send("<!doctype html><title>X sandbox</title><h1>This page is no longer valid.</h1>");
             return;
         }
         String callback = rt.get().callback();
         if (!"oob".equals(callback)) {
             String sep = callback.contains("?") ? "&" : "?";
-            res.status(Status.FOUND_302).header(HeaderNames.LOCATION, callback + sep + "oauth_token="
-                    + enc(token) + "&oauth_verifier=" + enc(pin.get())).send();
+            res.status(Status.FOUND_302)
+                    .header(
+                            HeaderNames.LOCATION,
+                            callback + sep + "oauth_token=" + enc(token) + "&oauth_verifier=" + enc(pin.get()))
+                    .send();
             return;
         }
         res.header(HeaderNames.CONTENT_TYPE, "text/html; charset=utf-8").send("""
@@ -98,29 +101,39 @@ final class OAuthEndpoints implements HttpService {
 
     private void accessToken(ServerRequest req, ServerResponse res) {
         byte[] body = RequestAuth.body(req);
-        RequestAuth.Verification result = auth.verify(req, body, true, t -> state.tokens().requestToken(t).map(OAuthTokens.RequestToken::secret));
+        RequestAuth.Verification result =
+                auth.verify(req, body, true, t -> state.tokens().requestToken(t).map(OAuthTokens.RequestToken::secret));
         if (!(result instanceof RequestAuth.Signed signed)) {
             unauthorized(res, "Invalid request token.");
             return;
         }
         String verifier = signed.oauthParams().get("oauth_verifier");
         if (verifier == null) {
-            verifier = signed.params().stream().filter(p -> p.name().equals("oauth_verifier"))
-                    .map(OAuthVerifier.Param::value).findFirst().orElse("");
+            verifier = signed.params().stream()
+                    .filter(p -> p.name().equals("oauth_verifier"))
+                    .map(OAuthVerifier.Param::value)
+                    .findFirst()
+                    .orElse("");
         }
         OAuthTokens.Exchange ex = state.tokens().exchange(signed.token().orElseThrow(), verifier);
         if (ex.token() == null) {
-            res.status(Status.UNAUTHORIZED_401).header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").send(ex.error());
+            res.status(Status.UNAUTHORIZED_401)
+                    .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                    .send(ex.error());
             return;
         }
         OAuthTokens.AccessToken t = ex.token();
-        form(res, "oauth_token=" + enc(t.token()) + "&oauth_token_secret=" + enc(t.secret()) + "&user_id="
-                + t.user().id() + "&screen_name=" + enc(t.user().screenName()));
+        form(
+                res,
+                "oauth_token=" + enc(t.token()) + "&oauth_token_secret=" + enc(t.secret()) + "&user_id="
+                        + t.user().id() + "&screen_name=" + enc(t.user().screenName()));
     }
 
     private void unauthorized(ServerResponse res, String message) {
         state.counters().signatureFailures.incrementAndGet();
-        res.status(Status.UNAUTHORIZED_401).header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8").send(message);
+        res.status(Status.UNAUTHORIZED_401)
+                .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                .send(message);
     }
 
     private static void form(ServerResponse res, String body) {

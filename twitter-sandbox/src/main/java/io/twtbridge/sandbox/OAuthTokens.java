@@ -45,26 +45,34 @@ public final class OAuthTokens {
     }
 
     AccessToken newAccessToken(Users.User user, String consumerKey) {
-        AccessToken t = new AccessToken(user.id() + "-" + random(20), random(40), user, consumerKey, new AtomicInteger());
+        AccessToken t =
+                new AccessToken(user.id() + "-" + random(20), random(40), user, consumerKey, new AtomicInteger());
         accessTokens.put(t.token(), t);
         return t;
     }
 
     /** A live (not revoked) access token. */
     Optional<AccessToken> accessToken(String token) {
-        return Optional.ofNullable(accessTokens.get(token)).filter(t -> t.revoked().get() == 0);
+        return Optional.ofNullable(accessTokens.get(token))
+                .filter(t -> t.revoked().get() == 0);
     }
 
     RequestToken newRequestToken(String consumerKey, String callback) {
-        RequestToken t = new RequestToken(random(27), random(32), consumerKey, callback,
-                String.format("%07d", RANDOM.nextInt(10_000_000)), clock.instant().plusSeconds(limits.limits().requestTokenTtlSeconds()));
+        RequestToken t = new RequestToken(
+                random(27),
+                random(32),
+                consumerKey,
+                callback,
+                String.format("%07d", RANDOM.nextInt(10_000_000)),
+                clock.instant().plusSeconds(limits.limits().requestTokenTtlSeconds()));
         requestTokens.put(t.token(), t);
         return t;
     }
 
     /** A request token that is still exchangeable. */
     Optional<RequestToken> requestToken(String token) {
-        return Optional.ofNullable(requestTokens.get(token)).filter(t -> t.expires().isAfter(clock.instant()));
+        return Optional.ofNullable(requestTokens.get(token))
+                .filter(t -> t.expires().isAfter(clock.instant()));
     }
 
     /** Exchanges an approved request token once; a token or a reason when refused. */
@@ -103,11 +111,9 @@ public final class OAuthTokens {
     }
 
     /** What an access-token exchange gave: a token, or the reason X would refuse. */
-    record Exchange(AccessToken token, String error) {
-    }
+    record Exchange(AccessToken token, String error) {}
 
-    record AccessToken(String token, String secret, Users.User user, String consumerKey, AtomicInteger revoked) {
-    }
+    record AccessToken(String token, String secret, Users.User user, String consumerKey, AtomicInteger revoked) {}
 
     static final class RequestToken {
         private final String token;
@@ -119,7 +125,8 @@ public final class OAuthTokens {
         /** The user who approved the app on the authorize page, then the PIN ({@code verifier}) is valid. */
         volatile Users.User approvedBy;
 
-        RequestToken(String token, String secret, String consumerKey, String callback, String verifier, Instant expires) {
+        RequestToken(
+                String token, String secret, String consumerKey, String callback, String verifier, Instant expires) {
             this.token = token;
             this.secret = secret;
             this.consumerKey = consumerKey;

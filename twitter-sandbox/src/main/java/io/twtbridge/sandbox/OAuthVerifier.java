@@ -21,12 +21,10 @@ import javax.crypto.spec.SecretKeySpec;
  * the client's signing library, so the two cannot share a bug).
  */
 final class OAuthVerifier {
-    private OAuthVerifier() {
-    }
+    private OAuthVerifier() {}
 
     /** One request parameter, percent-decoded. */
-    public record Param(String name, String value) {
-    }
+    public record Param(String name, String value) {}
 
     /**
      * Parses an {@code Authorization: OAuth ...} header (RFC 5849 section 3.5.1) into its decoded parameters,
@@ -110,11 +108,17 @@ final class OAuthVerifier {
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xFF;
-            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '.' || c == '_' || c == '~') {
+            if (c >= 'A' && c <= 'Z'
+                    || c >= 'a' && c <= 'z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~') {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
             }
         }

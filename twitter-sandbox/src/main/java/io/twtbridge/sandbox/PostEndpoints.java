@@ -11,7 +11,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,8 +36,7 @@ final class PostEndpoints implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/tweets", auth.signed(this::createTweet))
-                .delete("/tweets/{id}", auth.signed(this::deleteTweet));
+        rules.post("/tweets", auth.signed(this::createTweet)).delete("/tweets/{id}", auth.signed(this::deleteTweet));
     }
 
     private void createTweet(ServerRequest req, ServerResponse res, OAuthTokens.AccessToken user, byte[] body) {
@@ -46,19 +44,31 @@ final class PostEndpoints implements HttpService {
         int injected = state.faults().failThisPost(userId);
         if (injected >= 500) {
             state.counters().injectedErrors.incrementAndGet();
-            SandboxJson.send(res, Status.create(injected), SandboxJson.problem("Service Unavailable", injected, "Service Unavailable", "about:blank"));
+            SandboxJson.send(
+                    res,
+                    Status.create(injected),
+                    SandboxJson.problem("Service Unavailable", injected, "Service Unavailable", "about:blank"));
             return;
         }
         if (state.users().isSuspended(userId) || injected != 0) {
-            SandboxJson.send(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
-                    "You are not permitted to perform this action.", "about:blank"));
+            SandboxJson.send(
+                    res,
+                    Status.FORBIDDEN_403,
+                    SandboxJson.problem(
+                            "Forbidden", 403, "You are not permitted to perform this action.", "about:blank"));
             return;
         }
         RateLimits.Window w = state.rateLimits().userWindow(userId);
         Optional<JsonObject> json = SandboxJson.object(body);
         if (json.isEmpty()) {
-            SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.problem("Invalid Request", 400, "The request body is not valid JSON.",
-                    "https://api.twitter.com/2/problems/invalid-request"));
+            SandboxJson.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    SandboxJson.problem(
+                            "Invalid Request",
+                            400,
+                            "The request body is not valid JSON.",
+                            "https://api.twitter.com/2/problems/invalid-request"));
             return;
         }
         JsonObject o = json.get();
@@ -70,9 +80,11 @@ final class PostEndpoints implements HttpService {
             }
         }
         String replyTo = o.get("reply") instanceof JsonObject r && r.get("in_reply_to_tweet_id") instanceof JsonString s
-                ? s.getString() : null;
+                ? s.getString()
+                : null;
         if (text.isEmpty() && mediaIds.isEmpty()) {
-            SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text or media is required."));
+            SandboxJson.send(
+                    res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("text", "", "Text or media is required."));
             return;
         }
         if (!text.isEmpty() && weightedLength(text) > (state.users().isPremium(userId) ? MAX_LONG_POST : 280)) {
@@ -80,42 +92,65 @@ final class PostEndpoints implements HttpService {
             return;
         }
         if (mediaIds.size() > 4) {
-            SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media.media_ids", String.join(",", mediaIds),
-                    "At most 4 media ids are allowed."));
+            SandboxJson.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    SandboxJson.invalidRequest(
+                            "media.media_ids", String.join(",", mediaIds), "At most 4 media ids are allowed."));
             return;
         }
         List<String> alts = new ArrayList<>();
         boolean video = false;
         for (String id : mediaIds) {
-            Optional<Media.Upload> m = state.media().find(id).filter(x -> x.ownerId.equals(userId) && x.state == MediaState.SUCCEEDED);
+            Optional<Media.Upload> m =
+                    state.media().find(id).filter(x -> x.ownerId.equals(userId) && x.state == MediaState.SUCCEEDED);
             if (m.isEmpty()) {
-                SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media.media_ids", id, "Your media IDs are invalid."));
+                SandboxJson.send(
+                        res,
+                        Status.BAD_REQUEST_400,
+                        SandboxJson.invalidRequest("media.media_ids", id, "Your media IDs are invalid."));
                 return;
             }
             alts.add(m.get().altText == null ? "" : m.get().altText);
             video |= MediaEndpoints.VIDEO.equals(m.get().mediaType);
         }
         if (video && mediaIds.size() > 1) {
-            SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("media.media_ids", String.join(",", mediaIds),
-                    "A video must be the only media of a post."));
+            SandboxJson.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    SandboxJson.invalidRequest(
+                            "media.media_ids",
+                            String.join(",", mediaIds),
+                            "A video must be the only media of a post."));
             return;
         }
         if (replyTo != null && !state.posts().exists(replyTo)) {
-            SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("reply.in_reply_to_tweet_id", replyTo,
-                    "The tweet to reply to does not exist."));
+            SandboxJson.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    SandboxJson.invalidRequest(
+                            "reply.in_reply_to_tweet_id", replyTo, "The tweet to reply to does not exist."));
             return;
         }
         String quote = o.get("quote_tweet_id") instanceof JsonString s ? s.getString() : null;
         if (quote != null && (!state.posts().exists(quote) || state.posts().isDeleted(quote))) {
-            SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("quote_tweet_id", quote, "The quoted tweet does not exist."));
+            SandboxJson.send(
+                    res,
+                    Status.BAD_REQUEST_400,
+                    SandboxJson.invalidRequest("quote_tweet_id", quote, "The quoted tweet does not exist."));
             return;
         }
         String replySettings = null;
         if (o.containsKey("reply_settings")) {
             replySettings = o.get("reply_settings") instanceof JsonString s ? s.getString() : "";
             if (!REPLY_SETTINGS.contains(replySettings)) {
-                SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("reply_settings", replySettings,
-                        "reply_settings must be one of " + REPLY_SETTINGS + "."));
+                SandboxJson.send(
+                        res,
+                        Status.BAD_REQUEST_400,
+                        SandboxJson.invalidRequest(
+                                "reply_settings",
+                                replySettings,
+                                "reply_settings must be one of " + REPLY_SETTINGS + "."));
                 return;
             }
         }
@@ -123,8 +158,10 @@ final class PostEndpoints implements HttpService {
         int pollMinutes = 0;
         if (o.containsKey("poll")) {
             // X: 2-4 options of 1-25 characters, 5 to 10080 minutes; not with media or a quote.
-            boolean valid = o.get("poll") instanceof JsonObject poll && poll.get("options") instanceof JsonArray opts
-                    && poll.get("duration_minutes") instanceof JsonNumber n && n.isIntegral();
+            boolean valid = o.get("poll") instanceof JsonObject poll
+                    && poll.get("options") instanceof JsonArray opts
+                    && poll.get("duration_minutes") instanceof JsonNumber n
+                    && n.isIntegral();
             if (valid) {
                 JsonObject poll = o.getJsonObject("poll");
                 for (JsonValue v : poll.getJsonArray("options")) {
@@ -133,10 +170,12 @@ final class PostEndpoints implements HttpService {
                     pollOptions.add(option);
                 }
                 pollMinutes = poll.getJsonNumber("duration_minutes").intValue();
-                valid &= pollOptions.size() >= 2 && pollOptions.size() <= 4 && pollMinutes >= 5 && pollMinutes <= 10_080;
+                valid &=
+                        pollOptions.size() >= 2 && pollOptions.size() <= 4 && pollMinutes >= 5 && pollMinutes <= 10_080;
             }
             if (!valid || !mediaIds.isEmpty() || quote != null) {
-                SandboxJson.send(res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("poll", "", "The poll is invalid."));
+                SandboxJson.send(
+                        res, Status.BAD_REQUEST_400, SandboxJson.invalidRequest("poll", "", "The poll is invalid."));
                 return;
             }
         }
@@ -146,27 +185,59 @@ final class PostEndpoints implements HttpService {
             state.counters().rateLimited(user.user().screenName(), h.userWindow());
             res.header("x-rate-limit-limit", String.valueOf(state.limits().userPostLimit()))
                     .header("x-rate-limit-remaining", "0")
-                    .header("x-rate-limit-reset", String.valueOf(h.userWindow().reset().getEpochSecond()));
+                    .header(
+                            "x-rate-limit-reset",
+                            String.valueOf(h.userWindow().reset().getEpochSecond()));
             String prefix = h.userLimit() ? "x-user-limit-24hour-" : "x-app-limit-24hour-";
             res.header(prefix + "limit", String.valueOf(h.limit()))
                     .header(prefix + "remaining", "0")
                     .header(prefix + "reset", String.valueOf(h.reset().getEpochSecond()));
-            SandboxJson.send(res, Status.TOO_MANY_REQUESTS_429, SandboxJson.problem("Too Many Requests", 429, "Too Many Requests", "about:blank"));
+            SandboxJson.send(
+                    res,
+                    Status.TOO_MANY_REQUESTS_429,
+                    SandboxJson.problem("Too Many Requests", 429, "Too Many Requests", "about:blank"));
             return;
         }
         rateHeaders(res, w);
         if (state.posts().isDuplicate(userId, text)) {
             state.counters().duplicates.incrementAndGet();
-            SandboxJson.send(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403, DUPLICATE_DETAIL, "about:blank"));
+            SandboxJson.send(
+                    res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403, DUPLICATE_DETAIL, "about:blank"));
             return;
         }
-        Post p = state.posts().add(new Post(state.ids().next(), userId, user.user().screenName(),
-                text, List.copyOf(mediaIds), List.copyOf(alts), replyTo, state.now(), quote, List.copyOf(pollOptions), pollMinutes,
-                replySettings));
+        Post p = state.posts()
+                .add(new Post(
+                        state.ids().next(),
+                        userId,
+                        user.user().screenName(),
+                        text,
+                        List.copyOf(mediaIds),
+                        List.copyOf(alts),
+                        replyTo,
+                        state.now(),
+                        quote,
+                        List.copyOf(pollOptions),
+                        pollMinutes,
+                        replySettings));
         state.counters().posts.incrementAndGet();
-        SandboxJson.send(res, Status.CREATED_201, SandboxJson.JSON.createObjectBuilder().add("data", SandboxJson.JSON.createObjectBuilder()
-                .add("id", p.id()).add("text", text)
-                .add("edit_history_tweet_ids", SandboxJson.JSON.createArrayBuilder().add(p.id()))).build().toString());
+        SandboxJson.send(
+                res,
+                Status.CREATED_201,
+                SandboxJson.JSON
+                        .createObjectBuilder()
+                        .add(
+                                "data",
+                                SandboxJson.JSON
+                                        .createObjectBuilder()
+                                        .add("id", p.id())
+                                        .add("text", text)
+                                        .add(
+                                                "edit_history_tweet_ids",
+                                                SandboxJson.JSON
+                                                        .createArrayBuilder()
+                                                        .add(p.id())))
+                        .build()
+                        .toString());
     }
 
     /**
@@ -180,10 +251,21 @@ final class PostEndpoints implements HttpService {
                 state.counters().deletes.incrementAndGet();
                 SandboxJson.send(res, Status.OK_200, "{\"data\":{\"deleted\":true}}");
             }
-            case NOT_FOUND -> SandboxJson.send(res, Status.NOT_FOUND_404, SandboxJson.problem("Not Found Error", 404,
-                    "Could not find tweet with id: [" + id + "].", "https://api.twitter.com/2/problems/resource-not-found"));
-            case NOT_OWNER -> SandboxJson.send(res, Status.FORBIDDEN_403, SandboxJson.problem("Forbidden", 403,
-                    "You are not allowed to delete this Tweet.", "about:blank"));
+            case NOT_FOUND ->
+                SandboxJson.send(
+                        res,
+                        Status.NOT_FOUND_404,
+                        SandboxJson.problem(
+                                "Not Found Error",
+                                404,
+                                "Could not find tweet with id: [" + id + "].",
+                                "https://api.twitter.com/2/problems/resource-not-found"));
+            case NOT_OWNER ->
+                SandboxJson.send(
+                        res,
+                        Status.FORBIDDEN_403,
+                        SandboxJson.problem(
+                                "Forbidden", 403, "You are not allowed to delete this Tweet.", "about:blank"));
         }
     }
 

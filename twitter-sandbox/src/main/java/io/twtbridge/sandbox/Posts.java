@@ -41,7 +41,11 @@ public final class Posts {
     }
 
     /** What a delete did. */
-    enum Deletion { DELETED, NOT_FOUND, NOT_OWNER }
+    enum Deletion {
+        DELETED,
+        NOT_FOUND,
+        NOT_OWNER
+    }
 
     /** Deletes a live post of this user; like X, a deleted post is then unknown (not found). */
     synchronized Deletion delete(String tweetId, String userId) {

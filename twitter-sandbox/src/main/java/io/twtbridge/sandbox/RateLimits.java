@@ -40,7 +40,9 @@ final class RateLimits {
         if (!appWindow.reset().isAfter(now)) {
             appWindow = new Window(now.plusSeconds(l.windowSeconds()));
         }
-        Window w = userWindows.compute(userId, (k, v) -> v == null || !v.reset().isAfter(now) ? new Window(now.plusSeconds(l.windowSeconds())) : v);
+        Window w = userWindows.compute(
+                userId,
+                (k, v) -> v == null || !v.reset().isAfter(now) ? new Window(now.plusSeconds(l.windowSeconds())) : v);
         if (appWindow.used.get() >= l.appPostLimit()) {
             return Optional.of(new RateLimitHit(false, appWindow.reset(), l.appPostLimit(), w));
         }
@@ -53,7 +55,8 @@ final class RateLimits {
     }
 
     synchronized Window userWindow(String userId) {
-        return userWindows.computeIfAbsent(userId, k -> new Window(clock.instant().plusSeconds(limits.windowSeconds())));
+        return userWindows.computeIfAbsent(
+                userId, k -> new Window(clock.instant().plusSeconds(limits.windowSeconds())));
     }
 
     /** A rate-limit window: posts used until {@code reset}. */
@@ -73,6 +76,5 @@ final class RateLimits {
     }
 
     /** A post refused for a limit: the user's or the app's ({@code userLimit} false), with that limit's reset. */
-    record RateLimitHit(boolean userLimit, Instant reset, int limit, Window userWindow) {
-    }
+    record RateLimitHit(boolean userLimit, Instant reset, int limit, Window userWindow) {}
 }

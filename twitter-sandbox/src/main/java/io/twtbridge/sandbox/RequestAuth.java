@@ -5,7 +5,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +37,11 @@ final class RequestAuth {
     Handler signed(SignedHandler handler) {
         return (req, res) -> {
             byte[] body = body(req);
-            Verification r = verify(req, body, true, t -> state.tokens().accessToken(t).map(OAuthTokens.AccessToken::secret));
+            Verification r =
+                    verify(req, body, true, t -> state.tokens().accessToken(t).map(OAuthTokens.AccessToken::secret));
             if (r instanceof Signed s) {
-                Optional<OAuthTokens.AccessToken> user = state.tokens().accessToken(s.token().orElseThrow())
+                Optional<OAuthTokens.AccessToken> user = state.tokens()
+                        .accessToken(s.token().orElseThrow())
                         .filter(a -> a.consumerKey().equals(s.consumerKey()));
                 if (user.isPresent()) {
                     handler.handle(req, res, user.get(), body);
@@ -48,39 +49,47 @@ final class RequestAuth {
                 }
             }
             state.counters().signatureFailures.incrementAndGet();
-            SandboxJson.send(res, Status.UNAUTHORIZED_401, SandboxJson.problem("Unauthorized", 401, "Unauthorized", "about:blank"));
+            SandboxJson.send(
+                    res,
+                    Status.UNAUTHORIZED_401,
+                    SandboxJson.problem("Unauthorized", 401, "Unauthorized", "about:blank"));
         };
     }
 
     /** The result of checking a request's signature. */
-    sealed interface Verification {
-    }
+    sealed interface Verification {}
 
     /** A request whose signature checked out. {@code token} is empty for request_token calls. */
-    record Signed(String consumerKey, Optional<String> token, Map<String, String> oauthParams, List<OAuthVerifier.Param> params)
-            implements Verification {
-    }
+    record Signed(
+            String consumerKey,
+            Optional<String> token,
+            Map<String, String> oauthParams,
+            List<OAuthVerifier.Param> params)
+            implements Verification {}
 
     /** Why a signature was refused (for the sandbox log and counters only; X answers a bare 401). */
-    record Refused(String reason) implements Verification {
-    }
+    record Refused(String reason) implements Verification {}
 
     /**
      * Verifies the request. {@code tokenSecret} looks up the secret of the {@code oauth_token} (request token or
      * access token); empty when the token is unknown.
      */
-    Verification verify(ServerRequest req, byte[] body, boolean tokenRequired,
-                  Function<String, Optional<String>> tokenSecret) {
+    Verification verify(
+            ServerRequest req, byte[] body, boolean tokenRequired, Function<String, Optional<String>> tokenSecret) {
         Verification result = check(req, body, tokenRequired, tokenSecret);
         if (result instanceof Refused r) {
-            LOG.log(System.Logger.Level.INFO, () -> req.prologue().method().text() + " " + req.path().absolute().rawPath() + ": 401, " + r.reason());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    () -> req.prologue().method().text() + " "
+                            + req.path().absolute().rawPath() + ": 401, " + r.reason());
         }
         return result;
     }
 
-    private Verification check(ServerRequest req, byte[] body, boolean tokenRequired,
-                         Function<String, Optional<String>> tokenSecret) {
-        Optional<Map<String, String>> header = OAuthVerifier.parseHeader(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+    private Verification check(
+            ServerRequest req, byte[] body, boolean tokenRequired, Function<String, Optional<String>> tokenSecret) {
+        Optional<Map<String, String>> header = OAuthVerifier.parseHeader(
+                req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
         if (header.isEmpty()) {
             return new Refused("no OAuth Authorization header");
         }
@@ -89,7 +98,10 @@ final class RequestAuth {
         String signature = oauth.get("oauth_signature");
         String timestamp = oauth.get("oauth_timestamp");
         String nonce = oauth.get("oauth_nonce");
-        if (consumerKey == null || signature == null || timestamp == null || nonce == null
+        if (consumerKey == null
+                || signature == null
+                || timestamp == null
+                || nonce == null
                 || !"HMAC-SHA1".equals(oauth.get("oauth_signature_method"))) {
             return new Refused("missing OAuth parameters");
         }
@@ -133,7 +145,8 @@ final class RequestAuth {
             params.addAll(OAuthVerifier.parseForm(new String(body, StandardCharsets.UTF_8)));
         }
         String host = req.headers().first(HeaderNames.HOST).orElse("localhost");
-        String baseUri = OAuthVerifier.baseUri("http", host, req.path().absolute().rawPath());
+        String baseUri =
+                OAuthVerifier.baseUri("http", host, req.path().absolute().rawPath());
         String base = OAuthVerifier.baseString(req.prologue().method().text(), baseUri, params);
         String expected = OAuthVerifier.hmacSha1(base, consumerSecret.get(), secretOfToken);
         if (!OAuthVerifier.sameSignature(expected, signature)) {

@@ -4,10 +4,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonObject;
-import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-
+import jakarta.json.spi.JsonProvider;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -16,8 +15,8 @@ import java.util.Optional;
 final class SandboxJson {
     /** Looked up once: Json.createX() would search the class path on every call. */
     static final JsonProvider JSON = JsonProvider.provider();
-    private SandboxJson() {
-    }
+
+    private SandboxJson() {}
 
     static Optional<JsonObject> object(byte[] body) {
         if (body == null || body.length == 0) {
@@ -34,7 +33,9 @@ final class SandboxJson {
     /** Sends a JSON answer; {@code application/problem+json} for an error status, as X does. */
     static void send(ServerResponse res, Status status, String body) {
         String type = status.code() >= 400 ? "application/problem+json" : "application/json";
-        res.status(status).header(HeaderNames.CONTENT_TYPE, type + "; charset=utf-8").send(body.getBytes(StandardCharsets.UTF_8));
+        res.status(status)
+                .header(HeaderNames.CONTENT_TYPE, type + "; charset=utf-8")
+                .send(body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** X's problem+json body. */
@@ -44,18 +45,29 @@ final class SandboxJson {
                 .add("detail", detail)
                 .add("type", type)
                 .add("status", status)
-                .build().toString();
+                .build()
+                .toString();
     }
 
     /** X's invalid-request body: the older {@code errors} array plus the problem fields. */
     static String invalidRequest(String parameter, String value, String message) {
         return JSON.createObjectBuilder()
-                .add("errors", JSON.createArrayBuilder().add(JSON.createObjectBuilder()
-                        .add("parameters", JSON.createObjectBuilder().add(parameter, JSON.createArrayBuilder().add(value)))
-                        .add("message", message)))
+                .add(
+                        "errors",
+                        JSON.createArrayBuilder()
+                                .add(JSON.createObjectBuilder()
+                                        .add(
+                                                "parameters",
+                                                JSON.createObjectBuilder()
+                                                        .add(
+                                                                parameter,
+                                                                JSON.createArrayBuilder()
+                                                                        .add(value)))
+                                        .add("message", message)))
                 .add("title", "Invalid Request")
                 .add("detail", "One or more parameters to your request was invalid.")
                 .add("type", "https://api.twitter.com/2/problems/invalid-request")
-                .build().toString();
+                .build()
+                .toString();
     }
 }

@@ -7,15 +7,24 @@ import java.time.Instant;
  * Everything the sandbox remembers, one store per resource: {@link Users} (with their {@link OAuthTokens}),
  * {@link Posts}, {@link Media}, the {@link RateLimits}, the injected {@link Faults} and the {@link Counters}.
  */
-record SandboxState(Clock clock, Ids ids, RateLimits rateLimits, OAuthTokens tokens, Users users, Posts posts, Media media,
-                    Faults faults, Counters counters) {
+record SandboxState(
+        Clock clock,
+        Ids ids,
+        RateLimits rateLimits,
+        OAuthTokens tokens,
+        Users users,
+        Posts posts,
+        Media media,
+        Faults faults,
+        Counters counters) {
 
     static SandboxState create(Clock clock, Limits limits, String defaultConsumerKey) {
         Ids ids = new Ids();
         RateLimits rateLimits = new RateLimits(clock, limits);
         OAuthTokens tokens = new OAuthTokens(clock, rateLimits);
         Users users = new Users(ids, tokens, defaultConsumerKey);
-        return new SandboxState(clock, ids, rateLimits, tokens, users, new Posts(), new Media(), new Faults(users), new Counters());
+        return new SandboxState(
+                clock, ids, rateLimits, tokens, users, new Posts(), new Media(), new Faults(users), new Counters());
     }
 
     Instant now() {

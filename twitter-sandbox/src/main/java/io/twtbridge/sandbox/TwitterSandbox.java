@@ -5,7 +5,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -46,7 +45,8 @@ public final class TwitterSandbox implements AutoCloseable {
          * are in the sandbox's application.yaml only.
          */
         public static Settings from(Config config) {
-            return new Settings(config.get("server.port").asInt().get(),
+            return new Settings(
+                    config.get("server.port").asInt().get(),
                     config.get("server.host").asString().get(),
                     config.get("twitter.consumer.key").asString().get(),
                     config.get("twitter.consumer.secret").asString().get(),
@@ -56,7 +56,8 @@ public final class TwitterSandbox implements AutoCloseable {
 
     /** Starts a sandbox on {@code settings}' host and port ({@link #setup} on a server of its own). */
     public static TwitterSandbox start(Settings settings) {
-        WebServerConfig.Builder server = WebServer.builder().host(settings.host()).port(settings.port());
+        WebServerConfig.Builder server =
+                WebServer.builder().host(settings.host()).port(settings.port());
         TwitterSandbox sandbox = setup(server, settings);
         sandbox.server = server.build().start();
         return sandbox;
@@ -107,8 +108,14 @@ public final class TwitterSandbox implements AutoCloseable {
                 if (f.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.errorRate()) {
                     state.counters().injectedErrors.incrementAndGet();
                     int status = f.errorStatus();
-                    SandboxJson.send(res, Status.create(status), SandboxJson.problem(
-                            status == 503 ? "Service Unavailable" : "Internal Error", status, "Injected by the sandbox", "about:blank"));
+                    SandboxJson.send(
+                            res,
+                            Status.create(status),
+                            SandboxJson.problem(
+                                    status == 503 ? "Service Unavailable" : "Internal Error",
+                                    status,
+                                    "Injected by the sandbox",
+                                    "about:blank"));
                     return;
                 }
                 chain.proceed();
@@ -130,7 +137,8 @@ public final class TwitterSandbox implements AutoCloseable {
     public int port() {
         WebServer s = server;
         if (s == null) {
-            throw new IllegalStateException("this sandbox was put on a server of the caller's (setup): ask that server");
+            throw new IllegalStateException(
+                    "this sandbox was put on a server of the caller's (setup): ask that server");
         }
         return s.port();
     }

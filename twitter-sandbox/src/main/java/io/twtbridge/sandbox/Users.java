@@ -79,6 +79,5 @@ public final class Users {
     }
 
     /** A user of the sandbox. */
-    record User(String id, String screenName) {
-    }
+    record User(String id, String screenName) {}
 }

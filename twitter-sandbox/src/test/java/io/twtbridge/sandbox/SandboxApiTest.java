@@ -1,12 +1,13 @@
 package io.twtbridge.sandbox;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import java.io.ByteArrayOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The sandbox's test API (users, posts, media, limits, faults, reset) and the control endpoints, against real signed HTTP calls. */
 @ServerTest
@@ -53,10 +52,21 @@ class SandboxApiTest {
     @Test
     void eachLimitsWitherChangesItsThresholdOnly() {
         Limits d = Limits.defaults();
-        assertEquals(new Limits(1, d.appPostLimit(), d.windowSeconds(), d.timestampWindowSeconds(), d.requestTokenTtlSeconds(),
-                d.processingPolls()), d.withUserPostLimit(1));
-        Limits all = d.withUserPostLimit(1).withAppPostLimit(2).withWindowSeconds(3).withTimestampWindowSeconds(4)
-                .withRequestTokenTtlSeconds(5).withProcessingPolls(6);
+        assertEquals(
+                new Limits(
+                        1,
+                        d.appPostLimit(),
+                        d.windowSeconds(),
+                        d.timestampWindowSeconds(),
+                        d.requestTokenTtlSeconds(),
+                        d.processingPolls()),
+                d.withUserPostLimit(1));
+        Limits all = d.withUserPostLimit(1)
+                .withAppPostLimit(2)
+                .withWindowSeconds(3)
+                .withTimestampWindowSeconds(4)
+                .withRequestTokenTtlSeconds(5)
+                .withProcessingPolls(6);
         assertEquals(new Limits(1, 2, 3, 4, 5, 6), all);
     }
 
@@ -70,10 +80,15 @@ class SandboxApiTest {
         HttpResponse<String> second = post(u, "two");
         assertEquals(429, second.statusCode(), second.body());
         assertEquals(Optional.of("1"), second.headers().firstValue("x-user-limit-24hour-limit"));
-        long reset = Long.parseLong(second.headers().firstValue("x-rate-limit-reset").orElseThrow());
-        assertTrue(reset > Instant.now().getEpochSecond() && reset <= Instant.now().plusSeconds(61).getEpochSecond(), "reset " + reset);
+        long reset =
+                Long.parseLong(second.headers().firstValue("x-rate-limit-reset").orElseThrow());
+        assertTrue(
+                reset > Instant.now().getEpochSecond()
+                        && reset <= Instant.now().plusSeconds(61).getEpochSecond(),
+                "reset " + reset);
         assertEquals(1, sandbox.counters().rateLimited("limited"));
-        assertEquals(List.of("one"), sandbox.posts().all().stream().map(Post::text).toList());
+        assertEquals(
+                List.of("one"), sandbox.posts().all().stream().map(Post::text).toList());
 
         sandbox.reset();
         assertEquals(Limits.defaults(), sandbox.limits());
@@ -96,7 +111,9 @@ class SandboxApiTest {
         assertEquals(403, refused.statusCode());
         assertTrue(refused.body().contains("You are not permitted to perform this action."), refused.body());
         assertEquals(201, post(u, "then again").statusCode());
-        assertEquals(List.of("posted", "let through", "then again"), sandbox.posts().all().stream().map(Post::text).toList());
+        assertEquals(
+                List.of("posted", "let through", "then again"),
+                sandbox.posts().all().stream().map(Post::text).toList());
     }
 
     @Test
@@ -121,9 +138,15 @@ class SandboxApiTest {
 
     @Test
     void theControlApiSetsLimitsAndFaultsAndResets() throws Exception {
-        assertEquals(200, control("PUT", "/sandbox/limits", "{\"user_post_limit\":1,\"processing_polls\":3}").statusCode());
+        assertEquals(
+                200,
+                control("PUT", "/sandbox/limits", "{\"user_post_limit\":1,\"processing_polls\":3}")
+                        .statusCode());
         assertEquals(Limits.defaults().withUserPostLimit(1).withProcessingPolls(3), sandbox.limits());
-        assertEquals(200, control("PUT", "/sandbox/faults", "{\"error_rate\":1.0,\"error_status\":500}").statusCode());
+        assertEquals(
+                200,
+                control("PUT", "/sandbox/faults", "{\"error_rate\":1.0,\"error_status\":500}")
+                        .statusCode());
         UserTokens u = sandbox.users().create("controlled");
         assertEquals(500, post(u, "refused").statusCode());
         assertEquals(204, control("POST", "/sandbox/reset", "").statusCode());
@@ -133,22 +156,39 @@ class SandboxApiTest {
 
     /** Uploads {@link #MP4} chunked (INIT, one APPEND, FINALIZE), checking the first state X names; returns the media id. */
     private String uploadVideo(UserTokens u) throws Exception {
-        HttpResponse<String> init = call(u, "POST", "/2/media/upload/initialize", Map.of(), "application/json",
+        HttpResponse<String> init = call(
+                u,
+                "POST",
+                "/2/media/upload/initialize",
+                Map.of(),
+                "application/json",
                 ("{\"media_type\":\"video/mp4\",\"total_bytes\":" + MP4.length + ",\"media_category\":\"tweet_video\"}")
                         .getBytes(StandardCharsets.UTF_8));
         assertEquals(200, init.statusCode(), init.body());
         String id = json(init).getJsonObject("data").getString("id");
         assertEquals(Optional.of(MediaState.INITIALIZED), sandbox.media().state(id));
         String boundary = "b" + UUID.randomUUID();
-        byte[] multipart = concat(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n0\r\n--" + boundary
-                + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"v.mp4\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII), MP4, ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        HttpResponse<String> append = call(u, "POST", "/2/media/upload/" + id + "/append", Map.of(),
-                "multipart/form-data; boundary=" + boundary, multipart);
+        byte[] multipart = concat(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n0\r\n--"
+                                + boundary
+                                + "\r\nContent-Disposition: form-data; name=\"media\"; filename=\"v.mp4\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII),
+                MP4,
+                ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> append = call(
+                u,
+                "POST",
+                "/2/media/upload/" + id + "/append",
+                Map.of(),
+                "multipart/form-data; boundary=" + boundary,
+                multipart);
         assertEquals(200, append.statusCode(), append.body());
-        HttpResponse<String> fin = call(u, "POST", "/2/media/upload/" + id + "/finalize", Map.of(), "application/json", new byte[0]);
+        HttpResponse<String> fin =
+                call(u, "POST", "/2/media/upload/" + id + "/finalize", Map.of(), "application/json", new byte[0]);
         assertEquals(200, fin.statusCode(), fin.body());
-        assertEquals("pending", json(fin).getJsonObject("data").getJsonObject("processing_info").getString("state"));
+        assertEquals(
+                "pending",
+                json(fin).getJsonObject("data").getJsonObject("processing_info").getString("state"));
         return id;
     }
 
@@ -163,45 +203,68 @@ class SandboxApiTest {
     }
 
     private HttpResponse<String> post(UserTokens u, String text) throws Exception {
-        return call(u, "POST", "/2/tweets", Map.of(), "application/json",
+        return call(
+                u,
+                "POST",
+                "/2/tweets",
+                Map.of(),
+                "application/json",
                 ("{\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     /** A call of the X API signed as this user (RFC 5849; the query is signed, a JSON or multipart body is not). */
-    private HttpResponse<String> call(UserTokens u, String method, String path, Map<String, String> query, String contentType,
-                                             byte[] body) throws Exception {
+    private HttpResponse<String> call(
+            UserTokens u, String method, String path, Map<String, String> query, String contentType, byte[] body)
+            throws Exception {
         List<OAuthVerifier.Param> p = new ArrayList<>();
         p.add(new OAuthVerifier.Param("oauth_consumer_key", TwitterSandbox.DEFAULT_CONSUMER_KEY));
         p.add(new OAuthVerifier.Param("oauth_nonce", UUID.randomUUID().toString()));
         p.add(new OAuthVerifier.Param("oauth_signature_method", "HMAC-SHA1"));
-        p.add(new OAuthVerifier.Param("oauth_timestamp", String.valueOf(Instant.now().getEpochSecond())));
+        p.add(new OAuthVerifier.Param(
+                "oauth_timestamp", String.valueOf(Instant.now().getEpochSecond())));
         p.add(new OAuthVerifier.Param("oauth_token", u.accessToken()));
         p.add(new OAuthVerifier.Param("oauth_version", "1.0"));
         List<OAuthVerifier.Param> signed = new ArrayList<>(p);
         StringBuilder q = new StringBuilder();
         query.forEach((k, v) -> {
             signed.add(new OAuthVerifier.Param(k, v));
-            q.append(q.isEmpty() ? "?" : "&").append(OAuthVerifier.encode(k)).append('=').append(OAuthVerifier.encode(v));
+            q.append(q.isEmpty() ? "?" : "&")
+                    .append(OAuthVerifier.encode(k))
+                    .append('=')
+                    .append(OAuthVerifier.encode(v));
         });
         String url = "http://127.0.0.1:" + base.getPort() + path;
-        String sig = OAuthVerifier.hmacSha1(OAuthVerifier.baseString(method, url, signed), TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+        String sig = OAuthVerifier.hmacSha1(
+                OAuthVerifier.baseString(method, url, signed),
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET,
                 u.accessTokenSecret());
         StringBuilder h = new StringBuilder("OAuth ");
         for (OAuthVerifier.Param x : p) {
-            h.append(x.name()).append("=\"").append(OAuthVerifier.encode(x.value())).append("\", ");
+            h.append(x.name())
+                    .append("=\"")
+                    .append(OAuthVerifier.encode(x.value()))
+                    .append("\", ");
         }
         h.append("oauth_signature=\"").append(OAuthVerifier.encode(sig)).append('"');
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + q)).timeout(Duration.ofSeconds(10)).header("Authorization", h.toString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + q))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", h.toString());
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        b.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> control(String method, String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonObject json(HttpResponse<String> r) {

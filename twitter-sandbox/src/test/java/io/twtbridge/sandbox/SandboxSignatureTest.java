@@ -1,10 +1,11 @@
 package io.twtbridge.sandbox;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,9 +13,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The sandbox refuses what X refuses: a signature off by one character, a reused nonce, a stale timestamp. */
 @ServerTest
@@ -43,19 +42,31 @@ class SandboxSignatureTest {
         p.add(new OAuthVerifier.Param("oauth_timestamp", String.valueOf(timestamp)));
         p.add(new OAuthVerifier.Param("oauth_token", u.accessToken()));
         p.add(new OAuthVerifier.Param("oauth_version", "1.0"));
-        String sig = OAuthVerifier.hmacSha1(OAuthVerifier.baseString("POST", "http://" + host + "/2/tweets", p),
-                TwitterSandbox.DEFAULT_CONSUMER_SECRET, u.accessTokenSecret());
+        String sig = OAuthVerifier.hmacSha1(
+                OAuthVerifier.baseString("POST", "http://" + host + "/2/tweets", p),
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                u.accessTokenSecret());
         StringBuilder h = new StringBuilder("OAuth ");
         for (OAuthVerifier.Param x : p) {
-            h.append(x.name()).append("=\"").append(OAuthVerifier.encode(x.value())).append("\", ");
+            h.append(x.name())
+                    .append("=\"")
+                    .append(OAuthVerifier.encode(x.value()))
+                    .append("\", ");
         }
-        return h.append("oauth_signature=\"").append(OAuthVerifier.encode(sig)).append('"').toString();
+        return h.append("oauth_signature=\"")
+                .append(OAuthVerifier.encode(sig))
+                .append('"')
+                .toString();
     }
 
     private HttpResponse<String> post(String authorization, String text) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + base.getPort() + "/2/tweets"))
-                .header("Authorization", authorization).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + base.getPort() + "/2/tweets"))
+                        .header("Authorization", authorization)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String offByOne(String header) {
@@ -71,9 +82,12 @@ class SandboxSignatureTest {
         HttpResponse<String> ok = post(header(u, now, UUID.randomUUID().toString()), "valid");
         assertEquals(201, ok.statusCode(), ok.body());
         assertTrue(ok.headers().firstValue("x-rate-limit-remaining").isPresent());
-        HttpResponse<String> bad = post(offByOne(header(u, now, UUID.randomUUID().toString())), "tampered");
+        HttpResponse<String> bad =
+                post(offByOne(header(u, now, UUID.randomUUID().toString())), "tampered");
         assertEquals(401, bad.statusCode());
-        assertEquals("{\"title\":\"Unauthorized\",\"detail\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401}", bad.body());
+        assertEquals(
+                "{\"title\":\"Unauthorized\",\"detail\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401}",
+                bad.body());
     }
 
     @Test
@@ -83,6 +97,8 @@ class SandboxSignatureTest {
         String h = header(u, now, "same-nonce");
         assertEquals(201, post(h, "first").statusCode());
         assertEquals(401, post(h, "first again").statusCode());
-        assertEquals(401, post(header(u, now - 3600, UUID.randomUUID().toString()), "old").statusCode());
+        assertEquals(
+                401,
+                post(header(u, now - 3600, UUID.randomUUID().toString()), "old").statusCode());
     }
 }
