@@ -3,6 +3,7 @@ package io.twtbridge.localstack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twtbridge.sandbox.SampleVideos;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +64,7 @@ class DemoServerTest {
                 400,
                 "a video goes in the JSON format only: switch to JSON",
                 "{\"format\":\"legacy\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":"
-                        + video(TestVideos.mp4(2_000)) + "}]}");
+                        + video(SampleVideos.mp4(2_000)) + "}]}");
         assertRefused(
                 400,
                 "post 2 of the thread has no text: every post of a thread needs one",
@@ -78,7 +79,7 @@ class DemoServerTest {
                 "a video is the only media of its post: remove the images of post 1",
                 "{\"format\":\"json\"," + user
                         + ",\"posts\":[{\"text\":\"a\",\"images\":[{\"data\":\"iVBORw0KGgo=\"}],\"video\":"
-                        + video(TestVideos.mp4(2_000)) + "},{\"text\":\"b\"}]}");
+                        + video(SampleVideos.mp4(2_000)) + "},{\"text\":\"b\"}]}");
         assertRefused(400, "a thread has 1 to 25 posts", "{\"format\":\"json\"," + user + ",\"posts\":[]}");
     }
 
@@ -87,7 +88,7 @@ class DemoServerTest {
         String user = "\"access_token\":\"at\",\"access_token_secret\":\"as\"";
         // two 8 MiB videos: a 21.3 MiB body the server reads, a message over the JSON format's 21 MiB
         byte[] eight = new byte[8 << 20];
-        System.arraycopy(TestVideos.mp4(2_000), 0, eight, 0, 404);
+        System.arraycopy(SampleVideos.mp4(2_000), 0, eight, 0, 404);
         HttpResponse<String> r = post("{\"format\":\"json\"," + user + ",\"posts\":[{\"text\":\"a\",\"video\":"
                 + video(eight) + "},{\"text\":\"b\",\"video\":" + video(eight) + "}]}");
         assertEquals(413, r.statusCode(), r.body());

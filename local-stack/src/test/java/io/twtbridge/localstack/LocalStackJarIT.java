@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twtbridge.sandbox.Faults;
+import io.twtbridge.sandbox.SampleVideos;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.BufferedReader;
@@ -579,7 +581,7 @@ class LocalStackJarIT {
         assertNextTo(video, error);
         Path big = Files.createTempDirectory("big").resolve("big.mp4");
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-            f.write(TestVideos.mp4(2_000));
+            f.write(SampleVideos.mp4(2_000));
             f.setLength(16L << 20);
         }
         browser.findElement(By.id("video")).sendKeys(big.toString());
@@ -590,7 +592,7 @@ class LocalStackJarIT {
         assertTrue(browser.findElements(By.cssSelector("#video-attached li")).isEmpty());
 
         // a small valid MP4 goes inline and is posted as the post's one media item
-        byte[] clip = TestVideos.mp4(2_000);
+        byte[] clip = SampleVideos.mp4(2_000);
         browser.findElement(By.id("video")).sendKeys(file("clip.mp4", clip).toString());
         waitForText(By.id("video-attached"), "clip.mp4 (" + clip.length + " bytes, MP4)");
         waitUpTo(5).until(ExpectedConditions.invisibilityOfElementLocated(By.id("video-error")));
@@ -625,7 +627,7 @@ class LocalStackJarIT {
         setText("1/3 before the clip");
         addPart(2, "2/3 the clip");
         browser.findElement(By.id("video-2"))
-                .sendKeys(file("broken.mp4", TestVideos.mp4(2_000, TestVideos.FAIL_PROCESSING_MARKER))
+                .sendKeys(file("broken.mp4", SampleVideos.mp4(2_000, Faults.FAIL_PROCESSING_MARKER))
                         .toString());
         waitForText(By.id("video-attached-2"), "broken.mp4");
         addPart(3, "3/3 after the clip");

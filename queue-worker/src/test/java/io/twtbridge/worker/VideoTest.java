@@ -13,6 +13,7 @@ import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.Faults;
 import io.twtbridge.sandbox.Post;
+import io.twtbridge.sandbox.SampleVideos;
 import jakarta.json.JsonObject;
 import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
@@ -40,8 +41,8 @@ class VideoTest {
     @BeforeEach
     void start() throws Exception {
         h = new Harness();
-        byte[] clip = TestVideos.mp4(4_000);
-        byte[] tooLong = TestVideos.mp4(150_000);
+        byte[] clip = SampleVideos.mp4(4_000);
+        byte[] tooLong = SampleVideos.mp4(150_000);
         files = WebServer.builder()
                 .host("127.0.0.1")
                 .port(0)
@@ -102,7 +103,7 @@ class VideoTest {
         h.startWorker();
         h.sandbox.faults().failNextVideos(1);
         JsonObject reply =
-                post("v-2", h.user("unlucky"), "", List.of(Media.of(new MediaSource.Data(TestVideos.mp4(3_000)))));
+                post("v-2", h.user("unlucky"), "", List.of(Media.of(new MediaSource.Data(SampleVideos.mp4(3_000)))));
         assertFailed(reply, "media_processing_failed", "X could not process the video");
         assertEquals("v-2", reply.getString("id"));
         h.assertNoMoreReplies(Duration.ofSeconds(1));
@@ -112,7 +113,7 @@ class VideoTest {
 
     @Test
     void aFailedVideoByLegacyPathIsAnImageError(@TempDir Path dir) throws Exception {
-        Files.write(dir.resolve("bad.mp4"), TestVideos.mp4(3_000, Faults.FAIL_PROCESSING_MARKER));
+        Files.write(dir.resolve("bad.mp4"), SampleVideos.mp4(3_000, Faults.FAIL_PROCESSING_MARKER));
         h.startWorker(h.config(Map.of("media.allowed.dir", dir.toString())));
         Tokens u = h.user("legacyvideo");
         h.send(Harness.legacy("41", "upload_post", u.token(), u.secret(), "old client", "bad.mp4"));

@@ -19,6 +19,7 @@ import io.twtbridge.sandbox.Faults;
 import io.twtbridge.sandbox.Limits;
 import io.twtbridge.sandbox.MediaState;
 import io.twtbridge.sandbox.Post;
+import io.twtbridge.sandbox.SampleVideos;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sandbox.UserTokens;
 import java.net.ServerSocket;
@@ -391,7 +392,7 @@ class XClientTest {
                     calls.add(endpoint + " " + status);
                     at.add(System.nanoTime());
                 });
-        byte[] video = Videos.mp4(12_000, (1 << 20) + 100, ""); // two appends
+        byte[] video = SampleVideos.mp4(12_000, (1 << 20) + 100, ""); // two appends
         String id = ok(watched.post(
                 user("video"), "a short film", List.of(new MediaFile(video, Optional.empty())), Optional.empty()));
         assertEquals(
@@ -427,7 +428,7 @@ class XClientTest {
                 client.post(
                         u,
                         "will not play",
-                        List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())),
+                        List.of(new MediaFile(SampleVideos.mp4(5_000), Optional.empty())),
                         Optional.empty()),
                 XFailure.MediaProcessingFailed.class);
         assertTrue(f.detail().contains("Unsupported video format"), f.detail());
@@ -437,12 +438,14 @@ class XClientTest {
                 client.post(
                         u,
                         "marked",
-                        List.of(new MediaFile(Videos.mp4(5_000, 100, Faults.FAIL_PROCESSING_MARKER), Optional.empty())),
+                        List.of(new MediaFile(
+                                SampleVideos.mp4(5_000, 100, Faults.FAIL_PROCESSING_MARKER), Optional.empty())),
                         Optional.empty()),
                 XFailure.MediaProcessingFailed.class);
         assertEquals(0, sandbox.counters().posts());
         // the control call counted down: the next video is processed
-        ok(client.post(u, "plays", List.of(new MediaFile(Videos.mp4(5_000), Optional.empty())), Optional.empty()));
+        ok(client.post(
+                u, "plays", List.of(new MediaFile(SampleVideos.mp4(5_000), Optional.empty())), Optional.empty()));
     }
 
     @Test
@@ -456,7 +459,7 @@ class XClientTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
-        MediaFile video = new MediaFile(Videos.mp4(2_000), Optional.empty());
+        MediaFile video = new MediaFile(SampleVideos.mp4(2_000), Optional.empty());
         failed(client.post(u, "one", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
         failed(client.post(u, "two", List.of(video), Optional.empty()), XFailure.MediaProcessingFailed.class);
         ok(client.post(u, "three", List.of(video), Optional.empty()));
@@ -468,13 +471,18 @@ class XClientTest {
     void videoLimitsAreEnforcedBeforeAnyUpload() {
         Tokens u = user("videolimits");
         XFailure.MediaInvalid tooLong = failed(
-                client.post(u, "long", List.of(new MediaFile(Videos.mp4(140_001), Optional.empty())), Optional.empty()),
+                client.post(
+                        u,
+                        "long",
+                        List.of(new MediaFile(SampleVideos.mp4(140_001), Optional.empty())),
+                        Optional.empty()),
                 XFailure.MediaInvalid.class);
         assertTrue(tooLong.detail().contains("140.001 s"), tooLong.detail());
         failed(
-                client.post(u, "short", List.of(new MediaFile(Videos.mp4(499), Optional.empty())), Optional.empty()),
+                client.post(
+                        u, "short", List.of(new MediaFile(SampleVideos.mp4(499), Optional.empty())), Optional.empty()),
                 XFailure.MediaInvalid.class);
-        MediaFile video = new MediaFile(Videos.mp4(3_000), Optional.empty());
+        MediaFile video = new MediaFile(SampleVideos.mp4(3_000), Optional.empty());
         XFailure.MediaInvalid mixed = failed(
                 client.post(
                         u,
@@ -486,16 +494,22 @@ class XClientTest {
         failed(client.post(u, "two videos", List.of(video, video), Optional.empty()), XFailure.MediaInvalid.class);
         failed(
                 client.post(
-                        u, "alt", List.of(new MediaFile(Videos.mp4(3_000), Optional.of("a dog"))), Optional.empty()),
+                        u,
+                        "alt",
+                        List.of(new MediaFile(SampleVideos.mp4(3_000), Optional.of("a dog"))),
+                        Optional.empty()),
                 XFailure.MediaInvalid.class);
-        byte[] broken = Videos.mp4(3_000);
+        byte[] broken = SampleVideos.mp4(3_000);
         broken[24] = 0x7F; // moov's size runs past the end
         failed(
                 client.post(u, "broken", List.of(new MediaFile(broken, Optional.empty())), Optional.empty()),
                 XFailure.MediaInvalid.class);
         assertEquals(0, sandbox.counters().requests());
         ok(client.post(
-                u, "exactly 140 s", List.of(new MediaFile(Videos.mp4(140_000), Optional.empty())), Optional.empty()));
+                u,
+                "exactly 140 s",
+                List.of(new MediaFile(SampleVideos.mp4(140_000), Optional.empty())),
+                Optional.empty()));
     }
 
     @Test
@@ -513,7 +527,7 @@ class XClientTest {
         long start = System.nanoTime();
         XFailure.Unavailable timedOut = failed(
                 impatient.post(
-                        u, "slow", List.of(new MediaFile(Videos.mp4(3_000), Optional.empty())), Optional.empty()),
+                        u, "slow", List.of(new MediaFile(SampleVideos.mp4(3_000), Optional.empty())), Optional.empty()),
                 XFailure.Unavailable.class);
         assertTrue(timedOut.detail().contains("did not finish processing the video"), timedOut.detail());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(10)) < 0);
@@ -530,7 +544,10 @@ class XClientTest {
         AtomicBoolean stillInterrupted = new AtomicBoolean();
         Thread t = Thread.ofVirtual().start(() -> {
             result.set(patient.post(
-                    u, "interrupted", List.of(new MediaFile(Videos.mp4(4_000), Optional.empty())), Optional.empty()));
+                    u,
+                    "interrupted",
+                    List.of(new MediaFile(SampleVideos.mp4(4_000), Optional.empty())),
+                    Optional.empty()));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
         assertTrue(finalized.await(10, TimeUnit.SECONDS));

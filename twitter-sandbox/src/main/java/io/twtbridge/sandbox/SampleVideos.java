@@ -1,15 +1,21 @@
-package io.twtbridge.twitter;
+package io.twtbridge.sandbox;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Tiny MP4 files for tests: the box structure X's limits are read from (ftyp, moov/mvhd, mdat), no real video. */
-final class Videos {
-    private Videos() {}
+/**
+ * Tiny MP4 files for tests and demos: the box structure X's limits are read from (ftyp, moov/mvhd with timescale
+ * 1000, mdat), no real video stream; the sandbox, like X's checks before processing, reads only the boxes.
+ */
+public final class SampleVideos {
+    private SampleVideos() {}
 
-    /** An MP4 lasting {@code millis} (timescale 1000), with {@code payload} bytes of mdat holding {@code marker}. */
-    static byte[] mp4(long millis, int payload, String marker) {
+    /**
+     * An MP4 lasting {@code millis}, with {@code payload} bytes of mdat starting with {@code marker} (e.g.
+     * {@link Faults#FAIL_PROCESSING_MARKER}, whose processing the sandbox fails).
+     */
+    public static byte[] mp4(long millis, int payload, String marker) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(box(
                 "ftyp",
@@ -32,11 +38,18 @@ final class Videos {
         return out.toByteArray();
     }
 
-    static byte[] mp4(long millis) {
-        return mp4(millis, 64, "");
+    /** An MP4 lasting {@code millis}, 404 bytes, whose mdat starts with {@code marker}. */
+    public static byte[] mp4(long millis, String marker) {
+        return mp4(millis, 256, marker);
     }
 
-    static byte[] box(String type, byte[] body) {
+    /** An MP4 lasting {@code millis}, 404 bytes. */
+    public static byte[] mp4(long millis) {
+        return mp4(millis, "");
+    }
+
+    /** One MP4 box: its size, its type, its body. */
+    public static byte[] box(String type, byte[] body) {
         return ByteBuffer.allocate(8 + body.length)
                 .putInt(8 + body.length)
                 .put(ascii(type))
