@@ -17,8 +17,13 @@ import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sandbox.UserTokens;
 import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
+import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,6 +217,67 @@ final class Harness implements AutoCloseable {
         }
         System.err.println("[twt tests] SKIPPED: " + why);
         Assumptions.assumeTrue(false, why);
+    }
+
+    /**
+     * A worker process ({@link Main} on this class path) configured only by environment variables, as in a container:
+     * none of the test JVM's own {@code TWITTER_*}, {@code AMQP*}, {@code WORKER_*} or {@code LOG_FORMAT}, then
+     * {@code env}. Its output goes to its input stream unless redirected.
+     */
+    static ProcessBuilder workerProcess(Map<String, String> env) {
+        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+        ProcessBuilder pb =
+                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        pb.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("TWITTER_")
+                        || k.startsWith("AMQP")
+                        || k.startsWith("WORKER_")
+                        || k.equals("LOG_FORMAT"));
+        pb.environment().putAll(env);
+        return pb.redirectErrorStream(true);
+    }
+
+    /** The environment that points a worker process at this harness's broker, queues and sandbox, serving on {@code port}. */
+    Map<String, String> processEnvironment(int port) {
+        return Map.of(
+                "SERVER_PORT",
+                String.valueOf(port),
+                "AMQP_URI",
+                AMQP.toString(),
+                "TWITTER_CONSUMER_KEY",
+                TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                "TWITTER_CONSUMER_SECRET",
+                TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                "TWITTER_API_BASE_URL",
+                sandbox.baseUri().toString(),
+                "WORKER_BROKER_PROFILE",
+                BROKER.profile(),
+                "WORKER_QUEUE_REQUESTS",
+                requests,
+                "WORKER_QUEUE_REPLIES",
+                replies);
+    }
+
+    /** A port nobody listens on now. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until the worker process serving on {@code port} says it is ready. */
+    static void awaitReady(int port) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
+                .build();
+        await("worker process ready", Duration.ofSeconds(30), () -> {
+            try {
+                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
     }
 
     /** Waits for a condition, checking every 20 ms. */

@@ -10,20 +10,13 @@ import io.twtbridge.protocol.Tokens;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParsingException;
-import java.io.File;
 import java.io.StringReader;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -61,48 +54,11 @@ class LogOutputTest {
 
     @Test
     void aWholeRunLogsJsonLinesWithoutSecrets() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb =
-                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        pb.environment()
-                .keySet()
-                .removeIf(k -> k.startsWith("TWITTER_")
-                        || k.startsWith("AMQP")
-                        || k.startsWith("WORKER_")
-                        || k.equals("LOG_FORMAT"));
-        pb.environment()
-                .putAll(Map.of(
-                        "SERVER_PORT",
-                        String.valueOf(port),
-                        "AMQP_URI",
-                        Harness.AMQP.toString(),
-                        "TWITTER_CONSUMER_KEY",
-                        "sandbox-consumer-key",
-                        "TWITTER_CONSUMER_SECRET",
-                        "sandbox-consumer-secret",
-                        "TWITTER_API_BASE_URL",
-                        h.sandbox.baseUri().toString(),
-                        "WORKER_BROKER_PROFILE",
-                        Harness.BROKER.profile(),
-                        "WORKER_QUEUE_REQUESTS",
-                        h.requests,
-                        "WORKER_QUEUE_REPLIES",
-                        h.replies));
-        process = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
-                .build();
-        Harness.await("worker process ready", Duration.ofSeconds(30), () -> {
-            try {
-                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        int port = Harness.freePort();
+        process = Harness.workerProcess(h.processEnvironment(port))
+                .redirectOutput(log.toFile())
+                .start();
+        Harness.awaitReady(port);
 
         List<String> secret = new ArrayList<>(List.of("sandbox-consumer-secret"));
         String run = UUID.randomUUID().toString();

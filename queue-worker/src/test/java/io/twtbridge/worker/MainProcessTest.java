@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.Tokens;
-import java.io.File;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -40,21 +35,9 @@ class MainProcessTest {
         h.close();
     }
 
-    private ProcessBuilder worker(Map<String, String> env) {
-        String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder pb =
-                new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        pb.environment()
-                .keySet()
-                .removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("AMQP") || k.startsWith("WORKER_"));
-        pb.environment().putAll(env);
-        pb.redirectErrorStream(true);
-        return pb;
-    }
-
     @Test
     void missingCredentialsStopStartUpWithOneClearLine() throws Exception {
-        Process p = worker(Map.of("TWITTER_CONSUMER_KEY", "k")).start();
+        Process p = Harness.workerProcess(Map.of("TWITTER_CONSUMER_KEY", "k")).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
@@ -63,42 +46,14 @@ class MainProcessTest {
 
     @Test
     void environmentVariablesConfigureTheWholeWorker() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        process = worker(Map.of(
-                        "SERVER_PORT",
-                        String.valueOf(port),
-                        "AMQP_URI",
-                        Harness.AMQP.toString(),
-                        "TWITTER_CONSUMER_KEY",
-                        "sandbox-consumer-key",
-                        "TWITTER_CONSUMER_SECRET",
-                        "sandbox-consumer-secret",
-                        "TWITTER_API_BASE_URL",
-                        h.sandbox.baseUri().toString(),
-                        "WORKER_BROKER_PROFILE",
-                        Harness.BROKER.profile(),
-                        "WORKER_QUEUE_REQUESTS",
-                        h.requests,
-                        "WORKER_QUEUE_REPLIES",
-                        h.replies,
-                        // a key with a dash (worker.reply-to.prefix): its variable must work too
-                        "WORKER_REPLY_TO_PREFIX",
-                        "process-replies-"))
+        int port = Harness.freePort();
+        Map<String, String> env = new HashMap<>(h.processEnvironment(port));
+        // a key with a dash (worker.reply-to.prefix): its variable must work too
+        env.put("WORKER_REPLY_TO_PREFIX", "process-replies-");
+        process = Harness.workerProcess(env)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
-                .build();
-        Harness.await("worker process ready", Duration.ofSeconds(30), () -> {
-            try {
-                return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        Harness.awaitReady(port);
         Tokens u = h.user("process");
         h.send(legacy("9", "upload_post", u.token(), u.secret(), "from a process", ""));
         assertEquals("9ÿtwtÿupload_postÿ0", h.nextReply(Duration.ofSeconds(15)).text());
