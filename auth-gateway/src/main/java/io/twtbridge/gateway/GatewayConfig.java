@@ -53,12 +53,12 @@ public record GatewayConfig(
                         .collect(Collectors.toUnmodifiableSet()),
                 ConfigKeys.require(gateway, "allow-missing-origin").asBoolean().get(),
                 integer(gateway, "max-message-bytes"),
-                duration(gateway, "idle-timeout"),
+                ConfigKeys.requireDuration(gateway, "idle-timeout"),
                 integer(gateway, "messages-per-minute"),
                 integer(gateway, "connections-per-address"),
                 nonBlank(gateway, "client-address-header"),
                 TrustedProxies.parse(string(gateway, "trusted-proxies")),
-                duration(gateway, "ping-interval"),
+                ConfigKeys.requireDuration(gateway, "ping-interval"),
                 integer(gateway, "x-calls-per-minute"),
                 integer(gateway, "x-calls-per-address-per-minute"),
                 TokenSealing.Mode.parse(string(gateway, "sealed-tokens")));
@@ -78,9 +78,5 @@ public record GatewayConfig(
 
     private static int integer(Config parent, String key) {
         return ConfigKeys.require(parent, key).asInt().get();
-    }
-
-    private static Duration duration(Config parent, String key) {
-        return ConfigKeys.require(parent, key).as(Duration.class).get();
     }
 }

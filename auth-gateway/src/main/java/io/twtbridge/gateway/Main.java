@@ -1,6 +1,7 @@
 package io.twtbridge.gateway;
 
 import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
@@ -25,7 +26,7 @@ public final class Main {
         Gateway gateway;
         try {
             gateway = setup(server, config);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | ConfigException e) { // a missing setting, or a value of the wrong type
             System.err.println("auth-gateway: " + e.getMessage());
             System.exit(2);
             return;

@@ -2,6 +2,7 @@ package io.twtbridge.worker;
 
 import com.rabbitmq.client.ConnectionFactory;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.http.HeaderNames;
@@ -43,7 +44,7 @@ public final class Main {
         Worker worker;
         try {
             worker = setup(server, config); // e.g. an invalid SEALING_KEY_RING: one line, never the key
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | ConfigException e) { // a missing setting, or a value of the wrong type
             System.err.println("queue-worker: " + e.getMessage());
             System.exit(2);
             return;

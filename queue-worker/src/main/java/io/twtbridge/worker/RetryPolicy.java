@@ -28,14 +28,10 @@ record RetryPolicy(
     static RetryPolicy from(Config worker) {
         return new RetryPolicy(
                 ConfigKeys.require(worker, "retry.max-attempts").asInt().get(),
-                duration(worker, "retry.max-age"),
-                duration(worker, "retry.base-delay"),
-                duration(worker, "retry.max-delay"),
-                duration(worker, "rate-limit.deadline"));
-    }
-
-    private static Duration duration(Config parent, String key) {
-        return ConfigKeys.require(parent, key).as(Duration.class).get();
+                ConfigKeys.requireDuration(worker, "retry.max-age"),
+                ConfigKeys.requireDuration(worker, "retry.base-delay"),
+                ConfigKeys.requireDuration(worker, "retry.max-delay"),
+                ConfigKeys.requireDuration(worker, "rate-limit.deadline"));
     }
 
     /** What to do next with a request. */

@@ -85,7 +85,7 @@ public record WorkerConfig(
         long budget = ConfigKeys.require(w, "media.budget").asLong().get(); // 0: a quarter of the heap
         MediaFetch mediaFetch = new MediaFetch(
                 ConfigKeys.require(media, "url.max-bytes").asLong().get(),
-                duration(media, "url.timeout"),
+                ConfigKeys.requireDuration(media, "url.timeout"),
                 ConfigKeys.require(media, "url.max-redirects").asInt().get(),
                 ConfigKeys.require(media, "url.allow-private").asBoolean().get(),
                 ConfigKeys.require(media, "url.allow-http").asBoolean().get(),
@@ -106,9 +106,9 @@ public record WorkerConfig(
                 shards,
                 ConfigKeys.require(w, "reply-to.prefix").asString().get(),
                 retry,
-                duration(w, "shutdown-grace"),
-                duration(w, "rebalance-interval"),
-                duration(w, "liveness-timeout"),
+                ConfigKeys.requireDuration(w, "shutdown-grace"),
+                ConfigKeys.requireDuration(w, "rebalance-interval"),
+                ConfigKeys.requireDuration(w, "liveness-timeout"),
                 ConfigKeys.require(media, "allowed.dir").asString().get().isBlank()
                         ? Optional.empty()
                         : Optional.of(Path.of(ConfigKeys.require(media, "allowed.dir")
@@ -117,10 +117,6 @@ public record WorkerConfig(
                 mediaFetch,
                 ConfigKeys.require(w, "long-posts").asBoolean().get(),
                 unsealing);
-    }
-
-    private static Duration duration(Config parent, String key) {
-        return ConfigKeys.require(parent, key).as(Duration.class).get();
     }
 
     /** The dead-letter queue: requests that cannot be answered, and replies that cannot be delivered, with the reason in headers. */

@@ -2,6 +2,7 @@ package io.twtbridge.worker;
 
 import static io.twtbridge.worker.Harness.legacy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
@@ -42,6 +43,20 @@ class MainProcessTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
         assertTrue(out.contains("queue-worker: TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)"), out);
+    }
+
+    @Test
+    void aValueOfTheWrongTypeStopsStartUpWithOneClearLine() throws Exception {
+        Process p = Harness.workerProcess(Map.of(
+                        "TWITTER_CONSUMER_KEY", "k",
+                        "TWITTER_CONSUMER_SECRET", "s",
+                        "WORKER_SHUTDOWN_GRACE", "twenty seconds"))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("is not a duration such as PT20S"), out);
+        assertFalse(out.contains("\tat "), "one line, no stack trace: " + out);
     }
 
     @Test

@@ -2,12 +2,14 @@ package io.twtbridge.twitter;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
 import io.helidon.config.ConfigSources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -42,6 +44,19 @@ public final class ConfigKeys {
             throw new IllegalStateException((at.isEmpty() ? "" : at + ".") + key + " is not set (application.yaml)");
         }
         return node;
+    }
+
+    /**
+     * {@link #require}d and read as a {@link Duration} (ISO-8601, e.g. {@code PT20S}); a value that is not one is an
+     * {@link IllegalStateException} naming the key.
+     */
+    public static Duration requireDuration(Config parent, String key) {
+        Config node = require(parent, key);
+        try {
+            return node.as(Duration.class).get();
+        } catch (ConfigException e) {
+            throw new IllegalStateException(node.key() + " is not a duration such as PT20S");
+        }
     }
 
     /**
