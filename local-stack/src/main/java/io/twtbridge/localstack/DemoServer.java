@@ -19,6 +19,7 @@ import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
+import io.twtbridge.twitter.Mp4Probe;
 import io.twtbridge.twitter.TextCheck;
 import io.twtbridge.worker.Worker;
 import jakarta.json.JsonArray;
@@ -217,6 +218,7 @@ final class DemoServer implements HttpService, AutoCloseable {
                             + (legacy ? "legacy" : "JSON") + " format's " + size(max)
                             + ": attach less (a video sent inline may take "
                             + size(MAX_INLINE_VIDEO_BYTES) + ")"));
+            discardUploads(parts);
             return;
         }
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
@@ -228,6 +230,7 @@ final class DemoServer implements HttpService, AutoCloseable {
                 channel.basicPublish("", "twt", props, message);
             }
         } catch (IOException e) {
+            discardUploads(parts);
             json(res, Status.SERVICE_UNAVAILABLE_503, error("the broker refused the message"));
             return;
         }
@@ -240,6 +243,21 @@ final class DemoServer implements HttpService, AutoCloseable {
                         .add("summary", summary(legacy, parts, replyTo, message.length))
                         .build()
                         .toString());
+    }
+
+    /** Deletes the files stored for a legacy request that was not sent (the worker never reads them). */
+    private static void discardUploads(List<Part> parts) {
+        for (Part part : parts) {
+            for (Media m : part.media()) {
+                if (m.source() instanceof MediaSource.FilePath f) {
+                    try {
+                        Files.deleteIfExists(Path.of(f.path()));
+                    } catch (IOException e) {
+                        // a leftover file in the demo's uploads folder, removed with it at exit
+                    }
+                }
+            }
+        }
     }
 
     /** One post of a request, with what its summary says. */
@@ -268,7 +286,7 @@ final class DemoServer implements HttpService, AutoCloseable {
             } catch (IllegalArgumentException | ClassCastException e) {
                 return new PartOrError(null, "the video of " + which + " could not be read");
             }
-            if (!isMp4(bytes)) {
+            if (!Mp4Probe.isMp4(bytes)) {
                 return new PartOrError(
                         null, "the video of " + which + " is not an MP4 (X takes MP4 with H.264 video and AAC audio)");
             }
@@ -302,11 +320,6 @@ final class DemoServer implements HttpService, AutoCloseable {
             return new PartOrError(null, "an image could not be read");
         }
         return new PartOrError(new Part(text, media, imageBytes, alts, 0), null);
-    }
-
-    /** What the worker takes for a video: an MP4 {@code ftyp} box first (RPC_FORMAT.md §4, "Video"). */
-    static boolean isMp4(byte[] bytes) {
-        return bytes.length >= 8 && bytes[4] == 'f' && bytes[5] == 't' && bytes[6] == 'y' && bytes[7] == 'p';
     }
 
     /**
