@@ -38,7 +38,7 @@ public final class Media {
         final String ownerId;
         final String mediaType;
         final long totalBytes;
-        final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
         volatile MediaState state;
         volatile int pollsLeft;
         /** Processing ends {@code FAILED} instead of {@code SUCCEEDED} (a video marked to fail). */

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -220,6 +221,7 @@ final class MediaEndpoints implements HttpService {
         byte[] bytes;
         synchronized (media) {
             bytes = media.received.toByteArray();
+            media.received = new ByteArrayOutputStream(0); // the bytes are not kept after FINALIZE
         }
         Optional<String> type = sniff(bytes);
         if (media.state != MediaState.INITIALIZED
