@@ -27,7 +27,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -36,6 +35,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,10 +153,13 @@ final class DemoServer implements HttpService, AutoCloseable {
      */
     private void post(ServerRequest req, ServerResponse res) {
         JsonObject o;
-        try (var reader =
-                JSON.createReader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
+        // Decoded strictly first: the JSON reader would turn bytes that are not UTF-8 into U+FFFD and post them.
+        try (var reader = JSON.createReader(new StringReader(StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(ByteBuffer.wrap(req.content().as(byte[].class)))
+                .toString()))) {
             o = reader.readObject();
-        } catch (RuntimeException e) {
+        } catch (CharacterCodingException | RuntimeException e) {
             json(res, Status.BAD_REQUEST_400, error("the body must be a JSON object"));
             return;
         }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,15 @@ class DemoServerTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> post(byte[] body) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(stack.demoUri().resolve("/api/posts"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String video(byte[] bytes) {
         return "{\"data\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}";
     }
@@ -51,6 +62,33 @@ class DemoServerTest {
         HttpResponse<String> r = post(body);
         assertEquals(status, r.statusCode(), r.body());
         assertEquals("{\"error\":\"" + error + "\"}", r.body());
+    }
+
+    @Test
+    void hostileBodiesGetAClearRefusalAndTheServerGoesOn() throws Exception {
+        String notAnObject = "{\"error\":\"the body must be a JSON object\"}";
+        byte[] nested = "[".repeat(200_000).getBytes(StandardCharsets.US_ASCII);
+        byte[] notUtf8 = {'{', '"', 't', 'e', 'x', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        for (byte[] body : List.of(
+                nested,
+                notUtf8,
+                "{\"format\":\"json\",\"posts\":[{\"text\":\"cut".getBytes(StandardCharsets.UTF_8),
+                "[1,2]".getBytes(StandardCharsets.UTF_8),
+                new byte[0])) {
+            HttpResponse<String> r = post(body);
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals(notAnObject, r.body());
+        }
+        assertRefused(
+                400, "post 2 must be a JSON object", "{\"format\":\"json\",\"posts\":[{\"text\":\"a\"},[[[\"b\"]]]]}");
+        // still serving
+        assertEquals(
+                200,
+                http.send(
+                                HttpRequest.newBuilder(stack.demoUri().resolve("/api/config"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode());
     }
 
     @Test
