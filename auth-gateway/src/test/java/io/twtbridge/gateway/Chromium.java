@@ -16,11 +16,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's Chromium and ChromeDriver for the page tests (nothing is downloaded). Where they are missing, the tests
  * are skipped saying why, except when CI=true: there a missing browser fails the build, nothing may be skipped.
- * (The same helper is in auth-gateway's and local-stack's tests.)
+ * local-stack's browser tests use it too (auth-gateway's test jar).
  */
-final class Chromium {
-    static final Path BINARY = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
-    static final Path DRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
+public final class Chromium {
+    public static final Path BINARY = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
+    public static final Path DRIVER = Path.of(System.getProperty("chromedriver.binary", "/usr/bin/chromedriver"));
 
     private Chromium() {}
 
@@ -36,7 +36,7 @@ final class Chromium {
     }
 
     /** Whether the browser and its driver are installed. */
-    static boolean installed() {
+    public static boolean installed() {
         return missing().isEmpty();
     }
 
@@ -44,7 +44,7 @@ final class Chromium {
      * Returns when the browser and its driver are installed; otherwise skips the calling test, or fails it on CI.
      * Call it per test ({@code @BeforeEach}): surefire reports a class skipped in {@code @BeforeAll} as no tests at all.
      */
-    static void require() {
+    public static void require() {
         List<String> missing = missing();
         if (missing.isEmpty()) {
             return;
@@ -59,7 +59,7 @@ final class Chromium {
     }
 
     /** Starts headless Chromium through chromedriver, after {@link #require()}. */
-    static WebDriver start() throws IOException {
+    public static WebDriver start() throws IOException {
         require();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(BINARY.toString());

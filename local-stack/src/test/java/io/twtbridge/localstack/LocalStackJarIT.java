@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twtbridge.gateway.Chromium;
 import io.twtbridge.sandbox.Faults;
 import io.twtbridge.sandbox.SampleVideos;
 import jakarta.json.Json;
