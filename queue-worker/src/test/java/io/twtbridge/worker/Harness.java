@@ -238,9 +238,14 @@ final class Harness implements AutoCloseable {
         return pb.redirectErrorStream(true);
     }
 
-    /** The environment that points a worker process at this harness's broker, queues and sandbox, serving on {@code port}. */
+    /**
+     * The environment that points a worker process at this harness's broker, queues (and as many shards, so that
+     * {@link #close()} deletes them all) and sandbox, serving on {@code port}.
+     */
     Map<String, String> processEnvironment(int port) {
         return Map.of(
+                "WORKER_SHARDS",
+                String.valueOf(SHARDS),
                 "SERVER_PORT",
                 String.valueOf(port),
                 "AMQP_URI",
@@ -268,8 +273,12 @@ final class Harness implements AutoCloseable {
 
     /** Waits until the worker process serving on {@code port} says it is ready. */
     static void awaitReady(int port) {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health/ready"))
+                .timeout(Duration.ofSeconds(5))
                 .build();
         await("worker process ready", Duration.ofSeconds(30), () -> {
             try {

@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -71,9 +69,9 @@ class LivenessTest {
         server.stop();
         // A user that may read every queue except the shards: connected and declared, but consuming nothing.
         String user = "twt-live-" + UUID.randomUUID().toString().substring(0, 8);
-        rabbitmqctl("add_user", user, "pw");
+        Processes.rabbitmqctl("-q", "add_user", user, "pw");
         try {
-            rabbitmqctl("set_permissions", "-p", "/", user, ".*", ".*", "^(?!.*\\.shard\\.).*$");
+            Processes.rabbitmqctl("-q", "set_permissions", "-p", "/", user, ".*", ".*", "^(?!.*\\.shard\\.).*$");
             URI uri = URI.create("amqp://" + user + ":pw@127.0.0.1:5672/");
             Worker stuck = serve(Map.of("amqp.uri", uri.toString(), "worker.liveness-timeout", "PT1S"));
             Harness.await("liveness fails", Duration.ofSeconds(15), () -> {
@@ -86,15 +84,7 @@ class LivenessTest {
             assertTrue(stuck.ownedShards().isEmpty());
             assertEquals(200, get("/observe/health/ready").statusCode(), "still connected: ready, but not live");
         } finally {
-            rabbitmqctl("delete_user", user);
+            Processes.rabbitmqctl("-q", "delete_user", user);
         }
-    }
-
-    private static void rabbitmqctl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("rabbitmqctl", "-q"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "rabbitmqctl " + String.join(" ", args) + ": " + out);
     }
 }

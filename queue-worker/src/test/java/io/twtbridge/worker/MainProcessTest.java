@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
 import io.twtbridge.protocol.Tokens;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,25 +37,25 @@ class MainProcessTest {
 
     @Test
     void missingCredentialsStopStartUpWithOneClearLine() throws Exception {
-        Process p = Harness.workerProcess(Map.of("TWITTER_CONSUMER_KEY", "k")).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(2, p.exitValue());
-        assertTrue(out.contains("queue-worker: TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)"), out);
+        Processes.Ran r =
+                Processes.run(Harness.workerProcess(Map.of("TWITTER_CONSUMER_KEY", "k")), Duration.ofSeconds(30));
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(
+                r.output().contains("queue-worker: TWITTER_CONSUMER_SECRET is not set (twitter.consumer.secret)"),
+                r.output());
     }
 
     @Test
     void aValueOfTheWrongTypeStopsStartUpWithOneClearLine() throws Exception {
-        Process p = Harness.workerProcess(Map.of(
+        Processes.Ran r = Processes.run(
+                Harness.workerProcess(Map.of(
                         "TWITTER_CONSUMER_KEY", "k",
                         "TWITTER_CONSUMER_SECRET", "s",
-                        "WORKER_SHUTDOWN_GRACE", "twenty seconds"))
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(2, p.exitValue(), out);
-        assertTrue(out.contains("is not a duration such as PT20S"), out);
-        assertFalse(out.contains("\tat "), "one line, no stack trace: " + out);
+                        "WORKER_SHUTDOWN_GRACE", "twenty seconds")),
+                Duration.ofSeconds(30));
+        assertEquals(2, r.exitCode(), r.output());
+        assertTrue(r.output().contains("is not a duration such as PT20S"), r.output());
+        assertFalse(r.output().contains("\tat "), "one line, no stack trace: " + r.output());
     }
 
     @Test

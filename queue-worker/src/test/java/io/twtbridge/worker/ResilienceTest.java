@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.Post;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,9 +110,7 @@ class ResilienceTest {
      * tests' workers also name their connections "twt-queue-worker".
      */
     private static int closeWorkerConnections() throws Exception {
-        Process ss = new ProcessBuilder("ss", "-tnpH").redirectErrorStream(true).start();
-        String sockets = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, ss.waitFor(), "ss -tnp failed: " + sockets);
+        String sockets = Processes.succeed("ss", "-tnpH");
         Set<String> ourPorts = new HashSet<>();
         for (String line : sockets.split("\n")) {
             String[] cols = line.trim().split("\\s+");
@@ -123,20 +120,12 @@ class ResilienceTest {
                 ourPorts.add(cols[3].substring(cols[3].lastIndexOf(':') + 1));
             }
         }
-        Process list = new ProcessBuilder(
-                        "rabbitmqctl", "-q", "list_connections", "pid", "peer_port", "client_properties")
-                .start();
-        String out = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, list.waitFor(), "rabbitmqctl list_connections failed");
+        String out = Processes.rabbitmqctl("-q", "list_connections", "pid", "peer_port", "client_properties");
         int closed = 0;
         for (String line : out.split("\n")) {
             String[] cols = line.split("\t");
             if (line.contains("twt-queue-worker") && cols.length >= 2 && ourPorts.contains(cols[1].trim())) {
-                Process close = new ProcessBuilder(
-                                "rabbitmqctl", "-q", "close_connection", cols[0].trim(), "test: connection dropped")
-                        .start();
-                close.getInputStream().readAllBytes();
-                assertEquals(0, close.waitFor(), "rabbitmqctl close_connection failed");
+                Processes.rabbitmqctl("-q", "close_connection", cols[0].trim(), "test: connection dropped");
                 closed++;
             }
         }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -47,34 +46,29 @@ class UrlFetcherTlsTest {
     /** A PKCS12 key store with one self-signed certificate for {@code san}, made by the JDK's keytool. */
     private KeyStore keyStore(String san) throws Exception {
         Path file = dir.resolve(san + ".p12");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "keytool")
-                                .toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "s",
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-dname",
-                        "CN=" + san,
-                        "-ext",
-                        "SAN=dns:" + san,
-                        "-validity",
-                        "2",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        file.toString(),
-                        "-storepass",
-                        new String(PASSWORD),
-                        "-keypass",
-                        new String(PASSWORD))
-                .redirectErrorStream(true)
-                .start();
-        p.getInputStream().transferTo(OutputStream.nullOutputStream());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed");
+        Processes.succeed(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "s",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + san,
+                "-ext",
+                "SAN=dns:" + san,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                file.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD));
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (var in = Files.newInputStream(file)) {
             ks.load(in, PASSWORD);

@@ -129,11 +129,11 @@ final class WorkerFleet implements AutoCloseable {
         this.amqp = URI.create(
                 "amqp://" + userInfo + "@" + base.getHost() + ":" + (base.getPort() < 0 ? 5672 : base.getPort()) + "/"
                         + URLEncoder.encode(vhost, StandardCharsets.UTF_8));
-        rabbitmqctl("add_vhost", vhost);
+        Processes.rabbitmqctl("add_vhost", vhost);
         TwitterSandbox started = null;
         Connection c = null;
         try {
-            rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+            Processes.rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
             started = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
             c = Worker.connectionFactory(amqp).newConnection("twt-test-main-server");
             publisher = c.createChannel();
@@ -157,7 +157,7 @@ final class WorkerFleet implements AutoCloseable {
             if (started != null) {
                 started.close();
             }
-            rabbitmqctl("-q", "delete_vhost", vhost);
+            Processes.rabbitmqctl("-q", "delete_vhost", vhost);
             throw e;
         }
         sandbox = started;
@@ -290,7 +290,7 @@ final class WorkerFleet implements AutoCloseable {
      */
     int closeConnections(WorkerProcess w) throws Exception {
         Set<String> ports = new HashSet<>();
-        String ss = run("ss", "-tnpH");
+        String ss = Processes.succeed("ss", "-tnpH");
         for (String line : ss.split("\n")) {
             if (line.contains("pid=" + w.pid() + ",")) {
                 String[] cols = line.trim().split("\\s+");
@@ -300,11 +300,11 @@ final class WorkerFleet implements AutoCloseable {
             }
         }
         int closed = 0;
-        for (String line : rabbitmqctl("-q", "list_connections", "pid", "vhost", "peer_port")
+        for (String line : Processes.rabbitmqctl("-q", "list_connections", "pid", "vhost", "peer_port")
                 .split("\n")) {
             String[] cols = line.split("\t");
             if (cols.length == 3 && cols[1].equals(vhost) && ports.contains(cols[2].trim())) {
-                rabbitmqctl("-q", "close_connection", cols[0].trim(), CLOSE_REASON);
+                Processes.rabbitmqctl("-q", "close_connection", cols[0].trim(), CLOSE_REASON);
                 closed++;
             }
         }
@@ -460,7 +460,7 @@ final class WorkerFleet implements AutoCloseable {
         Map<String, Long> busy = new TreeMap<>();
         while (System.nanoTime() < deadline) {
             busy.clear();
-            for (String line : rabbitmqctl("-q", "list_queues", "-p", vhost, "name", "messages")
+            for (String line : Processes.rabbitmqctl("-q", "list_queues", "-p", vhost, "name", "messages")
                     .split("\n")) {
                 String[] cols = line.trim().split("\\s+");
                 if (cols.length == 2
@@ -655,9 +655,12 @@ final class WorkerFleet implements AutoCloseable {
     /** The commit under test, for result rows ("unknown" outside git). */
     static String commit() {
         try {
-            String head = run("git", "rev-parse", "--short", "HEAD").trim();
-            String dirty =
-                    run("git", "status", "--porcelain", "--untracked-files=no").isBlank() ? "" : "+dirty";
+            String head =
+                    Processes.succeed("git", "rev-parse", "--short", "HEAD").trim();
+            String dirty = Processes.succeed("git", "status", "--porcelain", "--untracked-files=no")
+                            .isBlank()
+                    ? ""
+                    : "+dirty";
             return head + dirty;
         } catch (Exception e) {
             return "unknown";
@@ -666,22 +669,6 @@ final class WorkerFleet implements AutoCloseable {
 
     static String now() {
         return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    static String rabbitmqctl(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("rabbitmqctl");
-        cmd.addAll(List.of(args));
-        return run(cmd.toArray(String[]::new));
-    }
-
-    private static String run(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed: " + out);
-        }
-        return out;
     }
 
     private void killAll() {
@@ -716,7 +703,7 @@ final class WorkerFleet implements AutoCloseable {
             // already closed
         }
         try {
-            rabbitmqctl("-q", "delete_vhost", vhost);
+            Processes.rabbitmqctl("-q", "delete_vhost", vhost);
         } finally {
             sandbox.close();
             try {
