@@ -5,8 +5,15 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeoutException;
 
 /** Declares the queues the worker uses. See RPC_FORMAT.md §5, "Queues". */
@@ -27,20 +34,28 @@ final class Topology {
                 case LEGACY -> ch.queueDeclare(c.requestQueue(), false, false, false, null);
                 case PASSIVE -> ch.queueDeclarePassive(c.requestQueue());
             }
+            // The shards' queues are declared side by side: creating a quorum queue is a consensus round of its own
+            // (tens of milliseconds), and a first start creates 32 of them.
+            List<Callable<Void>> shardQueues = new ArrayList<>();
             for (int k = 0; k < c.shards(); k++) {
+                String shard = c.shardQueue(k);
                 if (rabbit) {
-                    declareIfMissing(connection, c.shardQueue(k), singleConsumer(quorum(c)));
+                    shardQueues.add(() -> {
+                        declareIfMissing(connection, shard, singleConsumer(quorum(c)));
+                        return null;
+                    });
                 } else {
-                    ch.queueDeclare(c.shardQueue(k), true, false, false, null);
+                    ch.queueDeclare(shard, true, false, false, null);
                 }
                 if (c.keepsShardState()) {
-                    Map<String, Object> state = new HashMap<>();
-                    state.put("x-queue-type", "quorum");
-                    state.put("x-max-length", 1);
-                    state.put("x-overflow", "drop-head");
-                    declareIfMissing(connection, c.shardStateQueue(k), state);
+                    String state = c.shardStateQueue(k);
+                    shardQueues.add(() -> {
+                        declareIfMissing(connection, state, stateArguments());
+                        return null;
+                    });
                 }
             }
+            declareAll(shardQueues);
         } catch (IOException e) {
             // 406 PRECONDITION_FAILED: a queue exists with other arguments; nothing but the operator can fix that.
             if (e.getCause() instanceof ShutdownSignalException s
@@ -77,6 +92,39 @@ final class Topology {
         } catch (TimeoutException e) {
             throw new IOException(e);
         }
+    }
+
+    /** Runs the declarations at once, each on a virtual thread; the first failure (in order) is thrown. */
+    private static void declareAll(List<Callable<Void>> declarations) throws IOException {
+        List<Future<Void>> done;
+        try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
+            done = each.invokeAll(declarations);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while declaring the queues", e);
+        }
+        for (Future<Void> f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while declaring the queues", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("could not declare the queues", e.getCause());
+            }
+        }
+    }
+
+    /** A shard's state: the latest snapshot only. */
+    private static Map<String, Object> stateArguments() {
+        Map<String, Object> state = new HashMap<>();
+        state.put("x-queue-type", "quorum");
+        state.put("x-max-length", 1);
+        state.put("x-overflow", "drop-head");
+        return state;
     }
 
     /**
