@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -129,43 +130,53 @@ public final class WorkerThroughput {
                     }
                 }
             });
+            Map<String, String> env = Map.of(
+                    "JAVA_TOOL_OPTIONS",
+                    javaOptions,
+                    "AMQP_URI",
+                    amqp.toString(),
+                    "TWITTER_CONSUMER_KEY",
+                    TwitterSandbox.DEFAULT_CONSUMER_KEY,
+                    "TWITTER_CONSUMER_SECRET",
+                    TwitterSandbox.DEFAULT_CONSUMER_SECRET,
+                    "TWITTER_API_BASE_URL",
+                    sandbox.baseUri().toString(),
+                    "WORKER_QUEUE_REQUESTS",
+                    requests,
+                    "WORKER_QUEUE_REPLIES",
+                    replies,
+                    "WORKER_PREFETCH",
+                    String.valueOf(prefetch));
+            // A first start creates the queues (32 quorum queues for 16 shards); it is timed, then stopped. The
+            // measured workers then start as a restarted or added replica does: the queues exist.
             List<WorkerProcess> workers = new ArrayList<>();
-            long startupMs = -1;
             try {
+                long first = System.nanoTime();
+                workers.addAll(startWorkers(workerCount, jar, env, "first-start-"));
+                long firstStartMs = awaitConsuming(workers, first);
+                for (WorkerProcess w : workers) {
+                    w.process().destroy();
+                }
+                for (WorkerProcess w : workers) {
+                    w.process().waitFor(60, TimeUnit.SECONDS);
+                }
+                workers.clear();
                 long t0 = System.nanoTime();
-                for (int i = 0; i < workerCount; i++) {
-                    int port;
-                    try (ServerSocket s = new ServerSocket(0)) {
-                        port = s.getLocalPort();
-                    }
-                    ProcessBuilder pb = new ProcessBuilder(
-                            ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
-                    pb.environment().put("JAVA_TOOL_OPTIONS", javaOptions);
-                    pb.environment().put("SERVER_PORT", String.valueOf(port));
-                    pb.environment().put("AMQP_URI", amqp.toString());
-                    pb.environment().put("TWITTER_CONSUMER_KEY", TwitterSandbox.DEFAULT_CONSUMER_KEY);
-                    pb.environment().put("TWITTER_CONSUMER_SECRET", TwitterSandbox.DEFAULT_CONSUMER_SECRET);
-                    pb.environment()
-                            .put("TWITTER_API_BASE_URL", sandbox.baseUri().toString());
-                    pb.environment().put("WORKER_QUEUE_REQUESTS", requests);
-                    pb.environment().put("WORKER_QUEUE_REPLIES", replies);
-                    pb.environment().put("WORKER_PREFETCH", String.valueOf(prefetch));
-                    pb.redirectErrorStream(true)
-                            .redirectOutput(Path.of("benchmarks/target/worker-" + i + ".log")
-                                    .toFile());
-                    workers.add(new WorkerProcess(pb.start(), port));
-                }
-                long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!workers.stream().allMatch(WorkerProcess::consuming) && System.nanoTime() < readyBy) {
-                    Thread.sleep(10);
-                }
-                startupMs = (System.nanoTime() - t0) / 1_000_000;
+                workers.addAll(startWorkers(workerCount, jar, env, ""));
+                long startupMs = awaitConsuming(workers, t0);
                 long startCpu = 0;
                 for (WorkerProcess w : workers) {
                     startCpu += w.cpuTicks();
                 }
-                Scenario scenario =
-                        new Scenario(users, latencyMs, prefetch, workerCount, startupMs, startCpu / 100.0, javaOptions);
+                Scenario scenario = new Scenario(
+                        users,
+                        latencyMs,
+                        prefetch,
+                        workerCount,
+                        firstStartMs,
+                        startupMs,
+                        startCpu / 100.0,
+                        javaOptions);
                 Channel pub = connection.createChannel();
                 pub.confirmSelect();
                 AMQP.BasicProperties props =
@@ -233,11 +244,45 @@ public final class WorkerThroughput {
     }
 
     /** What a scenario's phases share. */
+    /**
+     * Starts {@code count} worker processes as the image starts them, each serving on a port of its own, its output in
+     * {@code benchmarks/target/worker-<logPrefix><i>.log}.
+     */
+    private static List<WorkerProcess> startWorkers(int count, Path jar, Map<String, String> env, String logPrefix)
+            throws IOException {
+        List<WorkerProcess> workers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            ProcessBuilder pb =
+                    new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
+            pb.environment().putAll(env);
+            pb.environment().put("SERVER_PORT", String.valueOf(port));
+            pb.redirectErrorStream(true)
+                    .redirectOutput(Path.of("benchmarks/target/worker-" + logPrefix + i + ".log")
+                            .toFile());
+            workers.add(new WorkerProcess(pb.start(), port));
+        }
+        return workers;
+    }
+
+    /** Waits (a minute at most) until every worker consumes a shard; returns the milliseconds since {@code t0}. */
+    private static long awaitConsuming(List<WorkerProcess> workers, long t0) throws InterruptedException {
+        long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!workers.stream().allMatch(WorkerProcess::consuming) && System.nanoTime() < readyBy) {
+            Thread.sleep(10);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
     private record Scenario(
             int users,
             long latencyMs,
             int prefetch,
             int workers,
+            long firstStartMs,
             long startupMs,
             double startupCpuSeconds,
             String javaOptions) {}
@@ -342,7 +387,7 @@ public final class WorkerThroughput {
                 "{\"when\":\"%s\",\"commit\":\"%s\",\"phase\":\"%s\",\"posts\":%d,\"posts_before\":%d,\"users\":%d,"
                         + "\"x_latency_ms\":%d,\"prefetch\":%d,\"workers\":%d,\"answered\":%d,\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,"
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
-                        + "\"worker_peak_rss_mib\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
+                        + "\"worker_peak_rss_mib\":%d,\"first_start_to_consuming_ms\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
                         + "\"x_peak_concurrent\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
                 Instant.now(),
                 commit,
@@ -362,6 +407,7 @@ public final class WorkerThroughput {
                 p99,
                 cpuSeconds / received * 1000,
                 peakRssMib,
+                s.firstStartMs(),
                 s.startupMs(),
                 s.startupCpuSeconds(),
                 sandbox.counters().posts(),
