@@ -91,12 +91,40 @@ final class Rfc5849 {
         return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path;
     }
 
+    /**
+     * An HMAC-SHA1 to copy: {@code Mac.getInstance} searches the security providers on every call, a copy of one
+     * made once does not. Keyed with a throwaway key (a copy is keyed again), so that its provider is chosen; null if
+     * the provider cannot be copied.
+     */
+    private static final Mac HMAC_SHA1_PROTOTYPE = hmacSha1Prototype();
+
+    private static Mac hmacSha1Prototype() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(new byte[] {0}, "HmacSHA1"));
+            return (Mac) mac.clone();
+        } catch (GeneralSecurityException | CloneNotSupportedException e) {
+            return null;
+        }
+    }
+
+    private static Mac hmacSha1() throws GeneralSecurityException {
+        try {
+            if (HMAC_SHA1_PROTOTYPE != null) {
+                return (Mac) HMAC_SHA1_PROTOTYPE.clone();
+            }
+        } catch (CloneNotSupportedException e) {
+            // not copyable after all: look it up
+        }
+        return Mac.getInstance("HmacSHA1");
+    }
+
     /** §3.4.2: HMAC-SHA1 keyed with the encoded consumer secret, {@code &}, the encoded token secret; base64. */
     static final SignatureService HMAC_SHA1 = new SignatureService() {
         @Override
         public String getSignature(String baseString, String apiSecret, String tokenSecret) {
             try {
-                Mac mac = Mac.getInstance("HmacSHA1");
+                Mac mac = hmacSha1();
                 mac.init(new SecretKeySpec(
                         (percentEncode(apiSecret) + "&" + percentEncode(tokenSecret)).getBytes(StandardCharsets.UTF_8),
                         "HmacSHA1"));

@@ -9,6 +9,7 @@ import com.github.scribejava.core.services.TimestampService;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.twtbridge.protocol.Limits;
@@ -36,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * X's API as twt-bridge uses it: the OAuth 1.0a PIN flow, posts and deletes (media go up through {@code MediaUpload},
@@ -81,6 +83,7 @@ public final class XClient {
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .followRedirects(false)
+                .proxy(proxy())
                 .build()
                 .client(Http1Client.PROTOCOL);
         this.signer = (XApi.Signer) new ServiceBuilder(config.consumerKey())
@@ -88,6 +91,18 @@ public final class XClient {
                 .callback(config.callback())
                 .build(new XApi(config.baseUri().toString(), timestamps));
         this.uploads = new MediaUpload(this::signedSend, config.mediaProcessingMaxWait());
+    }
+
+    /**
+     * The JVM's proxy settings when any is set ({@code https.proxyHost}, {@code http.proxyHost},
+     * {@code socksProxyHost}, {@code java.net.useSystemProxies}), else none: the JVM's proxy selector, asked on every
+     * request, costs 2 % of a worker's CPU to answer "no proxy".
+     */
+    static Proxy proxy() {
+        boolean configured = Stream.of("https.proxyHost", "http.proxyHost", "socksProxyHost")
+                        .anyMatch(p -> System.getProperty(p) != null)
+                || Boolean.getBoolean("java.net.useSystemProxies");
+        return configured ? Proxy.create() : Proxy.noProxy();
     }
 
     /** The public web address of a post. */

@@ -3,12 +3,14 @@ package io.twtbridge.twitter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.EnvironmentVariables;
+import io.helidon.webclient.api.Proxy;
 import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Poll;
@@ -105,6 +107,29 @@ class XClientTest {
                 List.of("hello from the PIN flow"),
                 sandbox.posts().all().stream().map(Post::text).toList());
         assertEquals(id, sandbox.posts().all().getFirst().id());
+    }
+
+    /**
+     * Without proxy settings the client asks no proxy selector (asked on every request, it costs a worker 2 % of its
+     * CPU to answer "no proxy"); with one set, the JVM's proxy settings apply.
+     */
+    @Test
+    void theJvmsProxySelectorIsAskedOnlyWhenAProxyIsSet() {
+        assertSame(Proxy.noProxy(), XClient.proxy());
+        for (String property : List.of("https.proxyHost", "http.proxyHost", "socksProxyHost")) {
+            System.setProperty(property, "proxy.example");
+            try {
+                assertEquals(Proxy.ProxyType.SYSTEM, XClient.proxy().type(), property);
+            } finally {
+                System.clearProperty(property);
+            }
+        }
+        System.setProperty("java.net.useSystemProxies", "true");
+        try {
+            assertEquals(Proxy.ProxyType.SYSTEM, XClient.proxy().type());
+        } finally {
+            System.clearProperty("java.net.useSystemProxies");
+        }
     }
 
     @Test
