@@ -54,10 +54,7 @@ public final class WorkerThroughput {
     /** One worker process. */
     private record WorkerProcess(Process process, int port) {
         long cpuTicks() throws IOException {
-            String[] f = Files.readString(Path.of("/proc/" + process.pid() + "/stat"))
-                    .replaceAll(".*\\) ", "")
-                    .split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime, fields 14 and 15
+            return WorkerThroughput.cpuTicks(process.pid());
         }
 
         long peakRssKib() throws IOException {
@@ -244,6 +241,25 @@ public final class WorkerThroughput {
     }
 
     /** What a scenario's phases share. */
+    /** CPU time of a process so far, in clock ticks (1/100 s): utime + stime, fields 14 and 15 of /proc/pid/stat. */
+    static long cpuTicks(long pid) throws IOException {
+        String[] f = Files.readString(Path.of("/proc/" + pid + "/stat"))
+                .replaceAll(".*\\) ", "")
+                .split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** The RabbitMQ node on this machine (its Erlang VM), if there is one: its CPU is part of each post's cost. */
+    static long brokerPid() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().orElse("").endsWith("beam.smp")
+                        && String.join(" ", p.info().arguments().orElse(new String[0]))
+                                .contains("rabbit"))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(-1);
+    }
+
     /**
      * Starts {@code count} worker processes as the image starts them, each serving on a port of its own, its output in
      * {@code benchmarks/target/worker-<logPrefix><i>.log}.
@@ -308,6 +324,9 @@ public final class WorkerThroughput {
         for (WorkerProcess w : workers) {
             cpu0 += w.cpuTicks();
         }
+        long broker = brokerPid();
+        long brokerCpu0 = broker < 0 ? 0 : cpuTicks(broker);
+        long ownCpu0 = cpuTicks(ProcessHandle.current().pid());
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         long start = System.nanoTime();
         publish(pub, props, tokens, from, to, sentAt, queue);
@@ -319,6 +338,8 @@ public final class WorkerThroughput {
             cpu += w.cpuTicks();
             rss = Math.max(rss, w.peakRssKib());
         }
+        double brokerCpu = broker < 0 ? Double.NaN : (cpuTicks(broker) - brokerCpu0) / 100.0;
+        double ownCpu = (cpuTicks(ProcessHandle.current().pid()) - ownCpu0) / 100.0;
         int received = (int) (to - from - done.getCount());
         report(
                 s,
@@ -331,6 +352,8 @@ public final class WorkerThroughput {
                 Arrays.copyOfRange(latencies, from, to),
                 sandbox,
                 cpu / 100.0 /* USER_HZ */,
+                brokerCpu,
+                ownCpu,
                 rss / 1024,
                 load);
     }
@@ -372,6 +395,8 @@ public final class WorkerThroughput {
             long[] latencies,
             TwitterSandbox sandbox,
             double cpuSeconds,
+            double brokerCpuSeconds,
+            double benchmarkCpuSeconds,
             long peakRssMib,
             String load)
             throws IOException {
@@ -387,6 +412,7 @@ public final class WorkerThroughput {
                 "{\"when\":\"%s\",\"commit\":\"%s\",\"phase\":\"%s\",\"posts\":%d,\"posts_before\":%d,\"users\":%d,"
                         + "\"x_latency_ms\":%d,\"prefetch\":%d,\"workers\":%d,\"answered\":%d,\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,"
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
+                        + "\"broker_cpu_s_per_1k\":%s,\"sandbox_and_client_cpu_s_per_1k\":%.3f,"
                         + "\"worker_peak_rss_mib\":%d,\"first_start_to_consuming_ms\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
                         + "\"x_peak_concurrent\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
                 Instant.now(),
@@ -406,6 +432,10 @@ public final class WorkerThroughput {
                 p50,
                 p99,
                 cpuSeconds / received * 1000,
+                Double.isNaN(brokerCpuSeconds)
+                        ? "null"
+                        : String.format(Locale.ROOT, "%.3f", brokerCpuSeconds / received * 1000),
+                benchmarkCpuSeconds / received * 1000,
                 peakRssMib,
                 s.firstStartMs(),
                 s.startupMs(),
