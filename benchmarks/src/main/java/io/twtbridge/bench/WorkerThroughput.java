@@ -249,13 +249,25 @@ public final class WorkerThroughput {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    /** The RabbitMQ node on this machine (its Erlang VM), if there is one: its CPU is part of each post's cost. */
+    /**
+     * The RabbitMQ node on this machine (the Erlang VM started with {@code -s rabbit boot}, not one of rabbitmqctl's), if
+     * there is one: its CPU is part of each post's cost.
+     */
     static long brokerPid() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().orElse("").endsWith("beam.smp")
-                        && String.join(" ", p.info().arguments().orElse(new String[0]))
-                                .contains("rabbit"))
+                .filter(p -> p.info().command().orElse("").endsWith("beam.smp"))
                 .mapToLong(ProcessHandle::pid)
+                .filter(pid -> {
+                    try { // the whole command line: ProcessHandle.Info cuts it short
+                        return new String(
+                                        Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),
+                                        StandardCharsets.UTF_8)
+                                .replace('\0', ' ')
+                                .contains("-s rabbit boot");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
                 .findFirst()
                 .orElse(-1);
     }
