@@ -149,17 +149,19 @@ public final class WorkerThroughput {
             List<WorkerProcess> workers = new ArrayList<>();
             try {
                 long first = System.nanoTime();
-                workers.addAll(startWorkers(workerCount, jar, env, "first-start-"));
+                startWorkers(workers, workerCount, jar, env, "first-start-");
                 long firstStartMs = awaitConsuming(workers, first);
                 for (WorkerProcess w : workers) {
                     w.process().destroy();
                 }
                 for (WorkerProcess w : workers) {
-                    w.process().waitFor(60, TimeUnit.SECONDS);
+                    if (!w.process().waitFor(60, TimeUnit.SECONDS)) {
+                        w.process().destroyForcibly().waitFor();
+                    }
                 }
                 workers.clear();
                 long t0 = System.nanoTime();
-                workers.addAll(startWorkers(workerCount, jar, env, ""));
+                startWorkers(workers, workerCount, jar, env, "");
                 long startupMs = awaitConsuming(workers, t0);
                 long startCpu = 0;
                 for (WorkerProcess w : workers) {
@@ -240,7 +242,6 @@ public final class WorkerThroughput {
         return Math.min((long) s.prefetch() * s.workers(), s.users()) * 1000L / s.latencyMs();
     }
 
-    /** What a scenario's phases share. */
     /** CPU time of a process so far, in clock ticks (1/100 s): utime + stime, fields 14 and 15 of /proc/pid/stat. */
     static long cpuTicks(long pid) throws IOException {
         String[] f = Files.readString(Path.of("/proc/" + pid + "/stat"))
@@ -255,15 +256,14 @@ public final class WorkerThroughput {
      */
     static long brokerPid() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().command().orElse("").endsWith("beam.smp"))
                 .mapToLong(ProcessHandle::pid)
                 .filter(pid -> {
-                    try { // the whole command line: ProcessHandle.Info cuts it short
-                        return new String(
+                    try { // /proc/<pid>/cmdline: readable for every user's process, and whole
+                        String cmdline = new String(
                                         Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),
                                         StandardCharsets.UTF_8)
-                                .replace('\0', ' ')
-                                .contains("-s rabbit boot");
+                                .replace('\0', ' ');
+                        return cmdline.contains("beam.smp") && cmdline.contains("-s rabbit boot");
                     } catch (IOException e) {
                         return false;
                     }
@@ -274,11 +274,12 @@ public final class WorkerThroughput {
 
     /**
      * Starts {@code count} worker processes as the image starts them, each serving on a port of its own, its output in
-     * {@code benchmarks/target/worker-<logPrefix><i>.log}.
+     * {@code benchmarks/target/worker-<logPrefix><i>.log}; each is added to {@code workers} as it starts, for the caller
+     * to stop.
      */
-    private static List<WorkerProcess> startWorkers(int count, Path jar, Map<String, String> env, String logPrefix)
+    private static void startWorkers(
+            List<WorkerProcess> workers, int count, Path jar, Map<String, String> env, String logPrefix)
             throws IOException {
-        List<WorkerProcess> workers = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -293,18 +294,22 @@ public final class WorkerThroughput {
                             .toFile());
             workers.add(new WorkerProcess(pb.start(), port));
         }
-        return workers;
     }
 
     /** Waits (a minute at most) until every worker consumes a shard; returns the milliseconds since {@code t0}. */
     private static long awaitConsuming(List<WorkerProcess> workers, long t0) throws InterruptedException {
         long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!workers.stream().allMatch(WorkerProcess::consuming) && System.nanoTime() < readyBy) {
+        while (!workers.stream().allMatch(WorkerProcess::consuming)) {
+            if (System.nanoTime() > readyBy) {
+                throw new IllegalStateException(
+                        "the workers did not consume within a minute: see benchmarks/target/worker-*.log");
+            }
             Thread.sleep(10);
         }
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
+    /** What a scenario's phases share. */
     private record Scenario(
             int users,
             long latencyMs,

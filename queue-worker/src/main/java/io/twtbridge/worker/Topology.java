@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,27 +95,39 @@ final class Topology {
         }
     }
 
-    /** Runs the declarations at once, each on a virtual thread; the first failure (in order) is thrown. */
+    /**
+     * Runs the declarations at once, each on a virtual thread, and waits for all. The first failure (in list order) is
+     * thrown as it was thrown, the others added to it as suppressed.
+     */
     private static void declareAll(List<Callable<Void>> declarations) throws IOException {
         List<Future<Void>> done;
         try (ExecutorService each = Executors.newVirtualThreadPerTaskExecutor()) {
             done = each.invokeAll(declarations);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while declaring the queues", e);
+            throw new InterruptedIOException("interrupted while declaring the queues");
         }
+        Throwable first = null;
         for (Future<Void> f : done) {
             try {
                 f.get();
+            } catch (ExecutionException e) {
+                if (first == null) {
+                    first = e.getCause();
+                } else {
+                    first.addSuppressed(e.getCause());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted while declaring the queues", e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new IOException("could not declare the queues", e.getCause());
+                throw new InterruptedIOException("interrupted while declaring the queues");
             }
+        }
+        switch (first) {
+            case null -> {}
+            case IOException io -> throw io;
+            case RuntimeException r -> throw r;
+            case Error err -> throw err;
+            default -> throw new IOException(first);
         }
     }
 

@@ -25,18 +25,19 @@ final class Processes {
     /** Runs {@code command} (standard error joined to its output) and waits at most {@code limit} for its end. */
     static Ran run(ProcessBuilder command, Duration limit) throws IOException, InterruptedException {
         Path out = Files.createTempFile("twt-test-process-", ".out");
+        Process p = null;
         try {
-            Process p = command.redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .start();
+            p = command.redirectErrorStream(true).redirectOutput(out.toFile()).start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 String dump = threadDump(p);
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 fail(String.join(" ", command.command()) + " did not end within " + limit + "; its output:\n"
                         + read(out) + dump);
             }
             return new Ran(p.exitValue(), read(out));
         } finally {
+            if (p != null && p.isAlive()) { // over its limit, or this thread was interrupted
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
             Files.deleteIfExists(out);
         }
     }
@@ -57,21 +58,38 @@ final class Processes {
         return succeed(command.toArray(String[]::new));
     }
 
-    /** The threads of {@code p}, from the JDK's {@code jcmd}, when {@code p} is a JVM; an empty string otherwise. */
-    static String threadDump(Process p) throws IOException, InterruptedException {
+    /**
+     * The threads of {@code p}, from the JDK's {@code jcmd} (given 20 s), when {@code p} is a JVM; otherwise, or when
+     * jcmd cannot tell, a line saying so.
+     */
+    static String threadDump(Process p) throws InterruptedException {
         if (!p.info().command().orElse("").endsWith("java")) {
             return "";
         }
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process dump = new ProcessBuilder(jcmd, String.valueOf(p.pid()), "Thread.print")
-                .redirectErrorStream(true)
-                .start();
-        // Read on this thread: a thread dump is small and jcmd ends by itself; the limit guards a wedged target.
-        byte[] text = dump.getInputStream().readNBytes(1 << 20);
-        if (!dump.waitFor(20, TimeUnit.SECONDS)) {
-            dump.destroyForcibly();
+        Path text = null;
+        try {
+            text = Files.createTempFile("twt-test-threads-", ".txt");
+            String jcmd =
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process dump = new ProcessBuilder(jcmd, String.valueOf(p.pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .redirectOutput(text.toFile())
+                    .start();
+            if (!dump.waitFor(20, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+            return "\nits threads:\n" + read(text);
+        } catch (IOException e) {
+            return "\n(no thread dump: " + e + ")";
+        } finally {
+            if (text != null) {
+                try {
+                    Files.deleteIfExists(text);
+                } catch (IOException e) {
+                    // a temporary file left behind
+                }
+            }
         }
-        return "\nits threads:\n" + new String(text, StandardCharsets.UTF_8);
     }
 
     private static String read(Path file) throws IOException {

@@ -83,7 +83,7 @@ public final class XClient {
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .followRedirects(false)
-                .proxy(proxy())
+                .proxy(proxyForJvmSettings())
                 .build()
                 .client(Http1Client.PROTOCOL);
         this.signer = (XApi.Signer) new ServiceBuilder(config.consumerKey())
@@ -96,13 +96,19 @@ public final class XClient {
     /**
      * The JVM's proxy settings when any is set ({@code https.proxyHost}, {@code http.proxyHost},
      * {@code socksProxyHost}, {@code java.net.useSystemProxies}), else none: the JVM's proxy selector, asked on every
-     * request, costs 2 % of a worker's CPU to answer "no proxy".
+     * request, costs 2 % of a worker's CPU to answer "no proxy". (A selector installed with
+     * {@code ProxySelector.setDefault} and no property is not asked; neither process installs one.)
      */
-    static Proxy proxy() {
+    static Proxy proxyForJvmSettings() {
         boolean configured = Stream.of("https.proxyHost", "http.proxyHost", "socksProxyHost")
                         .anyMatch(p -> System.getProperty(p) != null)
                 || Boolean.getBoolean("java.net.useSystemProxies");
         return configured ? Proxy.create() : Proxy.noProxy();
+    }
+
+    /** The proxy this client's requests take. */
+    Proxy proxy() {
+        return http.prototype().proxy();
     }
 
     /** The public web address of a post. */

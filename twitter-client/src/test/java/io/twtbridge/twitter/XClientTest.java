@@ -115,21 +115,31 @@ class XClientTest {
      */
     @Test
     void theJvmsProxySelectorIsAskedOnlyWhenAProxyIsSet() {
-        assertSame(Proxy.noProxy(), XClient.proxy());
-        for (String property : List.of("https.proxyHost", "http.proxyHost", "socksProxyHost")) {
-            System.setProperty(property, "proxy.example");
-            try {
-                assertEquals(Proxy.ProxyType.SYSTEM, XClient.proxy().type(), property);
-            } finally {
-                System.clearProperty(property);
+        List<String> properties =
+                List.of("https.proxyHost", "http.proxyHost", "socksProxyHost", "java.net.useSystemProxies");
+        Map<String, String> before = new HashMap<>();
+        for (String p : properties) {
+            if (System.getProperty(p) != null) {
+                before.put(p, System.clearProperty(p));
             }
         }
-        System.setProperty("java.net.useSystemProxies", "true");
         try {
-            assertEquals(Proxy.ProxyType.SYSTEM, XClient.proxy().type());
+            assertSame(Proxy.noProxy(), newClient().proxy());
+            for (String p : properties) {
+                System.setProperty(p, p.equals("java.net.useSystemProxies") ? "true" : "proxy.example");
+                try {
+                    assertEquals(Proxy.ProxyType.SYSTEM, newClient().proxy().type(), p);
+                } finally {
+                    System.clearProperty(p);
+                }
+            }
         } finally {
-            System.clearProperty("java.net.useSystemProxies");
+            before.forEach(System::setProperty);
         }
+    }
+
+    private static XClient newClient() {
+        return new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5)));
     }
 
     @Test
