@@ -52,7 +52,7 @@ public final class WorkerThroughput {
     private WorkerThroughput() {}
 
     /** One worker process. */
-    private record WorkerProcess(Process process, int port) {
+    private record WorkerProcess(Process process, int port, Optional<MemoryLimit> limit) {
         long cpuTicks() throws IOException {
             return WorkerThroughput.cpuTicks(process.pid());
         }
@@ -151,15 +151,7 @@ public final class WorkerThroughput {
                 long first = System.nanoTime();
                 startWorkers(workers, workerCount, jar, env, "first-start-");
                 long firstStartMs = awaitConsuming(workers, first);
-                for (WorkerProcess w : workers) {
-                    w.process().destroy();
-                }
-                for (WorkerProcess w : workers) {
-                    if (!w.process().waitFor(60, TimeUnit.SECONDS)) {
-                        w.process().destroyForcibly().waitFor();
-                    }
-                }
-                workers.clear();
+                stop(workers);
                 long t0 = System.nanoTime();
                 startWorkers(workers, workerCount, jar, env, "");
                 long startupMs = awaitConsuming(workers, t0);
@@ -215,10 +207,7 @@ public final class WorkerThroughput {
                         workers,
                         sandbox);
             } finally {
-                for (WorkerProcess w : workers) {
-                    w.process().destroy();
-                    w.process().waitFor(30, TimeUnit.SECONDS);
-                }
+                stop(workers);
                 try (Channel cleanup = connection.createChannel()) {
                     for (String q : List.of(requests, replies, requests + ".dead", requests + ".workers")) {
                         cleanup.queueDelete(q);
@@ -292,8 +281,36 @@ public final class WorkerThroughput {
             pb.redirectErrorStream(true)
                     .redirectOutput(Path.of("benchmarks/target/worker-" + logPrefix + i + ".log")
                             .toFile());
-            workers.add(new WorkerProcess(pb.start(), port));
+            Optional<MemoryLimit> limit = memoryLimitMib() > 0
+                    ? MemoryLimit.create(
+                            "twt-bench-" + ProcessHandle.current().pid() + "-" + logPrefix + i, memoryLimitMib())
+                    : Optional.empty();
+            Process process = pb.start();
+            workers.add(new WorkerProcess(process, port, limit));
+            if (limit.isPresent()) {
+                limit.get().add(process.pid());
+            }
         }
+    }
+
+    /** Stops the workers (SIGTERM, then SIGKILL after a minute), removes their memory limits and forgets them. */
+    private static void stop(List<WorkerProcess> workers) throws InterruptedException {
+        for (WorkerProcess w : workers) {
+            w.process().destroy();
+        }
+        for (WorkerProcess w : workers) {
+            if (!w.process().waitFor(60, TimeUnit.SECONDS)) {
+                w.process().destroyForcibly().waitFor();
+            }
+            w.limit().ifPresent(MemoryLimit::remove);
+        }
+        workers.clear();
+    }
+
+    /** {@code WORKER_MEMORY_LIMIT_MIB}: each worker in a memory limit of its own, as in its pod; 0 or unset: none. */
+    private static long memoryLimitMib() {
+        String mib = System.getenv("WORKER_MEMORY_LIMIT_MIB");
+        return mib == null || mib.isBlank() ? 0 : Long.parseLong(mib.trim());
     }
 
     /** Waits (a minute at most) until every worker consumes a shard; returns the milliseconds since {@code t0}. */
@@ -351,9 +368,15 @@ public final class WorkerThroughput {
         long elapsed = System.nanoTime() - start;
         long cpu = -cpu0;
         long rss = 0;
+        long cgroupPeakMib = -1;
+        long oomKills = 0;
         for (WorkerProcess w : workers) {
             cpu += w.cpuTicks();
             rss = Math.max(rss, w.peakRssKib());
+            if (w.limit().isPresent()) {
+                cgroupPeakMib = Math.max(cgroupPeakMib, w.limit().get().peakMib());
+                oomKills += w.limit().get().oomKills();
+            }
         }
         double brokerCpu = broker < 0 ? Double.NaN : (cpuTicks(broker) - brokerCpu0) / 100.0;
         double ownCpu = (cpuTicks(ProcessHandle.current().pid()) - ownCpu0) / 100.0;
@@ -372,6 +395,8 @@ public final class WorkerThroughput {
                 brokerCpu,
                 ownCpu,
                 rss / 1024,
+                cgroupPeakMib,
+                oomKills,
                 load);
     }
 
@@ -415,6 +440,8 @@ public final class WorkerThroughput {
             double brokerCpuSeconds,
             double benchmarkCpuSeconds,
             long peakRssMib,
+            long cgroupPeakMib,
+            long oomKills,
             String load)
             throws IOException {
         long[] sorted = Arrays.copyOf(latencies, received == posts ? posts : 0);
@@ -430,7 +457,7 @@ public final class WorkerThroughput {
                         + "\"x_latency_ms\":%d,\"prefetch\":%d,\"workers\":%d,\"answered\":%d,\"complete\":%b,\"seconds\":%.2f,\"posts_per_s\":%.0f,"
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
                         + "\"broker_cpu_s_per_1k\":%s,\"sandbox_and_client_cpu_s_per_1k\":%.3f,"
-                        + "\"worker_peak_rss_mib\":%d,\"first_start_to_consuming_ms\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
+                        + "\"worker_peak_rss_mib\":%d,\"memory_limit_mib\":%s,\"limit_peak_mib\":%s,\"oom_kills\":%s,\"first_start_to_consuming_ms\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
                         + "\"x_peak_concurrent\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
                 Instant.now(),
                 commit,
@@ -454,6 +481,9 @@ public final class WorkerThroughput {
                         : String.format(Locale.ROOT, "%.3f", brokerCpuSeconds / received * 1000),
                 benchmarkCpuSeconds / received * 1000,
                 peakRssMib,
+                cgroupPeakMib < 0 ? "null" : String.valueOf(memoryLimitMib()),
+                cgroupPeakMib < 0 ? "null" : String.valueOf(cgroupPeakMib),
+                cgroupPeakMib < 0 ? "null" : String.valueOf(oomKills),
                 s.firstStartMs(),
                 s.startupMs(),
                 s.startupCpuSeconds(),
