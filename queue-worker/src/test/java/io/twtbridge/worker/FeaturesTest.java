@@ -13,9 +13,7 @@ import io.twtbridge.protocol.ReplySettings;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.XClient;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,17 +42,10 @@ class FeaturesTest {
         h.close();
     }
 
-    private static final AMQP.BasicProperties JSON = new AMQP.BasicProperties.Builder()
-            .contentType("application/json")
-            .deliveryMode(2)
-            .build();
+    private static final AMQP.BasicProperties JSON = Harness.JSON_REQUEST;
 
     private JsonObject send(Request r) throws Exception {
-        h.send(JsonQueueFormat.INSTANCE.encodeRequest(r), JSON);
-        Harness.Reply reply = h.nextReply(T);
-        JsonObject o = Json.createReader(new StringReader(reply.text())).readObject();
-        assertEquals(r.id(), o.getString("id"));
-        return o;
+        return h.requestJson(r, T);
     }
 
     @Test
@@ -318,8 +309,7 @@ class FeaturesTest {
         // The next owner of the shard gets the request again and continues with part 2.
         h.sandbox.faults().failPostsOf("handover", 0, 0);
         h.startWorker();
-        JsonObject reply =
-                Json.createReader(new StringReader(h.nextReply(T).text())).readObject();
+        JsonObject reply = h.nextReply(T).json();
         assertEquals("posted", reply.getString("status"), reply::toString);
         var posts = h.sandbox.posts().all();
         assertEquals(

@@ -1,5 +1,6 @@
 package io.twtbridge.worker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,13 +13,18 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.GetResponse;
 import io.helidon.config.Config;
+import io.twtbridge.protocol.JsonQueueFormat;
+import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sandbox.UserTokens;
 import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
+import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,6 +50,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class Harness implements AutoCloseable {
     static final TestBroker BROKER = TestBroker.get();
+    private static final JsonProvider JSON = JsonProvider.provider();
     static final URI AMQP = BROKER.uri();
     /** Shards of the test queues: few, so that tests set up fast, and more than one, so that routing is exercised. */
     static final int SHARDS = 4;
@@ -56,10 +63,21 @@ final class Harness implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final BlockingQueue<Reply> replyQueue = new LinkedBlockingQueue<>();
 
+    /** A JSON-format request's properties, as the main server sends them. */
+    static final AMQP.BasicProperties JSON_REQUEST = new AMQP.BasicProperties.Builder()
+            .contentType("application/json")
+            .deliveryMode(2)
+            .build();
+
     /** A reply as the client sees it. */
     record Reply(byte[] body, AMQP.BasicProperties props, String queue) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** A JSON-format reply, parsed. */
+        JsonObject json() {
+            return JSON.createReader(new StringReader(text())).readObject();
         }
     }
 
@@ -177,6 +195,17 @@ final class Harness implements AutoCloseable {
     Tokens user(String name) {
         UserTokens u = sandbox.users().create(name);
         return new Tokens(u.accessToken(), u.accessTokenSecret());
+    }
+
+    /**
+     * Sends {@code request} in the JSON format and returns its reply, parsed, within {@code timeout}; the reply must
+     * carry the request's id.
+     */
+    JsonObject requestJson(Request request, Duration timeout) throws Exception {
+        send(JsonQueueFormat.INSTANCE.encodeRequest(request), JSON_REQUEST);
+        JsonObject reply = nextReply(timeout).json();
+        assertEquals(request.id(), reply.getString("id"), reply::toString);
+        return reply;
     }
 
     void send(byte[] body) throws IOException {

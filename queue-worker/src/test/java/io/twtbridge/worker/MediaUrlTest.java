@@ -3,18 +3,14 @@ package io.twtbridge.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.AMQP;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
-import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import jakarta.json.JsonObject;
-import jakarta.json.spi.JsonProvider;
-import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -75,14 +71,7 @@ class MediaUrlTest {
                 "with a picture from " + url,
                 List.of(Media.of(new MediaSource.Url(URI.create(url)))),
                 Optional.empty());
-        h.send(
-                JsonQueueFormat.INSTANCE.encodeRequest(p),
-                new AMQP.BasicProperties.Builder()
-                        .contentType("application/json")
-                        .build());
-        return JsonProvider.provider()
-                .createReader(new StringReader(h.nextReply(T).text()))
-                .readObject();
+        return h.requestJson(p, T);
     }
 
     private static void assertFailed(JsonObject reply, String code, String messagePart) {

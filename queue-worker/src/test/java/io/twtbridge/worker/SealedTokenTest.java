@@ -48,13 +48,6 @@ class SealedTokenTest {
         return new SealedTokens(new Sealer(SealKeys.parse(ring)));
     }
 
-    private static AMQP.BasicProperties json() {
-        return new AMQP.BasicProperties.Builder()
-                .contentType("application/json")
-                .deliveryMode(2)
-                .build();
-    }
-
     private static byte[] jsonPost(String id, Tokens user, String text) {
         return JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post(id, user, text, List.of(), Optional.empty()));
     }
@@ -65,7 +58,7 @@ class SealedTokenTest {
         Tokens sealed = sealer(K1).seal(h.user("sealed_user"), "1");
         byte[] body = jsonPost("s-1", sealed, "sealed hello");
         assertTrue(new String(body).contains("\"sealed_token\":\"tb1.k1."), new String(body));
-        h.send(body, json());
+        h.send(body, Harness.JSON_REQUEST);
         String reply = h.nextReply(T).text();
         assertTrue(reply.contains("\"status\":\"posted\""), reply);
         assertEquals("sealed_user", h.sandbox.posts().all().getFirst().authorScreenName());
@@ -95,7 +88,7 @@ class SealedTokenTest {
         bad.add(sealer(K2).seal(user, "1").token()); // a key this worker does not hold
         long before = h.sandbox.counters().requests();
         for (int i = 0; i < bad.size(); i++) {
-            h.send(jsonPost("t-" + i, Tokens.sealed(bad.get(i)), "must not post"), json());
+            h.send(jsonPost("t-" + i, Tokens.sealed(bad.get(i)), "must not post"), Harness.JSON_REQUEST);
             String reply = h.nextReply(T).text();
             assertTrue(reply.contains("\"code\":\"invalid_token\""), i + ": " + reply);
             assertFalse(reply.contains(bad.get(i)), "the reply does not repeat the token");
@@ -112,7 +105,7 @@ class SealedTokenTest {
         Tokens sealed = sealer(K1).seal(user, "1");
         byte[] noId = ("{\"command\":\"upload_post\",\"sealed_token\":\"" + sealed.token() + "\",\"text\":\"no id\"}")
                 .getBytes(StandardCharsets.UTF_8);
-        h.send(noId, json());
+        h.send(noId, Harness.JSON_REQUEST);
         GetResponse dead = h.getFrom(config.deadLetterQueue(), T);
         assertTrue(dead != null, "dead-lettered");
         String kept = new String(dead.getBody(), StandardCharsets.UTF_8);
@@ -124,7 +117,7 @@ class SealedTokenTest {
     @Test
     void aWorkerWithoutKeysRefusesSealedTokens() throws Exception {
         h.startWorker();
-        h.send(jsonPost("n-1", sealer(K1).seal(h.user("nokeys"), "1"), "must not post"), json());
+        h.send(jsonPost("n-1", sealer(K1).seal(h.user("nokeys"), "1"), "must not post"), Harness.JSON_REQUEST);
         assertTrue(h.nextReply(T).text().contains("\"code\":\"invalid_token\""));
         assertEquals(0, h.sandbox.counters().requests());
     }
@@ -133,11 +126,11 @@ class SealedTokenTest {
     void afterRotationOldTokensStillOpenAndNewOnesUseTheNewKey() throws Exception {
         h.startWorker(h.config(Map.of("sealing.key-ring", K2 + "," + K1)));
         Tokens user = h.user("rotated");
-        h.send(jsonPost("r-1", sealer(K1).seal(user, "1"), "sealed before the rotation"), json());
+        h.send(jsonPost("r-1", sealer(K1).seal(user, "1"), "sealed before the rotation"), Harness.JSON_REQUEST);
         assertTrue(h.nextReply(T).text().contains("\"status\":\"posted\""));
         Tokens fresh = sealer(K2 + "," + K1).seal(user, "1");
         assertTrue(fresh.token().startsWith("tb1.k2."), "the first key seals");
-        h.send(jsonPost("r-2", fresh, "sealed after the rotation"), json());
+        h.send(jsonPost("r-2", fresh, "sealed after the rotation"), Harness.JSON_REQUEST);
         assertTrue(h.nextReply(T).text().contains("\"status\":\"posted\""));
         assertEquals(2, h.sandbox.posts().all().size());
     }
@@ -146,7 +139,7 @@ class SealedTokenTest {
     void oneUsersSealedTokensRouteToOneShardLikeTheRawToken() {
         SealedTokens s = sealer(K1);
         Unsealing unsealing = new Unsealing(Optional.of(s));
-        AMQP.BasicProperties props = json();
+        AMQP.BasicProperties props = Harness.JSON_REQUEST;
         int shards = 16;
         Set<Integer> seen = new HashSet<>();
         for (int u = 0; u < 40; u++) {

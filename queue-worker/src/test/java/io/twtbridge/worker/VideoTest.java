@@ -3,10 +3,8 @@ package io.twtbridge.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.AMQP;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
-import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Request;
@@ -15,8 +13,6 @@ import io.twtbridge.sandbox.Faults;
 import io.twtbridge.sandbox.Post;
 import io.twtbridge.sandbox.SampleVideos;
 import jakarta.json.JsonObject;
-import jakarta.json.spi.JsonProvider;
-import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,14 +62,7 @@ class VideoTest {
 
     private JsonObject post(String id, Tokens u, String text, List<Media> media) throws Exception {
         Request.Post p = new Request.Post(id, u, text, media, Optional.empty());
-        h.send(
-                JsonQueueFormat.INSTANCE.encodeRequest(p),
-                new AMQP.BasicProperties.Builder()
-                        .contentType("application/json")
-                        .build());
-        return JsonProvider.provider()
-                .createReader(new StringReader(h.nextReply(T).text()))
-                .readObject();
+        return h.requestJson(p, T);
     }
 
     private Media url(String path) {

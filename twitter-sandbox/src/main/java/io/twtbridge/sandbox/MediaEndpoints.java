@@ -148,17 +148,11 @@ final class MediaEndpoints implements HttpService {
         SandboxJson.send(
                 res,
                 Status.OK_200,
-                SandboxJson.JSON
+                SandboxJson.data(SandboxJson.JSON
                         .createObjectBuilder()
-                        .add(
-                                "data",
-                                SandboxJson.JSON
-                                        .createObjectBuilder()
-                                        .add("id", m.id)
-                                        .add("media_key", "3_" + m.id)
-                                        .add("expires_after_secs", 86_400))
-                        .build()
-                        .toString());
+                        .add("id", m.id)
+                        .add("media_key", "3_" + m.id)
+                        .add("expires_after_secs", 86_400)));
     }
 
     private Optional<Media.Upload> ownMedia(
@@ -200,15 +194,9 @@ final class MediaEndpoints implements HttpService {
         SandboxJson.send(
                 res,
                 Status.OK_200,
-                SandboxJson.JSON
+                SandboxJson.data(SandboxJson.JSON
                         .createObjectBuilder()
-                        .add(
-                                "data",
-                                SandboxJson.JSON
-                                        .createObjectBuilder()
-                                        .add("expires_at", state.now().getEpochSecond() + 86_400))
-                        .build()
-                        .toString());
+                        .add("expires_at", state.now().getEpochSecond() + 86_400)));
     }
 
     private void finalizeUpload(ServerRequest req, ServerResponse res, OAuthTokens.AccessToken user, byte[] body) {
@@ -288,24 +276,18 @@ final class MediaEndpoints implements HttpService {
         SandboxJson.send(
                 res,
                 Status.OK_200,
-                SandboxJson.JSON
+                SandboxJson.data(SandboxJson.JSON
                         .createObjectBuilder()
+                        .add("id", id)
                         .add(
-                                "data",
+                                "associated_metadata",
                                 SandboxJson.JSON
                                         .createObjectBuilder()
-                                        .add("id", id)
                                         .add(
-                                                "associated_metadata",
+                                                "alt_text",
                                                 SandboxJson.JSON
                                                         .createObjectBuilder()
-                                                        .add(
-                                                                "alt_text",
-                                                                SandboxJson.JSON
-                                                                        .createObjectBuilder()
-                                                                        .add("text", alt.get()))))
-                        .build()
-                        .toString());
+                                                        .add("text", alt.get())))));
     }
 
     private static String mediaJson(Media.Upload m, boolean withProcessing) {
@@ -338,7 +320,7 @@ final class MediaEndpoints implements HttpService {
             }
             data.add("processing_info", p);
         }
-        return SandboxJson.JSON.createObjectBuilder().add("data", data).build().toString();
+        return SandboxJson.data(data);
     }
 
     /** Whether {@code marker} occurs in {@code b} (linear in the length of {@code b}). */

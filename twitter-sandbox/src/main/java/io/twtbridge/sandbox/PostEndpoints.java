@@ -223,21 +223,13 @@ final class PostEndpoints implements HttpService {
         SandboxJson.send(
                 res,
                 Status.CREATED_201,
-                SandboxJson.JSON
+                SandboxJson.data(SandboxJson.JSON
                         .createObjectBuilder()
+                        .add("id", p.id())
+                        .add("text", text)
                         .add(
-                                "data",
-                                SandboxJson.JSON
-                                        .createObjectBuilder()
-                                        .add("id", p.id())
-                                        .add("text", text)
-                                        .add(
-                                                "edit_history_tweet_ids",
-                                                SandboxJson.JSON
-                                                        .createArrayBuilder()
-                                                        .add(p.id())))
-                        .build()
-                        .toString());
+                                "edit_history_tweet_ids",
+                                SandboxJson.JSON.createArrayBuilder().add(p.id()))));
     }
 
     /**

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
@@ -36,6 +37,11 @@ final class SandboxJson {
         res.status(status)
                 .header(HeaderNames.CONTENT_TYPE, type + "; charset=utf-8")
                 .send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** X's success body: {@code {"data": …}}. */
+    static String data(JsonObjectBuilder data) {
+        return JSON.createObjectBuilder().add("data", data).build().toString();
     }
 
     /** X's problem+json body. */
