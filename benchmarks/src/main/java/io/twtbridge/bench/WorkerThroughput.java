@@ -458,7 +458,7 @@ public final class WorkerThroughput {
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
                         + "\"broker_cpu_s_per_1k\":%s,\"sandbox_and_client_cpu_s_per_1k\":%.3f,"
                         + "\"worker_peak_rss_mib\":%d,\"memory_limit_mib\":%s,\"limit_peak_mib\":%s,\"oom_kills\":%s,\"first_start_to_consuming_ms\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
-                        + "\"x_peak_concurrent\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
+                        + "\"x_peak_concurrent\":%d,\"x_connections\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
                 Instant.now(),
                 commit,
                 phase,
@@ -489,6 +489,7 @@ public final class WorkerThroughput {
                 s.startupCpuSeconds(),
                 sandbox.counters().posts(),
                 sandbox.counters().peakConcurrent(),
+                sandbox.counters().connections(),
                 s.javaOptions(),
                 Runtime.getRuntime().availableProcessors(),
                 load);

@@ -62,7 +62,8 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         PostingService service = new PostingService(
-                new XClient(x, metrics::xCall),
+                // a connection to X kept for each request in flight: none opened and closed per call under load
+                new XClient(x.withKeptConnections(config.maxInFlight()), metrics::xCall),
                 new MediaLoader(config.mediaAllowedDir(), config.mediaFetch()),
                 config.longPosts());
         this.handler = new RequestHandler(config, service, metrics);

@@ -144,6 +144,14 @@ public record WorkerConfig(
         return Math.max(8, (prefetch + owned - 1) / Math.max(1, owned));
     }
 
+    /**
+     * At least the most requests this worker holds at once, however many shards it owns: each owned shard holds
+     * {@link #shardPrefetch(int)}, so {@code owned × ⌈prefetch ÷ owned⌉ ≤ prefetch + shards − 1}, and at least 8 each.
+     */
+    public int maxInFlight() {
+        return Math.max(prefetch + shards - 1, 8 * shards);
+    }
+
     /** Whether the broker keeps shard state (it needs RabbitMQ's {@code x-max-length}). */
     public boolean keepsShardState() {
         return brokerProfile == BrokerProfile.RABBITMQ;

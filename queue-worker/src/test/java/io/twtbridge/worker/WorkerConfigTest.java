@@ -1,6 +1,7 @@
 package io.twtbridge.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.config.EnvironmentVariables;
 import io.twtbridge.twitter.ConfigKeys;
@@ -44,5 +45,21 @@ class WorkerConfigTest {
         assertEquals(9, c.deliveryLimit());
         assertEquals(WorkerConfig.QueueMode.CLASSIC, c.requestQueueMode());
         assertEquals(1024, c.mediaFetch().maxBytes());
+    }
+
+    /** The connections to X a worker keeps cover what it may hold in flight, however many shards it owns. */
+    @Test
+    void maxInFlightBoundsWhatTheOwnedShardsHold() {
+        for (String[] setting : new String[][] {{"500", "16"}, {"7", "8"}, {"100", "3"}, {"64", "64"}}) {
+            WorkerConfig c = WorkerConfig.from(ConfigKeys.applicationYaml(
+                    WorkerConfig.class,
+                    EnvironmentVariables.expand(Map.of("WORKER_PREFETCH", setting[0], "WORKER_SHARDS", setting[1]))));
+            int most = 0;
+            for (int owned = 1; owned <= c.shards(); owned++) {
+                most = Math.max(most, owned * c.shardPrefetch(owned));
+            }
+            assertTrue(most <= c.maxInFlight(), String.join("/", setting));
+            assertTrue(c.maxInFlight() < most + c.shards(), "a bound not far above: " + String.join("/", setting));
+        }
     }
 }

@@ -11,6 +11,7 @@ import io.helidon.http.Method;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.api.WebClientConfig;
 import io.helidon.webclient.http1.Http1Client;
 import io.twtbridge.protocol.Limits;
 import io.twtbridge.protocol.Outcome;
@@ -78,14 +79,17 @@ public final class XClient {
     XClient(XClientConfig config, CallListener listener, TimestampService timestamps) {
         this.config = config;
         this.listener = listener;
-        this.http = WebClient.builder()
+        WebClientConfig.Builder client = WebClient.builder()
                 .baseUri(config.baseUri())
                 .connectTimeout(config.connectTimeout())
                 .readTimeout(config.readTimeout())
                 .followRedirects(false)
-                .proxy(proxyForJvmSettings())
-                .build()
-                .client(Http1Client.PROTOCOL);
+                .proxy(proxyForJvmSettings());
+        if (config.keptConnections() > 0) {
+            // a cache of its own: the JVM-wide one keeps the size of whichever client first called the same host
+            client.shareConnectionCache(false).connectionCacheSize(config.keptConnections());
+        }
+        this.http = client.build().client(Http1Client.PROTOCOL);
         this.signer = (XApi.Signer) new ServiceBuilder(config.consumerKey())
                 .apiSecret(config.consumerSecret())
                 .callback(config.callback())
@@ -109,6 +113,11 @@ public final class XClient {
     /** The proxy this client's requests take. */
     Proxy proxy() {
         return http.prototype().proxy();
+    }
+
+    /** How many idle connections to X this client keeps open for reuse. */
+    int keptConnections() {
+        return http.prototype().connectionCacheSize();
     }
 
     /** The public web address of a post. */

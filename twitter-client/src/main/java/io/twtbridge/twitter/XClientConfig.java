@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * How to reach X: one base URL from which every endpoint derives, the app's consumer credentials, the OAuth
- * callback ({@code oob} for the PIN flow), timeouts, and the longest wait for X to process an uploaded GIF or video.
+ * callback ({@code oob} for the PIN flow), timeouts, the longest wait for X to process an uploaded GIF or video, and
+ * how many connections to X to keep open for reuse.
  * A process reads it with {@link #from(Config)} (its defaults are in its application.yaml); code builds one with
  * {@link #builder()}. {@link #toString()} never shows the secret.
  */
@@ -18,7 +19,8 @@ public record XClientConfig(
         String callback,
         Duration connectTimeout,
         Duration readTimeout,
-        Duration mediaProcessingMaxWait) {
+        Duration mediaProcessingMaxWait,
+        int keptConnections) {
 
     public XClientConfig {
         Objects.requireNonNull(baseUri, "baseUri");
@@ -30,6 +32,9 @@ public record XClientConfig(
         Objects.requireNonNull(mediaProcessingMaxWait, "mediaProcessingMaxWait");
         if (mediaProcessingMaxWait.isNegative()) {
             throw new IllegalArgumentException("mediaProcessingMaxWait must not be negative");
+        }
+        if (keptConnections < 0) {
+            throw new IllegalArgumentException("keptConnections must not be negative");
         }
         String s = baseUri.toString();
         if (s.endsWith("/")) {
@@ -84,7 +89,32 @@ public record XClientConfig(
     /** This config with another OAuth callback (e.g. {@code oob} for the PIN flow). */
     public XClientConfig withCallback(String callback) {
         return new XClientConfig(
-                baseUri, consumerKey, consumerSecret, callback, connectTimeout, readTimeout, mediaProcessingMaxWait);
+                baseUri,
+                consumerKey,
+                consumerSecret,
+                callback,
+                connectTimeout,
+                readTimeout,
+                mediaProcessingMaxWait,
+                keptConnections);
+    }
+
+    /**
+     * This config keeping up to {@code connections} idle connections to X open for reuse; 0: the HTTP client's own
+     * default (Helidon's WebClient: 256). A process that makes more calls at once than it keeps closes the extra
+     * connections after their call and opens new ones for the next: a TCP and TLS handshake per call beyond the
+     * limit. So a process sets it to the most calls it makes at once (the worker: its requests in flight).
+     */
+    public XClientConfig withKeptConnections(int connections) {
+        return new XClientConfig(
+                baseUri,
+                consumerKey,
+                consumerSecret,
+                callback,
+                connectTimeout,
+                readTimeout,
+                mediaProcessingMaxWait,
+                connections);
     }
 
     /** Every part by name; all are required. */
@@ -143,7 +173,8 @@ public record XClientConfig(
                     callback,
                     connectTimeout,
                     readTimeout,
-                    mediaProcessingMaxWait);
+                    mediaProcessingMaxWait,
+                    0);
         }
     }
 
@@ -151,6 +182,6 @@ public record XClientConfig(
     public String toString() {
         return "XClientConfig[baseUri=" + baseUri + ", consumerKey=" + consumerKey + ", consumerSecret=****, callback="
                 + callback + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
-                + ", mediaProcessingMaxWait=" + mediaProcessingMaxWait + "]";
+                + ", mediaProcessingMaxWait=" + mediaProcessingMaxWait + ", keptConnections=" + keptConnections + "]";
     }
 }

@@ -31,12 +31,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -136,6 +140,47 @@ class XClientTest {
         } finally {
             before.forEach(System::setProperty);
         }
+    }
+
+    /**
+     * Calls at once up to the connections the client keeps reuse them: no TCP (and, against X, TLS) handshake per
+     * call. Beyond it, every extra call opens a connection and closes it afterwards; Helidon's default keeps 256,
+     * fewer than a worker's requests in flight, hence {@link XClientConfig#withKeptConnections}.
+     */
+    @Test
+    void callsAtOnceUpToTheKeptConnectionsReuseThem() throws Exception {
+        int reused = connectionsFor(24, 24);
+        assertTrue(reused <= 24, reused + " connections");
+        int churned = connectionsFor(24, 8);
+        assertTrue(churned > 24, churned + " connections");
+    }
+
+    /** Three rounds of {@code atOnce} posts that overlap (X answers in 200 ms), by a client keeping {@code kept}. */
+    private static int connectionsFor(int atOnce, int kept) throws Exception {
+        sandbox.reset();
+        XClient c = new XClient(config(sandbox.baseUri(), TwitterSandbox.DEFAULT_CONSUMER_SECRET, Duration.ofSeconds(5))
+                .withKeptConnections(kept));
+        assertEquals(kept, c.keptConnections());
+        List<Tokens> users = new ArrayList<>();
+        for (int i = 0; i < atOnce; i++) {
+            users.add(user("conn" + i));
+        }
+        sandbox.faults().latency(Duration.ofMillis(200));
+        try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 3; round++) {
+                List<Future<XResult<String>>> posts = new ArrayList<>();
+                for (int i = 0; i < atOnce; i++) {
+                    String text = "round " + round + " post " + i;
+                    Tokens u = users.get(i);
+                    posts.add(calls.submit(() -> c.post(u, text, List.of(), Optional.empty())));
+                }
+                for (Future<XResult<String>> p : posts) {
+                    ok(p.get(30, TimeUnit.SECONDS));
+                }
+            }
+        }
+        assertEquals(3L * atOnce, sandbox.counters().posts());
+        return sandbox.counters().connections();
     }
 
     private static XClient newClient() {

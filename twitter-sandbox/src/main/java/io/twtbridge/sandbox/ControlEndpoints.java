@@ -170,6 +170,7 @@ final class ControlEndpoints implements HttpService {
                         .add("media_uploads", c.mediaUploads())
                         .add("injected_errors", c.injectedErrors.get())
                         .add("peak_concurrent", c.peakConcurrent())
+                        .add("connections", c.connections())
                         .build()
                         .toString());
     }

@@ -18,6 +18,7 @@ public final class Counters {
     final AtomicLong injectedErrors = new AtomicLong();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger peakConcurrent = new AtomicInteger();
+    private final Set<String> connections = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> rateLimitedByUser = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> rateLimitedPeakByUser = new ConcurrentHashMap<>();
 
@@ -31,8 +32,9 @@ public final class Counters {
                 .accumulateAndGet(inWindow, Math::max);
     }
 
-    void enter() {
+    void enter(String connection) {
         requests.incrementAndGet();
+        connections.add(connection);
         int now = inFlight.incrementAndGet();
         peakConcurrent.accumulateAndGet(now, Math::max);
     }
@@ -52,6 +54,7 @@ public final class Counters {
         injectedErrors.set(0);
         rateLimitedByUser.clear();
         rateLimitedPeakByUser.clear();
+        connections.clear();
         peakConcurrent.set(inFlight.get());
     }
 
@@ -104,6 +107,14 @@ public final class Counters {
 
     public long mediaUploads() {
         return mediaUploads.get();
+    }
+
+    /**
+     * The connections the X endpoints were called on (the server's id of each accepted connection): a client that
+     * keeps its connections open for reuse opens as many as it makes calls at once.
+     */
+    public int connections() {
+        return connections.size();
     }
 
     public int peakConcurrent() {

@@ -82,7 +82,7 @@ public final class TwitterSandbox implements AutoCloseable {
                 chain.proceed();
                 return;
             }
-            state.counters().enter();
+            state.counters().enter(req.socketId());
             try {
                 Faults.Network f = state.faults().network();
                 if (f.latencyMs() > 0) {
