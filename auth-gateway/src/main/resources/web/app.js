@@ -128,6 +128,7 @@
     $('reveal').setAttribute('aria-pressed', 'false');
     $('reveal').textContent = 'Reveal tokens';
     $('result').hidden = false;
+    $('result').scrollIntoView({ block: 'nearest' });
     announce('Connected as @' + reply.screen_name + '.');
   }
 
