@@ -5,7 +5,10 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  let requestToken = null;
+  // The PIN login waiting for its PIN: { token, secret, replaced }. A PIN belongs to the request token of the X
+  // window that showed it, and the page cannot tell which window a typed PIN came from: a newer Connect replaces the
+  // pending login, and the page says so next to the PIN field.
+  let login = null;
   let counter = 0;
 
   function gatewayUrl() {
@@ -15,7 +18,7 @@
   // One request on a fresh connection, as the original pages did: no step depends on an earlier connection, so a
   // request cut by a restarting gateway (close 1001, or 1006 when it went without a close frame) is sent again on a
   // new connection, which the ingress routes to a running replica: the login resumes where it was.
-  async function call(request) {
+  async function call(request, button) {
     for (let attempt = 1; ; attempt++) {
       try {
         return await once(request);
@@ -23,7 +26,8 @@
         if (!e.retry || attempt >= 6) {
           throw e;
         }
-        $('status').textContent = 'The gateway is restarting; reconnecting…';
+        button.textContent = 'Reconnecting…';
+        announce('The gateway is restarting; reconnecting…');
         await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 250 * 2 ** attempt)));
       }
     }
@@ -62,15 +66,42 @@
     });
   }
 
-  function showError(message) {
-    $('error').textContent = message;
-    $('error').hidden = false;
-    $('status').textContent = '';
+  // An error is shown right under the control that caused it, and scrolled into view.
+  function showError(id, message) {
+    const el = $(id);
+    el.textContent = '⚠ ' + message;
+    el.hidden = false;
+    el.scrollIntoView({ block: 'nearest' });
   }
 
-  function clearError() {
-    $('error').hidden = true;
-    $('error').textContent = '';
+  function clearError(id) {
+    $(id).hidden = true;
+    $(id).textContent = '';
+  }
+
+  // Results for screen readers (the live region); errors announce themselves (role="alert").
+  function announce(text) {
+    $('live').textContent = text;
+  }
+
+  // "the PIN is wrong" → "The PIN is wrong."
+  function sentence(message) {
+    const s = String(message).trim().replace(/[.\s]+$/, '');
+    return s.charAt(0).toUpperCase() + s.slice(1) + '.';
+  }
+
+  // A button that starts a request is disabled until the request ends: a double click sends once.
+  function busy(button, label) {
+    button.dataset.label = button.textContent;
+    button.textContent = label;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+  }
+
+  function idle(button) {
+    button.textContent = button.dataset.label;
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
   }
 
   function failure(reply) {
@@ -97,7 +128,8 @@
     $('reveal').setAttribute('aria-pressed', 'false');
     $('reveal').textContent = 'Reveal tokens';
     $('result').hidden = false;
-    $('status').textContent = 'Done: the account is connected.';
+    $('result').scrollIntoView({ block: 'nearest' });
+    announce('Connected as @' + reply.screen_name + '.');
   }
 
   // The callback login (no PIN): X sent the browser to the gateway's callback, which sent it back here with the
@@ -118,10 +150,10 @@
     history.replaceState(null, '', location.pathname + location.search);
     if (hash.startsWith('#login_error=')) {
       const code = hash.slice('#login_error='.length);
-      showError(CALLBACK_ERRORS[code] || 'The login did not complete; start again.');
+      showError('redirect-error', CALLBACK_ERRORS[code] || 'The login did not complete; start again.');
       return;
     }
-    $('status').textContent = 'Finishing the login…';
+    announce('Finishing the login…');
     try {
       const response = await fetch('/login/result', {
         method: 'POST', credentials: 'same-origin', cache: 'no-store',
@@ -129,12 +161,12 @@
       });
       const reply = await response.json();
       if (reply.status !== 'verified') {
-        showError(failure(reply));
+        showError('redirect-error', sentence(failure(reply)));
         return;
       }
       showAccount(reply);
     } catch (e) {
-      showError('The login did not complete; start again.');
+      showError('redirect-error', 'The login did not complete; start again.');
     }
   }
 
@@ -144,55 +176,79 @@
   finishCallbackLogin();
 
   $('connect').addEventListener('click', async () => {
-    clearError();
-    $('connect').disabled = true;
-    $('status').textContent = 'Asking X for a login link…';
+    const button = $('connect');
+    if (button.disabled) {
+      return;
+    }
+    clearError('connect-error');
+    busy(button, 'Connecting…');
     try {
-      const reply = await call({ command: 'auth' });
+      const reply = await call({ command: 'auth' }, button);
       if (reply.status !== 'auth_started') {
-        showError(failure(reply));
+        showError('connect-error', sentence(failure(reply)));
         return;
       }
-      requestToken = { token: reply.request_token, secret: reply.request_token_secret };
+      const replaced = login !== null;
+      login = { token: reply.request_token, secret: reply.request_token_secret, replaced: replaced };
       $('authorize-link').href = reply.authorize_url;
       $('authorize').hidden = false;
       $('step-2').hidden = false;
-      $('status').textContent = 'Authorize the app on X, then type the PIN here.';
+      clearError('pin-error');
+      $('pin-note').hidden = !replaced;
+      $('pin-note').textContent = replaced ? 'A newer login replaced the earlier one: type the PIN from the X window'
+        + ' opened last. A PIN from an earlier X window no longer works here.' : '';
+      if (replaced) {
+        $('pin').value = '';
+      }
+      announce('Authorize the app on X, then type the PIN here.');
       window.open(reply.authorize_url, '_blank', 'noopener');
       $('pin').focus();
+      if (replaced) {
+        $('pin-note').scrollIntoView({ block: 'nearest' });
+      }
     } catch (e) {
-      showError(e.message);
+      showError('connect-error', e.message);
     } finally {
-      $('connect').disabled = false;
+      idle(button);
     }
   });
 
   $('pin-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    clearError();
-    if (!requestToken) {
-      showError('Start with "Connect an X account".');
+    const button = $('verify');
+    if (button.disabled) {
       return;
     }
-    $('verify').disabled = true;
-    $('status').textContent = 'Checking the PIN…';
+    clearError('pin-error');
+    const current = login;
+    if (!current) {
+      showError('pin-error', 'Start with “Connect an X account”.');
+      return;
+    }
+    busy(button, 'Verifying…');
     try {
       const reply = await call({
         command: 'verify_pin',
         pin: $('pin').value.trim(),
-        request_token: requestToken.token,
-        request_token_secret: requestToken.secret
-      });
+        request_token: current.token,
+        request_token_secret: current.secret
+      }, button);
       if (reply.status !== 'verified') {
-        showError(failure(reply));
+        $('pin-note').hidden = true;
+        showError('pin-error', sentence(failure(reply)) + (current.replaced
+          ? ' A newer login replaced the earlier one: use the PIN from the X window opened last,'
+          : ' Check the PIN,') + ' or click “Connect an X account” again for a new one.');
         return;
       }
+      if (login === current) {
+        login = null;
+      }
+      $('pin-note').hidden = true;
       showAccount(reply);
-      requestToken = null;
     } catch (e) {
-      showError(e.message);
+      showError('pin-error', e.message);
     } finally {
-      $('verify').disabled = false;
+      idle(button);
     }
   });
 

@@ -6,7 +6,7 @@
   const MAX_IMAGES = { json: 4, legacy: 1 };
   // How long Send waits for the worker's reply before it lets a person send again.
   const REPLY_WAIT_MS = 60000;
-  const state = { gateway: null, sandbox: false, requestToken: null, user: null, nextReply: 0, counter: 0,
+  const state = { gateway: null, sandbox: false, login: null, user: null, nextReply: 0, counter: 0,
     parts: [newPart()], replyTo: null, maxVideo: 15 * 1048576, maxPosts: 25, pending: null, answered: new Map(),
     videoPosts: new Set(), polling: false };
 
@@ -69,10 +69,21 @@
         showError('connect-error', reply.error ? reply.error.message : 'The login could not start.');
         return;
       }
-      state.requestToken = { token: reply.request_token, secret: reply.request_token_secret };
+      // A PIN belongs to the request token of the page that showed it; which page a typed PIN came from is not known:
+      // a newer Connect replaces the login waiting for its PIN, and the page says so next to the PIN field.
+      const replaced = state.login !== null;
+      state.login = { token: reply.request_token, secret: reply.request_token_secret, replaced };
       $('authorize-link').href = reply.authorize_url;
       $('authorize').hidden = false;
       $('pin-form').hidden = false;
+      clearError('pin-error');
+      $('pin-note').hidden = !replaced;
+      $('pin-note').textContent = replaced ? 'A newer login replaced the earlier one: type the PIN from the authorization'
+        + ' page opened last. A PIN from an earlier page no longer works here.' : '';
+      if (replaced) {
+        $('pin').value = '';
+        $('pin-note').scrollIntoView({ block: 'nearest' });
+      }
       window.open(reply.authorize_url, '_blank', 'noopener');
     } catch (e) {
       showError('connect-error', e.message);
@@ -93,15 +104,22 @@
       showError('pin-error', 'Type the PIN the authorization page shows.');
       return;
     }
+    const login = state.login;
     busy(button, 'Verifying…');
     try {
       const reply = await gatewayCall({ command: 'verify_pin', pin,
-        request_token: state.requestToken.token, request_token_secret: state.requestToken.secret });
+        request_token: login.token, request_token_secret: login.secret });
       if (reply.status !== 'verified') {
-        showError('pin-error', sentence(reply.error ? reply.error.message : 'The PIN was not accepted')
-          + ' Check the PIN, or click “Connect an X account” again for a new one.');
+        $('pin-note').hidden = true;
+        showError('pin-error', sentence(reply.error ? reply.error.message : 'The PIN was not accepted') + (login.replaced
+          ? ' A newer login replaced the earlier one: use the PIN from the authorization page opened last,'
+          : ' Check the PIN,') + ' or click “Connect an X account” again for a new one.');
         return;
       }
+      if (state.login === login) {
+        state.login = null;
+      }
+      $('pin-note').hidden = true;
       state.user = { token: reply.access_token, secret: reply.access_token_secret, name: reply.screen_name };
       $('screen-name').textContent = reply.screen_name;
       $('account').hidden = false;
@@ -206,8 +224,9 @@
         element('span', { id: 'limit' + s, text: '280' }), ' characters as X counts them (a link counts 23, CJK and emoji 2)',
         element('span', { id: 'count-over' + s, hidden: true })]));
 
+    // The legacy format takes one image: its picker takes one file.
     const images = element('input', { id: 'images' + s, type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp',
-      multiple: true, 'aria-describedby': 'images-error' + s });
+      multiple: json, 'aria-describedby': 'images-error' + s });
     images.addEventListener('change', () => attachImages(part, images));
     fieldset.append(element('label', { for: 'images' + s }, ['Images ',
       element('span', { id: 'images-limit' + s, className: 'hint', text: json ? '(JSON: up to 4 images)' : '(legacy: one image)' })]),
@@ -326,7 +345,7 @@
     if (format() === 'legacy' && (state.parts.length > 1 || videos || state.replyTo)) {
       const what = [];
       if (state.parts.length > 1) {
-        what.push('remove posts 2–' + state.parts.length);
+        what.push(state.parts.length === 2 ? 'remove post 2' : 'remove posts 2–' + state.parts.length);
       }
       if (videos) {
         what.push('remove the video');

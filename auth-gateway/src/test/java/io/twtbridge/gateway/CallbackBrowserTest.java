@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -67,13 +69,17 @@ class CallbackBrowserTest {
                 browser.getCurrentUrl());
         assertFalse(browser.getCurrentUrl().contains("login="), "the sealed result left the address bar");
         assertTrue(browser.findElement(By.id("step-2")).getAttribute("hidden") != null, "no PIN asked");
-        assertTrue(browser.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
+        for (String id : List.of("connect-error", "redirect-error", "pin-error")) {
+            assertFalse(browser.findElement(By.id(id)).isDisplayed(), id + " shown");
+        }
         Object cookies = ((JavascriptExecutor) browser).executeScript("return document.cookie");
         assertFalse(String.valueOf(cookies).contains("twt_login"), "the login cookies are HttpOnly: " + cookies);
         // A page opened with a forged result shows an error, not an account.
         browser.get("about:blank");
         browser.get(replicas.b.http("/").toString() + "#login=tb1.k1.AAAA");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+        WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("redirect-error")));
+        assertTrue(error.getText().startsWith("⚠ "), error.getText());
+        PageChecks.assertNextTo(browser, browser.findElement(By.id("redirect-option")), error);
         assertTrue(browser.findElement(By.id("result")).getAttribute("hidden") != null);
     }
 }

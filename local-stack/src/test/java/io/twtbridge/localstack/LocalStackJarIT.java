@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twtbridge.gateway.Chromium;
+import io.twtbridge.gateway.PageChecks;
 import io.twtbridge.sandbox.Faults;
 import io.twtbridge.sandbox.SampleVideos;
 import jakarta.json.Json;
@@ -32,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -158,14 +158,9 @@ class LocalStackJarIT {
         return image;
     }
 
-    /** Opens the demo and connects an account through the gateway and the sandbox's PIN page. */
-    private static void connect(String screenName, boolean wrongPinFirst) {
-        browser.get("http://localhost:" + demoPort + "/");
+    /** Authorizes the app on the sandbox's page at {@code href} in another tab; returns the PIN it shows. */
+    private static String authorize(String href, String screenName) {
         String demo = browser.getWindowHandle();
-        browser.findElement(By.id("connect")).click();
-        String href = waitUpTo(20)
-                .until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link")))
-                .getAttribute("href");
         browser.switchTo().newWindow(WindowType.TAB);
         browser.get(href);
         browser.findElement(By.id("screen_name")).clear();
@@ -177,6 +172,18 @@ class LocalStackJarIT {
                 .trim();
         browser.close();
         browser.switchTo().window(demo);
+        return pin;
+    }
+
+    /** Opens the demo and connects an account through the gateway and the sandbox's PIN page. */
+    private static void connect(String screenName, boolean wrongPinFirst) {
+        browser.get("http://localhost:" + demoPort + "/");
+        browser.findElement(By.id("connect")).click();
+        String pin = authorize(
+                waitUpTo(20)
+                        .until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link")))
+                        .getAttribute("href"),
+                screenName);
         if (wrongPinFirst) {
             browser.findElement(By.id("pin")).sendKeys(pin.equals("0000000") ? "1111111" : "0000000");
             browser.findElement(By.id("verify")).click();
@@ -223,20 +230,7 @@ class LocalStackJarIT {
 
     /** The error is visible, inside the window, and just below the control that caused it. */
     private static void assertNextTo(WebElement control, WebElement error) {
-        assertTrue(error.isDisplayed(), "error hidden");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> r = (Map<String, Object>) js(
-                "const c = arguments[0].getBoundingClientRect(),"
-                        + " e = arguments[1].getBoundingClientRect();"
-                        + "return {gap: e.top - c.bottom, top: e.top, bottom: e.bottom, height: window.innerHeight};",
-                control,
-                error);
-        double gap = ((Number) r.get("gap")).doubleValue();
-        assertTrue(gap >= 0 && gap < 60, "the error is " + gap + " px from its control: " + r);
-        assertTrue(
-                ((Number) r.get("top")).doubleValue() >= 0
-                        && ((Number) r.get("bottom")).doubleValue() <= ((Number) r.get("height")).doubleValue(),
-                "the error is out of view: " + r);
+        PageChecks.assertNextTo(browser, control, error);
     }
 
     private static String attribute(String id, String name) {
@@ -247,47 +241,9 @@ class LocalStackJarIT {
         return (String) js("return document.getElementById(arguments[0]).textContent;", id);
     }
 
-    /**
-     * WCAG AA: every visible element with text of its own, and every button, has a contrast ratio of at least 4.5:1
-     * between its computed colour and the background behind it (semi-transparent layers composited).
-     */
+    /** WCAG AA contrast of the page's text and buttons, measured in the browser (4.5:1). */
     private static void assertContrast(String when) {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> measured = (List<Map<String, Object>>) js("""
-                const parse = (c) => { const p = c.match(/rgba?\\(([^)]+)\\)/)[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
-                  return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
-                const over = (top, base) => [0, 1, 2].map((k) => top[k] * top[3] + base[k] * (1 - top[3])).concat(1);
-                const lum = (c) => { const a = c.slice(0, 3).map((v) => { v /= 255;
-                  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
-                  return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; };
-                const background = (el) => { const layers = [];
-                  for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor);
-                    if (c[3] > 0) { layers.push(c); if (c[3] >= 1) break; } }
-                  let base = [255, 255, 255, 1];
-                  for (let i = layers.length - 1; i >= 0; i--) base = over(layers[i], base);
-                  return base; };
-                const out = [];
-                for (const el of document.querySelectorAll('body *')) {
-                  if (!el.checkVisibility() || el.closest('.visually-hidden')) continue;
-                  const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
-                  if (!own && el.tagName !== 'BUTTON') continue;
-                  const b = background(el), f = over(parse(getComputedStyle(el).color), b);
-                  const l1 = lum(f), l2 = lum(b);
-                  out.push({ what: el.tagName + '#' + el.id + '.' + el.className + (el.disabled ? ':disabled' : '') + ' '
-                    + el.textContent.trim().slice(0, 40), ratio: (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05) });
-                }
-                return out;""");
-        List<String> low = new ArrayList<>();
-        for (Map<String, Object> m : measured) {
-            if (((Number) m.get("ratio")).doubleValue() < 4.5) {
-                low.add(m.get("what") + " " + m.get("ratio"));
-            }
-        }
-        assertTrue(low.isEmpty(), when + ": below 4.5:1: " + low);
-        List<String> what = measured.stream().map(m -> (String) m.get("what")).toList();
-        assertTrue(what.stream().anyMatch(w -> w.startsWith("BUTTON#")), when + ": no button measured: " + what);
-        assertTrue(what.stream().anyMatch(w -> w.startsWith("LABEL#")), when + ": no body text measured: " + what);
-        assertTrue(what.stream().anyMatch(w -> w.startsWith("H1#")), when + ": no header measured: " + what);
+        PageChecks.assertContrast(browser, when);
     }
 
     @Test
@@ -697,6 +653,127 @@ class LocalStackJarIT {
         assertEquals(first.getString("id"), second.getString("in_reply_to"));
         assertEquals(second.getString("id"), only(posts, "3/3 after the clip").getString("in_reply_to"));
         assertEquals(0, second.getJsonArray("media").size());
+    }
+
+    /** Sets the sandbox's network faults (its public control API); {@code {}} clears them. */
+    private static void sandboxFaults(String json) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sandboxPort + "/sandbox/faults"))
+                                .PUT(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+    }
+
+    /** The gateway's count of PIN logins started (each {@code auth} request, counted before X is asked). */
+    private static long authsStarted() throws Exception {
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/observe/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher m = Pattern.compile("(?m)^twt_gateway_auth_flows_total\\{[^}]*event=\"started\"[^}]*} (\\S+)$")
+                .matcher(metrics);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
+    @Order(6)
+    void connectAndFormatAsAPersonUsesThem() throws Exception {
+        browser.get("http://localhost:" + demoPort + "/");
+        WebElement connect = browser.findElement(By.id("connect"));
+
+        // X fails the login's first step: the error is under Connect
+        sandboxFaults("{\"error_rate\":1.0,\"error_status\":503}");
+        try {
+            connect.click();
+            WebElement error =
+                    waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("connect-error")));
+            assertTrue(error.getText().startsWith("⚠ X is unavailable"), error.getText());
+            assertNextTo(connect, error);
+            assertFalse(browser.findElement(By.id("pin-form")).isDisplayed(), "a PIN asked for no login");
+        } finally {
+            sandboxFaults("{}");
+        }
+
+        // a double click on Connect starts one login: X is slow, so both clicks land while the first request is
+        // open, and the gateway counts a login before it asks X
+        sandboxFaults("{\"latency_ms\":1500}");
+        String firstHref;
+        try {
+            long before = authsStarted();
+            waitUpTo(5).until(ExpectedConditions.elementToBeClickable(connect));
+            new Actions(browser).doubleClick(connect).perform();
+            assertFalse(connect.isEnabled(), "Connect is enabled while its request is open");
+            assertEquals("Connecting…", connect.getText());
+            firstHref = waitUpTo(20)
+                    .until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link")))
+                    .getAttribute("href");
+            assertEquals(before + 1, authsStarted(), "auth requests sent by a double click");
+            assertFalse(browser.findElement(By.id("connect-error")).isDisplayed(), "the old error is still shown");
+            assertFalse(browser.findElement(By.id("pin-note")).isDisplayed(), "a second login replaced the first");
+        } finally {
+            sandboxFaults("{}");
+        }
+
+        // the first page's PIN, then Connect again: the page says next to the PIN field which PIN counts now
+        String first = authorize(firstHref, "twice_user");
+        waitUpTo(5).until(ExpectedConditions.elementToBeClickable(connect)).click();
+        WebElement note = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("pin-note")));
+        assertEquals(
+                "A newer login replaced the earlier one: type the PIN from the authorization page opened last. A PIN"
+                        + " from an earlier page no longer works here.",
+                note.getText());
+        assertNextTo(browser.findElement(By.id("verify")), note);
+        String secondHref = browser.findElement(By.id("authorize-link")).getAttribute("href");
+        assertNotEquals(firstHref, secondHref);
+        browser.findElement(By.id("pin")).sendKeys(first);
+        browser.findElement(By.id("verify")).click();
+        WebElement pinError = waitUpTo(20).until(ExpectedConditions.visibilityOfElementLocated(By.id("pin-error")));
+        assertEquals(
+                "⚠ The PIN is wrong. A newer login replaced the earlier one: use the PIN from the authorization page"
+                        + " opened last, or click “Connect an X account” again for a new one.",
+                pinError.getText());
+        assertNextTo(browser.findElement(By.id("verify")), pinError);
+        assertFalse(note.isDisplayed(), "the note and the error both shown");
+        assertContrast("a replaced login");
+        String second = authorize(secondHref, "twice_user");
+        browser.findElement(By.id("pin")).clear();
+        browser.findElement(By.id("pin")).sendKeys(second);
+        browser.findElement(By.id("verify")).click();
+        waitForText(By.id("screen-name"), "twice_user");
+
+        // the legacy format's picker takes one file (JSON's up to 4); a second image is refused next to the images
+        browser.findElement(By.id("format-json")).click();
+        assertEquals("true", browser.findElement(By.id("images")).getDomProperty("multiple"));
+        browser.findElement(By.id("format-legacy")).click();
+        assertEquals("false", browser.findElement(By.id("images")).getDomProperty("multiple"));
+        browser.findElement(By.id("images")).sendKeys(png("first").toString());
+        waitForText(By.id("attached"), "first.png");
+        browser.findElement(By.id("images")).sendKeys(png("second").toString());
+        WebElement imagesError =
+                waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("images-error")));
+        assertEquals(
+                "⚠ Not attached: second.png. The legacy format takes one image; choose JSON for up to 4.",
+                imagesError.getText());
+        assertNextTo(browser.findElement(By.id("images")), imagesError);
+        assertEquals(1, browser.findElements(By.cssSelector("#attached li")).size());
+
+        // a thread in JSON, then legacy: the format's error is under the format
+        browser.findElement(By.id("format-json")).click();
+        setText("1/2");
+        addPart(2, "2/2");
+        browser.findElement(By.id("format-legacy")).click();
+        WebElement formatError =
+                waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("format-error")));
+        assertEquals(
+                "⚠ The legacy format carries one post, without video: remove post 2, or choose JSON.",
+                formatError.getText());
+        assertNextTo(browser.findElement(By.cssSelector("#post-form > fieldset")), formatError);
+        screenshot("10-format-refused");
+        assertContrast("a format refused");
     }
 
     @Test
