@@ -7,6 +7,7 @@ module io.twtbridge.sandbox {
     requires io.helidon.webserver;
     requires io.helidon.config;
     requires io.helidon.config.yaml;
+    requires io.helidon.common.media.type;
     requires io.helidon.logging.common;
     requires jakarta.json;
     requires twitter.text;

@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param callbackUrl  where X sends the browser back (TWITTER_OAUTH_CALLBACK); its path is served by the gateway
  * @param sealer       seals the pending login into the browser's cookie and the result into the page's fragment;
  *                     every replica holds the same keys
- * @param pendingTtl   how long a started login may wait for X's redirect (at most X's 15 minutes)
+ * @param pendingTtl   how long a started login may wait for X's redirect (at most X's 15 minutes;
+ *                     {@code gateway.callback.pending-ttl}, GATEWAY_CALLBACK_PENDING_TTL)
  * @param maxPending   logins this replica remembers as finished (the one-time guard); more in flight are refused
+ *                     ({@code gateway.callback.max-pending}, GATEWAY_CALLBACK_MAX_PENDING)
  */
 record CallbackSettings(URI callbackUrl, Sealer sealer, Duration pendingTtl, int maxPending) {
     static final Duration MAX_TTL = Duration.ofMinutes(15);
@@ -20,13 +22,24 @@ record CallbackSettings(URI callbackUrl, Sealer sealer, Duration pendingTtl, int
     CallbackSettings {
         Objects.requireNonNull(callbackUrl, "callbackUrl");
         Objects.requireNonNull(sealer, "sealer");
-        if (pendingTtl.isNegative() || pendingTtl.isZero() || pendingTtl.compareTo(MAX_TTL) > 0) {
-            throw new IllegalArgumentException("pendingTtl must be in (0, 15 min]");
-        }
+        checkPendingTtl(pendingTtl);
+        checkMaxPending(maxPending);
     }
 
-    CallbackSettings(URI callbackUrl, Sealer sealer) {
-        this(callbackUrl, sealer, Duration.ofMinutes(10), 10_000);
+    /** @throws IllegalStateException naming GATEWAY_CALLBACK_PENDING_TTL unless it is in (0, 15 min] */
+    static Duration checkPendingTtl(Duration pendingTtl) {
+        if (pendingTtl.isNegative() || pendingTtl.isZero() || pendingTtl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalStateException("GATEWAY_CALLBACK_PENDING_TTL must be more than 0 and at most PT15M");
+        }
+        return pendingTtl;
+    }
+
+    /** @throws IllegalStateException naming GATEWAY_CALLBACK_MAX_PENDING unless it is at least 1 */
+    static int checkMaxPending(int maxPending) {
+        if (maxPending < 1) {
+            throw new IllegalStateException("GATEWAY_CALLBACK_MAX_PENDING must be at least 1");
+        }
+        return maxPending;
     }
 
     /** Whether {@code callback} (TWITTER_OAUTH_CALLBACK) asks for the callback login. */

@@ -51,7 +51,8 @@ public final class Gateway implements AutoCloseable {
         this.login = new LoginService(new XClient(pin, metrics::xCall), budget, metrics);
         this.callback = sealing.filter(s -> CallbackSettings.isUrl(x.callback()))
                 .map(s -> new CallbackLogin(
-                        new CallbackSettings(URI.create(x.callback()), s),
+                        new CallbackSettings(
+                                URI.create(x.callback()), s, config.callbackPendingTtl(), config.callbackMaxPending()),
                         new XClient(x, metrics::xCall),
                         budget,
                         metrics,

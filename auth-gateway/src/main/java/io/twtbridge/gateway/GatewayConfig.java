@@ -9,7 +9,9 @@ import java.util.stream.Collectors;
 
 /**
  * The gateway's limits and origin policy, from the {@code gateway} config node (see application.yaml for each key
- * and its environment variable).
+ * and its environment variable). Only {@link #from(Config)} makes one, in the process ({@link Main#setup}) and in
+ * every test, bench and the local stack alike (a test sets what differs as application.yaml keys over the file,
+ * {@link ConfigKeys#applicationYaml}); nothing calls the canonical constructor by position.
  *
  * @param allowedOrigins      origins whose pages may open the WebSocket (e.g. {@code https://app.example.com});
  *                            empty means same-origin only (the Origin must match the Host the gateway sees)
@@ -24,6 +26,8 @@ import java.util.stream.Collectors;
  * @param xCallsPerMinute     calls to X the whole gateway may make per minute (also the burst)
  * @param xCallsPerMinutePerAddress calls to X made for one client address per minute, across its connections
  * @param sealedTokens        whether logins answer a sealed token ({@link TokenSealing}): off, json or all
+ * @param callbackPendingTtl  the callback login: how long a started login may wait for X's redirect (at most 15 min)
+ * @param callbackMaxPending  the callback login: finished logins a replica remembers; more in flight are refused
  */
 public record GatewayConfig(
         Set<String> allowedOrigins,
@@ -37,7 +41,9 @@ public record GatewayConfig(
         Duration pingInterval,
         int xCallsPerMinute,
         int xCallsPerMinutePerAddress,
-        TokenSealing.Mode sealedTokens) {
+        TokenSealing.Mode sealedTokens,
+        Duration callbackPendingTtl,
+        int callbackMaxPending) {
 
     /**
      * Reads the {@code gateway} node of the gateway's configuration: its application.yaml (every default is there,
@@ -61,7 +67,9 @@ public record GatewayConfig(
                 ConfigKeys.requireDuration(gateway, "ping-interval"),
                 integer(gateway, "x-calls-per-minute"),
                 integer(gateway, "x-calls-per-address-per-minute"),
-                TokenSealing.Mode.parse(string(gateway, "sealed-tokens")));
+                TokenSealing.Mode.parse(string(gateway, "sealed-tokens")),
+                CallbackSettings.checkPendingTtl(ConfigKeys.requireDuration(gateway, "callback.pending-ttl")),
+                CallbackSettings.checkMaxPending(integer(gateway, "callback.max-pending")));
     }
 
     private static String string(Config parent, String key) {

@@ -2,10 +2,12 @@ package io.twtbridge.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sealing.SealKeys;
+import io.twtbridge.twitter.ConfigKeys;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -13,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -201,6 +204,25 @@ class CallbackLoginTest {
                             && !result.body().contains("access_token"),
                     result.body());
         }
+    }
+
+    /** GATEWAY_CALLBACK_PENDING_TTL: the pending login's cookie lives that long; beyond X's 15 minutes, no start. */
+    @Test
+    void thePendingLoginLivesAsLongAsConfigured() throws Exception {
+        try (CallbackReplicas brief =
+                new CallbackReplicas(sandbox, SealKeys.generate("k1"), "callback.pending-ttl", "PT3M")) {
+            HttpResponse<String> start = get(brief.a.http("/login"), null);
+            assertEquals(302, start.statusCode());
+            String setCookie = start.headers().allValues("Set-Cookie").getFirst();
+            assertTrue(
+                    setCookie.startsWith(CallbackLogin.PENDING + "=") && setCookie.contains("; Max-Age=180;"),
+                    setCookie);
+        }
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> GatewayConfig.from(ConfigKeys.applicationYaml(
+                        GatewayConfig.class, Map.of("gateway.callback.pending-ttl", "PT16M"))));
+        assertEquals("GATEWAY_CALLBACK_PENDING_TTL must be more than 0 and at most PT15M", e.getMessage());
     }
 
     @Test

@@ -4,12 +4,52 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.twtbridge.sandbox.TwitterSandbox;
+import java.net.URI;
 import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The client's address: the right-most X-Forwarded-For entry no trusted proxy wrote, never one the client chose. */
+/**
+ * The client's address: the right-most X-Forwarded-For entry no trusted proxy wrote, never one the client chose. The
+ * WebSocket test's gateway (one ingress in front, two connections per address) is set up as the process does it
+ * ({@link Main#setup}, on Helidon's test server).
+ */
+@ServerTest
 class ClientAddressTest {
+    private static TwitterSandbox sandbox;
+    private static Gateway gateway;
+    private final URI ws;
+
+    ClientAddressTest(URI base) {
+        this.ws = URI.create("ws://" + base.getAuthority() + "/");
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+        gateway = Main.setup(
+                server,
+                GatewayFixture.processConfig(
+                        sandbox,
+                        GatewayFixture.config("trusted-proxies", "1", "connections-per-address", "2"),
+                        "oob",
+                        Optional.empty()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        sandbox.close();
+    }
+
+    private WsClient connect(String... forwardedFor) {
+        return WsClient.connect(ws, GatewayFixture.ORIGIN, forwardedFor);
+    }
 
     private static String address(String trusted, String peer, String... forwardedFor) {
         return TrustedProxies.parse(trusted).clientAddress(List.of(forwardedFor), peer);
@@ -56,17 +96,13 @@ class ClientAddressTest {
     /** Over real WebSockets: forged left-most entries do not spread one client over many addresses. */
     @Test
     void forgedLeftMostEntriesAreAttributedToTheRealAddress() throws Exception {
-        try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
-                GatewayFixture g = new GatewayFixture(
-                        sandbox, GatewayFixture.config("trusted-proxies", "1", "connections-per-address", "2"))) {
-            WsClient a = g.connect("1.1.1.1, 203.0.113.7");
-            WsClient b = g.connect("2.2.2.2", "203.0.113.7");
-            WsClient c = g.connect("3.3.3.3, 203.0.113.7");
-            assertEquals(1013, c.closeCode(), "the third connection of 203.0.113.7, whatever it claims to be");
-            WsClient other = g.connect("3.3.3.3, 198.51.100.1");
-            assertEquals(5, other.call("auth").split("ÿ", -1).length);
-            assertFalse(a.closed.isDone() || b.closed.isDone());
-            List.of(a, b, other).forEach(WsClient::close);
-        }
+        WsClient a = connect("1.1.1.1, 203.0.113.7");
+        WsClient b = connect("2.2.2.2", "203.0.113.7");
+        WsClient c = connect("3.3.3.3, 203.0.113.7");
+        assertEquals(1013, c.closeCode(), "the third connection of 203.0.113.7, whatever it claims to be");
+        WsClient other = connect("3.3.3.3, 198.51.100.1");
+        assertEquals(5, other.call("auth").split("ÿ", -1).length);
+        assertFalse(a.closed.isDone() || b.closed.isDone());
+        List.of(a, b, other).forEach(WsClient::close);
     }
 }

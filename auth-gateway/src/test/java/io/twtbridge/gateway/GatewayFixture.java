@@ -18,7 +18,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-/** A gateway on a free port, talking to a sandbox over HTTP, started through {@link Main#setup} as the process does. */
+/**
+ * The gateway's test settings ({@link #processConfig}, {@link #config}) and, for the tests that need more than one
+ * gateway, a gateway started by hand through {@link Main#setup} as the process does, on a port of its own.
+ * <p>
+ * A test class with one gateway configuration puts it on Helidon's test server instead ({@code @ServerTest} with a
+ * {@code @SetUpServer} calling {@link Main#setup} with {@link #processConfig}: {@link GatewayProtocolTest},
+ * {@link WebSocketFramesTest}, {@link ClientAddressTest}). Started here are only those that need several: one
+ * configuration per test ({@link GatewayLimitsTest}, {@link XBudgetTest}, {@link WebSocketLifecycleTest}, which
+ * also shuts a gateway down, and {@link SealedTokenGatewayTest}, one per sealing mode), a restart on the same port
+ * ({@link BrowserPageTest}), or two replicas ({@link CallbackReplicas}).
+ */
 final class GatewayFixture implements AutoCloseable {
     static final String ORIGIN = "http://app.example";
 

@@ -7,9 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -18,7 +22,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Every default is written once, in each process's application.yaml: the README's "Configuration" table and the
  * deploy ConfigMap repeat them only where this test holds them to the files. A ConfigMap value that differs from
- * the default must say so in the comment right above it ("overrides the default").
+ * the default must say so in the comment right above it ("overrides the default"). The other way round, every
+ * environment variable an application.yaml names in a comment (a setting meant to be set) has a row in the table.
  */
 class ConfigDefaultsTest {
     private static final Path REPO = Path.of(System.getProperty(
@@ -32,7 +37,7 @@ class ConfigDefaultsTest {
 
     @Test
     void theReadmeTableAndTheConfigMapAgreeWithApplicationYaml() throws IOException {
-        assertEquals(List.of(), problems(readme(), configMap(), defaults()));
+        assertEquals(List.of(), problems(readme(), configMap(), defaults(), yamls()));
     }
 
     @Test
@@ -43,20 +48,38 @@ class ConfigDefaultsTest {
         assertTrue(wrongPrefetch != readme);
         assertEquals(
                 List.of("README.md: WORKER_PREFETCH defaults to 501, queue-worker/application.yaml says 500"),
-                problems(wrongPrefetch, configMap(), defaults()));
+                problems(wrongPrefetch, configMap(), defaults(), yamls()));
         String wrongPort = readme.replace("worker `8080`, gateway `12345`", "worker `8080`, gateway `1234`");
         assertEquals(
                 List.of("README.md: SERVER_PORT defaults to 1234, auth-gateway/application.yaml says 12345"),
-                problems(wrongPort, configMap(), defaults()));
+                problems(wrongPort, configMap(), defaults(), yamls()));
         String shards = configMap().replace("WORKER_SHARDS: \"16\"", "WORKER_SHARDS: \"8\"");
         assertEquals(
                 List.of("deploy/10-config.yaml: WORKER_SHARDS is 8, queue-worker/application.yaml's default is 16;"
                         + " say \"overrides the default\" in the comment above it if that is meant"),
-                problems(readme, shards, defaults()));
+                problems(readme, shards, defaults(), yamls()));
         String undocumented = readme.replace("| `WORKER_PREFETCH` |", "| `WORKER_PREFETCHES` |");
         assertEquals(
-                List.of("README.md: WORKER_PREFETCHES (worker) is not a key of queue-worker/application.yaml"),
-                problems(undocumented, configMap(), defaults()));
+                List.of(
+                        "README.md: WORKER_PREFETCHES (worker) is not a key of queue-worker/application.yaml",
+                        "queue-worker/application.yaml: WORKER_PREFETCH is named in a comment but has no row in"
+                                + " README.md's Configuration table"),
+                problems(undocumented, configMap(), defaults(), yamls()));
+    }
+
+    @Test
+    void aVariableOfApplicationYamlWithoutARowIsCaught() throws IOException {
+        String readme = readme();
+        String row = readme.lines()
+                .filter(l -> l.startsWith("| `GATEWAY_PING_INTERVAL` |"))
+                .findFirst()
+                .orElseThrow();
+        String withoutRow = readme.replace(row + "\n", "");
+        assertTrue(withoutRow.length() < readme.length());
+        assertEquals(
+                List.of("auth-gateway/application.yaml: GATEWAY_PING_INTERVAL is named in a comment but has no row in"
+                        + " README.md's Configuration table"),
+                problems(withoutRow, configMap(), defaults(), yamls()));
     }
 
     private static String readme() throws IOException {
@@ -67,16 +90,22 @@ class ConfigDefaultsTest {
         return Files.readString(REPO.resolve("deploy/10-config.yaml"));
     }
 
+    /** Per app folder: the text of its application.yaml. */
+    private static Map<String, String> yamls() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String app : APPS.values()) {
+            out.put(app, Files.readString(REPO.resolve(app).resolve("src/main/resources/application.yaml")));
+        }
+        return out;
+    }
+
     /** Per app folder: environment variable to its application.yaml default, as a string. */
     private static Map<String, Map<String, String>> defaults() throws IOException {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
-        for (String app : APPS.values()) {
+        for (Map.Entry<String, String> app : yamls().entrySet()) {
             Map<String, String> vars = new LinkedHashMap<>();
-            flatten(
-                    "",
-                    new Yaml().load(Files.readString(REPO.resolve(app).resolve("src/main/resources/application.yaml"))),
-                    vars);
-            out.put(app, vars);
+            flatten("", new Yaml().load(app.getValue()), vars);
+            out.put(app.getKey(), vars);
         }
         return out;
     }
@@ -91,17 +120,60 @@ class ConfigDefaultsTest {
         }
     }
 
-    static List<String> problems(String readme, String configMap, Map<String, Map<String, String>> defaults) {
+    static List<String> problems(
+            String readme, String configMap, Map<String, Map<String, String>> defaults, Map<String, String> yamls) {
         List<String> problems = new ArrayList<>();
-        checkReadme(readme, defaults, problems);
+        Map<String, Set<String>> documented = checkReadme(readme, defaults, problems);
         checkConfigMap(configMap, defaults, problems);
+        checkCommentedVariables(yamls, defaults, documented, problems);
         return problems;
+    }
+
+    /** An environment variable's name: upper case words joined by underscores, e.g. WORKER_PREFETCH. */
+    private static final Pattern VARIABLE = Pattern.compile("\\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\\b");
+
+    /**
+     * Each variable an application.yaml's comments name that is one of its keys (e.g. {@code # WORKER_PREFETCH: …}):
+     * a setting operators are meant to set, so the README's table has a row for it in that process.
+     */
+    private static void checkCommentedVariables(
+            Map<String, String> yamls,
+            Map<String, Map<String, String>> defaults,
+            Map<String, Set<String>> documented,
+            List<String> problems) {
+        for (Map.Entry<String, String> yaml : yamls.entrySet()) {
+            String app = yaml.getKey();
+            Set<String> named = new LinkedHashSet<>();
+            for (String line : yaml.getValue().lines().toList()) {
+                int hash = line.indexOf('#');
+                if (hash < 0) {
+                    continue;
+                }
+                Matcher m = VARIABLE.matcher(line.substring(hash));
+                while (m.find()) {
+                    if (defaults.get(app).containsKey(m.group())) {
+                        named.add(m.group());
+                    }
+                }
+            }
+            for (String var : named) {
+                if (!documented.getOrDefault(app, Set.of()).contains(var)) {
+                    problems.add(app + "/application.yaml: " + var + " is named in a comment but has no row in"
+                            + " README.md's Configuration table");
+                }
+            }
+        }
     }
 
     private static final Pattern CODE = Pattern.compile("`([^`]*)`");
 
-    /** Each row: | `VAR`[, `VAR`…] | process | default(s) | meaning |. */
-    private static void checkReadme(String readme, Map<String, Map<String, String>> defaults, List<String> problems) {
+    /**
+     * Each row: | `VAR`[, `VAR`…] | process | default(s) | meaning |. Answers, per app folder, the variables the table
+     * documents for it.
+     */
+    private static Map<String, Set<String>> checkReadme(
+            String readme, Map<String, Map<String, String>> defaults, List<String> problems) {
+        Map<String, Set<String>> documentedVars = new HashMap<>();
         int start = readme.indexOf("\n## Configuration");
         int end = readme.indexOf("\n## ", start + 1);
         List<String> rows = readme.substring(start, end < 0 ? readme.length() : end)
@@ -128,6 +200,7 @@ class ConfigDefaultsTest {
                         problems.add("README.md: " + var + ": unknown process " + process);
                         continue;
                     }
+                    documentedVars.computeIfAbsent(app, a -> new HashSet<>()).add(var);
                     String actual = defaults.get(app).get(var);
                     if (actual == null) {
                         problems.add("README.md: " + var + " (" + process + ") is not a key of " + app
@@ -145,6 +218,7 @@ class ConfigDefaultsTest {
                 }
             }
         }
+        return documentedVars;
     }
 
     /**

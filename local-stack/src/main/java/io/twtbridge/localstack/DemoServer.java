@@ -51,8 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The demo page and the little API behind it, playing the existing main server: it publishes posting requests on
- * {@code twt} (legacy or JSON format), stores legacy images in the upload directory it shares with the worker, and
- * collects the replies arriving on {@code to_server}.
+ * the worker's request queue ({@code twt}, legacy or JSON format), stores legacy images in the upload directory it
+ * shares with the worker, and collects the replies arriving on the worker's reply queue ({@code to_server}); both
+ * names are the worker's configuration's ({@code WorkerConfig}).
  */
 final class DemoServer implements HttpService, AutoCloseable {
     static final JsonProvider JSON = JsonProvider.provider();
@@ -71,6 +72,7 @@ final class DemoServer implements HttpService, AutoCloseable {
     /** 25,000 characters (a message's limit) of up to 4 UTF-8 bytes. */
     private static final int MAX_COUNTED_BYTES = 100_000;
 
+    private final String requestQueue;
     private final Path uploads;
     private final URI gateway;
     private final Optional<URI> sandbox;
@@ -83,15 +85,17 @@ final class DemoServer implements HttpService, AutoCloseable {
     private final byte[] js = resource("demo/demo.js");
     private final byte[] css = resource("demo/demo.css");
 
-    DemoServer(URI amqp, Path uploads, URI gateway, Optional<URI> sandbox) throws IOException {
+    DemoServer(URI amqp, String requestQueue, String replyQueue, Path uploads, URI gateway, Optional<URI> sandbox)
+            throws IOException {
+        this.requestQueue = requestQueue;
         this.uploads = uploads;
         this.gateway = gateway;
         this.sandbox = sandbox;
         try {
             connection = Worker.connectionFactory(amqp).newConnection("twt-local-demo");
             channel = connection.createChannel();
-            channel.queueDeclare("to_server", true, false, false, null);
-            channel.basicConsume("to_server", true, new DefaultConsumer(channel) {
+            channel.queueDeclare(replyQueue, true, false, false, null);
+            channel.basicConsume(replyQueue, true, new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
                     String format = QueueFormat.JSON_CONTENT_TYPE.equals(props.getContentType()) ? "json" : "legacy";
@@ -231,7 +235,7 @@ final class DemoServer implements HttpService, AutoCloseable {
                 .build();
         try {
             synchronized (channel) {
-                channel.basicPublish("", "twt", props, message);
+                channel.basicPublish("", requestQueue, props, message);
             }
         } catch (IOException e) {
             discardUploads(parts);

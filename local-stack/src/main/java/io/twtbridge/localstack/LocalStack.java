@@ -6,7 +6,6 @@ import io.helidon.webserver.WebServerConfig;
 import io.twtbridge.broker.EmbeddedBroker;
 import io.twtbridge.gateway.Gateway;
 import io.twtbridge.gateway.GatewayConfig;
-import io.twtbridge.sandbox.Limits;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.twitter.ConfigKeys;
 import io.twtbridge.twitter.XClientConfig;
@@ -57,10 +56,25 @@ public final class LocalStack implements AutoCloseable {
             Optional<String> consumerKey,
             Optional<String> consumerSecret) {
 
-        /** The demo on 8080, the gateway on 12345, the sandbox on 8081, the embedded broker on 5673. */
+        /**
+         * The demo on 8080, the embedded broker on 5673 (the local stack's own), the gateway and the sandbox on their
+         * processes' ports (each one's application.yaml: 12345, 8081).
+         */
         public static Settings defaults() {
+            int gatewayPort = ConfigKeys.applicationYaml(GatewayConfig.class, Map.of())
+                    .get("server.port")
+                    .asInt()
+                    .get();
+            int sandboxPort = TwitterSandbox.Settings.packaged().port();
             return new Settings(
-                    8080, 12345, 8081, 5673, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                    8080,
+                    gatewayPort,
+                    sandboxPort,
+                    5673,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty());
         }
 
         /** From the environment, over {@link #defaults()}: LOCAL_DEMO_PORT, LOCAL_GATEWAY_PORT, LOCAL_SANDBOX_PORT,
@@ -174,12 +188,8 @@ public final class LocalStack implements AutoCloseable {
                             .orElseThrow(() -> new IllegalStateException(
                                     "TWITTER_CONSUMER_SECRET is required with TWITTER_API_BASE_URL")));
         } else {
-            TwitterSandbox sandbox = TwitterSandbox.start(new TwitterSandbox.Settings(
-                    free(settings.sandboxPort()),
-                    "127.0.0.1",
-                    TwitterSandbox.DEFAULT_CONSUMER_KEY,
-                    TwitterSandbox.DEFAULT_CONSUMER_SECRET,
-                    Limits.defaults()));
+            TwitterSandbox sandbox =
+                    TwitterSandbox.start(TwitterSandbox.Settings.defaults().withPort(free(settings.sandboxPort())));
             parts.add(sandbox);
             x = sandbox.baseUri();
             sandboxed = true;
@@ -196,7 +206,8 @@ public final class LocalStack implements AutoCloseable {
         worker.put("worker.shutdown-grace", "PT5S");
         worker.put("media.allowed.dir", uploads.toString());
         Config workerConfig = ConfigKeys.applicationYaml(WorkerConfig.class, worker);
-        Worker w = new Worker(WorkerConfig.from(workerConfig), XClientConfig.from(workerConfig.get("twitter")));
+        WorkerConfig queues = WorkerConfig.from(workerConfig);
+        Worker w = new Worker(queues, XClientConfig.from(workerConfig.get("twitter")));
         parts.add(w);
         w.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -235,7 +246,13 @@ public final class LocalStack implements AutoCloseable {
         parts.add(gatewayWeb::stop);
         gateway = URI.create("ws://localhost:" + gatewayWeb.port() + "/");
 
-        DemoServer demoServer = new DemoServer(amqp, uploads, gateway, sandboxed ? Optional.of(x) : Optional.empty());
+        DemoServer demoServer = new DemoServer(
+                amqp,
+                queues.requestQueue(),
+                queues.replyQueue(),
+                uploads,
+                gateway,
+                sandboxed ? Optional.of(x) : Optional.empty());
         parts.add(demoServer);
         WebServer demoWeb = WebServer.builder()
                 .host("127.0.0.1")

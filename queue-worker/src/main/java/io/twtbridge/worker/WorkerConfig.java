@@ -8,11 +8,14 @@ import io.twtbridge.twitter.ConfigKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The worker's settings, from the {@code worker} and {@code amqp} config nodes (see application.yaml for every
- * key and its environment variable).
+ * key and its environment variable). Only {@link #from(Config)} makes one, in the process ({@link Main#setup}) and
+ * in every test, benchmark and the local stack alike (what differs is set as application.yaml keys over the file,
+ * {@link ConfigKeys#applicationYaml}); nothing calls the canonical constructor by position.
  */
 public record WorkerConfig(
         URI amqpUri,
@@ -57,7 +60,15 @@ public record WorkerConfig(
 
     /**
      * Limits for media given as an https URL (size cap, one deadline for the whole fetch, redirects), and the bytes
-     * of media all requests may hold at once ({@code worker.media.budget}, WORKER_MEDIA_BUDGET).
+     * of media all requests may hold at once ({@code worker.media.budget}, WORKER_MEDIA_BUDGET). Made by
+     * {@link WorkerConfig#from} from application.yaml, or by name with {@link #builder()}.
+     *
+     * @param maxBytes              largest media fetched by URL (MEDIA_URL_MAX_BYTES)
+     * @param timeout               one deadline for a whole fetch, redirects included
+     * @param maxRedirects          redirects followed
+     * @param allowPrivateAddresses fetch loopback and private addresses (tests only: MEDIA_URL_ALLOW_PRIVATE)
+     * @param allowHttp             fetch plain http (tests only: MEDIA_URL_ALLOW_HTTP)
+     * @param budgetBytes           bytes of media all requests may hold at once
      */
     public record MediaFetch(
             long maxBytes,
@@ -65,7 +76,71 @@ public record WorkerConfig(
             int maxRedirects,
             boolean allowPrivateAddresses,
             boolean allowHttp,
-            long budgetBytes) {}
+            long budgetBytes) {
+
+        /**
+         * A builder with production's policy (https to public addresses only) and nothing else set:
+         * {@link Builder#build()} names what is missing.
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Every part by name; sizes, timeout and redirects are required, the two test switches start off. */
+        public static final class Builder {
+            private Long maxBytes;
+            private Duration timeout;
+            private Integer maxRedirects;
+            private boolean allowPrivateAddresses;
+            private boolean allowHttp;
+            private Long budgetBytes;
+
+            private Builder() {}
+
+            public Builder maxBytes(long maxBytes) {
+                this.maxBytes = maxBytes;
+                return this;
+            }
+
+            public Builder timeout(Duration timeout) {
+                this.timeout = timeout;
+                return this;
+            }
+
+            public Builder maxRedirects(int maxRedirects) {
+                this.maxRedirects = maxRedirects;
+                return this;
+            }
+
+            /** Tests only: fetch from loopback and private addresses (a test's own servers). */
+            public Builder allowPrivateAddresses() {
+                this.allowPrivateAddresses = true;
+                return this;
+            }
+
+            /** Tests only: fetch plain http URLs. */
+            public Builder allowHttp() {
+                this.allowHttp = true;
+                return this;
+            }
+
+            public Builder budgetBytes(long budgetBytes) {
+                this.budgetBytes = budgetBytes;
+                return this;
+            }
+
+            /** @throws NullPointerException naming the first part not set */
+            public MediaFetch build() {
+                return new MediaFetch(
+                        Objects.requireNonNull(maxBytes, "maxBytes"),
+                        Objects.requireNonNull(timeout, "timeout"),
+                        Objects.requireNonNull(maxRedirects, "maxRedirects"),
+                        allowPrivateAddresses,
+                        allowHttp,
+                        Objects.requireNonNull(budgetBytes, "budgetBytes"));
+            }
+        }
+    }
 
     /**
      * Reads the {@code amqp}, {@code worker}, {@code media} and {@code sealing} nodes of the worker's configuration:
@@ -83,13 +158,18 @@ public record WorkerConfig(
         }
         RetryPolicy retry = RetryPolicy.from(w);
         long budget = ConfigKeys.require(w, "media.budget").asLong().get(); // 0: a quarter of the heap
-        MediaFetch mediaFetch = new MediaFetch(
-                ConfigKeys.require(media, "url.max-bytes").asLong().get(),
-                ConfigKeys.requireDuration(media, "url.timeout"),
-                ConfigKeys.require(media, "url.max-redirects").asInt().get(),
-                ConfigKeys.require(media, "url.allow-private").asBoolean().get(),
-                ConfigKeys.require(media, "url.allow-http").asBoolean().get(),
-                budget > 0 ? budget : MediaBudget.defaultBytes());
+        MediaFetch.Builder mediaFetch = MediaFetch.builder()
+                .maxBytes(ConfigKeys.require(media, "url.max-bytes").asLong().get())
+                .timeout(ConfigKeys.requireDuration(media, "url.timeout"))
+                .maxRedirects(
+                        ConfigKeys.require(media, "url.max-redirects").asInt().get())
+                .budgetBytes(budget > 0 ? budget : MediaBudget.defaultBytes());
+        if (ConfigKeys.require(media, "url.allow-private").asBoolean().get()) {
+            mediaFetch.allowPrivateAddresses();
+        }
+        if (ConfigKeys.require(media, "url.allow-http").asBoolean().get()) {
+            mediaFetch.allowHttp();
+        }
         // SEALING_KEY_RING / SEALING_KEY_FILE: without keys a sealed token is answered invalid_token
         Unsealing unsealing =
                 new Unsealing(SealingConfig.keys(config.get("sealing")).map(k -> new SealedTokens(new Sealer(k))));
@@ -114,7 +194,7 @@ public record WorkerConfig(
                         : Optional.of(Path.of(ConfigKeys.require(media, "allowed.dir")
                                 .asString()
                                 .get())),
-                mediaFetch,
+                mediaFetch.build(),
                 ConfigKeys.require(w, "long-posts").asBoolean().get(),
                 unsealing);
     }

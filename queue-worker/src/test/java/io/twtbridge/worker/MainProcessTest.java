@@ -45,17 +45,23 @@ class MainProcessTest {
                 r.output());
     }
 
+    /** One value of the wrong type read by WorkerConfig, one by XClientConfig: each is named, in one line. */
     @Test
-    void aValueOfTheWrongTypeStopsStartUpWithOneClearLine() throws Exception {
-        Processes.Ran r = Processes.run(
-                Harness.workerProcess(Map.of(
-                        "TWITTER_CONSUMER_KEY", "k",
-                        "TWITTER_CONSUMER_SECRET", "s",
-                        "WORKER_SHUTDOWN_GRACE", "twenty seconds")),
-                Duration.ofSeconds(30));
-        assertEquals(2, r.exitCode(), r.output());
-        assertTrue(r.output().contains("is not a duration such as PT20S"), r.output());
-        assertFalse(r.output().contains("\tat "), "one line, no stack trace: " + r.output());
+    void aValueOfTheWrongTypeStopsStartUpWithOneLineNamingIt() throws Exception {
+        Map<String, String> keyOfVariable = Map.of(
+                "WORKER_SHUTDOWN_GRACE", "worker.shutdown.grace",
+                "TWITTER_READ_TIMEOUT", "twitter.read.timeout");
+        for (Map.Entry<String, String> e : keyOfVariable.entrySet()) {
+            Processes.Ran r = Processes.run(
+                    Harness.workerProcess(Map.of(
+                            "TWITTER_CONSUMER_KEY", "k", "TWITTER_CONSUMER_SECRET", "s", e.getKey(), "twenty seconds")),
+                    Duration.ofSeconds(30));
+            assertEquals(2, r.exitCode(), r.output());
+            assertTrue(
+                    r.output().contains("queue-worker: " + e.getValue() + " is not a duration such as PT20S"),
+                    r.output());
+            assertFalse(r.output().contains("\tat "), "one line, no stack trace: " + r.output());
+        }
     }
 
     @Test

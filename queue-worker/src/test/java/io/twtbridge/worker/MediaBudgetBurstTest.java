@@ -80,8 +80,14 @@ class MediaBudgetBurstTest {
     @Test
     void theLoaderReservesBeforeLoadingAndGivesBackOnClose() throws Exception {
         MediaBudget budget = new MediaBudget(16 * MIB);
-        WorkerConfig.MediaFetch fetch =
-                new WorkerConfig.MediaFetch(15 * MIB, Duration.ofSeconds(5), 3, true, true, 16 * MIB);
+        WorkerConfig.MediaFetch fetch = WorkerConfig.MediaFetch.builder()
+                .maxBytes(15 * MIB)
+                .timeout(Duration.ofSeconds(5))
+                .maxRedirects(3)
+                .allowPrivateAddresses()
+                .allowHttp()
+                .budgetBytes(16 * MIB)
+                .build();
         MediaLoader loader = new MediaLoader(Optional.empty(), fetch, budget);
         byte[] png = TestImages.png();
         MediaLoader.Loaded.Files files = assertInstanceOf(

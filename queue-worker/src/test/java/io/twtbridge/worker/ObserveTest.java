@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * /observe/health and /observe/metrics of a worker set up as the process does it ({@link Main#setup}, on Helidon's
- * test server), and start-up checks.
+ * test server), and start-up checks. A worker that cannot consume is {@link LivenessTest}'s.
  */
 @ServerTest
 class ObserveTest {
@@ -58,6 +58,11 @@ class ObserveTest {
     void readyWhenConsumingAndMetricsCountOutcomes() throws Exception {
         Harness.await("worker ready", Duration.ofSeconds(20), worker::ready);
         assertEquals(200, get("/observe/health/ready").statusCode());
+        Harness.await(
+                "worker owns shards",
+                Duration.ofSeconds(10),
+                () -> !worker.ownedShards().isEmpty());
+        assertEquals(200, get("/observe/health/live").statusCode(), "consuming its shards: live (LivenessTest: not)");
         Tokens u = h.user("observed");
         h.send(legacy("1", "upload_post", u.token(), u.secret(), "measured", ""));
         assertEquals("1ÿtwtÿupload_postÿ0", h.nextReply(Duration.ofSeconds(15)).text());

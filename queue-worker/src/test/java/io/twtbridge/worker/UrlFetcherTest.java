@@ -44,7 +44,14 @@ class UrlFetcherTest {
     }
 
     private static WorkerConfig.MediaFetch fetch(Duration timeout) {
-        return new WorkerConfig.MediaFetch(15 * MIB, timeout, 3, true, true, 64 * MIB);
+        return WorkerConfig.MediaFetch.builder()
+                .maxBytes(15 * MIB)
+                .timeout(timeout)
+                .maxRedirects(3)
+                .allowPrivateAddresses()
+                .allowHttp()
+                .budgetBytes(64 * MIB)
+                .build();
     }
 
     /** What a server saw. */

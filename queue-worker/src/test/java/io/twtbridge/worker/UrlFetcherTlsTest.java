@@ -124,7 +124,13 @@ class UrlFetcherTlsTest {
     }
 
     private static WorkerConfig.MediaFetch fetch() {
-        return new WorkerConfig.MediaFetch(15L << 20, Duration.ofSeconds(5), 3, true, false, 64L << 20);
+        return WorkerConfig.MediaFetch.builder() // https only, as in production
+                .maxBytes(15L << 20)
+                .timeout(Duration.ofSeconds(5))
+                .maxRedirects(3)
+                .allowPrivateAddresses()
+                .budgetBytes(64L << 20)
+                .build();
     }
 
     @Test

@@ -92,7 +92,7 @@ final class MediaUpload {
     private XResult<String> simple(Tokens user, byte[] bytes) {
         Multipart mp = new Multipart().file("media", bytes).field("media_category", "tweet_image");
         XClient.Response r = x.send(Method.POST, "/2/media/upload", "", user, mp.contentType(), mp.body());
-        return r.status() == 200 || r.status() == 201 ? XClient.dataId(r) : XResult.failed(XFailures.of(r));
+        return r.status() == 200 || r.status() == 201 ? XFailures.dataId(r) : XResult.failed(XFailures.of(r));
     }
 
     /** Uploads in chunks and waits for X's processing; answers the media id once X may use it in a post. */
@@ -108,7 +108,7 @@ final class MediaUpload {
         if (r.status() != 200 && r.status() != 201) {
             return XResult.failed(XFailures.of(r));
         }
-        XResult<String> idResult = XClient.dataId(r);
+        XResult<String> idResult = XFailures.dataId(r);
         if (!(idResult instanceof XResult.Ok<String> ok)) {
             return idResult;
         }
@@ -158,19 +158,9 @@ final class MediaUpload {
         XClient.Response r = finalized;
         while (true) {
             Processing p = Processing.of(r);
-            switch (p.state()) {
-                case "succeeded" -> {
-                    return XResult.ok(id);
-                }
-                case "failed" -> {
-                    return XResult.failed(new XFailure.MediaProcessingFailed(
-                            "X could not process the " + what + (p.error().isEmpty() ? "" : ": " + p.error())));
-                }
-                case "pending", "in_progress" -> {}
-                default -> {
-                    return XResult.failed(
-                            new XFailure.Unavailable("X answered an unknown processing state for the " + what));
-                }
+            Optional<XResult<String>> settled = XFailures.processing(id, p.state(), p.error(), what);
+            if (settled.isPresent()) {
+                return settled.get();
             }
             long left = deadline - System.nanoTime();
             Duration wait = p.checkAfter().orElse(MIN_CHECK);

@@ -21,7 +21,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import java.io.ByteArrayInputStream;
@@ -141,11 +140,12 @@ public final class XClient {
             return XResult.failed(XFailures.ofRequestToken(r));
         }
         Map<String, String> form = form(r.body());
+        Optional<XFailure> noToken = XFailures.withoutToken("request_token", form);
+        if (noToken.isPresent()) {
+            return XResult.failed(noToken.get());
+        }
         String token = form.get("oauth_token");
         String secret = form.get("oauth_token_secret");
-        if (token == null || secret == null) {
-            return XResult.failed(new XFailure.Unavailable("X's request_token answer had no token"));
-        }
         String url = signer.getAuthorizationUrl(new OAuth1RequestToken(token, secret));
         return XResult.ok(new Outcome.AuthStarted(url, new Tokens(token, secret)));
     }
@@ -168,11 +168,12 @@ public final class XClient {
             return XResult.failed(XFailures.ofAccessToken(r));
         }
         Map<String, String> form = form(r.body());
+        Optional<XFailure> noToken = XFailures.withoutToken("access_token", form);
+        if (noToken.isPresent()) {
+            return XResult.failed(noToken.get());
+        }
         String token = form.get("oauth_token");
         String secret = form.get("oauth_token_secret");
-        if (token == null || secret == null) {
-            return XResult.failed(new XFailure.Unavailable("X's access_token answer had no token"));
-        }
         return XResult.ok(new Outcome.PinVerified(
                 new Tokens(token, secret), form.getOrDefault("user_id", ""), form.getOrDefault("screen_name", "")));
     }
@@ -188,10 +189,17 @@ public final class XClient {
         return check(text, media, TextCheck.MAX_WEIGHTED);
     }
 
-    /** {@link #check(String, List)} with a text limit of {@code maxWeighted} (25,000 for a long post). */
+    /**
+     * {@link #check(String, List)} with a text limit of {@code maxWeighted} (25,000 for a long post). A post with
+     * neither text (only whitespace counts as none) nor media is {@link XFailure.Rejected} ({@code bad_request},
+     * RPC_FORMAT.md §4), one over the limit {@link XFailure.TextTooLong}.
+     */
     public static Optional<XFailure> check(String text, List<MediaFile> media, int maxWeighted) {
+        if (text.isBlank() && media.isEmpty()) {
+            return Optional.of(new XFailure.Rejected("a post needs text or media"));
+        }
         int weighted = TextCheck.weightedLength(text);
-        if (weighted > maxWeighted || (text.isBlank() && media.isEmpty())) {
+        if (weighted > maxWeighted) {
             return Optional.of(new XFailure.TextTooLong(weighted, maxWeighted, ""));
         }
         return MediaCheck.check(media);
@@ -252,7 +260,7 @@ public final class XClient {
         if (r.status() != 201 && r.status() != 200) {
             return XResult.failed(XFailures.ofPost(r, options.longPost(), text));
         }
-        return dataId(r);
+        return XFailures.dataId(r);
     }
 
     /**
@@ -263,20 +271,7 @@ public final class XClient {
         if (tweetId.isEmpty() || !tweetId.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return XResult.failed(new XFailure.Rejected("not a post id"));
         }
-        Response r = signedSend(Method.DELETE, "/2/tweets/" + tweetId, "", user, null, null);
-        if (r.status() == 404) {
-            return XResult.ok(false);
-        }
-        if (r.status() != 200) {
-            return XResult.failed(XFailures.ofSent(r));
-        }
-        Optional<Boolean> deleted = json(r.body())
-                .map(o -> o.get("data"))
-                .filter(d -> d instanceof JsonObject)
-                .map(d -> ((JsonObject) d).get("deleted"))
-                .map(v -> v == JsonValue.TRUE ? Boolean.TRUE : v == JsonValue.FALSE ? Boolean.FALSE : null);
-        return deleted.<XResult<Boolean>>map(XResult::ok)
-                .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
+        return XFailures.deleted(signedSend(Method.DELETE, "/2/tweets/" + tweetId, "", user, null, null));
     }
 
     // ---- HTTP ----
@@ -353,17 +348,6 @@ public final class XClient {
             }
         }
         return false;
-    }
-
-    static XResult<String> dataId(Response r) {
-        Optional<String> id = json(r.body())
-                .map(o -> o.get("data"))
-                .filter(d -> d instanceof JsonObject)
-                .map(d -> ((JsonObject) d).get("id"))
-                .filter(v -> v instanceof JsonString)
-                .map(v -> ((JsonString) v).getString());
-        return id.<XResult<String>>map(XResult::ok)
-                .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.id")));
     }
 
     static Optional<JsonObject> json(byte[] body) {

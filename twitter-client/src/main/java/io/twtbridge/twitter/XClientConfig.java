@@ -50,7 +50,8 @@ public record XClientConfig(
      * {@code TWITTER_MEDIA_PROCESSING_MAX_WAIT}, an ISO-8601 duration). Every key but the credentials has its default
      * in the process's application.yaml.
      *
-     * @throws IllegalStateException naming the missing setting when the consumer key or secret is absent
+     * @throws IllegalStateException naming the setting when the consumer key or secret is absent, or a duration is
+     *     not one
      */
     public static XClientConfig from(Config twitter) {
         String key = twitter.get("consumer.key")
@@ -68,16 +69,10 @@ public record XClientConfig(
                 .consumer(key, secret)
                 .callback(
                         ConfigKeys.require(twitter, "oauth.callback").asString().get())
-                .connectTimeout(ConfigKeys.require(twitter, "connect-timeout")
-                        .as(Duration.class)
-                        .get())
-                .readTimeout(ConfigKeys.require(twitter, "read-timeout")
-                        .as(Duration.class)
-                        .get())
+                .connectTimeout(ConfigKeys.requireDuration(twitter, "connect-timeout"))
+                .readTimeout(ConfigKeys.requireDuration(twitter, "read-timeout"))
                 // env TWITTER_MEDIA_PROCESSING_MAX_WAIT arrives as media.processing.max.wait (Helidon: "_" -> ".")
-                .mediaProcessingMaxWait(ConfigKeys.require(twitter, "media.processing-max-wait")
-                        .as(Duration.class)
-                        .get())
+                .mediaProcessingMaxWait(ConfigKeys.requireDuration(twitter, "media.processing-max-wait"))
                 .build();
     }
 

@@ -40,7 +40,10 @@ public sealed interface XFailure {
         }
     }
 
-    /** 400 or another 4xx: X rejected the request as it is. */
+    /**
+     * 400 or another 4xx: X rejected the request as it is; or, checked before any call, a post with neither text nor
+     * media ({@code bad_request}, as the protocol's own check answers it).
+     */
     record Rejected(String detail) implements XFailure {}
 
     /** 5xx, timeout or connection failure: retryable. */
@@ -59,8 +62,8 @@ public sealed interface XFailure {
     record RequestTokenInvalid() implements XFailure {}
 
     /**
-     * The text is over {@code limit} weighted characters (or empty without media): checked before any call, or, for a
-     * long post, refused by X ({@code detail} non-empty: X's words), when the user may not post that long.
+     * The text is over {@code limit} weighted characters: checked before any call, or, for a long post, refused by X
+     * ({@code detail} non-empty: X's words), when the user may not post that long.
      */
     record TextTooLong(int weightedLength, int limit, String detail) implements XFailure {
         public TextTooLong(int weightedLength) {

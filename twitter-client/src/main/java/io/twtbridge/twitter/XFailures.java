@@ -5,17 +5,22 @@ import io.twtbridge.protocol.Outcome;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What X's answers mean, in one place: an HTTP answer that is not a success as an {@link XFailure} (401, 403
  * "duplicate content", 429 and which limit it hit and until when, 4xx, 5xx, no answer), the refinements a call makes
- * (an upload's refusal is an image error, a long post's "too long", a post or delete sent without an answer), and each
- * failure as the protocol's {@link Outcome.Failed} ({@link XFailure#toOutcome()}). What the worker then does about a
- * failure (retry, wait for the reset, answer) is its {@code PostingService} and {@code RetryPolicy}.
+ * (an upload's refusal is an image error, a long post's "too long", a post or delete sent without an answer), success
+ * answers that lack what they promise (a token, {@code data.id}, {@code data.deleted}: X unavailable), a delete's 404
+ * (no such post), an upload's processing state ({@code failed}, or one X never documented), and each failure as the
+ * protocol's {@link Outcome.Failed} ({@link XFailure#toOutcome()}). {@link XClient} and {@link MediaUpload} send the
+ * requests and read the bodies; what the answers mean they ask here. What the worker then does about a failure
+ * (retry, wait for the reset, answer) is its {@code PostingService} and {@code RetryPolicy}.
  */
 final class XFailures {
     private XFailures() {}
@@ -84,6 +89,71 @@ final class XFailures {
         return longPost && tooLong(f)
                 ? new XFailure.TextTooLong(TextCheck.weightedLength(text), TextCheck.MAX_WEIGHTED, detail(r))
                 : f;
+    }
+
+    /**
+     * The answer of {@code POST /oauth/request_token} or {@code /oauth/access_token} ({@code endpoint}) with status 200,
+     * as a form: one without {@code oauth_token} and {@code oauth_token_secret} is X unavailable (retryable).
+     */
+    static Optional<XFailure> withoutToken(String endpoint, Map<String, String> form) {
+        return form.get("oauth_token") == null || form.get("oauth_token_secret") == null
+                ? Optional.of(new XFailure.Unavailable("X's " + endpoint + " answer had no token"))
+                : Optional.empty();
+    }
+
+    /**
+     * The id in a success answer ({@code data.id}: a new post's, or an upload's media id); an answer without one (not
+     * JSON, no {@code data}, an id that is not a string) is X unavailable.
+     */
+    static XResult<String> dataId(XClient.Response r) {
+        Optional<String> id = XClient.json(r.body())
+                .map(o -> o.get("data"))
+                .filter(d -> d instanceof JsonObject)
+                .map(d -> ((JsonObject) d).get("id"))
+                .filter(v -> v instanceof JsonString)
+                .map(v -> ((JsonString) v).getString());
+        return id.<XResult<String>>map(XResult::ok)
+                .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.id")));
+    }
+
+    /**
+     * The answer of {@code DELETE /2/tweets/:id}: {@code true} when X deleted the post ({@code data.deleted} true),
+     * {@code false} when X has no such post (404, or {@code data.deleted} false); any other status fails as a sent call
+     * ({@link #ofSent}), and a 200 without a boolean {@code data.deleted} is X unavailable.
+     */
+    static XResult<Boolean> deleted(XClient.Response r) {
+        if (r.status() == 404) {
+            return XResult.ok(false);
+        }
+        if (r.status() != 200) {
+            return XResult.failed(ofSent(r));
+        }
+        Optional<Boolean> deleted = XClient.json(r.body())
+                .map(o -> o.get("data"))
+                .filter(d -> d instanceof JsonObject)
+                .map(d -> ((JsonObject) d).get("deleted"))
+                .map(v -> v == JsonValue.TRUE ? Boolean.TRUE : v == JsonValue.FALSE ? Boolean.FALSE : null);
+        return deleted.<XResult<Boolean>>map(XResult::ok)
+                .orElseGet(() -> XResult.failed(new XFailure.Unavailable("X's answer had no data.deleted")));
+    }
+
+    /**
+     * What an upload's processing state ({@code processing_info.state} of {@code finalize} or {@code STATUS}) means
+     * for media {@code id}, a {@code what} ("video", "image"): {@code succeeded} is the id, ready to post;
+     * {@code failed} is {@link XFailure.MediaProcessingFailed} with X's {@code error}; {@code pending} and
+     * {@code in_progress} are empty (ask again later); any other state is X unavailable.
+     */
+    static Optional<XResult<String>> processing(String id, String state, String error, String what) {
+        return switch (state) {
+            case "succeeded" -> Optional.of(XResult.ok(id));
+            case "failed" ->
+                Optional.of(XResult.failed(new XFailure.MediaProcessingFailed(
+                        "X could not process the " + what + (error.isEmpty() ? "" : ": " + error))));
+            case "pending", "in_progress" -> Optional.empty();
+            default ->
+                Optional.of(XResult.failed(
+                        new XFailure.Unavailable("X answered an unknown processing state for the " + what)));
+        };
     }
 
     /** When a 429's window resets: X's header for the limit hit, else the per-window one, else a minute from now. */
@@ -179,8 +249,7 @@ final class XFailures {
             case XFailure.TextTooLong t ->
                 Outcome.Failed.of(
                         ErrorCode.TEXT_TOO_LONG,
-                        "the text counts " + t.weightedLength() + " weighted characters; X takes " + t.limit()
-                                + " (and text or media is required)");
+                        "the text counts " + t.weightedLength() + " weighted characters; X takes " + t.limit());
             case XFailure.MediaInvalid m -> Outcome.Failed.of(ErrorCode.MEDIA_INVALID, m.detail());
             case XFailure.MediaTooLarge m -> Outcome.Failed.of(ErrorCode.MEDIA_TOO_LARGE, m.detail());
             case XFailure.MediaProcessingFailed m -> Outcome.Failed.of(ErrorCode.MEDIA_PROCESSING_FAILED, m.detail());

@@ -1,13 +1,17 @@
 package io.twtbridge.sandbox;
 
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,10 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link #faults()}, {@link #counters()}) or through the {@code /sandbox} HTTP endpoints.
  */
 public final class TwitterSandbox implements AutoCloseable {
-    /** Consumer key registered by default. */
-    public static final String DEFAULT_CONSUMER_KEY = "sandbox-consumer-key";
-    /** Consumer secret registered by default. */
-    public static final String DEFAULT_CONSUMER_SECRET = "sandbox-consumer-secret";
+    /** Consumer key registered by default: the sandbox's application.yaml's {@code twitter.consumer.key}. */
+    public static final String DEFAULT_CONSUMER_KEY = Settings.defaults().consumerKey();
+    /** Consumer secret registered by default: the sandbox's application.yaml's {@code twitter.consumer.secret}. */
+    public static final String DEFAULT_CONSUMER_SECRET = Settings.defaults().consumerSecret();
 
     private final SandboxState state;
     private final Settings settings;
@@ -36,8 +40,20 @@ public final class TwitterSandbox implements AutoCloseable {
 
     /** What the sandbox starts with. {@code port} 0 picks a free port. */
     public record Settings(int port, String host, String consumerKey, String consumerSecret, Limits limits) {
+        /**
+         * The sandbox's application.yaml as it is packed (no environment variables), on port 0 (a free one): what
+         * tests, benchmarks and the local stack start.
+         */
         public static Settings defaults() {
-            return new Settings(0, "127.0.0.1", DEFAULT_CONSUMER_KEY, DEFAULT_CONSUMER_SECRET, Limits.defaults());
+            return packaged().withPort(0);
+        }
+
+        /**
+         * The sandbox's application.yaml as it is packed, without environment variables: what {@code java -jar
+         * twitter-sandbox.jar} starts with when none is set (port 8081).
+         */
+        public static Settings packaged() {
+            return from(applicationYaml());
         }
 
         /**
@@ -51,6 +67,30 @@ public final class TwitterSandbox implements AutoCloseable {
                     config.get("twitter.consumer.key").asString().get(),
                     config.get("twitter.consumer.secret").asString().get(),
                     Limits.defaults());
+        }
+
+        /** These settings on another port (0: a free one). */
+        public Settings withPort(int port) {
+            return new Settings(port, host, consumerKey, consumerSecret, limits);
+        }
+
+        /**
+         * The application.yaml packed with the sandbox, found next to this class's file (the worker's and the
+         * gateway's files may be on the same class path).
+         */
+        private static Config applicationYaml() {
+            String classFile = TwitterSandbox.class.getName().replace('.', '/') + ".class";
+            String self = String.valueOf(TwitterSandbox.class.getResource("/" + classFile));
+            if (!self.endsWith(classFile)) {
+                throw new IllegalStateException("cannot locate the class file of " + TwitterSandbox.class.getName());
+            }
+            URI yaml = URI.create(self.substring(0, self.length() - classFile.length()) + "application.yaml");
+            try (InputStream in = yaml.toURL().openStream()) {
+                return Config.just(ConfigSources.create(
+                        new String(in.readAllBytes(), StandardCharsets.UTF_8), MediaTypes.APPLICATION_X_YAML));
+            } catch (IOException e) {
+                throw new UncheckedIOException("no application.yaml next to the sandbox's classes (" + yaml + ")", e);
+            }
         }
     }
 
