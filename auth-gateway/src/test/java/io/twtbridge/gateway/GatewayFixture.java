@@ -63,7 +63,7 @@ final class GatewayFixture implements AutoCloseable {
 
     /**
      * The configuration the process would read: application.yaml under {@code settings} (from {@link #config}), X
-     * being {@code sandbox} with its default consumer, short timeouts for X.
+     * being {@code sandbox} with its default consumer, short timeouts for X unless {@code settings} give theirs.
      */
     static Config processConfig(
             TwitterSandbox sandbox, Map<String, String> settings, String callback, Optional<String> keyRing) {
@@ -72,8 +72,8 @@ final class GatewayFixture implements AutoCloseable {
         m.put("twitter.consumer.key", TwitterSandbox.DEFAULT_CONSUMER_KEY);
         m.put("twitter.consumer.secret", TwitterSandbox.DEFAULT_CONSUMER_SECRET);
         m.put("twitter.oauth.callback", callback);
-        m.put("twitter.connect-timeout", "PT2S");
-        m.put("twitter.read-timeout", "PT5S");
+        m.putIfAbsent("twitter.connect-timeout", "PT2S");
+        m.putIfAbsent("twitter.read-timeout", "PT5S");
         keyRing.ifPresent(ring -> m.put("sealing.key-ring", ring));
         return ConfigKeys.applicationYaml(Main.class, m);
     }
