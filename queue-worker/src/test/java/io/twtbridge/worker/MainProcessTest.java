@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,17 @@ class MainProcessTest {
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), "worker did not stop on SIGTERM");
         }
         h.close();
+    }
+
+    @Test
+    void theWorkerProcessRunsOnTheTestsJdkNotOnTheMachinesDefaultJava() throws Exception {
+        // Maven may run on JDK 17 (the machine's default java); the tests then run on the JDK 21+ the build selected
+        // (a toolchain), and so must the worker processes they start: JDK 17 cannot load the worker's classes.
+        String java = Harness.workerProcess(Map.of()).command().get(0);
+        Processes.Ran r = Processes.run(new ProcessBuilder(java, "-version"), Duration.ofSeconds(30));
+        Matcher version = Pattern.compile("version \"(\\d+)").matcher(r.output());
+        assertTrue(version.find(), r.output());
+        assertEquals(Runtime.version().feature(), Integer.parseInt(version.group(1)), java + ": " + r.output());
     }
 
     @Test
