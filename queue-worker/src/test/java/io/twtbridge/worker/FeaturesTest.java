@@ -158,6 +158,45 @@ class FeaturesTest {
         assertEquals(quoted.getString("tweet_id"), quote.id());
     }
 
+    /** Images told apart by their type (what the sandbox reads from their bytes), each with its own alt text. */
+    private record Image(byte[] bytes, String type, String alt) {
+        Media media() {
+            return new Media(new MediaSource.Data(bytes), Optional.of(alt));
+        }
+    }
+
+    @Test
+    void threeAndFourImagesGoOutInOrderEachWithItsOwnAltText() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("gallery");
+        Image jpeg = new Image(TestImages.jpeg(), "image/jpeg", "a white dot");
+        Image png = new Image(TestImages.png(), "image/png", "a clear pixel");
+        Image webp = new Image(TestImages.webp(), "image/webp", "a tiny square");
+        Image png2 = new Image(TestImages.png(), "image/png", "the last one");
+        for (List<Image> images : List.of(List.of(jpeg, png, webp), List.of(png, webp, jpeg, png2))) {
+            String id = "gallery-" + images.size();
+            JsonObject reply = send(new Request.Post(
+                    id,
+                    u,
+                    images.size() + " images",
+                    images.stream().map(Image::media).toList(),
+                    Optional.empty()));
+            assertEquals("posted", reply.getString("status"), reply::toString);
+            var post = h.sandbox.posts().all().getLast();
+            assertEquals(reply.getString("tweet_id"), post.id());
+            assertEquals(images.size() + " images", post.text());
+            assertEquals(
+                    images.stream().map(Image::type).toList(),
+                    post.mediaIds().stream()
+                            .map(m -> h.sandbox.media().type(m).orElseThrow())
+                            .toList(),
+                    "the media, in the request's order");
+            assertEquals(images.stream().map(Image::alt).toList(), post.altTexts(), "each image's own alt text");
+        }
+        assertEquals(2, h.sandbox.posts().all().size());
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
     @Test
     void anImageXRefusesIsAnImageErrorInBothFormatsAndNoPostIsMade(@TempDir Path uploads) throws Exception {
         Files.write(uploads.resolve("1.png"), TestImages.png());
