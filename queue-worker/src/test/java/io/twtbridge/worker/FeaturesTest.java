@@ -203,14 +203,19 @@ class FeaturesTest {
         h.startWorker(h.config(Map.of("media.allowed.dir", uploads.toString())));
         Tokens u = h.user("refused");
         h.sandbox.faults().refuseMediaOf("refused");
-        JsonObject json = send(new Request.Post(
-                "img-1",
-                u,
-                "with a picture",
-                List.of(Media.of(new MediaSource.Data(TestImages.png()))),
-                Optional.empty()));
-        assertEquals("media_invalid", json.getJsonObject("error").getString("code"), json::toString);
-        assertTrue(json.getJsonObject("error").getString("message").contains("X refused image 1"), json::toString);
+        h.send(
+                JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post(
+                        "img-1",
+                        u,
+                        "with a picture",
+                        List.of(Media.of(new MediaSource.Data(TestImages.png()))),
+                        Optional.empty())),
+                JSON);
+        // Exactly as RPC_FORMAT.md §4 shows it.
+        assertEquals(
+                "{\"id\":\"img-1\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"media_invalid\","
+                        + "\"message\":\"X refused image 1: X answered 400: The media could not be processed.\"}}",
+                h.nextReply(T).text());
 
         h.send(Harness.legacy(
                 "7",
