@@ -158,6 +158,35 @@ class FeaturesTest {
         assertEquals(quoted.getString("tweet_id"), quote.id());
     }
 
+    @Test
+    void aQuoteNamedByQuotePostIdReachesXAsAQuote() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("quoter");
+        String quoted = send(new Request.Post("q-0", u, "worth quoting", List.of(), Optional.empty()))
+                .getString("tweet_id");
+        String request = "{\"id\":\"q-4\",\"command\":\"upload_post\",\"access_token\":\"" + u.token()
+                + "\",\"access_token_secret\":\"" + u.secret() + "\",\"text\":\"see this\",\"quote_post_id\":\""
+                + quoted + "\"}";
+        h.send(request.getBytes(StandardCharsets.UTF_8), JSON);
+        JsonObject reply = h.nextReply(T).json();
+        assertEquals("q-4", reply.getString("id"));
+        assertEquals("posted", reply.getString("status"), reply::toString);
+        var quote = h.sandbox.posts().all().getLast();
+        assertEquals(reply.getString("tweet_id"), quote.id());
+        assertEquals("see this", quote.text());
+        assertEquals(quoted, quote.quoteTweetId());
+
+        // Both names with different ids: refused before X.
+        long calls = h.sandbox.counters().requests();
+        String both = request.replace("\"q-4\"", "\"q-5\"").replace("}", ",\"quote_tweet_id\":\"1\"}");
+        h.send(both.getBytes(StandardCharsets.UTF_8), JSON);
+        JsonObject refused = h.nextReply(T).json();
+        assertEquals("q-5", refused.getString("id"));
+        assertEquals("bad_request", refused.getJsonObject("error").getString("code"), refused::toString);
+        assertEquals(calls, h.sandbox.counters().requests(), "the sandbox saw no call");
+        assertEquals(2, h.sandbox.posts().all().size());
+    }
+
     /** Images told apart by their type (what the sandbox reads from their bytes), each with its own alt text. */
     private record Image(byte[] bytes, String type, String alt) {
         Media media() {
