@@ -396,6 +396,66 @@ class FeaturesTest {
         h.assertNoMoreReplies(Duration.ofMillis(300));
     }
 
+    /**
+     * X accepted a post and its id was recorded in the shard's state, but the worker's connection is cut before its
+     * reply is committed (a proxy holds back everything the worker sends after that record's commit, then drops the
+     * connection, as a worker killed at that instant). The next owner answers from the record: {@code already_posted}
+     * with the post's id, nothing sent to X again; for a post without text too (not {@code outcome_unknown}).
+     */
+    @Test
+    @Tag("rabbitmq-only")
+    void aPostRedeliveredAfterXAcceptedItIsAnsweredAlreadyPostedWithItsId() throws Exception {
+        Harness.requireRabbitMq("the shard state queue that keeps a post's id until its reply is committed");
+        Tokens writer = h.user("writer");
+        JsonObject text =
+                redeliveredAfterXAccepted(new Request.Post("r-1", writer, "posted once", List.of(), Optional.empty()));
+        Tokens painter = h.user("painter");
+        JsonObject image = redeliveredAfterXAccepted(new Request.Post(
+                "r-2",
+                painter,
+                "",
+                List.of(new Media(new MediaSource.Data(TestImages.png()), Optional.of("only a picture"))),
+                Optional.empty()));
+
+        var posts = h.sandbox.posts().all();
+        assertEquals(2, posts.size(), "nothing posted twice");
+        assertEquals(0, h.sandbox.counters().duplicates(), "nothing sent to X again");
+        for (int i = 0; i < 2; i++) {
+            JsonObject reply = List.of(text, image).get(i);
+            assertEquals("r-" + (i + 1), reply.getString("id"));
+            assertEquals("posted", reply.getString("status"), reply::toString);
+            assertTrue(reply.getBoolean("already_posted"), reply::toString);
+            assertEquals(posts.get(i).id(), reply.getString("tweet_id"), reply::toString);
+            assertEquals(XClient.tweetUrl(posts.get(i).id()), reply.getString("tweet_url"));
+        }
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    /**
+     * Sends {@code post} to a worker whose connection is cut right after the shard state recording the post's id is
+     * committed; then another worker takes the shard. Its reply.
+     */
+    private JsonObject redeliveredAfterXAccepted(Request.Post post) throws Exception {
+        int before = h.sandbox.posts().all().size();
+        byte[] body = JsonQueueFormat.INSTANCE.encodeRequest(post);
+        // The shard state's record of this post's id (ShardState: "t <fingerprint> <time> <id>").
+        String record = "t " + ShardQueues.fingerprint(body) + " ";
+        try (AmqpCutter cutter =
+                new AmqpCutter(Harness.AMQP, state -> state.startsWith(record) || state.contains("\n" + record))) {
+            Worker first =
+                    h.startWorker(h.config(Map.of("amqp.uri", cutter.uri().toString())));
+            h.send(body, JSON);
+            assertTrue(cutter.awaitFrozen(T.toSeconds()), "the post's id was recorded in the shard's state");
+            cutter.cut();
+            first.close();
+        }
+        assertEquals(before + 1, h.sandbox.posts().all().size(), "X accepted the post");
+        Worker next = h.startWorker();
+        JsonObject reply = h.nextReply(T).json();
+        next.close();
+        return reply;
+    }
+
     @Test
     void theDeploymentDefaultMakesEveryPostLong() throws Exception {
         h.startWorker(h.config(Map.of("worker.long-posts", "true")));
