@@ -145,8 +145,29 @@ public final class JsonQueueFormat implements QueueFormat {
             return new Decoded.Ok(new Request.Post(id.get(), user, text, media, replyTo, options));
         }
 
-        private PostOptions options() throws BadField {
+        /**
+         * The quoted post: {@code quote_tweet_id} (X's name), or {@code quote_post_id} (the issue's name) for the same
+         * thing; both may be given only with the same value.
+         */
+        private Optional<String> quote() throws BadField {
             Optional<String> quote = optionalString(o, "quote_tweet_id", "quote_tweet_id");
+            Optional<String> alias = optionalString(o, "quote_post_id", "quote_post_id");
+            if (alias.isEmpty()) {
+                return quote;
+            }
+            Optional<PostCheck.Failure> bad = PostCheck.tweetId("quote_post_id", alias.get());
+            if (bad.isPresent()) {
+                throw new BadField(bad.get().detail());
+            }
+            if (quote.isPresent() && !quote.equals(alias)) {
+                throw new BadField("'quote_post_id' and 'quote_tweet_id' are two names for the quoted post and differ;"
+                        + " send one of them");
+            }
+            return alias;
+        }
+
+        private PostOptions options() throws BadField {
+            Optional<String> quote = quote();
             Optional<ReplySettings> replySettings = Optional.empty();
             Optional<String> rs = optionalString(o, "reply_settings", "reply_settings");
             if (rs.isPresent()) {

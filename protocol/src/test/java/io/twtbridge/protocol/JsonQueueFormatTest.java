@@ -209,6 +209,45 @@ class JsonQueueFormatTest {
         assertMalformed(post("\"reply_settings\":\"everyone\""), Problem.INVALID_FIELD, "1");
     }
 
+    /** {@code quote_post_id}, the name, is the same member as {@code quote_tweet_id}, checked the same way. */
+    @Test
+    void quotePostIdIsAnotherNameForQuoteTweetId() {
+        Request.Post expected = new Request.Post(
+                "1",
+                new Tokens("a", "b"),
+                "t",
+                List.of(),
+                Optional.empty(),
+                new PostOptions(false, Optional.of("1850"), Optional.empty(), Optional.empty()));
+        assertEquals(new Decoded.Ok(expected), F.decode(utf8(post("\"quote_post_id\":\"1850\""))));
+        assertEquals(
+                new Decoded.Ok(expected),
+                F.decode(utf8(post("\"quote_tweet_id\":\"1850\",\"quote_post_id\":\"1850\""))),
+                "both names with the same id");
+        // Written back under X's name: a request decoded from either name is encoded the same way.
+        assertEquals(post("\"quote_tweet_id\":\"1850\""), str(F.encodeRequest(expected)));
+
+        Decoded differ = F.decode(utf8(post("\"quote_tweet_id\":\"1850\",\"quote_post_id\":\"1851\"")));
+        Decoded.Malformed m = assertInstanceOf(Decoded.Malformed.class, differ);
+        assertEquals(Problem.INVALID_FIELD, m.problem());
+        assertEquals(
+                "'quote_post_id' and 'quote_tweet_id' are two names for the quoted post and differ; send one of them",
+                m.detail());
+        assertEquals(Optional.of("1"), m.id());
+        assertEquals(Optional.of(Command.UPLOAD_POST), m.command());
+
+        Decoded.Malformed notAnId =
+                assertInstanceOf(Decoded.Malformed.class, F.decode(utf8(post("\"quote_post_id\":\"x5\""))));
+        assertEquals(Problem.INVALID_FIELD, notAnId.problem());
+        assertEquals("field 'quote_post_id' is not a tweet id", notAnId.detail());
+        assertMalformed(post("\"quote_post_id\":\"\""), Problem.INVALID_FIELD, "1");
+        assertMalformed(post("\"quote_post_id\":5"), Problem.INVALID_FIELD, "1");
+        assertMalformed(
+                post("\"poll\":{\"options\":[\"a\",\"b\"],\"duration_minutes\":60},\"quote_post_id\":\"5\""),
+                Problem.INVALID_FIELD,
+                "1");
+    }
+
     @Test
     void threadAsInRpcFormat() {
         String request =

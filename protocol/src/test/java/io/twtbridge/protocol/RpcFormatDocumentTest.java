@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -225,6 +226,10 @@ class RpcFormatDocumentTest {
 
     // ---- JSON format
 
+    /**
+     * Every JSON request example decodes to the request its members say (read here without the decoder), and one
+     * written on a single line is exactly what the encoder writes for that request (the form a thread is keyed by).
+     */
     @Test
     void jsonRequestsDecodeToWhatTheirMembersSay() {
         List<String> requests = new ArrayList<>();
@@ -237,31 +242,76 @@ class RpcFormatDocumentTest {
                 }
             }
         }
+        Set<String> commands = new HashSet<>();
         for (String json : requests) {
             JsonObject o = Json.createReader(new StringReader(json)).readObject();
-            String id = o.getString("id");
-            Request expected = switch (o.getString("command")) {
-                case "upload_post" ->
-                    new Request.Post(
-                            id,
-                            new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
-                            o.getString("text", ""),
-                            media(o),
-                            Optional.ofNullable(o.getString("reply_to_tweet_id", null)));
-                case "auth" -> new Request.Auth(id);
-                case "verify_pin" ->
-                    new Request.VerifyPin(
-                            id,
-                            o.getString("pin"),
-                            new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
-                default -> throw new AssertionError("not a command: " + json);
-            };
+            Request expected = request(o);
+            commands.add(expected.command().wireName());
             assertEquals(
                     new Decoded.Ok(expected),
                     JsonQueueFormat.INSTANCE.decode(json.getBytes(StandardCharsets.UTF_8)),
                     json);
+            if (!json.contains("\n")) {
+                assertEquals(
+                        json,
+                        new String(JsonQueueFormat.INSTANCE.encodeRequest(expected), StandardCharsets.UTF_8),
+                        "not as the encoder writes it");
+            }
         }
-        assertTrue(requests.size() >= 3, "JSON request examples: " + requests.size());
+        assertEquals(
+                Arrays.stream(Command.values()).map(Command::wireName).collect(Collectors.toSet()),
+                commands,
+                "every command has a JSON request example");
+        assertTrue(requests.size() >= 10, "JSON request examples: " + requests.size());
+    }
+
+    /** The request a JSON example's members say. */
+    private static Request request(JsonObject o) {
+        String id = o.getString("id");
+        return switch (o.getString("command")) {
+            case "upload_post" ->
+                new Request.Post(id, user(o), o.getString("text", ""), media(o), replyTo(o), options(o));
+            case "post_thread" ->
+                new Request.Thread(
+                        id,
+                        user(o),
+                        o.getJsonArray("posts").stream()
+                                .map(JsonValue::asJsonObject)
+                                .map(p -> new Request.Thread.Part(p.getString("text"), media(p)))
+                                .toList(),
+                        replyTo(o));
+            case "delete_post" -> new Request.Delete(id, user(o), o.getString("tweet_id"));
+            case "auth" -> new Request.Auth(id);
+            case "verify_pin" ->
+                new Request.VerifyPin(
+                        id,
+                        o.getString("pin"),
+                        new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
+            default -> throw new AssertionError("not a command: " + o);
+        };
+    }
+
+    private static Tokens user(JsonObject o) {
+        return o.containsKey("sealed_token")
+                ? Tokens.sealed(o.getString("sealed_token"))
+                : new Tokens(o.getString("access_token"), o.getString("access_token_secret"));
+    }
+
+    private static Optional<String> replyTo(JsonObject o) {
+        return Optional.ofNullable(o.getString("reply_to_tweet_id", null));
+    }
+
+    private static PostOptions options(JsonObject o) {
+        Optional<Poll> poll = Optional.ofNullable(o.getJsonObject("poll"))
+                .map(p -> new Poll(
+                        p.getJsonArray("options").getValuesAs(JsonString::getString), p.getInt("duration_minutes")));
+        return new PostOptions(
+                o.getBoolean("long_post", false),
+                Optional.ofNullable(o.getString("quote_tweet_id", null)),
+                poll,
+                Optional.ofNullable(o.getString("reply_settings", null))
+                        .map(r -> ReplySettings.fromWire(r)
+                                .orElseThrow(() -> new AssertionError("reply_settings " + r))));
     }
 
     private static List<Media> media(JsonObject o) {
@@ -278,52 +328,88 @@ class RpcFormatDocumentTest {
         return media;
     }
 
+    /** Every JSON reply example is, byte for byte, what the encoder writes for the outcome its members say. */
     @Test
     void jsonRepliesAreWhatTheEncoderWrites() {
         int n = 0;
+        Set<String> statuses = new HashSet<>();
         for (String block : blocks.get("json-reply")) {
             for (String line : block.split("\n")) {
                 JsonObject o = Json.createReader(new StringReader(line)).readObject();
                 Command command = Command.fromWire(o.getString("command")).orElseThrow();
-                Outcome outcome = switch (o.getString("status")) {
-                    case "posted" ->
-                        o.getBoolean("already_posted", false)
-                                ? Outcome.Posted.earlier()
-                                : Outcome.Posted.of(o.getString("tweet_id"), o.getString("tweet_url"));
-                    case "failed" -> {
-                        JsonObject error = o.getJsonObject("error");
-                        ErrorCode code = Arrays.stream(ErrorCode.values())
-                                .filter(c -> c.wireName().equals(error.getString("code")))
-                                .findFirst()
-                                .orElseThrow();
-                        yield new Outcome.Failed(
-                                code,
-                                error.getString("message"),
-                                error.containsKey("retry_after_s")
-                                        ? OptionalLong.of(error.getJsonNumber("retry_after_s")
-                                                .longValueExact())
-                                        : OptionalLong.empty());
-                    }
-                    case "auth_started" ->
-                        new Outcome.AuthStarted(
-                                o.getString("authorize_url"),
-                                new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
-                    case "verified" ->
-                        new Outcome.PinVerified(
-                                new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
-                                o.getString("user_id"),
-                                o.getString("screen_name"));
-                    default -> throw new AssertionError("not a status: " + line);
-                };
+                statuses.add(o.getString("status"));
                 assertEquals(
                         line,
                         new String(
-                                JsonQueueFormat.INSTANCE.encodeReply(o.getString("id"), command, outcome),
+                                JsonQueueFormat.INSTANCE.encodeReply(o.getString("id"), command, outcome(o)),
                                 StandardCharsets.UTF_8));
                 n++;
             }
         }
-        assertTrue(n >= 5, "JSON reply examples: " + n);
+        assertEquals(
+                Set.of("posted", "failed", "deleted", "not_found", "auth_started", "verified"),
+                statuses,
+                "every status has a JSON reply example");
+        assertTrue(n >= 18, "JSON reply examples: " + n);
+    }
+
+    /** The outcome a JSON reply's members say. */
+    private static Outcome outcome(JsonObject o) {
+        return switch (o.getString("status")) {
+            case "posted", "failed" ->
+                o.containsKey("posts")
+                        ? new Outcome.ThreadPosted(
+                                o.getJsonArray("posts").stream()
+                                        .map(JsonValue::asJsonObject)
+                                        .map(RpcFormatDocumentTest::threadPart)
+                                        .toList(),
+                                Optional.ofNullable(o.getJsonObject("error")).map(RpcFormatDocumentTest::failure))
+                        : o.getString("status").equals("posted") ? posted(o) : failure(o.getJsonObject("error"));
+            case "deleted", "not_found" ->
+                new Outcome.Deleted(
+                        o.getString("tweet_id"), o.getString("status").equals("deleted"));
+            case "auth_started" ->
+                new Outcome.AuthStarted(
+                        o.getString("authorize_url"),
+                        new Tokens(o.getString("request_token"), o.getString("request_token_secret")));
+            case "verified" ->
+                new Outcome.PinVerified(
+                        o.containsKey("sealed_token")
+                                ? Tokens.sealed(o.getString("sealed_token"))
+                                : new Tokens(o.getString("access_token"), o.getString("access_token_secret")),
+                        o.getString("user_id"),
+                        o.getString("screen_name"));
+            default -> throw new AssertionError("not a status: " + o);
+        };
+    }
+
+    private static Outcome.Posted posted(JsonObject o) {
+        return new Outcome.Posted(
+                Optional.ofNullable(o.getString("tweet_id", null)),
+                Optional.ofNullable(o.getString("tweet_url", null)),
+                o.getBoolean("already_posted", false));
+    }
+
+    private static Outcome.ThreadPart threadPart(JsonObject part) {
+        return switch (part.getString("status")) {
+            case "posted" -> new Outcome.ThreadPart.Sent(posted(part));
+            case "failed" -> new Outcome.ThreadPart.Failed();
+            case "not_sent" -> new Outcome.ThreadPart.NotSent();
+            default -> throw new AssertionError("not a post's status: " + part);
+        };
+    }
+
+    private static Outcome.Failed failure(JsonObject error) {
+        ErrorCode code = Arrays.stream(ErrorCode.values())
+                .filter(c -> c.wireName().equals(error.getString("code")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("not an error code: " + error));
+        return new Outcome.Failed(
+                code,
+                error.getString("message"),
+                error.containsKey("retry_after_s")
+                        ? OptionalLong.of(error.getJsonNumber("retry_after_s").longValueExact())
+                        : OptionalLong.empty());
     }
 
     // ---- WebSocket

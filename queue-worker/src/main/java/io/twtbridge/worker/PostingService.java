@@ -69,10 +69,30 @@ final class PostingService {
         }
     }
 
-    /** Records that the next part of a thread is on X; false when the shard was lost (nothing may be answered then). */
+    /**
+     * Records that a post is on X with this id (the next part of a thread, or a single post: a thread of one part),
+     * before anything else happens; false when it could not be recorded, or no more may be done (nothing may be
+     * answered then: the request goes back to its shard).
+     */
     @FunctionalInterface
     interface ThreadRecorder {
         boolean posted(String tweetId);
+    }
+
+    /**
+     * One attempt at a single post, recorded as a thread of one part: when X answers with the post's id,
+     * {@code recorder} records it before the post is answered, so that a delivery of the same request again (its
+     * answer was not committed) is answered {@code already_posted} with that id instead of being posted again.
+     */
+    Decision single(Request.Post p, boolean earlierAttempt, ThreadRecorder recorder) {
+        Decision d = post(p, earlierAttempt);
+        if (d instanceof Decision.Answer a
+                && a.outcome() instanceof Outcome.Posted posted
+                && !posted.alreadyPosted()
+                && !recorder.posted(posted.tweetId().orElseThrow())) {
+            return new Decision.Abandoned();
+        }
+        return d;
     }
 
     /**

@@ -12,6 +12,7 @@ import io.twtbridge.protocol.QueueFormat;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.twitter.TextCheck;
+import io.twtbridge.twitter.XClient;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,13 +102,13 @@ final class RequestHandler implements Shard.Handler {
                             : shard.state()
                                     .threadProgress(threadKey, Instant.now())
                                     .size();
-                    answer(
-                            shard,
-                            d,
-                            format,
-                            userRequest.id(),
-                            userRequest.command(),
-                            threadAware(thread, threadKey, done, shard.state(), limited));
+                    Outcome reply = threadAware(thread, threadKey, done, shard.state(), limited);
+                    if (userRequest instanceof Request.Post) {
+                        reply = recordedPost(shard.state(), ShardQueues.fingerprint(d.body()))
+                                .<Outcome>map(p -> p)
+                                .orElse(reply);
+                    }
+                    answer(shard, d, format, userRequest.id(), userRequest.command(), reply);
                 } else {
                     process(shard, d, format, request);
                 }
@@ -202,8 +203,21 @@ final class RequestHandler implements Shard.Handler {
         String user = tokens != null ? ShardQueues.userHash(tokens.token()) : null;
         // X refuses a repeated text, so a text post can safely be tried again; anything else must not be.
         boolean repeatable = post == null || !TextCheck.normalize(post.text()).isBlank();
-        String fingerprint = repeatable ? null : ShardQueues.fingerprint(d.body());
+        // A post's fingerprint: its "attempt begun" record (without text), and the record of its id once X accepted
+        // it (a thread of one part), kept until its answer is committed.
+        String fingerprint = post == null ? null : ShardQueues.fingerprint(d.body());
         ShardState state = shard.state();
+        Optional<Outcome.Posted> recorded = recordedPost(state, fingerprint);
+        if (recorded.isPresent()) {
+            // X accepted it before and its answer was not committed (a worker stopped, or lost the broker): the
+            // answer is the recorded post; nothing is sent to X again.
+            answer(shard, d, format, request.id(), request.command(), recorded.get());
+            state.threadDone(fingerprint);
+            if (!repeatable) {
+                state.attemptFinished(fingerprint);
+            }
+            return;
+        }
         if (!repeatable && d.redelivered() && state.mayHaveAttempted(fingerprint)) {
             metrics.outcomeUnknown();
             answer(shard, d, format, request.id(), request.command(), outcomeUnknown());
@@ -285,17 +299,26 @@ final class RequestHandler implements Shard.Handler {
                 }
             }
             attempt++;
-            Decision decision = thread == null
-                    ? service.attempt(request, earlier || attempt > 1)
-                    : service.thread(
-                            thread,
+            Decision decision = switch (request) {
+                case Request.Thread t ->
+                    service.thread(
+                            t,
                             state.threadProgress(threadKey, now),
                             earlierParts,
                             earlier || attempt > 1 || threadBegun,
                             id -> {
+                                // Recorded also while the shard is being released; the next part waits for the next
+                                // owner.
                                 state.threadPartPosted(threadKey, id, Instant.now());
-                                return shard.saveState();
+                                return shard.recordState() && !shard.isLost();
                             });
+                case Request.Post p ->
+                    service.single(p, earlier || attempt > 1, id -> {
+                        state.threadPartPosted(fingerprint, id, Instant.now());
+                        return shard.recordState();
+                    });
+                default -> service.attempt(request, earlier || attempt > 1);
+            };
             Instant after = Instant.now();
             switch (decision) {
                 case Decision.Answer a -> {
@@ -309,10 +332,13 @@ final class RequestHandler implements Shard.Handler {
                     } else if (outcome instanceof Outcome.Failed && delete != null && !deleteSentBefore) {
                         state.deleteForgotten(deleteKey); // X refused it: nothing was deleted
                     }
+                    answer(shard, d, format, request.id(), request.command(), outcome);
+                    // Forgotten once answered (the answer's commit is done or the shard is lost).
                     if (outcome instanceof Outcome.ThreadPosted t && t.failure().isEmpty()) {
                         state.threadDone(threadKey);
+                    } else if (post != null) {
+                        state.threadDone(fingerprint);
                     }
-                    answer(shard, d, format, request.id(), request.command(), outcome);
                     if (!repeatable) {
                         state.attemptFinished(fingerprint);
                     }
@@ -372,6 +398,14 @@ final class RequestHandler implements Shard.Handler {
                 }
             }
         }
+    }
+
+    /** A post whose id an earlier delivery of it recorded before its answer was committed, as its answer. */
+    private static Optional<Outcome.Posted> recordedPost(ShardState state, String fingerprint) {
+        List<String> ids = fingerprint == null ? List.of() : state.threadProgress(fingerprint, Instant.now());
+        return ids.isEmpty()
+                ? Optional.empty()
+                : Optional.of(Outcome.Posted.earlier(ids.getFirst(), XClient.tweetUrl(ids.getFirst())));
     }
 
     /** A thread's key in the shard's state: the request as the encoder writes it, hashed. */

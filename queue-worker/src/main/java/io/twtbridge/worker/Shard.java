@@ -198,10 +198,25 @@ final class Shard {
         outbox.commit(ops);
     }
 
-    /** Stores this shard's state (before a call to X whose repetition must be avoided); false when the shard is gone. */
+    /**
+     * Stores this shard's state before a call to X whose repetition must be avoided; false when the shard is gone or
+     * being released (nothing new may start then).
+     */
     boolean saveState() {
-        if (!config.keepsShardState() || isLost()) {
-            return !isLost();
+        return !isLost() && storeState();
+    }
+
+    /**
+     * Stores what X has just done (a post's id) before it is answered, also while the shard is being released: its
+     * channel stays open for the answers of the grace period. False when it could not be stored (the channel is gone).
+     */
+    boolean recordState() {
+        return storeState();
+    }
+
+    private boolean storeState() {
+        if (!config.keepsShardState()) {
+            return true;
         }
         // Snapshot and enqueue together: a later snapshot never commits before an earlier one.
         CompletableFuture<Void> saved;

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code b <user-hash> <epoch-ms>}, {@code a <fingerprint>}, {@code d <delete-key> <epoch-ms>} (a delete of a post
  * by a user was sent to X at that time; kept {@link #DELETE_MEMORY}, at most {@link #MAX_DELETES}) and
  * {@code t <thread-key> <epoch-ms> <id>,<id>…} (the ids of a thread's parts already on X, in order, {@code -} for
- * none; kept {@link #THREAD_MEMORY}, at most {@link #MAX_THREADS}), and {@code u} when an owner could not read the
+ * none; kept {@link #THREAD_MEMORY}, at most {@link #MAX_THREADS}; a single post X accepted is a thread of one part
+ * under its request's fingerprint, kept until its answer is committed), and {@code u} when an owner could not read the
  * state before it (what it writes is then still unknown to the next). A reader that
  * predates an entry kind treats the whole state as unknown, which is safe.
  */

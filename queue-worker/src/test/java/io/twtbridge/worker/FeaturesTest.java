@@ -159,19 +159,92 @@ class FeaturesTest {
     }
 
     @Test
+    void aQuoteNamedByQuotePostIdReachesXAsAQuote() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("quoter");
+        String quoted = send(new Request.Post("q-0", u, "worth quoting", List.of(), Optional.empty()))
+                .getString("tweet_id");
+        String request = "{\"id\":\"q-4\",\"command\":\"upload_post\",\"access_token\":\"" + u.token()
+                + "\",\"access_token_secret\":\"" + u.secret() + "\",\"text\":\"see this\",\"quote_post_id\":\""
+                + quoted + "\"}";
+        h.send(request.getBytes(StandardCharsets.UTF_8), JSON);
+        JsonObject reply = h.nextReply(T).json();
+        assertEquals("q-4", reply.getString("id"));
+        assertEquals("posted", reply.getString("status"), reply::toString);
+        var quote = h.sandbox.posts().all().getLast();
+        assertEquals(reply.getString("tweet_id"), quote.id());
+        assertEquals("see this", quote.text());
+        assertEquals(quoted, quote.quoteTweetId());
+
+        // Both names with different ids: refused before X.
+        long calls = h.sandbox.counters().requests();
+        String both = request.replace("\"q-4\"", "\"q-5\"").replace("}", ",\"quote_tweet_id\":\"1\"}");
+        h.send(both.getBytes(StandardCharsets.UTF_8), JSON);
+        JsonObject refused = h.nextReply(T).json();
+        assertEquals("q-5", refused.getString("id"));
+        assertEquals("bad_request", refused.getJsonObject("error").getString("code"), refused::toString);
+        assertEquals(calls, h.sandbox.counters().requests(), "the sandbox saw no call");
+        assertEquals(2, h.sandbox.posts().all().size());
+    }
+
+    /** Images told apart by their type (what the sandbox reads from their bytes), each with its own alt text. */
+    private record Image(byte[] bytes, String type, String alt) {
+        Media media() {
+            return new Media(new MediaSource.Data(bytes), Optional.of(alt));
+        }
+    }
+
+    @Test
+    void threeAndFourImagesGoOutInOrderEachWithItsOwnAltText() throws Exception {
+        h.startWorker();
+        Tokens u = h.user("gallery");
+        Image jpeg = new Image(TestImages.jpeg(), "image/jpeg", "a white dot");
+        Image png = new Image(TestImages.png(), "image/png", "a clear pixel");
+        Image webp = new Image(TestImages.webp(), "image/webp", "a tiny square");
+        Image png2 = new Image(TestImages.png(), "image/png", "the last one");
+        for (List<Image> images : List.of(List.of(jpeg, png, webp), List.of(png, webp, jpeg, png2))) {
+            String id = "gallery-" + images.size();
+            JsonObject reply = send(new Request.Post(
+                    id,
+                    u,
+                    images.size() + " images",
+                    images.stream().map(Image::media).toList(),
+                    Optional.empty()));
+            assertEquals("posted", reply.getString("status"), reply::toString);
+            var post = h.sandbox.posts().all().getLast();
+            assertEquals(reply.getString("tweet_id"), post.id());
+            assertEquals(images.size() + " images", post.text());
+            assertEquals(
+                    images.stream().map(Image::type).toList(),
+                    post.mediaIds().stream()
+                            .map(m -> h.sandbox.media().type(m).orElseThrow())
+                            .toList(),
+                    "the media, in the request's order");
+            assertEquals(images.stream().map(Image::alt).toList(), post.altTexts(), "each image's own alt text");
+        }
+        assertEquals(2, h.sandbox.posts().all().size());
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    @Test
     void anImageXRefusesIsAnImageErrorInBothFormatsAndNoPostIsMade(@TempDir Path uploads) throws Exception {
         Files.write(uploads.resolve("1.png"), TestImages.png());
         h.startWorker(h.config(Map.of("media.allowed.dir", uploads.toString())));
         Tokens u = h.user("refused");
         h.sandbox.faults().refuseMediaOf("refused");
-        JsonObject json = send(new Request.Post(
-                "img-1",
-                u,
-                "with a picture",
-                List.of(Media.of(new MediaSource.Data(TestImages.png()))),
-                Optional.empty()));
-        assertEquals("media_invalid", json.getJsonObject("error").getString("code"), json::toString);
-        assertTrue(json.getJsonObject("error").getString("message").contains("X refused image 1"), json::toString);
+        h.send(
+                JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post(
+                        "img-1",
+                        u,
+                        "with a picture",
+                        List.of(Media.of(new MediaSource.Data(TestImages.png()))),
+                        Optional.empty())),
+                JSON);
+        // Exactly as RPC_FORMAT.md §4 shows it.
+        assertEquals(
+                "{\"id\":\"img-1\",\"command\":\"upload_post\",\"status\":\"failed\",\"error\":{\"code\":\"media_invalid\","
+                        + "\"message\":\"X refused image 1: X answered 400: The media could not be processed.\"}}",
+                h.nextReply(T).text());
 
         h.send(Harness.legacy(
                 "7",
@@ -321,6 +394,66 @@ class FeaturesTest {
         assertEquals(posts.getFirst().id(), posts.get(1).inReplyTo());
         assertEquals(0, h.sandbox.counters().duplicates(), "no part was sent twice");
         h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    /**
+     * X accepted a post and its id was recorded in the shard's state, but the worker's connection is cut before its
+     * reply is committed (a proxy holds back everything the worker sends after that record's commit, then drops the
+     * connection, as a worker killed at that instant). The next owner answers from the record: {@code already_posted}
+     * with the post's id, nothing sent to X again; for a post without text too (not {@code outcome_unknown}).
+     */
+    @Test
+    @Tag("rabbitmq-only")
+    void aPostRedeliveredAfterXAcceptedItIsAnsweredAlreadyPostedWithItsId() throws Exception {
+        Harness.requireRabbitMq("the shard state queue that keeps a post's id until its reply is committed");
+        Tokens writer = h.user("writer");
+        JsonObject text =
+                redeliveredAfterXAccepted(new Request.Post("r-1", writer, "posted once", List.of(), Optional.empty()));
+        Tokens painter = h.user("painter");
+        JsonObject image = redeliveredAfterXAccepted(new Request.Post(
+                "r-2",
+                painter,
+                "",
+                List.of(new Media(new MediaSource.Data(TestImages.png()), Optional.of("only a picture"))),
+                Optional.empty()));
+
+        var posts = h.sandbox.posts().all();
+        assertEquals(2, posts.size(), "nothing posted twice");
+        assertEquals(0, h.sandbox.counters().duplicates(), "nothing sent to X again");
+        for (int i = 0; i < 2; i++) {
+            JsonObject reply = List.of(text, image).get(i);
+            assertEquals("r-" + (i + 1), reply.getString("id"));
+            assertEquals("posted", reply.getString("status"), reply::toString);
+            assertTrue(reply.getBoolean("already_posted"), reply::toString);
+            assertEquals(posts.get(i).id(), reply.getString("tweet_id"), reply::toString);
+            assertEquals(XClient.tweetUrl(posts.get(i).id()), reply.getString("tweet_url"));
+        }
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    /**
+     * Sends {@code post} to a worker whose connection is cut right after the shard state recording the post's id is
+     * committed; then another worker takes the shard. Its reply.
+     */
+    private JsonObject redeliveredAfterXAccepted(Request.Post post) throws Exception {
+        int before = h.sandbox.posts().all().size();
+        byte[] body = JsonQueueFormat.INSTANCE.encodeRequest(post);
+        // The shard state's record of this post's id (ShardState: "t <fingerprint> <time> <id>").
+        String record = "t " + ShardQueues.fingerprint(body) + " ";
+        try (AmqpCutter cutter =
+                new AmqpCutter(Harness.AMQP, state -> state.startsWith(record) || state.contains("\n" + record))) {
+            Worker first =
+                    h.startWorker(h.config(Map.of("amqp.uri", cutter.uri().toString())));
+            h.send(body, JSON);
+            assertTrue(cutter.awaitFrozen(T.toSeconds()), "the post's id was recorded in the shard's state");
+            cutter.cut();
+            first.close();
+        }
+        assertEquals(before + 1, h.sandbox.posts().all().size(), "X accepted the post");
+        Worker next = h.startWorker();
+        JsonObject reply = h.nextReply(T).json();
+        next.close();
+        return reply;
     }
 
     @Test

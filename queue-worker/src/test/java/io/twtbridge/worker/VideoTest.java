@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
+import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
 import io.twtbridge.protocol.Request;
 import io.twtbridge.protocol.Tokens;
 import io.twtbridge.sandbox.Faults;
+import io.twtbridge.sandbox.Limits;
+import io.twtbridge.sandbox.MediaState;
 import io.twtbridge.sandbox.Post;
 import io.twtbridge.sandbox.SampleVideos;
 import jakarta.json.JsonObject;
@@ -84,6 +87,49 @@ class VideoTest {
         assertEquals(reply.getString("tweet_id"), p.id());
         assertEquals(
                 Optional.of("video/mp4"), h.sandbox.media().type(p.mediaIds().getFirst()));
+        h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    @Test
+    void aVideoStillProcessingAtXDoesNotHoldUpAnotherUsersPost() throws Exception {
+        // X keeps the video in_progress until the test lets it finish.
+        h.sandbox.limits(Limits.defaults().withProcessingPolls(1_000_000));
+        h.startWorker();
+        Tokens filmmaker = h.user("slowfilm");
+        Tokens writer = h.user("quickwriter");
+        h.send(
+                JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post(
+                        "v-slow",
+                        filmmaker,
+                        "slow clip",
+                        List.of(Media.of(new MediaSource.Data(SampleVideos.mp4(3_000)))),
+                        Optional.empty())),
+                Harness.JSON_REQUEST);
+        Harness.await(
+                "the worker waiting for X's processing",
+                T,
+                () -> h.sandbox.media().processing().size() == 1
+                        && h.sandbox
+                                .media()
+                                .state(h.sandbox.media().processing().getFirst())
+                                .equals(Optional.of(MediaState.IN_PROGRESS)));
+        String video = h.sandbox.media().processing().getFirst();
+
+        JsonObject text = post("t-quick", writer, "meanwhile", List.of());
+        assertEquals("posted", text.getString("status"), text.toString());
+        assertEquals(
+                Optional.of(MediaState.IN_PROGRESS), h.sandbox.media().state(video), "the video is still processing");
+        assertEquals(
+                List.of("meanwhile"),
+                h.sandbox.posts().all().stream().map(Post::text).toList());
+
+        h.sandbox.media().finishProcessing(video);
+        JsonObject clip = h.nextReply(T).json();
+        assertEquals("v-slow", clip.getString("id"));
+        assertEquals("posted", clip.getString("status"), clip.toString());
+        Post posted = h.sandbox.posts().all().getLast();
+        assertEquals(clip.getString("tweet_id"), posted.id());
+        assertEquals(List.of(video), posted.mediaIds());
         h.assertNoMoreReplies(Duration.ofMillis(300));
     }
 

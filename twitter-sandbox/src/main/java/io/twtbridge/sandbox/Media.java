@@ -1,6 +1,7 @@
 package io.twtbridge.sandbox;
 
 import java.io.ByteArrayOutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,24 @@ public final class Media {
     /** Where the upload with this id is. */
     public Optional<MediaState> state(String mediaId) {
         return find(mediaId).map(m -> m.state);
+    }
+
+    /** The uploads whose processing has not ended (pending or in progress), by id. */
+    public List<String> processing() {
+        return uploads.values().stream()
+                .filter(m -> m.state == MediaState.PENDING || m.state == MediaState.IN_PROGRESS)
+                .map(m -> m.id)
+                .sorted()
+                .toList();
+    }
+
+    /**
+     * Ends this upload's processing at its next STATUS poll ({@code succeeded}, or {@code failed} for a video marked to
+     * fail), however many polls {@link Limits#processingPolls()} had left it: a test holds a video in progress with a
+     * large {@code processingPolls}, then lets it finish.
+     */
+    public void finishProcessing(String mediaId) {
+        find(mediaId).ifPresent(m -> m.finishNow = true);
     }
 
     Upload put(Upload m) {
@@ -43,6 +62,8 @@ public final class Media {
         volatile int pollsLeft;
         /** Processing ends {@code FAILED} instead of {@code SUCCEEDED} (a video marked to fail). */
         volatile boolean failProcessing;
+        /** Processing ends at the next STATUS poll ({@link Media#finishProcessing}). */
+        volatile boolean finishNow;
         /** STATUS polls answered so far, for {@code progress_percent}. */
         volatile int polls;
 

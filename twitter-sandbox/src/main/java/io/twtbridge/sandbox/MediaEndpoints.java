@@ -245,7 +245,7 @@ final class MediaEndpoints implements HttpService {
         Media.Upload media = m.get();
         if (!media.state.isFinal()) {
             media.polls++;
-            if (media.pollsLeft-- <= 0) {
+            if (media.pollsLeft-- <= 0 || media.finishNow) {
                 media.state = media.failProcessing ? MediaState.FAILED : MediaState.SUCCEEDED;
             } else {
                 media.state = MediaState.IN_PROGRESS;
