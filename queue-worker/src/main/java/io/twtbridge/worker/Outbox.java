@@ -5,9 +5,12 @@ import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
 
 /**
  * Everything the worker sends on a consuming channel, in AMQP transactions: the messages a request causes (its
@@ -30,6 +33,12 @@ final class Outbox implements AutoCloseable {
 
         /** Acknowledge a delivery of this channel. */
         record Ack(long deliveryTag) implements Op {}
+
+        /**
+         * Publish what {@code body} gives when the transaction is built, to a queue that keeps one message (a shard's
+         * state): several for one queue in one transaction are published once, the state as it is then.
+         */
+        record Snapshot(String queue, AMQP.BasicProperties props, Supplier<byte[]> body) implements Op {}
     }
 
     private record Batch(List<Op> ops, CompletableFuture<Void> done) {}
@@ -67,6 +76,7 @@ final class Outbox implements AutoCloseable {
 
     private void run() {
         List<Batch> batch = new ArrayList<>();
+        Map<String, Op.Snapshot> snapshots = new HashMap<>();
         while (!closed) {
             try {
                 Batch first = waiting.take();
@@ -86,8 +96,17 @@ final class Outbox implements AutoCloseable {
                             case Op.Publish p ->
                                 channel.basicPublish(p.exchange(), p.routingKey(), p.mandatory(), p.props(), p.body());
                             case Op.Ack a -> channel.basicAck(a.deliveryTag(), false);
+                            case Op.Snapshot snapshot -> snapshots.put(snapshot.queue(), snapshot);
                         }
                     }
+                }
+                for (Op.Snapshot snapshot : snapshots.values()) {
+                    channel.basicPublish(
+                            "",
+                            snapshot.queue(),
+                            false,
+                            snapshot.props(),
+                            snapshot.body().get());
                 }
                 channel.txCommit();
                 batch.forEach(b -> b.done().complete(null));
@@ -105,6 +124,7 @@ final class Outbox implements AutoCloseable {
                 onBroken.run();
             }
             batch.clear();
+            snapshots.clear();
         }
         closed = true;
         failWaiting();

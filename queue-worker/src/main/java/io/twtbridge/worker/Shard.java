@@ -52,6 +52,9 @@ final class Shard {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final CountDownLatch lost = new CountDownLatch(1);
     /** Read at the first delivery; null until then. */
+    private static final AMQP.BasicProperties PERSISTENT =
+            new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+
     private volatile ShardState state;
     /** When the broker last delivered a request of this shard to us (or when we took it). */
     private volatile long lastDelivery = System.nanoTime();
@@ -218,16 +221,11 @@ final class Shard {
         if (!config.keepsShardState()) {
             return true;
         }
-        // Snapshot and enqueue together: a later snapshot never commits before an earlier one.
-        CompletableFuture<Void> saved;
-        synchronized (this) {
-            byte[] body = state.snapshot(Instant.now());
-            AMQP.BasicProperties props =
-                    new AMQP.BasicProperties.Builder().deliveryMode(2).build();
-            saved = outbox.commit(
-                    List.of(new Outbox.Op.Publish("", config.shardStateQueue(index), false, props, body)));
-        }
-        return await(saved);
+        // The snapshot is taken when its transaction is built, after what this caller recorded: a later one never
+        // commits before an earlier one, and the saves of many requests waiting at once are one message.
+        ShardState s = state;
+        return await(outbox.commit(List.of(
+                new Outbox.Op.Snapshot(config.shardStateQueue(index), PERSISTENT, () -> s.snapshot(Instant.now())))));
     }
 
     /** Waits until {@code until}; false if the shard was lost or released meanwhile (then drop the request: it comes back). */
