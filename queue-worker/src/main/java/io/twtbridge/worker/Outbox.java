@@ -36,7 +36,8 @@ final class Outbox implements AutoCloseable {
 
         /**
          * Publish what {@code body} gives when the transaction is built, to a queue that keeps one message (a shard's
-         * state): several for one queue in one transaction are published once, the state as it is then.
+         * state): several for one queue in one batch are published once, the state as it is then, and committed
+         * before the batch's other operations (a transaction of their own).
          */
         record Snapshot(String queue, AMQP.BasicProperties props, Supplier<byte[]> body) implements Op {}
     }
@@ -92,23 +93,39 @@ final class Outbox implements AutoCloseable {
                 }
                 for (Batch b : batch) {
                     for (Op op : b.ops()) {
+                        if (op instanceof Op.Snapshot snapshot) {
+                            snapshots.put(snapshot.queue(), snapshot);
+                        }
+                    }
+                }
+                if (!snapshots.isEmpty()) {
+                    for (Op.Snapshot snapshot : snapshots.values()) {
+                        channel.basicPublish(
+                                "",
+                                snapshot.queue(),
+                                false,
+                                snapshot.props(),
+                                snapshot.body().get());
+                    }
+                    // Committed before the rest: what a snapshot holds (the id of a post X accepted) is stored before
+                    // the post's reply, even when the two were handed over together.
+                    channel.txCommit();
+                }
+                boolean more = false;
+                for (Batch b : batch) {
+                    for (Op op : b.ops()) {
                         switch (op) {
                             case Op.Publish p ->
                                 channel.basicPublish(p.exchange(), p.routingKey(), p.mandatory(), p.props(), p.body());
                             case Op.Ack a -> channel.basicAck(a.deliveryTag(), false);
-                            case Op.Snapshot snapshot -> snapshots.put(snapshot.queue(), snapshot);
+                            case Op.Snapshot snapshot -> {}
                         }
+                        more |= !(op instanceof Op.Snapshot);
                     }
                 }
-                for (Op.Snapshot snapshot : snapshots.values()) {
-                    channel.basicPublish(
-                            "",
-                            snapshot.queue(),
-                            false,
-                            snapshot.props(),
-                            snapshot.body().get());
+                if (more) {
+                    channel.txCommit();
                 }
-                channel.txCommit();
                 batch.forEach(b -> b.done().complete(null));
             } catch (InterruptedException e) {
                 break;

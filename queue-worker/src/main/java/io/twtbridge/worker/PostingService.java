@@ -10,6 +10,7 @@ import io.twtbridge.twitter.XResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** One attempt at a request: load its media, call X, and decide what the answer is. No AMQP here. */
 final class PostingService {
@@ -84,13 +85,10 @@ final class PostingService {
      * {@code recorder} records it before the post is answered, so that a delivery of the same request again (its
      * answer was not committed) is answered {@code already_posted} with that id instead of being posted again.
      */
-    Decision single(Request.Post p, boolean earlierAttempt, ThreadRecorder recorder) {
+    Decision single(Request.Post p, boolean earlierAttempt, Consumer<String> recorder) {
         Decision d = post(p, earlierAttempt);
-        if (d instanceof Decision.Answer a
-                && a.outcome() instanceof Outcome.Posted posted
-                && !posted.alreadyPosted()
-                && !recorder.posted(posted.tweetId().orElseThrow())) {
-            return new Decision.Abandoned();
+        if (d instanceof Decision.Answer a && a.outcome() instanceof Outcome.Posted posted && !posted.alreadyPosted()) {
+            recorder.accept(posted.tweetId().orElseThrow());
         }
         return d;
     }

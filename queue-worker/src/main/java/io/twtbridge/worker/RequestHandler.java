@@ -315,7 +315,7 @@ final class RequestHandler implements Shard.Handler {
                 case Request.Post p ->
                     service.single(p, earlier || attempt > 1, id -> {
                         state.threadPartPosted(fingerprint, id, Instant.now());
-                        return shard.recordState();
+                        shard.recordStateBeforeReply();
                     });
                 default -> service.attempt(request, earlier || attempt > 1);
             };

@@ -217,15 +217,27 @@ final class Shard {
         return storeState();
     }
 
-    private boolean storeState() {
-        if (!config.keepsShardState()) {
-            return true;
+    /**
+     * Stores what X has just done (a single post's id) before its reply, without waiting: the outbox commits the state
+     * before anything handed to it later (the reply), and a failed commit fails the reply's too.
+     */
+    void recordStateBeforeReply() {
+        if (config.keepsShardState()) {
+            outbox.commit(List.of(snapshot()));
         }
-        // The snapshot is taken when its transaction is built, after what this caller recorded: a later one never
-        // commits before an earlier one, and the saves of many requests waiting at once are one message.
+    }
+
+    private boolean storeState() {
+        return !config.keepsShardState() || await(outbox.commit(List.of(snapshot())));
+    }
+
+    /**
+     * The state as it is when its transaction is built, after what its caller recorded: a later snapshot never commits
+     * before an earlier one, and those of many requests at once are one message.
+     */
+    private Outbox.Op snapshot() {
         ShardState s = state;
-        return await(outbox.commit(List.of(
-                new Outbox.Op.Snapshot(config.shardStateQueue(index), PERSISTENT, () -> s.snapshot(Instant.now())))));
+        return new Outbox.Op.Snapshot(config.shardStateQueue(index), PERSISTENT, () -> s.snapshot(Instant.now()));
     }
 
     /** Waits until {@code until}; false if the shard was lost or released meanwhile (then drop the request: it comes back). */

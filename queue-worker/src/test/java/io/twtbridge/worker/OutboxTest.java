@@ -23,11 +23,11 @@ class OutboxTest {
             new AMQP.BasicProperties.Builder().deliveryMode(2).build();
 
     /**
-     * Snapshots for one queue in one transaction are published once, taken when the transaction is built: a shard's
-     * state saved by many requests at once is one message, not one per request.
+     * Snapshots for one queue in one batch are published once, taken when the batch is built, and committed before
+     * the rest of it: a shard's state saved by many requests at once is one message, stored before their replies.
      */
     @Test
-    void snapshotsForOneQueueInOneTransactionArePublishedOnceAsTheLast() throws Exception {
+    void snapshotsForOneQueueInOneBatchArePublishedOnceBeforeTheRest() throws Exception {
         ConnectionFactory f = Worker.connectionFactory(TestBroker.get().uri());
         String queue = "twt-test-outbox-" + UUID.randomUUID();
         try (Connection c = f.newConnection();
@@ -41,8 +41,9 @@ class OutboxTest {
                                 snapshot(queue, "second", taken)))
                         .get(30, TimeUnit.SECONDS);
                 assertEquals(1, taken.get(), "snapshots taken");
-                assertArrayEquals(bytes("a reply"), next(admin, queue));
+                // the snapshot first: it is committed before the rest of its batch
                 assertArrayEquals(bytes("second"), next(admin, queue));
+                assertArrayEquals(bytes("a reply"), next(admin, queue));
                 assertNull(admin.basicGet(queue, true));
             } finally {
                 admin.queueDelete(queue);
