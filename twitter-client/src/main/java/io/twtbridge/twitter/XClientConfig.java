@@ -83,15 +83,7 @@ public record XClientConfig(
 
     /** This config with another OAuth callback (e.g. {@code oob} for the PIN flow). */
     public XClientConfig withCallback(String callback) {
-        return new XClientConfig(
-                baseUri,
-                consumerKey,
-                consumerSecret,
-                callback,
-                connectTimeout,
-                readTimeout,
-                mediaProcessingMaxWait,
-                keptConnections);
+        return toBuilder().callback(callback).build();
     }
 
     /**
@@ -101,18 +93,21 @@ public record XClientConfig(
      * limit. So a process sets it to the most calls it makes at once (the worker: its requests in flight).
      */
     public XClientConfig withKeptConnections(int connections) {
-        return new XClientConfig(
-                baseUri,
-                consumerKey,
-                consumerSecret,
-                callback,
-                connectTimeout,
-                readTimeout,
-                mediaProcessingMaxWait,
-                connections);
+        return toBuilder().keptConnections(connections).build();
     }
 
-    /** Every part by name; all are required. */
+    private Builder toBuilder() {
+        return builder()
+                .baseUri(baseUri)
+                .consumer(consumerKey, consumerSecret)
+                .callback(callback)
+                .connectTimeout(connectTimeout)
+                .readTimeout(readTimeout)
+                .mediaProcessingMaxWait(mediaProcessingMaxWait)
+                .keptConnections(keptConnections);
+    }
+
+    /** Every part by name; all are required but the kept connections (0: the HTTP client's default). */
     public static final class Builder {
         private URI baseUri;
         private String consumerKey;
@@ -121,6 +116,7 @@ public record XClientConfig(
         private Duration connectTimeout;
         private Duration readTimeout;
         private Duration mediaProcessingMaxWait;
+        private int keptConnections;
 
         private Builder() {}
 
@@ -159,6 +155,12 @@ public record XClientConfig(
             return this;
         }
 
+        /** See {@link XClientConfig#withKeptConnections(int)}. */
+        public Builder keptConnections(int keptConnections) {
+            this.keptConnections = keptConnections;
+            return this;
+        }
+
         /** @throws NullPointerException naming the first part not set */
         public XClientConfig build() {
             return new XClientConfig(
@@ -169,7 +171,7 @@ public record XClientConfig(
                     connectTimeout,
                     readTimeout,
                     mediaProcessingMaxWait,
-                    0);
+                    keptConnections);
         }
     }
 
