@@ -94,7 +94,10 @@ public final class WorkerThroughput {
         Path jar = Path.of(System.getProperty("worker.jar", "queue-worker/target/queue-worker.jar"));
         String javaOptions = System.getenv().getOrDefault("WORKER_JAVA_TOOL_OPTIONS", "");
 
-        try (TwitterSandbox sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults())) {
+        boolean tls = Boolean.getBoolean("x.tls");
+        try (XServer x = XServer.start(tls)) {
+            TwitterSandbox sandbox = x.sandbox();
+            javaOptions = javaOptions + x.workerJavaOptions();
             sandbox.faults().latency(Duration.ofMillis(latencyMs));
             List<UserTokens> tokens = new ArrayList<>();
             for (int i = 0; i < users; i++) {
@@ -137,7 +140,7 @@ public final class WorkerThroughput {
                     "TWITTER_CONSUMER_SECRET",
                     TwitterSandbox.DEFAULT_CONSUMER_SECRET,
                     "TWITTER_API_BASE_URL",
-                    sandbox.baseUri().toString(),
+                    x.baseUri().toString(),
                     "WORKER_QUEUE_REQUESTS",
                     requests,
                     "WORKER_QUEUE_REPLIES",
@@ -458,7 +461,7 @@ public final class WorkerThroughput {
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
                         + "\"broker_cpu_s_per_1k\":%s,\"sandbox_and_client_cpu_s_per_1k\":%.3f,"
                         + "\"worker_peak_rss_mib\":%d,\"memory_limit_mib\":%s,\"limit_peak_mib\":%s,\"oom_kills\":%s,\"first_start_to_consuming_ms\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
-                        + "\"x_peak_concurrent\":%d,\"x_connections\":%d,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
+                        + "\"x_peak_concurrent\":%d,\"x_connections\":%d,\"x_tls\":%b,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
                 Instant.now(),
                 commit,
                 phase,
@@ -490,6 +493,7 @@ public final class WorkerThroughput {
                 sandbox.counters().posts(),
                 sandbox.counters().peakConcurrent(),
                 sandbox.counters().connections(),
+                Boolean.getBoolean("x.tls"),
                 s.javaOptions(),
                 Runtime.getRuntime().availableProcessors(),
                 load);
