@@ -17,7 +17,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The X sandbox for a benchmark, over plain HTTP or, as X is reached, over TLS ({@code -Dx.tls=true}): then with a
- * self-signed certificate for 127.0.0.1 made by the JDK's keytool, which the workers trust through
+ * self-signed certificate for 127.0.0.1 and localhost (Helidon's client checks the name it resolves the address to) made
+ * by the JDK's keytool, which the workers trust through
  * {@link #workerJavaOptions()}.
  */
 record XServer(TwitterSandbox sandbox, WebServer server, URI baseUri, String workerJavaOptions)
@@ -54,7 +55,7 @@ record XServer(TwitterSandbox sandbox, WebServer server, URI baseUri, String wor
                         "-dname",
                         "CN=127.0.0.1",
                         "-ext",
-                        "SAN=ip:127.0.0.1",
+                        "SAN=ip:127.0.0.1,dns:localhost",
                         "-validity",
                         "2",
                         "-storetype",

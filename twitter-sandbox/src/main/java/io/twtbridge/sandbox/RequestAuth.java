@@ -145,8 +145,9 @@ final class RequestAuth {
             params.addAll(OAuthVerifier.parseForm(new String(body, StandardCharsets.UTF_8)));
         }
         String host = req.headers().first(HeaderNames.HOST).orElse("localhost");
-        String baseUri =
-                OAuthVerifier.baseUri("http", host, req.path().absolute().rawPath());
+        // the scheme the request came in by: a sandbox served over TLS verifies https base strings, as X does
+        String baseUri = OAuthVerifier.baseUri(
+                req.isSecure() ? "https" : "http", host, req.path().absolute().rawPath());
         String base = OAuthVerifier.baseString(req.prologue().method().text(), baseUri, params);
         String expected = OAuthVerifier.hmacSha1(base, consumerSecret.get(), secretOfToken);
         if (!OAuthVerifier.sameSignature(expected, signature)) {
