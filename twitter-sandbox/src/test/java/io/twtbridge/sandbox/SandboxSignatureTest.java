@@ -3,17 +3,28 @@ package io.twtbridge.sandbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The sandbox refuses what X refuses: a signature off by one character, a reused nonce, a stale timestamp. */
 @ServerTest
@@ -34,7 +45,11 @@ class SandboxSignatureTest {
 
     /** A signed Authorization header for POST /2/tweets, built independently from the sandbox's handlers. */
     private String header(UserTokens u, long timestamp, String nonce) {
-        String host = "127.0.0.1:" + base.getPort();
+        return header("http://127.0.0.1:" + base.getPort(), u, timestamp, nonce);
+    }
+
+    /** The same for a sandbox at {@code origin} (scheme, host and port: the start of the base string URI). */
+    private static String header(String origin, UserTokens u, long timestamp, String nonce) {
         List<OAuthVerifier.Param> p = new ArrayList<>();
         p.add(new OAuthVerifier.Param("oauth_consumer_key", TwitterSandbox.DEFAULT_CONSUMER_KEY));
         p.add(new OAuthVerifier.Param("oauth_nonce", nonce));
@@ -43,7 +58,7 @@ class SandboxSignatureTest {
         p.add(new OAuthVerifier.Param("oauth_token", u.accessToken()));
         p.add(new OAuthVerifier.Param("oauth_version", "1.0"));
         String sig = OAuthVerifier.hmacSha1(
-                OAuthVerifier.baseString("POST", "http://" + host + "/2/tweets", p),
+                OAuthVerifier.baseString("POST", origin + "/2/tweets", p),
                 TwitterSandbox.DEFAULT_CONSUMER_SECRET,
                 u.accessTokenSecret());
         StringBuilder h = new StringBuilder("OAuth ");
@@ -88,6 +103,91 @@ class SandboxSignatureTest {
         assertEquals(
                 "{\"title\":\"Unauthorized\",\"detail\":\"Unauthorized\",\"type\":\"about:blank\",\"status\":401}",
                 bad.body());
+    }
+
+    /**
+     * Served over TLS, as X is, the sandbox verifies signatures made for the {@code https} URL, and refuses one made
+     * for {@code http} (RFC 5849 section 3.4.1.2: the scheme is part of the base string).
+     */
+    @Test
+    void overTlsVerifiesTheHttpsBaseString(@TempDir Path dir) throws Exception {
+        char[] password = "sandbox".toCharArray();
+        Path store = dir.resolve("x.p12");
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "x",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        new String(password),
+                        "-keypass",
+                        new String(password))
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, out);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            ks.load(in, password);
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(ks, password);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(ks);
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(keys.getKeyManagers(), null, null);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+
+        WebServerConfig.Builder b =
+                WebServer.builder().host("127.0.0.1").port(0).tls(t -> t.sslContext(server));
+        TwitterSandbox tls = TwitterSandbox.setup(b, TwitterSandbox.Settings.defaults());
+        WebServer web = b.build().start();
+        try (HttpClient https = HttpClient.newBuilder().sslContext(client).build()) {
+            String origin = "https://127.0.0.1:" + web.port();
+            UserTokens u = tls.users().create("tls");
+            long now = System.currentTimeMillis() / 1000;
+            HttpResponse<String> ok = postTo(
+                    https, origin, header(origin, u, now, UUID.randomUUID().toString()), "over tls");
+            assertEquals(201, ok.statusCode(), ok.body());
+            String httpOrigin = "http://127.0.0.1:" + web.port();
+            assertEquals(
+                    401,
+                    postTo(
+                                    https,
+                                    origin,
+                                    header(httpOrigin, u, now, UUID.randomUUID().toString()),
+                                    "wrong scheme")
+                            .statusCode());
+        } finally {
+            web.stop();
+        }
+    }
+
+    private static HttpResponse<String> postTo(HttpClient client, String origin, String authorization, String text)
+            throws Exception {
+        return client.send(
+                HttpRequest.newBuilder(URI.create(origin + "/2/tweets"))
+                        .header("Authorization", authorization)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
