@@ -71,9 +71,9 @@ final class PostingService {
     }
 
     /**
-     * Records that a post is on X with this id (the next part of a thread, or a single post: a thread of one part),
-     * before anything else happens; false when it could not be recorded, or no more may be done (nothing may be
-     * answered then: the request goes back to its shard).
+     * Records that the next part of a thread is on X with this id, before the next part is posted; false when it
+     * could not be recorded, or no more may be done (nothing may be answered then: the request goes back to its
+     * shard).
      */
     @FunctionalInterface
     interface ThreadRecorder {
