@@ -23,7 +23,10 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
 import java.net.URLDecoder;
@@ -307,7 +310,7 @@ public final class XClient {
                 request.header(HeaderNames.CONTENT_TYPE, contentType);
             }
             try (HttpClientResponse res = body == null ? request.request() : request.submit(body)) {
-                byte[] bytes = res.entity().hasEntity() ? res.as(byte[].class) : new byte[0];
+                byte[] bytes = answer(res);
                 Map<String, String> headers = new HashMap<>();
                 res.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));
                 int status = res.status().code();
@@ -323,6 +326,40 @@ public final class XClient {
                     + (e.getCause() == null ? "" : "/" + e.getCause().getClass().getSimpleName());
             LOG.log(Level.DEBUG, () -> endpoint + " failed: " + kind);
             return new Response(neverSent(e) ? NOT_SENT : NO_ANSWER, Map.of(), utf8("no answer from X (" + kind + ")"));
+        }
+    }
+
+    /** The most of one answer the client reads: X's answers are a few kB; a bigger one is taken as no answer. */
+    static final int MAX_ANSWER_BYTES = 1 << 20;
+
+    /**
+     * The answer's body, read to its end (which hands the connection back for the next call) in a buffer of the
+     * announced length: Helidon's {@code as(byte[].class)} reads in 16 kB buffers, three of them for an answer of a
+     * hundred bytes, which was a third of everything the worker allocated.
+     */
+    private static byte[] answer(HttpClientResponse res) {
+        if (!res.entity().hasEntity()) {
+            return new byte[0];
+        }
+        long length = res.headers().contentLength().orElse(-1);
+        if (length > MAX_ANSWER_BYTES) {
+            throw new AnswerTooLarge();
+        }
+        try (InputStream in = res.inputStream()) {
+            byte[] bytes = in.readNBytes(length < 0 ? MAX_ANSWER_BYTES + 1 : (int) length);
+            if (bytes.length > MAX_ANSWER_BYTES) {
+                throw new AnswerTooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An answer over {@link #MAX_ANSWER_BYTES}: not read, its connection closed; for the caller, no answer. */
+    private static final class AnswerTooLarge extends RuntimeException {
+        AnswerTooLarge() {
+            super(null, null, false, false);
         }
     }
 
@@ -354,7 +391,8 @@ public final class XClient {
         if (body == null || body.length == 0 || body[0] != '{') {
             return Optional.empty();
         }
-        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
+        // from a String, not a stream: parsson would decode a stream through an 8 kB buffer of its own per answer
+        try (JsonReader reader = JSON.createReader(new StringReader(new String(body, StandardCharsets.UTF_8)))) {
             JsonValue v = reader.readValue();
             return v instanceof JsonObject o ? Optional.of(o) : Optional.empty();
         } catch (RuntimeException e) {

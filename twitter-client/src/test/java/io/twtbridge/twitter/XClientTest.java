@@ -11,6 +11,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.config.EnvironmentVariables;
 import io.helidon.webclient.api.Proxy;
+import io.helidon.webserver.WebServer;
 import io.twtbridge.protocol.ErrorCode;
 import io.twtbridge.protocol.Outcome;
 import io.twtbridge.protocol.Poll;
@@ -24,6 +25,7 @@ import io.twtbridge.sandbox.Post;
 import io.twtbridge.sandbox.SampleVideos;
 import io.twtbridge.sandbox.TwitterSandbox;
 import io.twtbridge.sandbox.UserTokens;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +34,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -412,6 +415,34 @@ class XClientTest {
         XClient nowhere = new XClient(config(URI.create("http://127.0.0.1:" + port), "s", Duration.ofSeconds(1)));
         failed(nowhere.post(new Tokens("t", "s"), "x", List.of(), Optional.empty()), XFailure.Unavailable.class);
         failed(nowhere.requestToken(), XFailure.Unavailable.class);
+    }
+
+    @Test
+    void anAnswerOverTheBoundIsNoAnswerAndIsNotReadToItsEnd() throws Exception {
+        byte[] huge = new byte[XClient.MAX_ANSWER_BYTES + 1];
+        Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        WebServer x = WebServer.builder()
+                .host("127.0.0.1")
+                .port(0)
+                .routing(r -> r.post("/2/tweets", (req, res) -> res.send(huge)) // announced by Content-Length
+                        .post("/oauth/request_token", (req, res) -> {
+                            try (OutputStream out = res.outputStream()) { // chunked: no length announced
+                                out.write(huge);
+                            }
+                        }))
+                .build()
+                .start();
+        try {
+            XClient c = new XClient(config(URI.create("http://127.0.0.1:" + x.port()), "s", Duration.ofSeconds(5)));
+            XFailure.Uncertain post =
+                    failed(c.post(new Tokens("t", "s"), "x", List.of(), Optional.empty()), XFailure.Uncertain.class);
+            assertTrue(post.detail().contains("AnswerTooLarge"), post.detail());
+            XFailure.Unavailable token = failed(c.requestToken(), XFailure.Unavailable.class);
+            assertTrue(token.detail().contains("AnswerTooLarge"), token.detail());
+        } finally {
+            x.stop();
+        }
     }
 
     @Test
