@@ -8,6 +8,7 @@ import com.github.scribejava.core.model.Verb;
 import com.github.scribejava.core.services.TimestampService;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
@@ -59,6 +60,8 @@ public final class XClient {
     private final XClientConfig config;
     /** HTTP/1.1 directly (the only protocol on the class path): no per-request protocol discovery. */
     private final Http1Client http;
+    /** Every call's connection comes from here, never from Helidon's connection cache (see {@link XConnections}). */
+    private final XConnections connections;
 
     private final XApi.Signer signer;
     private final CallListener listener;
@@ -87,11 +90,14 @@ public final class XClient {
                 .readTimeout(config.readTimeout())
                 .followRedirects(false)
                 .proxy(proxyForJvmSettings());
-        if (config.keptConnections() > 0) {
-            // a cache of its own: the JVM-wide one keeps the size of whichever client first called the same host
-            client.shareConnectionCache(false).connectionCacheSize(config.keptConnections());
-        }
-        this.http = client.build().client(Http1Client.PROTOCOL);
+        WebClient web = client.build();
+        this.http = web.client(Http1Client.PROTOCOL);
+        this.connections = new XConnections(
+                web,
+                http.prototype(),
+                config.baseUri(),
+                config.keptConnections() > 0 ? config.keptConnections() : XClientConfig.DEFAULT_KEPT_CONNECTIONS,
+                System::nanoTime);
         this.signer = (XApi.Signer) new ServiceBuilder(config.consumerKey())
                 .apiSecret(config.consumerSecret())
                 .callback(config.callback())
@@ -117,9 +123,9 @@ public final class XClient {
         return http.prototype().proxy();
     }
 
-    /** How many idle connections to X this client keeps open for reuse. */
-    int keptConnections() {
-        return http.prototype().connectionCacheSize();
+    /** The connections to X this client keeps open for reuse. */
+    XConnections connections() {
+        return connections;
     }
 
     /** The public web address of a post. */
@@ -300,7 +306,9 @@ public final class XClient {
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');
+            ClientConnection connection = connections.take();
             var request = http.method(method)
+                    .connection(connection)
                     .uri(q < 0 ? url : url.substring(0, q))
                     .header(HeaderNames.AUTHORIZATION, authorization);
             if (q >= 0) {
@@ -309,7 +317,14 @@ public final class XClient {
             if (contentType != null) {
                 request.header(HeaderNames.CONTENT_TYPE, contentType);
             }
-            try (HttpClientResponse res = body == null ? request.request() : request.submit(body)) {
+            HttpClientResponse answered;
+            try {
+                answered = body == null ? request.request() : request.submit(body);
+            } catch (RuntimeException e) {
+                connection.closeResource(); // Helidon does not close every connection a failed call leaves half-used
+                throw e;
+            }
+            try (HttpClientResponse res = answered) { // closing gives the connection back, or closes it if unread
                 byte[] bytes = answer(res);
                 Map<String, String> headers = new HashMap<>();
                 res.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));

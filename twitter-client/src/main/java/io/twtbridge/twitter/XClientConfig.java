@@ -86,9 +86,12 @@ public record XClientConfig(
         return toBuilder().callback(callback).build();
     }
 
+    /** How many idle connections to X a client keeps when its config says 0. */
+    static final int DEFAULT_KEPT_CONNECTIONS = 256;
+
     /**
-     * This config keeping up to {@code connections} idle connections to X open for reuse; 0: the HTTP client's own
-     * default (Helidon's WebClient: 256). A process that makes more calls at once than it keeps closes the extra
+     * This config keeping up to {@code connections} idle connections to X open for reuse; 0: {@value
+     * #DEFAULT_KEPT_CONNECTIONS}. A process that makes more calls at once than it keeps closes the extra
      * connections after their call and opens new ones for the next: a TCP and TLS handshake per call beyond the
      * limit. So a process sets it to the most calls it makes at once (the worker: its requests in flight).
      */

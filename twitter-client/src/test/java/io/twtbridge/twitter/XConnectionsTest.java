@@ -1,0 +1,134 @@
+package io.twtbridge.twitter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.helidon.webclient.api.ClientConnection;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.twtbridge.sandbox.TwitterSandbox;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The connections an X client keeps, over real HTTP to the sandbox (which counts the connections it is called on). */
+class XConnectionsTest {
+    private static TwitterSandbox sandbox;
+    private static WebClient web;
+    private static Http1Client http;
+
+    @BeforeAll
+    static void start() {
+        sandbox = TwitterSandbox.start(TwitterSandbox.Settings.defaults());
+        web = WebClient.builder().baseUri(sandbox.baseUri()).build();
+        http = web.client(Http1Client.PROTOCOL);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        sandbox.reset();
+    }
+
+    /** One call on {@code connection}, its answer read to the end (which gives the connection back). */
+    private static void call(ClientConnection connection) {
+        try (HttpClientResponse res =
+                http.get("/2/users/me").connection(connection).request()) {
+            res.entity().consume();
+        }
+    }
+
+    @Test
+    void aConnectionIsReusedWhileFreshAndClosedOnceIdleLongerThanMaxIdle() {
+        AtomicLong now = new AtomicLong();
+        XConnections pool = new XConnections(web, http.prototype(), sandbox.baseUri(), 4, now::get);
+
+        ClientConnection first = pool.take();
+        call(first);
+        assertEquals(1, pool.idle());
+        now.addAndGet(XConnections.MAX_IDLE.toNanos()); // idle exactly the most it may be: still used
+        assertSame(first, pool.take());
+        call(first);
+        assertEquals(1, sandbox.counters().connections());
+
+        now.addAndGet(XConnections.MAX_IDLE.toNanos() + 1);
+        ClientConnection second = pool.take();
+        assertNotSame(first, second);
+        assertEquals(0, pool.idle());
+        call(second);
+        assertEquals(2, sandbox.counters().connections());
+    }
+
+    @Test
+    void theMostRecentlyUsedConnectionIsHandedOutFirstAndTheExtraOnesAreClosed() {
+        AtomicLong now = new AtomicLong();
+        XConnections pool = new XConnections(web, http.prototype(), sandbox.baseUri(), 2, now::get);
+        ClientConnection a = pool.take();
+        ClientConnection b = pool.take();
+        ClientConnection c = pool.take();
+        call(a);
+        now.incrementAndGet();
+        call(b);
+        now.incrementAndGet();
+        call(c); // no room: Helidon closes it
+        assertEquals(2, pool.idle());
+        assertSame(b, pool.take());
+        assertSame(a, pool.take());
+        assertEquals(3, sandbox.counters().connections());
+    }
+
+    /**
+     * No thread watches an idle connection. Helidon's own connection cache keeps a virtual thread per idle connection
+     * that wakes every 101 ms ({@code IdleInputStream.handle}); the positive control below shows the thread dump
+     * would show it.
+     */
+    @Test
+    void noThreadWatchesAnIdleConnection() throws Exception {
+        XConnections pool = new XConnections(web, http.prototype(), sandbox.baseUri(), 4, System::nanoTime);
+        call(pool.take());
+        assertEquals(1, pool.idle());
+        assertFalse(threadDump().contains("IdleInputStream.handle"), "an idle connection is watched by a thread");
+
+        WebClient helidonCache = WebClient.builder()
+                .baseUri(sandbox.baseUri())
+                .shareConnectionCache(false)
+                .build();
+        try (HttpClientResponse res = helidonCache.get("/2/users/me").request()) {
+            res.entity().consume();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // its thread starts on its own time
+        boolean watched = false;
+        while (!watched && System.nanoTime() < deadline) {
+            watched = threadDump().contains("IdleInputStream.handle");
+        }
+        helidonCache.closeResource();
+        assertTrue(watched, "the positive control: Helidon's cache watches its idle connection");
+    }
+
+    private static String threadDump() throws Exception {
+        Path dump = Files.createTempDirectory("threads").resolve("dump.json");
+        ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+        try {
+            return Files.readString(dump);
+        } finally {
+            Files.delete(dump);
+            Files.delete(dump.getParent());
+        }
+    }
+}
