@@ -95,6 +95,8 @@ public final class Micro {
             if (a.startsWith("-Xmx")
                     || a.startsWith("-Xss")
                     || a.startsWith("-XX:+Use")
+                    || a.startsWith("-XX:NewRatio")
+                    || a.startsWith("-XX:SurvivorRatio")
                     || a.startsWith("-XX:TieredStopAtLevel")) {
                 out.add(a);
             }
