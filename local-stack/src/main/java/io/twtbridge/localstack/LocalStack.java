@@ -228,13 +228,19 @@ public final class LocalStack implements AutoCloseable {
                 "http://localhost:" + gatewayPort,
                 "http://127.0.0.1:" + gatewayPort);
         Map<String, String> gatewaySettings = new HashMap<>(twitter);
+        // Every page of a local stack comes from one address: the per-address limits are the whole gateway's.
         gatewaySettings.putAll(Map.of(
                 "gateway.allowed.origins",
                 origins,
                 "gateway.idle-timeout",
                 "PT10M",
                 "gateway.connections-per-address",
-                "50"));
+                "50",
+                "gateway.x-calls-per-address-per-minute",
+                ConfigKeys.applicationYaml(GatewayConfig.class, Map.of())
+                        .get("gateway.x-calls-per-minute")
+                        .asString()
+                        .get()));
         Config gatewayConfig = ConfigKeys.applicationYaml(GatewayConfig.class, gatewaySettings);
         WebServerConfig.Builder gatewayServer = WebServer.builder()
                 .config(gatewayConfig.get("server"))
