@@ -8,6 +8,7 @@ import com.github.scribejava.core.model.Verb;
 import com.github.scribejava.core.services.TimestampService;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.media.ReadableEntity;
 import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
@@ -306,9 +307,7 @@ public final class XClient {
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');
-            ClientConnection connection = connections.take();
             var request = http.method(method)
-                    .connection(connection)
                     .uri(q < 0 ? url : url.substring(0, q))
                     .header(HeaderNames.AUTHORIZATION, authorization);
             if (q >= 0) {
@@ -317,6 +316,8 @@ public final class XClient {
             if (contentType != null) {
                 request.header(HeaderNames.CONTENT_TYPE, contentType);
             }
+            ClientConnection connection = connections.take();
+            request.connection(connection);
             HttpClientResponse answered;
             try {
                 answered = body == null ? request.request() : request.submit(body);
@@ -325,7 +326,14 @@ public final class XClient {
                 throw e;
             }
             try (HttpClientResponse res = answered) { // closing gives the connection back, or closes it if unread
-                byte[] bytes = answer(res);
+                byte[] bytes;
+                try {
+                    bytes = answer(res);
+                } catch (RuntimeException e) {
+                    // closed before the response is: Helidon would hand back, unread, one whose answer has no length
+                    connection.closeResource();
+                    throw e;
+                }
                 Map<String, String> headers = new HashMap<>();
                 res.headers().forEach(h -> headers.put(h.name().toLowerCase(Locale.ROOT), h.get()));
                 int status = res.status().code();
@@ -344,27 +352,34 @@ public final class XClient {
         }
     }
 
-    /** The most of one answer the client reads: X's answers are a few kB; a bigger one is taken as no answer. */
-    static final int MAX_ANSWER_BYTES = 1 << 20;
+    /**
+     * The most of one answer the client reads: X's answers are under a few kB; a bigger one is taken as no answer.
+     * With a worker's 512 requests in flight that bounds them at 32 MiB together.
+     */
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     /**
-     * The answer's body, read to its end (which hands the connection back for the next call) in a buffer of the
-     * announced length: Helidon's {@code as(byte[].class)} reads in 16 kB buffers, three of them for an answer of a
-     * hundred bytes, which was a third of everything the worker allocated.
+     * The answer's body in a buffer of its announced length, read to its end, which hands the connection back for the
+     * next call: Helidon's {@code as(byte[].class)} reads through 16 kB buffers, three of them for an answer of a
+     * hundred bytes (nearly a third of everything the worker allocated). An answer over {@link #MAX_ANSWER_BYTES} is left
+     * unread, so closing the response closes its connection.
      */
     private static byte[] answer(HttpClientResponse res) {
-        if (!res.entity().hasEntity()) {
+        ReadableEntity entity = res.entity();
+        if (!entity.hasEntity()) {
             return new byte[0];
         }
         long length = res.headers().contentLength().orElse(-1);
         if (length > MAX_ANSWER_BYTES) {
             throw new AnswerTooLarge();
         }
-        try (InputStream in = res.inputStream()) {
+        try {
+            InputStream in = entity.inputStream();
             byte[] bytes = in.readNBytes(length < 0 ? MAX_ANSWER_BYTES + 1 : (int) length);
             if (bytes.length > MAX_ANSWER_BYTES) {
-                throw new AnswerTooLarge();
+                throw new AnswerTooLarge(); // not closed: closing would read on to the end
             }
+            in.close(); // reads the end of the answer: the connection goes back
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

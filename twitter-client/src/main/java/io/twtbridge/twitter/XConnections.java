@@ -19,8 +19,9 @@ import java.util.function.LongSupplier;
  *
  * <p>Instead of Helidon's own connection cache, which watches every idle connection from a virtual thread of its own
  * that wakes every 101 ms for a timed socket read ending in an exception (helidon-io/helidon#11799): three wake-ups
- * per call when X takes 300 ms, five thousand a second for a worker's 512 idle connections, and a fifth of the
- * worker's CPU with X answering at once. Here an idle connection costs nothing. What the watch was for, noticing
+ * per call when X takes 300 ms, five thousand a second for a worker's 512 idle connections; switched off in an
+ * experiment, the worker spent a fifth less CPU with X answering at once (benchmarks/README.md). Here an idle
+ * connection costs nothing. What the watch was for, noticing
  * that X closed a connection while it was idle, is replaced the way HTTP clients commonly do it: a connection idle
  * for longer than {@link #MAX_IDLE} is closed rather than reused, well inside the idle time any HTTP server keeps a
  * connection for (5 s at the least of the common ones), so a post is not sent on a connection X has dropped.

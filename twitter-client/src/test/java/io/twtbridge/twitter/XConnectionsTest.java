@@ -94,30 +94,45 @@ class XConnectionsTest {
 
     /**
      * No thread watches an idle connection. Helidon's own connection cache keeps a virtual thread per idle connection
-     * that wakes every 101 ms ({@code IdleInputStream.handle}); the positive control below shows the thread dump
-     * would show it.
+     * that wakes every 101 ms ({@code IdleInputStream.handle}): first the positive control, which shows how soon a
+     * thread dump shows such a thread; then ours, watched for twice that long (at least half a second).
      */
     @Test
     void noThreadWatchesAnIdleConnection() throws Exception {
-        XConnections pool = new XConnections(web, http.prototype(), sandbox.baseUri(), 4, System::nanoTime);
-        call(pool.take());
-        assertEquals(1, pool.idle());
-        assertFalse(threadDump().contains("IdleInputStream.handle"), "an idle connection is watched by a thread");
-
         WebClient helidonCache = WebClient.builder()
                 .baseUri(sandbox.baseUri())
                 .shareConnectionCache(false)
                 .build();
+        long began = System.nanoTime();
         try (HttpClientResponse res = helidonCache.get("/2/users/me").request()) {
             res.entity().consume();
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // its thread starts on its own time
-        boolean watched = false;
-        while (!watched && System.nanoTime() < deadline) {
-            watched = threadDump().contains("IdleInputStream.handle");
-        }
+        assertTrue(
+                dumpsUntil(true, Duration.ofSeconds(10)),
+                "the positive control: Helidon's cache watches its idle connection");
+        Duration seen = Duration.ofNanos(System.nanoTime() - began);
         helidonCache.closeResource();
-        assertTrue(watched, "the positive control: Helidon's cache watches its idle connection");
+        assertTrue(dumpsUntil(false, Duration.ofSeconds(10)), "Helidon's watch outlived its closed cache");
+
+        XConnections pool = new XConnections(web, http.prototype(), sandbox.baseUri(), 4, System::nanoTime);
+        call(pool.take());
+        assertEquals(1, pool.idle());
+        Duration window = seen.multipliedBy(2).compareTo(Duration.ofMillis(500)) > 0
+                ? seen.multipliedBy(2)
+                : Duration.ofMillis(500);
+        assertFalse(dumpsUntil(true, window), "an idle connection of ours is watched by a thread");
+        assertEquals(1, pool.idle());
+    }
+
+    /** Thread dumps until one does ({@code watched}) or does not show Helidon's watch, or {@code within} passes. */
+    private static boolean dumpsUntil(boolean watched, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            if (threadDump().contains("IdleInputStream.handle") == watched) {
+                return true;
+            }
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     private static String threadDump() throws Exception {
