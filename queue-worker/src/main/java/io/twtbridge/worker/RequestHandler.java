@@ -221,6 +221,9 @@ final class RequestHandler implements Shard.Handler {
         if (!repeatable && d.redelivered() && state.mayHaveAttempted(fingerprint)) {
             metrics.outcomeUnknown();
             answer(shard, d, format, request.id(), request.command(), outcomeUnknown());
+            // Answered: the "attempt begun" record has done its job (left, the state would keep a line per such
+            // answer). Had the answer not been committed, the channel is gone: the next owner reads the stored record.
+            state.attemptFinished(fingerprint);
             return;
         }
         boolean earlier = d.redelivered() || d.headers().containsKey(Router.H_REDELIVERED);

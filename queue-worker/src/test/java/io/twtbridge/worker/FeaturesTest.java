@@ -1,9 +1,12 @@
 package io.twtbridge.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
 import io.twtbridge.protocol.JsonQueueFormat;
 import io.twtbridge.protocol.Media;
 import io.twtbridge.protocol.MediaSource;
@@ -18,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -429,6 +433,63 @@ class FeaturesTest {
             assertEquals(XClient.tweetUrl(posts.get(i).id()), reply.getString("tweet_url"));
         }
         h.assertNoMoreReplies(Duration.ofMillis(300));
+    }
+
+    /**
+     * A post without text whose attempt was recorded as begun, and whose worker was cut off before X's answer could be
+     * recorded: the next owner answers {@code outcome_unknown} (X does not deduplicate it) and then forgets the record,
+     * so the shard's state does not keep one line per such answer for ever.
+     */
+    @Test
+    @Tag("rabbitmq-only")
+    void anOutcomeUnknownAnswerClearsTheAttemptRecord() throws Exception {
+        Harness.requireRabbitMq("the shard state queue that keeps a post's attempt until it is answered");
+        Tokens painter = h.user("painter2");
+        byte[] body = JsonQueueFormat.INSTANCE.encodeRequest(new Request.Post(
+                "u-1",
+                painter,
+                "",
+                List.of(new Media(new MediaSource.Data(TestImages.png()), Optional.of("unknown fate"))),
+                Optional.empty()));
+        String attempt = "a " + ShardQueues.fingerprint(body) + "\n"; // ShardState: "a <fingerprint>"
+        try (AmqpCutter cutter =
+                new AmqpCutter(Harness.AMQP, state -> state.startsWith(attempt) || state.contains("\n" + attempt))) {
+            Worker first =
+                    h.startWorker(h.config(Map.of("amqp.uri", cutter.uri().toString())));
+            h.send(body, JSON);
+            assertTrue(cutter.awaitFrozen(T.toSeconds()), "the attempt was recorded in the shard's state");
+            cutter.cut();
+            first.close();
+        }
+        h.startWorker();
+        JsonObject unknown = h.nextReply(T).json();
+        assertEquals("u-1", unknown.getString("id"));
+        assertEquals("outcome_unknown", unknown.getJsonObject("error").getString("code"), unknown::toString);
+
+        // the same user's next post stores the shard's state again before its reply
+        JsonObject next = send(new Request.Post("u-2", painter, "after the unknown one", List.of(), Optional.empty()));
+        assertEquals("posted", next.getString("status"), next::toString);
+        List<String> states = shardStates();
+        assertFalse(states.isEmpty(), "no shard state stored");
+        for (String state : states) {
+            assertFalse(state.startsWith(attempt) || state.contains("\n" + attempt), state);
+        }
+    }
+
+    /** The shard states stored now (each shard's state queue keeps its latest), left where they are. */
+    private List<String> shardStates() throws Exception {
+        List<String> states = new ArrayList<>();
+        WorkerConfig c = h.config();
+        try (Channel ch = h.connection.createChannel()) {
+            for (int k = 0; k < c.shards(); k++) {
+                GetResponse r = ch.basicGet(c.shardStateQueue(k), false);
+                if (r != null) {
+                    states.add(new String(r.getBody(), StandardCharsets.UTF_8));
+                    ch.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
+                }
+            }
+        }
+        return states;
     }
 
     /**
