@@ -45,14 +45,54 @@
     button.removeAttribute('aria-busy');
   }
 
-  // One request per WebSocket connection, in the gateway's JSON frames.
-  function gatewayCall(request) {
+  // One request per WebSocket connection, in the gateway's JSON frames, as the gateway's own page sends them: a request
+  // cut by a restarting gateway (close 1001, or 1006 when it went without a close frame, or could not be reached) is
+  // sent again on a new connection, a few times, with the button saying so; any other close is the error shown.
+  async function gatewayCall(request, button) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await gatewayOnce(request);
+      } catch (e) {
+        if (!e.retry || attempt >= 6) {
+          throw e;
+        }
+        button.textContent = 'Reconnecting…';
+        $('live').textContent = 'The gateway is restarting; reconnecting…';
+        await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 250 * 2 ** attempt)));
+      }
+    }
+  }
+
+  function gatewayOnce(request) {
     return new Promise((resolve, reject) => {
+      let answered = false;
+      const fail = (message, retry) => {
+        clearTimeout(timer);
+        reject(Object.assign(new Error(message), { retry: retry }));
+      };
       const ws = new WebSocket(state.gateway);
-      const timer = setTimeout(() => { ws.close(); reject(new Error('The gateway did not answer in time.')); }, 20000);
+      const timer = setTimeout(() => { ws.close(); fail('The gateway did not answer in time.', false); }, 20000);
       ws.onopen = () => ws.send(JSON.stringify(Object.assign({ id: String(++state.counter) }, request)));
-      ws.onmessage = (e) => { clearTimeout(timer); ws.close(1000); resolve(JSON.parse(e.data)); };
-      ws.onerror = () => { clearTimeout(timer); reject(new Error('Cannot reach the gateway at ' + state.gateway)); };
+      ws.onmessage = (e) => {
+        answered = true;
+        clearTimeout(timer);
+        ws.close(1000);
+        try {
+          resolve(JSON.parse(e.data));
+        } catch (err) {
+          reject(new Error('The gateway answered something unexpected.'));
+        }
+      };
+      ws.onclose = (e) => {
+        if (answered) {
+          return;
+        }
+        if (e.code === 1001 || e.code === 1006) {
+          fail('Cannot reach the gateway at ' + state.gateway, true);
+        } else {
+          fail('The gateway closed the connection (' + e.code + (e.reason ? ': ' + e.reason : '') + ').', false);
+        }
+      };
     });
   }
 
@@ -64,7 +104,7 @@
     clearError('connect-error');
     busy(button, 'Connecting…');
     try {
-      const reply = await gatewayCall({ command: 'auth' });
+      const reply = await gatewayCall({ command: 'auth' }, button);
       if (reply.status !== 'auth_started') {
         showError('connect-error', reply.error ? reply.error.message : 'The login could not start.');
         return;
@@ -108,7 +148,7 @@
     busy(button, 'Verifying…');
     try {
       const reply = await gatewayCall({ command: 'verify_pin', pin,
-        request_token: login.token, request_token_secret: login.secret });
+        request_token: login.token, request_token_secret: login.secret }, button);
       if (reply.status !== 'verified') {
         $('pin-note').hidden = true;
         showError('pin-error', sentence(reply.error ? reply.error.message : 'The PIN was not accepted') + (login.replaced

@@ -49,6 +49,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -774,6 +775,48 @@ class LocalStackJarIT {
         assertNextTo(browser.findElement(By.cssSelector("#post-form > fieldset")), formatError);
         screenshot("10-format-refused");
         assertContrast("a format refused");
+    }
+
+    /**
+     * The gateway restarting under the page: the first two connections fail their handshake (sent to a path the
+     * gateway does not serve, so the browser closes them with 1006, as when a gateway is gone), the third reaches it.
+     * Connect says it reconnects, and the login goes on; before, the first failure was the answer.
+     */
+    @Test
+    @Order(7)
+    void connectReconnectsWhileTheGatewayRestarts() throws Exception {
+        browser.get("http://localhost:" + demoPort + "/");
+        js("""
+                const Real = window.WebSocket;
+                window.socketsOpened = 0;
+                window.WebSocket = function (url) {
+                  window.socketsOpened++;
+                  return new Real(window.socketsOpened <= 2 ? url.replace(/\\/?$/, '/gone') : url);
+                };
+                // what the live region announced and Connect said, as they change
+                window.shown = [];
+                for (const id of ['live', 'connect']) {
+                  const el = document.getElementById(id);
+                  new MutationObserver(() => window.shown.push(el.textContent))
+                      .observe(el, { childList: true, characterData: true, subtree: true });
+                }
+                """);
+        browser.findElement(By.id("connect")).click();
+        try {
+            waitUpTo(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("authorize-link")));
+        } catch (TimeoutException e) {
+            throw new AssertionError("no login after reconnecting: connections " + js("return window.socketsOpened;")
+                    + ", error " + textContent("connect-error") + ", live " + textContent("live")
+                    + ", button " + browser.findElement(By.id("connect")).getText());
+        }
+        assertEquals(3L, js("return window.socketsOpened;"), "connections opened for one Connect");
+        Object shown = js("return window.shown;");
+        assertTrue(shown.toString().contains("Reconnecting…"), "Connect did not say it reconnects: " + shown);
+        assertTrue(
+                shown.toString().contains("The gateway is restarting; reconnecting…"),
+                "not announced in the live region: " + shown);
+        assertFalse(browser.findElement(By.id("connect-error")).isDisplayed(), "an error shown for a retried request");
+        assertTrue(browser.findElement(By.id("connect")).isEnabled(), "Connect stays busy");
     }
 
     @Test
