@@ -452,15 +452,7 @@ class FeaturesTest {
                 List.of(new Media(new MediaSource.Data(TestImages.png()), Optional.of("unknown fate"))),
                 Optional.empty()));
         String attempt = "a " + ShardQueues.fingerprint(body) + "\n"; // ShardState: "a <fingerprint>"
-        try (AmqpCutter cutter =
-                new AmqpCutter(Harness.AMQP, state -> state.startsWith(attempt) || state.contains("\n" + attempt))) {
-            Worker first =
-                    h.startWorker(h.config(Map.of("amqp.uri", cutter.uri().toString())));
-            h.send(body, JSON);
-            assertTrue(cutter.awaitFrozen(T.toSeconds()), "the attempt was recorded in the shard's state");
-            cutter.cut();
-            first.close();
-        }
+        cutOffAfterStateRecord(body, attempt, "the attempt was recorded in the shard's state");
         h.startWorker();
         JsonObject unknown = h.nextReply(T).json();
         assertEquals("u-1", unknown.getString("id"));
@@ -473,6 +465,22 @@ class FeaturesTest {
         assertFalse(states.isEmpty(), "no shard state stored");
         for (String state : states) {
             assertFalse(state.startsWith(attempt) || state.contains("\n" + attempt), state);
+        }
+    }
+
+    /**
+     * Sends {@code body} to a worker whose connection is cut right after it commits a shard state holding a line that
+     * starts with {@code line}, as a worker killed at that instant; that worker is then closed.
+     */
+    private void cutOffAfterStateRecord(byte[] body, String line, String recorded) throws Exception {
+        try (AmqpCutter cutter =
+                new AmqpCutter(Harness.AMQP, state -> state.startsWith(line) || state.contains("\n" + line))) {
+            Worker first =
+                    h.startWorker(h.config(Map.of("amqp.uri", cutter.uri().toString())));
+            h.send(body, JSON);
+            assertTrue(cutter.awaitFrozen(T.toSeconds()), recorded);
+            cutter.cut();
+            first.close();
         }
     }
 
@@ -501,15 +509,7 @@ class FeaturesTest {
         byte[] body = JsonQueueFormat.INSTANCE.encodeRequest(post);
         // The shard state's record of this post's id (ShardState: "t <fingerprint> <time> <id>").
         String record = "t " + ShardQueues.fingerprint(body) + " ";
-        try (AmqpCutter cutter =
-                new AmqpCutter(Harness.AMQP, state -> state.startsWith(record) || state.contains("\n" + record))) {
-            Worker first =
-                    h.startWorker(h.config(Map.of("amqp.uri", cutter.uri().toString())));
-            h.send(body, JSON);
-            assertTrue(cutter.awaitFrozen(T.toSeconds()), "the post's id was recorded in the shard's state");
-            cutter.cut();
-            first.close();
-        }
+        cutOffAfterStateRecord(body, record, "the post's id was recorded in the shard's state");
         assertEquals(before + 1, h.sandbox.posts().all().size(), "X accepted the post");
         Worker next = h.startWorker();
         JsonObject reply = h.nextReply(T).json();

@@ -110,7 +110,7 @@ public record XClientConfig(
                 .keptConnections(keptConnections);
     }
 
-    /** Every part by name; all are required but the kept connections (0: the HTTP client's default). */
+    /** Every part by name; all are required but the kept connections (0: {@value #DEFAULT_KEPT_CONNECTIONS}). */
     public static final class Builder {
         private URI baseUri;
         private String consumerKey;

@@ -26,6 +26,21 @@ class XFailuresTest {
         return type.cast(assertInstanceOf(XResult.Failed.class, result).failure());
     }
 
+    /** Hostile or broken answers from X parse to nothing, never to an exception: the caller reads "no JSON". */
+    @Test
+    void deeplyNestedTruncatedAndNonUtf8AnswersAreNoJson() {
+        String deep = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000); // within the 64 KiB an answer may have
+        assertTrue(deep.length() < XClient.MAX_ANSWER_BYTES);
+        assertEquals(Optional.empty(), XClient.json(deep.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Optional.empty(), XClient.json("{\"data\":{\"id\":\"18".getBytes(StandardCharsets.UTF_8)));
+        byte[] latin1 = {'{', '"', 'a', '"', ':', '"', (byte) 0xE9, (byte) 0xFF, '"', '}'};
+        assertEquals("\uFFFD\uFFFD", XClient.json(latin1).orElseThrow().getString("a"));
+        assertEquals(
+                XResult.ok("1850"),
+                XFailures.dataId(answer(201, "{\"data\":{\"id\":\"1850\"}}")),
+                "a well-formed answer still parses");
+    }
+
     @Test
     void aSuccessWithoutDataIdIsXUnavailable() {
         assertEquals(XResult.ok("1850"), XFailures.dataId(answer(201, "{\"data\":{\"id\":\"1850\",\"text\":\"hi\"}}")));
