@@ -6,6 +6,8 @@ import io.helidon.webclient.api.ConnectionKey;
 import io.helidon.webclient.api.HttpClientConfig;
 import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -21,14 +23,24 @@ import java.util.function.LongSupplier;
  * that wakes every 101 ms for a timed socket read ending in an exception (helidon-io/helidon#11799): three wake-ups
  * per call when X takes 300 ms, five thousand a second for a worker's 512 idle connections; switched off in an
  * experiment, the worker spent a fifth less CPU with X answering at once (benchmarks/README.md). Here an idle
- * connection costs nothing. What the watch was for, noticing
- * that X closed a connection while it was idle, is replaced the way HTTP clients commonly do it: a connection idle
- * for longer than {@link #MAX_IDLE} is closed rather than reused, well inside the idle time any HTTP server keeps a
- * connection for (5 s at the least of the common ones), so a post is not sent on a connection X has dropped.
+ * connection costs nothing. What the watch was for, noticing that X closed a connection while it was idle, is done
+ * the way HTTP clients commonly do it (Apache HttpClient's {@code validateAfterInactivity}, OkHttp's health check):
+ * <ul>
+ *   <li>a connection idle for longer than {@link #MAX_IDLE} is closed rather than reused, well inside the idle time
+ *       any HTTP server keeps a connection for (5 s at the least of the common ones);
+ *   <li>one idle for longer than {@link #CHECK_AFTER} is checked when taken: a read that waits
+ *       {@link #CHECK_WAIT} must find nothing. One X closed reads its end instead (or what X sent before closing),
+ *       and is closed and not used: a post sent on it would fail with no way to know whether X had it.
+ * </ul>
+ * A connection used again within {@link #CHECK_AFTER}, as under load, is not checked.
  */
 final class XConnections {
     /** The longest a connection is left idle and still used again. */
     static final Duration MAX_IDLE = Duration.ofSeconds(4);
+    /** A connection idle longer than this is checked before it is used again. */
+    static final Duration CHECK_AFTER = Duration.ofSeconds(1);
+    /** How long the check waits for a sign that X closed the connection. */
+    static final Duration CHECK_WAIT = Duration.ofMillis(1);
 
     private static final List<String> HTTP_1_1 = List.of("http/1.1");
 
@@ -39,6 +51,7 @@ final class XConnections {
     private final LinkedBlockingDeque<Idle> idle;
     private final LongSupplier nanoClock;
     private final long maxIdleNanos;
+    private final long checkAfterNanos;
 
     XConnections(WebClient client, HttpClientConfig config, URI base, int kept, LongSupplier nanoClock) {
         boolean https = "https".equals(base.getScheme());
@@ -55,20 +68,41 @@ final class XConnections {
         this.idle = new LinkedBlockingDeque<>(kept);
         this.nanoClock = nanoClock;
         this.maxIdleNanos = MAX_IDLE.toNanos();
+        this.checkAfterNanos = CHECK_AFTER.toNanos();
     }
 
     /** A connection for one call: the most recently used idle one, or a new one (connecting may throw). */
     ClientConnection take() {
         long now = nanoClock.getAsLong();
         for (Idle i; (i = idle.pollFirst()) != null; ) {
-            if (now - i.since() <= maxIdleNanos) {
+            long idleFor = now - i.since();
+            if (idleFor <= maxIdleNanos && (idleFor <= checkAfterNanos || stillOpen(i.connection()))) {
                 closeExpired(now);
                 return i.connection();
             }
-            i.connection().closeResource(); // the rest are older still
+            i.connection().closeResource(); // expired (and then the rest are older still) or closed by X
         }
         return TcpClientConnection.create(client, key, HTTP_1_1, this::giveBack, c -> {})
                 .connect();
+    }
+
+    /**
+     * Whether X still holds this idle connection open: a read that waits {@link #CHECK_WAIT} times out. (Helidon sets
+     * the read timeout again for each call.)
+     */
+    private static boolean stillOpen(TcpClientConnection connection) {
+        if (!connection.isConnected()) {
+            return false;
+        }
+        connection.readTimeout(CHECK_WAIT);
+        try {
+            connection.helidonSocket().get(); // its end (null), or bytes X sent unasked: either way not usable
+            return false;
+        } catch (UncheckedIOException e) {
+            return e.getCause() instanceof SocketTimeoutException;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** How many connections are idle now. */

@@ -4,19 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.helidon.webclient.api.ClientConnection;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.api.WebClientConfig;
 import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.twtbridge.sandbox.SelfSignedTls;
 import io.twtbridge.sandbox.TwitterSandbox;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,10 +52,14 @@ class XConnectionsTest {
         sandbox.reset();
     }
 
-    /** One call on {@code connection}, its answer read to the end (which gives the connection back). */
+    /** One call on {@code connection} (the sandbox answers 404), read to the end (which gives the connection back). */
     private static void call(ClientConnection connection) {
+        call(http, connection);
+    }
+
+    private static void call(Http1Client client, ClientConnection connection) {
         try (HttpClientResponse res =
-                http.get("/2/users/me").connection(connection).request()) {
+                client.get("/2/users/me").connection(connection).request()) {
             res.entity().consume();
         }
     }
@@ -90,6 +101,93 @@ class XConnectionsTest {
         assertSame(b, pool.take());
         assertSame(a, pool.take());
         assertEquals(3, sandbox.counters().connections());
+    }
+
+    /**
+     * A connection idle longer than {@link XConnections#CHECK_AFTER} that X has closed meanwhile is not handed out
+     * again: here X's server stops, so the pool, finding its connection closed, opens a new one, which is refused.
+     * Without the check the pool would hand out the closed connection, and a post sent on it would fail after being
+     * written, with no way to know whether X had it. Over plain HTTP and over TLS, as X is reached.
+     */
+    @Test
+    void aConnectionXClosedWhileIdleIsNotUsedAgain() throws Exception {
+        connectionClosedByX(false);
+    }
+
+    @Test
+    void aConnectionXClosedWhileIdleIsNotUsedAgainOverTls() throws Exception {
+        connectionClosedByX(true);
+    }
+
+    private static void connectionClosedByX(boolean tls) throws Exception {
+        try (Server x = Server.start(tls)) {
+            AtomicLong now = new AtomicLong();
+            XConnections pool = x.pool(now);
+            call(x.http(), pool.take());
+            assertEquals(1, pool.idle());
+            x.web().stop(); // closes its connections
+            now.addAndGet(XConnections.CHECK_AFTER.toNanos() + 1);
+            assertThrows(RuntimeException.class, pool::take, "a new connection, refused: nothing listens");
+            assertEquals(0, pool.idle(), "the closed connection was closed on our side too");
+        }
+    }
+
+    /**
+     * The check leaves a connection X keeps open usable: taken again after {@link XConnections#CHECK_AFTER} (checked)
+     * and used for a call, over plain HTTP and over TLS (a timed-out read must not break the TLS session).
+     */
+    @Test
+    void aConnectionXKeepsOpenIsCheckedAndUsedAgain() throws Exception {
+        connectionKeptByX(false);
+    }
+
+    @Test
+    void aConnectionXKeepsOpenIsCheckedAndUsedAgainOverTls() throws Exception {
+        connectionKeptByX(true);
+    }
+
+    private static void connectionKeptByX(boolean tls) throws Exception {
+        try (Server x = Server.start(tls)) {
+            AtomicLong now = new AtomicLong();
+            XConnections pool = x.pool(now);
+            ClientConnection first = pool.take();
+            call(x.http(), first);
+            now.addAndGet(XConnections.CHECK_AFTER.toNanos() + 1);
+            assertSame(first, pool.take());
+            call(x.http(), first);
+            assertEquals(1, x.sandbox().counters().connections());
+        }
+    }
+
+    /** A sandbox on a web server of its own, which a test may stop, over plain HTTP or TLS. */
+    private record Server(WebServer web, TwitterSandbox sandbox, WebClient client, Http1Client http, URI base)
+            implements AutoCloseable {
+        static Server start(boolean tls) throws Exception {
+            WebServerConfig.Builder builder =
+                    WebServer.builder().host("127.0.0.1").port(0);
+            WebClientConfig.Builder client = WebClient.builder();
+            if (tls) {
+                SelfSignedTls certificate = SelfSignedTls.create(Files.createTempDirectory("twt-test-tls"));
+                SSLContext server = certificate.server();
+                SSLContext trusting = certificate.client();
+                builder.tls(t -> t.sslContext(server));
+                client.tls(t -> t.sslContext(trusting));
+            }
+            TwitterSandbox sandbox = TwitterSandbox.setup(builder, TwitterSandbox.Settings.defaults());
+            WebServer web = builder.build().start();
+            URI base = URI.create((tls ? "https" : "http") + "://127.0.0.1:" + web.port());
+            WebClient c = client.baseUri(base).build();
+            return new Server(web, sandbox, c, c.client(Http1Client.PROTOCOL), base);
+        }
+
+        XConnections pool(AtomicLong now) {
+            return new XConnections(client, http.prototype(), base, 4, now::get);
+        }
+
+        @Override
+        public void close() {
+            web.stop();
+        }
     }
 
     /**
