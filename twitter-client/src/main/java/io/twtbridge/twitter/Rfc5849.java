@@ -23,7 +23,15 @@ import javax.crypto.spec.SecretKeySpec;
  * parameter and, in its HMAC-SHA1 service, for both secrets of every signature).
  */
 final class Rfc5849 {
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    /** RFC 5849 §3.6's unreserved characters, by ASCII code. */
+    private static final boolean[] UNRESERVED = new boolean[128];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".toCharArray()) {
+            UNRESERVED[c] = true;
+        }
+    }
 
     private Rfc5849() {}
 
@@ -36,26 +44,25 @@ final class Rfc5849 {
         if (i == s.length()) {
             return s;
         }
-        StringBuilder b = new StringBuilder(s.length() + 16).append(s, 0, i);
-        for (byte x : s.substring(i).getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (x & 0xff);
-            if (unreserved(c)) {
-                b.append(c);
+        // One pass over the UTF-8 bytes into an array of the largest size the result can have (three bytes a byte).
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[utf8.length * 3];
+        int o = 0;
+        for (byte x : utf8) {
+            int c = x & 0xff;
+            if (c < 128 && UNRESERVED[c]) {
+                out[o++] = x;
             } else {
-                b.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+                out[o++] = '%';
+                out[o++] = HEX[c >> 4];
+                out[o++] = HEX[c & 0xf];
             }
         }
-        return b.toString();
+        return new String(out, 0, o, StandardCharsets.US_ASCII);
     }
 
     private static boolean unreserved(char c) {
-        return (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || c == '-'
-                || c == '.'
-                || c == '_'
-                || c == '~';
+        return c < 128 && UNRESERVED[c];
     }
 
     /** §3.4.1: method, base URL and the sorted, encoded parameters (query, form body, oauth_*), each encoded, joined by {@code &}. */
@@ -80,15 +87,26 @@ final class Rfc5849 {
                 + percentEncode(String.join("&", pairs));
     };
 
+    /** The last URL {@link #baseUri} was asked for, and its answer: most calls are to one URL. */
+    private record BaseUri(String url, String base) {}
+
+    private static volatile BaseUri lastBaseUri = new BaseUri("", "");
+
     /** §3.4.1.2: scheme and host in lower case, the port only when not the scheme's default, no query or fragment. */
     static String baseUri(String url) {
+        BaseUri last = lastBaseUri;
+        if (last.url().equals(url)) {
+            return last.base();
+        }
         URI u = URI.create(url);
         String scheme = u.getScheme().toLowerCase(Locale.ROOT);
         int port = u.getPort();
         boolean defaultPort =
                 port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
         String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-        return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path;
+        String base = scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port) + path;
+        lastBaseUri = new BaseUri(url, base);
+        return base;
     }
 
     /**

@@ -31,6 +31,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -63,6 +65,8 @@ public final class XClient {
     private final Http1Client http;
     /** Every call's connection comes from here, never from Helidon's connection cache (see {@link XConnections}). */
     private final XConnections connections;
+    /** The URIs of the calls without an id in their path (a handful), parsed once. */
+    private final Map<String, URI> uris = new ConcurrentHashMap<>();
 
     private final XApi.Signer signer;
     private final CallListener listener;
@@ -307,8 +311,9 @@ public final class XClient {
         long start = System.nanoTime();
         try {
             int q = url.indexOf('?');
+            String target = q < 0 ? url : url.substring(0, q);
             var request = http.method(method)
-                    .uri(q < 0 ? url : url.substring(0, q))
+                    .uri(hasId(endpointPath) ? URI.create(target) : uris.computeIfAbsent(target, URI::create))
                     .header(HeaderNames.AUTHORIZATION, authorization);
             if (q >= 0) {
                 form(utf8(url.substring(q + 1))).forEach(request::queryParam);

@@ -2,6 +2,8 @@ package io.twtbridge.twitter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The signing strings built without scribejava's encoder: RFC 5849's own examples. */
@@ -15,6 +17,26 @@ class Rfc5849Test {
         assertEquals("%E2%98%83", Rfc5849.percentEncode("\u2603"));
         assertEquals("-._~azAZ09", Rfc5849.percentEncode("-._~azAZ09"));
         assertEquals("%2A%27%28%29", Rfc5849.percentEncode("*'()"));
+        // unreserved first, then the rest; a character outside the BMP (four UTF-8 bytes); U+0080-U+00FF as UTF-8
+        assertEquals("abc%3D1%26%C3%A9t%C3%A9%F0%9F%98%80", Rfc5849.percentEncode("abc=1&\u00e9t\u00e9\uD83D\uDE00"));
+        assertEquals("%25%2520", Rfc5849.percentEncode("%%20"));
+        assertEquals("", Rfc5849.percentEncode(""));
+    }
+
+    /** Every character of the first 0x3000, alone, against the JDK's URL encoder (form encoding, mapped to RFC 3986). */
+    @Test
+    void percentEncodingAgreesWithTheJdkForEveryCharacter() {
+        for (char c = 0; c < 0x3000; c++) {
+            if (Character.isSurrogate(c)) {
+                continue;
+            }
+            String s = "x" + c + "y";
+            String jdk = URLEncoder.encode(s, StandardCharsets.UTF_8)
+                    .replace("+", "%20")
+                    .replace("*", "%2A")
+                    .replace("%7E", "~");
+            assertEquals(jdk, Rfc5849.percentEncode(s), "U+" + Integer.toHexString(c));
+        }
     }
 
     @Test
@@ -22,5 +44,8 @@ class Rfc5849Test {
         assertEquals("http://example.com/r%20v/X", Rfc5849.baseUri("HTTP://EXAMPLE.COM:80/r%20v/X?id=123"));
         assertEquals("https://www.example.net:8080/", Rfc5849.baseUri("https://www.example.net:8080/?q=1"));
         assertEquals("https://api.x.com/2/tweets", Rfc5849.baseUri("https://api.x.com:443/2/tweets"));
+        // the last answer is kept for the same URL only
+        assertEquals("https://api.x.com/2/tweets", Rfc5849.baseUri("https://api.x.com:443/2/tweets"));
+        assertEquals("https://api.x.com/2/media/upload", Rfc5849.baseUri("https://API.x.com/2/media/upload"));
     }
 }
