@@ -28,8 +28,9 @@ public final class Micro {
     private Micro() {}
 
     public static void main(String[] args) throws Exception {
-        String include =
-                args.length > 0 ? args[0] : "io\\.twtbridge\\.(bench\\.CodecBench|twitter\\.SigningBench)\\..*";
+        String include = args.length > 0
+                ? args[0]
+                : "io\\.twtbridge\\.(bench\\.CodecBench|twitter\\.SigningBench|worker\\.ShardStateBench)\\..*";
         List<String> jvmArgs = jvmArgs(System.getenv().getOrDefault("WORKER_JAVA_TOOL_OPTIONS", ""));
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(include)

@@ -34,8 +34,17 @@ final class ShardState {
     /** Most threads' progress kept per shard; the oldest are forgotten first. */
     static final int MAX_THREADS = 1_000;
 
-    /** The parts of a thread on X (their ids, in order), as of {@code at}. */
-    private record ThreadProgress(Instant at, List<String> ids) {}
+    /**
+     * The parts of a thread on X (their ids, in order), as of {@code at}, and its line in a snapshot, built once (a
+     * shard's snapshot is taken for every batch of replies, and holds every post whose answer is not committed yet).
+     */
+    private record ThreadProgress(Instant at, List<String> ids, String line) {
+        static ThreadProgress of(String key, Instant at, List<String> ids) {
+            String line =
+                    "t " + key + " " + at.toEpochMilli() + " " + (ids.isEmpty() ? "-" : String.join(",", ids)) + "\n";
+            return new ThreadProgress(at, ids, line);
+        }
+    }
 
     private final Map<String, Instant> blocked = new ConcurrentHashMap<>();
     private final Set<String> attempting = ConcurrentHashMap.newKeySet();
@@ -87,7 +96,7 @@ final class ShardState {
                                 return unknown();
                             }
                         }
-                        s.threads.put(f[1], new ThreadProgress(Instant.ofEpochMilli(Long.parseLong(t[0])), ids));
+                        s.threads.put(f[1], ThreadProgress.of(f[1], Instant.ofEpochMilli(Long.parseLong(t[0])), ids));
                     }
                     default -> {
                         return unknown();
@@ -102,7 +111,12 @@ final class ShardState {
 
     /** The state as a message body: blocks still in force, and attempts in progress. */
     byte[] snapshot(Instant now) {
-        StringBuilder b = new StringBuilder(known ? "" : "u\n");
+        // Sized for the lines it will most likely hold (a post's is about 110 characters): not grown ten times over.
+        StringBuilder b =
+                new StringBuilder(2 + 128 * (threads.size() + blocked.size() + attempting.size() + deletes.size()));
+        if (!known) {
+            b.append("u\n");
+        }
         blocked.forEach((user, until) -> {
             if (until.isAfter(now)) {
                 b.append("b ")
@@ -115,13 +129,7 @@ final class ShardState {
         attempting.forEach(fp -> b.append("a ").append(fp).append('\n'));
         threads.forEach((key, p) -> {
             if (p.at().plus(THREAD_MEMORY).isAfter(now)) {
-                b.append("t ")
-                        .append(key)
-                        .append(' ')
-                        .append(p.at().toEpochMilli())
-                        .append(' ')
-                        .append(p.ids().isEmpty() ? "-" : String.join(",", p.ids()))
-                        .append('\n');
+                b.append(p.line());
             }
         });
         deletes.forEach((key, at) -> {
@@ -206,7 +214,7 @@ final class ShardState {
     /** The thread is about to be posted: remember it (with no part yet) unless it was begun before. */
     void threadStarted(String threadKey, Instant now) {
         if (!threadBegun(threadKey, now)) {
-            threads.put(threadKey, new ThreadProgress(now, List.of()));
+            threads.put(threadKey, ThreadProgress.of(threadKey, now, List.of()));
             trimThreads();
         }
     }
@@ -224,7 +232,7 @@ final class ShardState {
         threads.compute(threadKey, (k, p) -> {
             List<String> ids = new ArrayList<>(p == null ? List.of() : p.ids());
             ids.add(tweetId);
-            return new ThreadProgress(now, List.copyOf(ids));
+            return ThreadProgress.of(k, now, List.copyOf(ids));
         });
         trimThreads();
     }
