@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,6 +45,11 @@ final class RequestHandler implements Shard.Handler {
     private final PostingService service;
     private final WorkerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Requests worked on at once, whatever their shard (first come, first served): shards are handed more than their
+     * share ({@link WorkerConfig#shardDeliveries(int)}), and a busy one takes what the others leave.
+     */
+    private final Semaphore working;
     /** Requests dispatched and not finished, per user. */
     private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
 
@@ -56,6 +62,7 @@ final class RequestHandler implements Shard.Handler {
         this.service = service;
         this.metrics = metrics;
         this.replies = new Replies(config);
+        this.working = new Semaphore(config.maxInFlight(), true);
     }
 
     int inFlight() {
@@ -110,7 +117,14 @@ final class RequestHandler implements Shard.Handler {
                     }
                     answer(shard, d, format, userRequest.id(), userRequest.command(), reply);
                 } else {
-                    process(shard, d, format, request);
+                    working.acquireUninterruptibly();
+                    try {
+                        if (!shard.isLost()) {
+                            process(shard, d, format, request);
+                        }
+                    } finally {
+                        working.release();
+                    }
                 }
             } catch (RuntimeException e) {
                 // Only this request is settled: kept in twt.dead with the reason, its ack in the same commit.

@@ -176,7 +176,7 @@ public final class Worker implements AutoCloseable {
                 continue;
             }
             try {
-                owned.put(k, Shard.acquire(connection, config, k, config.shardPrefetch(share), executor, handler));
+                owned.put(k, Shard.acquire(connection, config, k, config.shardDeliveries(share), executor, handler));
                 LOG.log(Level.INFO, "consuming shard " + k);
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "shard " + k + " taken by another worker");

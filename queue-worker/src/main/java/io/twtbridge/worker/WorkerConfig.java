@@ -225,6 +225,17 @@ public record WorkerConfig(
     }
 
     /**
+     * Requests the broker hands one shard of a worker owning {@code owned} shards before their answers (its consumer's
+     * prefetch): twice the shard's even share ({@link #shardPrefetch(int)}), at most the whole prefetch. The worker
+     * works on at most {@link #maxInFlight()} of them at once, so a busy shard uses what idle ones leave: with an even
+     * share each, a worker's throughput was that of its busiest shard (users hash unevenly: one worker, 16 shards,
+     * 1,000 users, 76 % of what its requests in flight allow, benchmarks/README.md).
+     */
+    public int shardDeliveries(int owned) {
+        return Math.min(Math.max(prefetch, shardPrefetch(owned)), 2 * shardPrefetch(owned));
+    }
+
+    /**
      * At least the most requests this worker holds at once, however many shards it owns: each owned shard holds
      * {@link #shardPrefetch(int)}, so {@code owned × ⌈prefetch ÷ owned⌉ ≤ prefetch + shards − 1}, and at least 8 each.
      */

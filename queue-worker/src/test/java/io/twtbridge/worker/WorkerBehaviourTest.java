@@ -104,6 +104,66 @@ class WorkerBehaviourTest {
                 "media_invalid", parse(h.nextReply(T)).getJsonObject("error").getString("code"));
     }
 
+    /**
+     * A busy shard is not held to its even share of the requests in flight while the others have nothing to do: every
+     * user here hashes to shard 0 of 4, and with a prefetch of 32 (8 a shard) X sees more than 8 of their posts at
+     * once. (Held to its share, a worker's throughput was that of its busiest shard.)
+     */
+    @Test
+    void aBusyShardUsesTheRequestsInFlightIdleShardsLeave() throws Exception {
+        WorkerConfig c = h.config(Map.of("worker.prefetch", "32"));
+        List<Tokens> users = usersOfShards(c, Set.of(0), 24);
+        h.sandbox.faults().latency(Duration.ofMillis(300));
+        h.startWorker(c);
+        postOnceEach(users);
+        int even = c.shardPrefetch(c.shards());
+        int peak = h.sandbox.counters().peakConcurrent();
+        assertTrue(peak > even, "posts of one shard at X at once: " + peak + ", its even share " + even);
+        assertTrue(peak <= c.shardDeliveries(c.shards()), "at most what the shard is handed: " + peak);
+    }
+
+    /**
+     * However many requests the shards are handed together, the worker works on at most {@code maxInFlight} at once:
+     * all 4 shards busy, 64 handed over (16 each), at most 35 at X.
+     */
+    @Test
+    void theWorkerWorksOnAtMostItsRequestsInFlightWhateverItsShardsHold() throws Exception {
+        WorkerConfig c = h.config(Map.of("worker.prefetch", "32"));
+        List<Tokens> users = usersOfShards(c, Set.of(0, 1, 2, 3), 64);
+        h.sandbox.faults().latency(Duration.ofMillis(300));
+        h.startWorker(c);
+        postOnceEach(users);
+        int peak = h.sandbox.counters().peakConcurrent();
+        assertTrue(peak <= c.maxInFlight(), "at X at once: " + peak + ", at most " + c.maxInFlight());
+        assertTrue(peak > c.maxInFlight() / 2, "the pipe was full: " + peak);
+    }
+
+    /** {@code count} new users, as evenly as they come among {@code shards} (each user's token decides its shard). */
+    private List<Tokens> usersOfShards(WorkerConfig c, Set<Integer> shards, int count) {
+        Map<Integer, Integer> per = new HashMap<>();
+        List<Tokens> users = new ArrayList<>();
+        for (int i = 0; users.size() < count; i++) {
+            Tokens u = h.user("u" + i);
+            int k = ShardQueues.shardOf(u.token(), c.shards());
+            if (shards.contains(k) && per.merge(k, 1, Integer::sum) <= count / shards.size()) {
+                users.add(u);
+            }
+        }
+        return users;
+    }
+
+    /** One post of each user, sent at once; each answered as posted. */
+    private void postOnceEach(List<Tokens> users) throws Exception {
+        for (int i = 0; i < users.size(); i++) {
+            Tokens u = users.get(i);
+            h.send(legacy(String.valueOf(i), "upload_post", u.token(), u.secret(), "post " + i, ""));
+        }
+        for (int i = 0; i < users.size(); i++) {
+            String reply = h.nextReply(T).text();
+            assertTrue(reply.endsWith("\u00FFupload_post\u00FF0"), reply);
+        }
+    }
+
     @Test
     void retriesAfterServerErrorsThenPostsOnce() throws Exception {
         h.startWorker();

@@ -62,4 +62,28 @@ class WorkerConfigTest {
             assertTrue(c.maxInFlight() < most + c.shards(), "a bound not far above: " + String.join("/", setting));
         }
     }
+
+    /**
+     * A shard is handed twice its even share (at most the whole prefetch): so the requests a worker holds unanswered
+     * are at most twice {@code maxInFlight}, of which it works on {@code maxInFlight} at once.
+     */
+    @Test
+    void aShardIsHandedTwiceItsShareAtMostTheWholePrefetch() {
+        for (String[] setting : new String[][] {{"500", "16"}, {"7", "8"}, {"100", "3"}, {"64", "64"}}) {
+            WorkerConfig c = WorkerConfig.from(ConfigKeys.applicationYaml(
+                    WorkerConfig.class,
+                    EnvironmentVariables.expand(Map.of("WORKER_PREFETCH", setting[0], "WORKER_SHARDS", setting[1]))));
+            for (int owned = 1; owned <= c.shards(); owned++) {
+                int handed = c.shardDeliveries(owned);
+                assertTrue(handed >= c.shardPrefetch(owned), "at least its share: " + String.join("/", setting));
+                assertTrue(
+                        handed <= Math.max(c.prefetch(), c.shardPrefetch(owned)),
+                        "at most the prefetch: " + String.join("/", setting));
+                assertTrue(owned * handed <= 2 * c.maxInFlight(), String.join("/", setting));
+            }
+        }
+        WorkerConfig defaults = WorkerConfig.from(ConfigKeys.applicationYaml(WorkerConfig.class, Map.of()));
+        assertEquals(64, defaults.shardDeliveries(16));
+        assertEquals(500, defaults.shardDeliveries(1));
+    }
 }
