@@ -96,8 +96,13 @@ class ClientAddressTest {
     /** Over real WebSockets: forged left-most entries do not spread one client over many addresses. */
     @Test
     void forgedLeftMostEntriesAreAttributedToTheRealAddress() throws Exception {
+        // Each counted before the next connects: the gateway counts a connection once it is open, after the client
+        // has its handshake answer, so under load a later connection could be counted first and another one closed.
+        int before = gateway.openConnections();
         WsClient a = connect("1.1.1.1, 203.0.113.7");
+        GatewayFixture.await("the first connection counted", () -> gateway.openConnections() == before + 1);
         WsClient b = connect("2.2.2.2", "203.0.113.7");
+        GatewayFixture.await("the second connection counted", () -> gateway.openConnections() == before + 2);
         WsClient c = connect("3.3.3.3, 203.0.113.7");
         assertEquals(1013, c.closeCode(), "the third connection of 203.0.113.7, whatever it claims to be");
         WsClient other = connect("3.3.3.3, 198.51.100.1");
