@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -46,8 +47,9 @@ final class RequestHandler implements Shard.Handler {
     private final WorkerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     /**
-     * Requests worked on at once, whatever their shard (first come, first served): shards are handed more than their
-     * share ({@link WorkerConfig#shardDeliveries(int)}), and a busy one takes what the others leave.
+     * Turns to call X: at most {@link WorkerConfig#maxInFlight()} requests call X at once, whatever their shard, first
+     * come first served. Shards are handed more requests than their share ({@link WorkerConfig#shardDeliveries(int)}),
+     * so a busy one takes the turns the others leave. A request waiting for a rate limit or a retry holds no turn.
      */
     private final Semaphore working;
     /** Requests dispatched and not finished, per user. */
@@ -117,14 +119,7 @@ final class RequestHandler implements Shard.Handler {
                     }
                     answer(shard, d, format, userRequest.id(), userRequest.command(), reply);
                 } else {
-                    working.acquireUninterruptibly();
-                    try {
-                        if (!shard.isLost()) {
-                            process(shard, d, format, request);
-                        }
-                    } finally {
-                        working.release();
-                    }
+                    process(shard, d, format, request);
                 }
             } catch (RuntimeException e) {
                 // Only this request is settled: kept in twt.dead with the reason, its ack in the same commit.
@@ -303,39 +298,50 @@ final class RequestHandler implements Shard.Handler {
                     }
                 }
             }
-            if (!repeatable) {
-                state.attemptStarted(fingerprint);
-                if (!shard.saveState()) {
-                    return;
+            if (!takeTurn(shard, holdLimit)) {
+                if (shard.isLost() || Thread.currentThread().isInterrupted()) {
+                    return; // the request goes back to the queue with the shard
                 }
+                continue; // held past the limit: answered above
             }
-            if (delete != null && !deleteSentBefore) {
-                state.deleteSent(deleteKey, now);
-                if (!shard.saveState()) {
-                    return;
+            Decision decision;
+            try {
+                if (!repeatable) {
+                    state.attemptStarted(fingerprint);
+                    if (!shard.saveState()) {
+                        return;
+                    }
                 }
+                if (delete != null && !deleteSentBefore) {
+                    state.deleteSent(deleteKey, now);
+                    if (!shard.saveState()) {
+                        return;
+                    }
+                }
+                attempt++;
+                decision = switch (request) {
+                    case Request.Thread t ->
+                        service.thread(
+                                t,
+                                state.threadProgress(threadKey, now),
+                                earlierParts,
+                                earlier || attempt > 1 || threadBegun,
+                                id -> {
+                                    // Recorded also while the shard is being released; the next part waits for the next
+                                    // owner.
+                                    state.threadPartPosted(threadKey, id, Instant.now());
+                                    return shard.recordState() && !shard.isLost();
+                                });
+                    case Request.Post p ->
+                        service.single(p, earlier || attempt > 1, id -> {
+                            state.threadPartPosted(fingerprint, id, Instant.now());
+                            shard.recordStateBeforeReply();
+                        });
+                    default -> service.attempt(request, earlier || attempt > 1);
+                };
+            } finally {
+                working.release();
             }
-            attempt++;
-            Decision decision = switch (request) {
-                case Request.Thread t ->
-                    service.thread(
-                            t,
-                            state.threadProgress(threadKey, now),
-                            earlierParts,
-                            earlier || attempt > 1 || threadBegun,
-                            id -> {
-                                // Recorded also while the shard is being released; the next part waits for the next
-                                // owner.
-                                state.threadPartPosted(threadKey, id, Instant.now());
-                                return shard.recordState() && !shard.isLost();
-                            });
-                case Request.Post p ->
-                    service.single(p, earlier || attempt > 1, id -> {
-                        state.threadPartPosted(fingerprint, id, Instant.now());
-                        shard.recordStateBeforeReply();
-                    });
-                default -> service.attempt(request, earlier || attempt > 1);
-            };
             Instant after = Instant.now();
             switch (decision) {
                 case Decision.Answer a -> {
@@ -461,6 +467,28 @@ final class RequestHandler implements Shard.Handler {
             }
             LOG.log(Level.DEBUG, () -> "answered command=" + command.wireName() + " outcome=" + label);
         }
+    }
+
+    /**
+     * Waits for a turn to call X ({@link #working}). False, without a turn, once the shard is lost or the request has
+     * been held past {@code holdLimit}.
+     */
+    private boolean takeTurn(Shard shard, Instant holdLimit) {
+        try {
+            while (!working.tryAcquire(1, TimeUnit.SECONDS)) {
+                if (shard.isLost() || Instant.now().isAfter(holdLimit)) {
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (shard.isLost()) {
+            working.release();
+            return false;
+        }
+        return true;
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -45,6 +45,9 @@ final class Shard {
     }
 
     final int index;
+    /** The most requests of this shard the broker hands us before their answers (its consumer's prefetch). */
+    final int deliveries;
+
     private final WorkerConfig config;
     private final Channel channel;
     private final Outbox outbox;
@@ -59,8 +62,10 @@ final class Shard {
     /** When the broker last delivered a request of this shard to us (or when we took it). */
     private volatile long lastDelivery = System.nanoTime();
 
-    private Shard(int index, WorkerConfig config, Channel channel, ExecutorService executor) throws IOException {
+    private Shard(int index, int deliveries, WorkerConfig config, Channel channel, ExecutorService executor)
+            throws IOException {
         this.index = index;
+        this.deliveries = deliveries;
         this.config = config;
         this.channel = channel;
         this.sequencer = new Sequencer(executor);
@@ -113,7 +118,7 @@ final class Shard {
                     }
                 }
             });
-            Shard shard = new Shard(k, config, ch, executor);
+            Shard shard = new Shard(k, prefetch, config, ch, executor);
             ch.addReturnListener(
                     r -> handler.returned(shard, r.getRoutingKey(), r.getProperties(), r.getBody(), r.getReplyText()));
             self[0] = shard;

@@ -111,9 +111,9 @@ final class ShardState {
 
     /** The state as a message body: blocks still in force, and attempts in progress. */
     byte[] snapshot(Instant now) {
-        // Sized for the lines it will most likely hold (a post's is about 110 characters): not grown ten times over.
-        StringBuilder b =
-                new StringBuilder(2 + 128 * (threads.size() + blocked.size() + attempting.size() + deletes.size()));
+        // Sized for the lines of the posts and attempts in flight (about 110 characters each): not grown ten times over
+        // for them; blocks and deletes, rarer and some expired, grow it as they come.
+        StringBuilder b = new StringBuilder(64 + 128 * (threads.size() + attempting.size()));
         if (!known) {
             b.append("u\n");
         }

@@ -175,8 +175,11 @@ public final class Worker implements AutoCloseable {
             if (owned.size() >= share && !freeBefore.contains(k)) {
                 continue;
             }
+            // A shard keeps the prefetch it subscribed with: the shards held from rounds with more workers count too.
+            int held = owned.values().stream().mapToInt(s -> s.deliveries).sum();
+            int deliveries = Math.max(8, Math.min(config.shardDeliveries(share), 2 * config.maxInFlight() - held));
             try {
-                owned.put(k, Shard.acquire(connection, config, k, config.shardDeliveries(share), executor, handler));
+                owned.put(k, Shard.acquire(connection, config, k, deliveries, executor, handler));
                 LOG.log(Level.INFO, "consuming shard " + k);
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "shard " + k + " taken by another worker");
@@ -205,8 +208,8 @@ public final class Worker implements AutoCloseable {
         f.setAutomaticRecoveryEnabled(false);
         f.setTopologyRecoveryEnabled(false);
         // The client's threads are virtual too: its frame reader and heartbeats, and the deliveries handed to the
-        // consumers (by default a pool of platform threads woken for each handful of them). 5 % less CPU per post at
-        // 300 ms (benchmarks/README.md).
+        // consumers (by default a pool of platform threads woken for each handful of them). About 5 % less CPU per post
+        // at 300 ms on average, near the run-to-run spread (benchmarks/README.md).
         f.setSharedExecutor(executor);
         f.setThreadFactory(Thread.ofVirtual().name("amqp-", 0).factory());
         f.setRequestedHeartbeat(20);
@@ -260,7 +263,7 @@ public final class Worker implements AutoCloseable {
         return !ready() || Duration.between(lastGood, now).compareTo(limit) <= 0;
     }
 
-    /** Requests being worked on now. */
+    /** Requests held now: delivered and not answered yet. */
     public int inFlight() {
         return handler.inFlight();
     }

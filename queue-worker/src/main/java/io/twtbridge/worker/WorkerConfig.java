@@ -226,8 +226,10 @@ public record WorkerConfig(
 
     /**
      * Requests the broker hands one shard of a worker owning {@code owned} shards before their answers (its consumer's
-     * prefetch): twice the shard's even share ({@link #shardPrefetch(int)}), at most the whole prefetch. The worker
-     * works on at most {@link #maxInFlight()} of them at once, so a busy shard uses what idle ones leave: with an even
+     * prefetch): twice the shard's even share ({@link #shardPrefetch(int)}), at most the whole prefetch, and all of a
+     * worker's shards together at most twice {@link #maxInFlight()} ({@code Worker} caps a shard it takes while it
+     * holds shards taken with a larger share). At most {@link #maxInFlight()} call X at once, so a busy shard uses
+     * what idle ones leave: with an even
      * share each, a worker's throughput was that of its busiest shard (users hash unevenly: one worker, 16 shards,
      * 1,000 users, 76 % of what its requests in flight allow, benchmarks/README.md).
      */

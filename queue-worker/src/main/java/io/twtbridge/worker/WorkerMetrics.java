@@ -77,7 +77,8 @@ final class WorkerMetrics {
     }
 
     void gauges(Supplier<Integer> inFlight, Supplier<Long> rateLimitedUsers, Supplier<Integer> ownedShards) {
-        registry.getOrCreate(Gauge.builder("twt_in_flight", inFlight).description("Requests being worked on"));
+        registry.getOrCreate(Gauge.builder("twt_in_flight", inFlight)
+                .description("Requests held: delivered and not answered yet (waiting for their turn included)"));
         registry.getOrCreate(Gauge.builder("twt_rate_limited_users", rateLimitedUsers)
                 .description("Users waiting for an X rate-limit reset"));
         registry.getOrCreate(Gauge.builder("twt_owned_shards", ownedShards).description("Shards this worker consumes"));

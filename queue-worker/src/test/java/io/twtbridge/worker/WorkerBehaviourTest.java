@@ -138,6 +138,31 @@ class WorkerBehaviourTest {
         assertTrue(peak > c.maxInFlight() / 2, "the pipe was full: " + peak);
     }
 
+    /**
+     * A request waiting for a rate limit holds no turn to call X: 20 users X rate-limits wait (more than the worker's
+     * 17 turns: 2 shards, prefetch 16), and another user's post is answered at once, not after their resets.
+     */
+    @Test
+    void requestsWaitingForARateLimitHoldNoTurnToCallX() throws Exception {
+        WorkerConfig c = h.config(Map.of("worker.prefetch", "16", "worker.shards", "2"));
+        assertEquals(17, c.maxInFlight());
+        List<Tokens> users = usersOfShards(c, Set.of(0, 1), 20);
+        Tokens free = h.user("free");
+        h.sandbox.limits(Limits.defaults().withUserPostLimit(1).withWindowSeconds(10));
+        h.startWorker(c);
+        postOnceEach(users); // each user's one post of the window
+        for (int i = 0; i < users.size(); i++) {
+            Tokens u = users.get(i);
+            h.send(legacy("again-" + i, "upload_post", u.token(), u.secret(), "again " + i, ""));
+        }
+        Harness.await(
+                "every user's second post refused (429)",
+                T,
+                () -> h.sandbox.counters().rateLimited() >= 20);
+        h.send(legacy("free", "upload_post", free.token(), free.secret(), "not limited", ""));
+        assertEquals("free\u00FFtwt\u00FFupload_post\u00FF0", h.nextReply(T).text(), "answered before the resets");
+    }
+
     /** {@code count} new users, as evenly as they come among {@code shards} (each user's token decides its shard). */
     private List<Tokens> usersOfShards(WorkerConfig c, Set<Integer> shards, int count) {
         Map<Integer, Integer> per = new HashMap<>();

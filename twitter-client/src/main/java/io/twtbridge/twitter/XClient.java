@@ -65,7 +65,9 @@ public final class XClient {
     private final Http1Client http;
     /** Every call's connection comes from here, never from Helidon's connection cache (see {@link XConnections}). */
     private final XConnections connections;
-    /** The URIs of the calls without an id in their path (a handful), parsed once. */
+
+    private static final int MAX_URIS = 64;
+    /** The URIs of the calls without an id in their path (a handful; at most {@link #MAX_URIS}), parsed once. */
     private final Map<String, URI> uris = new ConcurrentHashMap<>();
 
     private final XApi.Signer signer;
@@ -312,9 +314,8 @@ public final class XClient {
         try {
             int q = url.indexOf('?');
             String target = q < 0 ? url : url.substring(0, q);
-            var request = http.method(method)
-                    .uri(hasId(endpointPath) ? URI.create(target) : uris.computeIfAbsent(target, URI::create))
-                    .header(HeaderNames.AUTHORIZATION, authorization);
+            var request =
+                    http.method(method).uri(uri(target, endpointPath)).header(HeaderNames.AUTHORIZATION, authorization);
             if (q >= 0) {
                 form(utf8(url.substring(q + 1))).forEach(request::queryParam);
             }
@@ -399,6 +400,18 @@ public final class XClient {
     }
 
     /** Whether a path may hold an id (a digit after the {@code /2/} of the API version): most calls skip the pattern. */
+    /** The URI to call, parsed once for a path without an id (Helidon's {@code uri(String)} parses it per call). */
+    private URI uri(String target, String endpointPath) {
+        URI uri = uris.get(target);
+        if (uri == null) {
+            uri = URI.create(target);
+            if (!hasId(endpointPath) && uris.size() < MAX_URIS) {
+                uris.put(target, uri);
+            }
+        }
+        return uri;
+    }
+
     private static boolean hasId(String path) {
         for (int i = 3; i < path.length(); i++) {
             if (Character.isDigit(path.charAt(i))) {

@@ -94,8 +94,8 @@ final class XConnections {
         if (!connection.isConnected()) {
             return false;
         }
-        connection.readTimeout(CHECK_WAIT);
         try {
+            connection.readTimeout(CHECK_WAIT);
             connection.helidonSocket().get(); // its end (null), or bytes X sent unasked: either way not usable
             return false;
         } catch (UncheckedIOException e) {
