@@ -47,13 +47,20 @@ class WorkerConfigTest {
         assertEquals(1024, c.mediaFetch().maxBytes());
     }
 
+    /** {@code WORKER_PREFETCH} and {@code WORKER_SHARDS} settings the bounds are checked for. */
+    private static final String[][] PREFETCH_AND_SHARDS = {{"500", "16"}, {"7", "8"}, {"100", "3"}, {"64", "64"}};
+
+    private static WorkerConfig prefetchAndShards(String[] setting) {
+        return WorkerConfig.from(ConfigKeys.applicationYaml(
+                WorkerConfig.class,
+                EnvironmentVariables.expand(Map.of("WORKER_PREFETCH", setting[0], "WORKER_SHARDS", setting[1]))));
+    }
+
     /** The connections to X a worker keeps cover what it may hold in flight, however many shards it owns. */
     @Test
     void maxInFlightBoundsWhatTheOwnedShardsHold() {
-        for (String[] setting : new String[][] {{"500", "16"}, {"7", "8"}, {"100", "3"}, {"64", "64"}}) {
-            WorkerConfig c = WorkerConfig.from(ConfigKeys.applicationYaml(
-                    WorkerConfig.class,
-                    EnvironmentVariables.expand(Map.of("WORKER_PREFETCH", setting[0], "WORKER_SHARDS", setting[1]))));
+        for (String[] setting : PREFETCH_AND_SHARDS) {
+            WorkerConfig c = prefetchAndShards(setting);
             int most = 0;
             for (int owned = 1; owned <= c.shards(); owned++) {
                 most = Math.max(most, owned * c.shardPrefetch(owned));
@@ -65,14 +72,12 @@ class WorkerConfigTest {
 
     /**
      * A shard is handed twice its even share (at most the whole prefetch): so the requests a worker holds unanswered
-     * are at most twice {@code maxInFlight}, of which it works on {@code maxInFlight} at once.
+     * are at most twice {@code maxInFlight}, of which {@code maxInFlight} call X at once.
      */
     @Test
     void aShardIsHandedTwiceItsShareAtMostTheWholePrefetch() {
-        for (String[] setting : new String[][] {{"500", "16"}, {"7", "8"}, {"100", "3"}, {"64", "64"}}) {
-            WorkerConfig c = WorkerConfig.from(ConfigKeys.applicationYaml(
-                    WorkerConfig.class,
-                    EnvironmentVariables.expand(Map.of("WORKER_PREFETCH", setting[0], "WORKER_SHARDS", setting[1]))));
+        for (String[] setting : PREFETCH_AND_SHARDS) {
+            WorkerConfig c = prefetchAndShards(setting);
             for (int owned = 1; owned <= c.shards(); owned++) {
                 int handed = c.shardDeliveries(owned);
                 assertTrue(handed >= c.shardPrefetch(owned), "at least its share: " + String.join("/", setting));
