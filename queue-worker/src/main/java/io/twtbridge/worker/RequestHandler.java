@@ -51,7 +51,7 @@ final class RequestHandler implements Shard.Handler {
      * come first served. Shards are handed more requests than their share ({@link WorkerConfig#shardDeliveries(int)}),
      * so a busy one takes the turns the others leave. A request waiting for a rate limit or a retry holds no turn.
      */
-    private final Semaphore working;
+    private final Semaphore turns;
     /** Requests dispatched and not finished, per user. */
     private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
 
@@ -64,7 +64,7 @@ final class RequestHandler implements Shard.Handler {
         this.service = service;
         this.metrics = metrics;
         this.replies = new Replies(config);
-        this.working = new Semaphore(config.maxInFlight(), true);
+        this.turns = new Semaphore(config.maxInFlight(), true);
     }
 
     int inFlight() {
@@ -340,7 +340,7 @@ final class RequestHandler implements Shard.Handler {
                     default -> service.attempt(request, earlier || attempt > 1);
                 };
             } finally {
-                working.release();
+                turns.release();
             }
             Instant after = Instant.now();
             switch (decision) {
@@ -470,12 +470,12 @@ final class RequestHandler implements Shard.Handler {
     }
 
     /**
-     * Waits for a turn to call X ({@link #working}). False, without a turn, once the shard is lost or the request has
+     * Waits for a turn to call X ({@link #turns}). False, without a turn, once the shard is lost or the request has
      * been held past {@code holdLimit}.
      */
     private boolean takeTurn(Shard shard, Instant holdLimit) {
         try {
-            while (!working.tryAcquire(1, TimeUnit.SECONDS)) {
+            while (!turns.tryAcquire(1, TimeUnit.SECONDS)) {
                 if (shard.isLost() || Instant.now().isAfter(holdLimit)) {
                     return false;
                 }
@@ -485,7 +485,7 @@ final class RequestHandler implements Shard.Handler {
             return false;
         }
         if (shard.isLost()) {
-            working.release();
+            turns.release();
             return false;
         }
         return true;

@@ -50,7 +50,7 @@ final class Rfc5849 {
         int o = 0;
         for (byte x : utf8) {
             int c = x & 0xff;
-            if (c < 128 && UNRESERVED[c]) {
+            if (unreserved((char) c)) {
                 out[o++] = x;
             } else {
                 out[o++] = '%';

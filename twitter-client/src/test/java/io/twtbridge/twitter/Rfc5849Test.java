@@ -21,6 +21,8 @@ class Rfc5849Test {
         assertEquals("abc%3D1%26%C3%A9t%C3%A9%F0%9F%98%80", Rfc5849.percentEncode("abc=1&\u00e9t\u00e9\uD83D\uDE00"));
         assertEquals("%25%2520", Rfc5849.percentEncode("%%20"));
         assertEquals("", Rfc5849.percentEncode(""));
+        // not UTF-8-encodable (a lone surrogate): encoded as the JDK's UTF-8 encoder replaces it, never an exception
+        assertEquals("x%3Fy", Rfc5849.percentEncode("x\uD800y"));
     }
 
     /** Every character of the first 0x3000, alone, against the JDK's URL encoder (form encoding, mapped to RFC 3986). */
