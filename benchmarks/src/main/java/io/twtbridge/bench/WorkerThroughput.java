@@ -365,10 +365,12 @@ public final class WorkerThroughput {
         long brokerCpu0 = broker < 0 ? 0 : cpuTicks(broker);
         long ownCpu0 = cpuTicks(ProcessHandle.current().pid());
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        XSampler sampler = new XSampler(sandbox, pub.getConnection(), queue);
         long start = System.nanoTime();
         publish(pub, props, tokens, from, to, sentAt, queue);
         boolean finished = done.await(10, TimeUnit.MINUTES);
         long elapsed = System.nanoTime() - start;
+        double xMeanInFlight = sampler.stop();
         long cpu = -cpu0;
         long rss = 0;
         long cgroupPeakMib = -1;
@@ -400,7 +402,63 @@ public final class WorkerThroughput {
                 rss / 1024,
                 cgroupPeakMib,
                 oomKills,
+                xMeanInFlight,
                 load);
+    }
+
+    /**
+     * Samples the calls X is answering every 10 ms while a phase runs: their mean is how full the workers keep the
+     * bound on calls at once. With {@code -Dtrace=true}, prints each second's mean and the shard queues' ready
+     * requests to stderr (where a phase loses its rate: a slow start, a shard left alone at the end).
+     */
+    private static final class XSampler {
+        private final Thread thread;
+        private volatile boolean running = true;
+        private long samples;
+        private long sum;
+
+        XSampler(TwitterSandbox sandbox, Connection connection, String queue) {
+            boolean trace = Boolean.getBoolean("trace");
+            thread = Thread.ofPlatform().daemon().name("x-sampler").start(() -> {
+                long secondSum = 0;
+                int secondSamples = 0;
+                int second = 0;
+                try (Channel ch = trace ? connection.createChannel() : null) {
+                    while (running) {
+                        int now = sandbox.counters().inFlight();
+                        samples++;
+                        sum += now;
+                        secondSum += now;
+                        if (++secondSamples == 100) {
+                            if (ch != null) {
+                                StringBuilder depths = new StringBuilder();
+                                for (int k = 0; k < 16; k++) {
+                                    depths.append(' ').append(ch.messageCount(queue + ".shard." + k));
+                                }
+                                System.err.printf(
+                                        Locale.ROOT,
+                                        "%3d s: X in flight %4d, shards ready%s%n",
+                                        ++second,
+                                        secondSum / 100,
+                                        depths);
+                            }
+                            secondSum = 0;
+                            secondSamples = 0;
+                        }
+                        Thread.sleep(10);
+                    }
+                } catch (Exception e) {
+                    System.err.println("x-sampler: " + e);
+                }
+            });
+        }
+
+        /** Stops sampling; the mean calls at X while it ran. */
+        double stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            return samples == 0 ? 0 : (double) sum / samples;
+        }
     }
 
     private static void publish(
@@ -445,6 +503,7 @@ public final class WorkerThroughput {
             long peakRssMib,
             long cgroupPeakMib,
             long oomKills,
+            double xMeanInFlight,
             String load)
             throws IOException {
         long[] sorted = Arrays.copyOf(latencies, received == posts ? posts : 0);
@@ -461,7 +520,7 @@ public final class WorkerThroughput {
                         + "\"in_flight_bound_per_s\":%s,\"p50_ms\":\"%s\",\"p99_ms\":\"%s\",\"worker_cpu_s_per_1k\":%.3f,"
                         + "\"broker_cpu_s_per_1k\":%s,\"sandbox_and_client_cpu_s_per_1k\":%.3f,"
                         + "\"worker_peak_rss_mib\":%d,\"memory_limit_mib\":%s,\"limit_peak_mib\":%s,\"oom_kills\":%s,\"first_start_to_consuming_ms\":%d,\"start_to_consuming_ms\":%d,\"worker_cpu_s_to_consuming\":%.2f,\"x_posts\":%d,"
-                        + "\"x_peak_concurrent\":%d,\"x_connections\":%d,\"x_tls\":%b,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
+                        + "\"x_peak_concurrent\":%d,\"x_mean_in_flight\":%.0f,\"x_connections\":%d,\"x_tls\":%b,\"java_tool_options\":\"%s\",\"cores\":%d,\"loadavg_before\":\"%s\"}",
                 Instant.now(),
                 commit,
                 phase,
@@ -492,6 +551,7 @@ public final class WorkerThroughput {
                 s.startupCpuSeconds(),
                 sandbox.counters().posts(),
                 sandbox.counters().peakConcurrent(),
+                xMeanInFlight,
                 sandbox.counters().connections(),
                 Boolean.getBoolean("x.tls"),
                 s.javaOptions(),

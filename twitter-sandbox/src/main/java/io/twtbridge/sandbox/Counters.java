@@ -120,4 +120,9 @@ public final class Counters {
     public int peakConcurrent() {
         return peakConcurrent.get();
     }
+
+    /** Calls on the X endpoints being answered now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
 }
