@@ -408,7 +408,8 @@ public final class WorkerThroughput {
 
     /**
      * Samples the calls X is answering every 10 ms while a phase runs: their mean is how full the workers keep the
-     * bound on calls at once. With {@code -Dtrace=true}, prints each second's mean and the shard queues' ready
+     * bound on calls at once. With {@code -Dtrace=true}, prints the mean of each 100 samples (about a second) and the
+     * time since the phase began, with the shard queues' ready
      * requests to stderr (where a phase loses its rate: a slow start, a shard left alone at the end).
      */
     private static final class XSampler {
@@ -422,7 +423,7 @@ public final class WorkerThroughput {
             thread = Thread.ofPlatform().daemon().name("x-sampler").start(() -> {
                 long secondSum = 0;
                 int secondSamples = 0;
-                int second = 0;
+                long began = System.nanoTime();
                 try (Channel ch = trace ? connection.createChannel() : null) {
                     while (running) {
                         int now = sandbox.counters().inFlight();
@@ -437,8 +438,8 @@ public final class WorkerThroughput {
                                 }
                                 System.err.printf(
                                         Locale.ROOT,
-                                        "%3d s: X in flight %4d, shards ready%s%n",
-                                        ++second,
+                                        "%5.1f s: X in flight %4d, shards ready%s%n",
+                                        (System.nanoTime() - began) / 1e9,
                                         secondSum / 100,
                                         depths);
                             }
