@@ -408,9 +408,9 @@ public final class WorkerThroughput {
 
     /**
      * Samples the calls X is answering every 10 ms while a phase runs: their mean is how full the workers keep the
-     * bound on calls at once. With {@code -Dtrace=true}, prints the mean of each 100 samples (about a second) and the
-     * time since the phase began, with the shard queues' ready
-     * requests to stderr (where a phase loses its rate: a slow start, a shard left alone at the end).
+     * bound on calls at once. With {@code -Dtrace=true}, prints the mean of each 100 samples (about a second), the time
+     * since the phase began and the shard queues' ready requests to stderr: where a phase loses its rate (a slow
+     * start, a shard left alone at the end).
      */
     private static final class XSampler {
         private final Thread thread;
