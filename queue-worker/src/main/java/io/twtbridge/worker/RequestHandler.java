@@ -21,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,11 +45,12 @@ final class RequestHandler implements Shard.Handler {
     private final WorkerMetrics metrics;
     private final AtomicInteger inFlight = new AtomicInteger();
     /**
-     * Turns to call X: at most {@link WorkerConfig#maxInFlight()} requests call X at once, whatever their shard, first
-     * come first served. Shards are handed more requests than their share ({@link WorkerConfig#shardDeliveries(int)}),
-     * so a busy one takes the turns the others leave. A request waiting for a rate limit or a retry holds no turn.
+     * Turns to call X: at most {@link WorkerConfig#maxInFlight()} requests call X at once, whatever their shard, shared
+     * among the shards by the work each has left. Shards are handed more requests than their share
+     * ({@link WorkerConfig#shardDeliveries(int)}), so a busy one takes the turns the others leave. A request waiting
+     * for a rate limit or a retry holds no turn.
      */
-    private final Semaphore turns;
+    private final Turns<Shard> turns;
     /** Requests dispatched and not finished, per user. */
     private final Map<String, Integer> waiting = new ConcurrentHashMap<>();
 
@@ -64,7 +63,7 @@ final class RequestHandler implements Shard.Handler {
         this.service = service;
         this.metrics = metrics;
         this.replies = new Replies(config);
-        this.turns = new Semaphore(config.maxInFlight(), true);
+        this.turns = new Turns<>(config.maxInFlight(), Shard::remaining);
     }
 
     int inFlight() {
@@ -340,7 +339,7 @@ final class RequestHandler implements Shard.Handler {
                     default -> service.attempt(request, earlier || attempt > 1);
                 };
             } finally {
-                turns.release();
+                turns.give(shard);
             }
             Instant after = Instant.now();
             switch (decision) {
@@ -474,18 +473,11 @@ final class RequestHandler implements Shard.Handler {
      * been held past {@code holdLimit}.
      */
     private boolean takeTurn(Shard shard, Instant holdLimit) {
-        try {
-            while (!turns.tryAcquire(1, TimeUnit.SECONDS)) {
-                if (shard.isLost() || Instant.now().isAfter(holdLimit)) {
-                    return false;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!turns.take(shard, () -> shard.isLost() || Instant.now().isAfter(holdLimit))) {
             return false;
         }
         if (shard.isLost()) {
-            turns.release();
+            turns.give(shard);
             return false;
         }
         return true;

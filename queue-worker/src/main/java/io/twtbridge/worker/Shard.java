@@ -59,6 +59,8 @@ final class Shard {
             new AMQP.BasicProperties.Builder().deliveryMode(2).build();
 
     private volatile ShardState state;
+    /** Requests waiting in the shard's queue, as the broker last told (not those handed to us). */
+    private volatile int backlog;
     /** When the broker last delivered a request of this shard to us (or when we took it). */
     private volatile long lastDelivery = System.nanoTime();
 
@@ -260,18 +262,31 @@ final class Shard {
         return lost.getCount() == 0;
     }
 
-    /**
-     * Whether this worker is only a stand-by consumer of the shard: with single active consumer, a second worker that
-     * subscribed at the same moment as the owner gets nothing. Seen as: requests are waiting, yet none came to us
-     * for {@code quiet}.
-     */
     /** Nothing in flight, and no delivery for {@code quiet}. */
     boolean quietFor(Duration quiet) {
         return inFlight.get() == 0 && System.nanoTime() - lastDelivery > quiet.toNanos();
     }
 
+    /**
+     * Whether this worker is only a stand-by consumer of the shard: with single active consumer, a second worker that
+     * subscribed at the same moment as the owner gets nothing. Seen as: requests are waiting, yet none came to us
+     * for {@code quiet}.
+     */
     boolean idleWhile(int waitingRequests, Duration quiet) {
         return waitingRequests > 0 && inFlight.get() == 0 && System.nanoTime() - lastDelivery > quiet.toNanos();
+    }
+
+    /**
+     * The work this shard has left: the requests waiting in its queue when the worker last looked (once per
+     * rebalance interval), and those it holds.
+     */
+    long remaining() {
+        return (long) backlog + inFlight.get();
+    }
+
+    /** The requests waiting in the shard's queue, as the broker tells now. */
+    void backlog(int waitingRequests) {
+        backlog = waitingRequests;
     }
 
     void started() {

@@ -128,8 +128,10 @@ public final class Worker implements AutoCloseable {
         // A stand-by (another worker became the active consumer first) gives the shard up, to take a free one.
         Duration quiet = config.rebalanceInterval().multipliedBy(3).plusSeconds(2);
         for (Shard s : List.copyOf(owned.values())) {
-            if (s.idleWhile(
-                    control.queueDeclarePassive(config.shardQueue(s.index)).getMessageCount(), quiet)) {
+            int waiting =
+                    control.queueDeclarePassive(config.shardQueue(s.index)).getMessageCount();
+            s.backlog(waiting); // shares the turns to call X among the shards (Turns)
+            if (s.idleWhile(waiting, quiet)) {
                 owned.remove(s.index);
                 s.abandon();
                 LOG.log(Level.INFO, "shard " + s.index + " is consumed by another worker; giving it up");
