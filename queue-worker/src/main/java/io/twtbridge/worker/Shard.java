@@ -278,10 +278,10 @@ final class Shard {
 
     /**
      * The work this shard has left: the requests waiting in its queue when the worker last looked (once per
-     * rebalance interval), and those it holds.
+     * rebalance interval), and those it holds; none once the shard is lost (its requests go back to the queue).
      */
     long remaining() {
-        return (long) backlog + inFlight.get();
+        return isLost() ? 0 : (long) backlog + inFlight.get();
     }
 
     /** The requests waiting in the shard's queue, as the broker tells now. */

@@ -50,8 +50,9 @@ final class Turns<K> {
     }
 
     /**
-     * Waits for a turn for {@code key}. False, without a turn, when interrupted or once {@code giveUp} says so (asked
-     * once a second while waiting; it must be quick and must not block).
+     * Waits for a turn for {@code key}. False, without a turn, when interrupted while waiting or once {@code giveUp}
+     * says so (asked once a second while waiting; it must be quick and must not block). True, with a turn to
+     * {@link #give} back, whenever one was granted.
      */
     boolean take(K key, BooleanSupplier giveUp) {
         lock.lock();
@@ -65,7 +66,7 @@ final class Turns<K> {
             line.waiting.add(w);
             try {
                 while (!w.granted) {
-                    if (!w.turn.await(1, TimeUnit.SECONDS) && !w.granted && giveUp.getAsBoolean()) {
+                    if (!w.turn.await(1, TimeUnit.SECONDS) && !w.granted && givesUp(giveUp)) {
                         line.waiting.remove(w);
                         forgetIfIdle(key, line);
                         return false;
@@ -75,11 +76,10 @@ final class Turns<K> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 if (w.granted) {
-                    passOn(key, line);
-                } else {
-                    line.waiting.remove(w);
-                    forgetIfIdle(key, line);
+                    return true; // granted as it was interrupted: the caller has it, and gives it back
                 }
+                line.waiting.remove(w);
+                forgetIfIdle(key, line);
                 return false;
             }
         } finally {
@@ -87,25 +87,50 @@ final class Turns<K> {
         }
     }
 
-    /** Gives back a turn {@link #take} gave {@code key}. */
+    /** Gives back a turn {@link #take} gave {@code key}. Throws if {@code key} holds none (a turn given twice). */
     void give(K key) {
         lock.lock();
         try {
-            passOn(key, lines.get(key));
+            Line line = lines.get(key);
+            if (line == null || line.taken == 0) {
+                throw new IllegalStateException("a turn given back that was not taken");
+            }
+            passOn(key, line);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Turns taken now, and requests waiting for one (for tests). */
-    int[] takenAndWaiting() {
+    /** Turns taken, requests waiting for one, and keys with either (for tests). */
+    record Counts(int taken, int waiting, int keys) {}
+
+    Counts counts() {
         lock.lock();
         try {
-            return new int[] {
-                taken, lines.values().stream().mapToInt(l -> l.waiting.size()).sum()
-            };
+            return new Counts(
+                    taken,
+                    lines.values().stream().mapToInt(l -> l.waiting.size()).sum(),
+                    lines.size());
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A waiter whose {@code giveUp} fails gives up: a turn granted to it later would never be given back. */
+    private static boolean givesUp(BooleanSupplier giveUp) {
+        try {
+            return giveUp.getAsBoolean();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** A key's work left, at least 1 (also when {@code remaining} fails: the turns must go on being passed). */
+    private long weight(K key) {
+        try {
+            return Math.max(1, remaining.applyAsLong(key));
+        } catch (RuntimeException e) {
+            return 1;
         }
     }
 
@@ -120,7 +145,7 @@ final class Turns<K> {
             if (l.waiting.isEmpty()) {
                 continue;
             }
-            long weight = Math.max(1, remaining.applyAsLong(e.getKey()));
+            long weight = weight(e.getKey());
             // l.taken / weight < next.taken / nextWeight, without division
             if (next == null || (long) l.taken * nextWeight < (long) next.taken * weight) {
                 next = l;
