@@ -409,8 +409,8 @@ public final class WorkerThroughput {
     /**
      * Samples the calls X is answering every 10 ms while a phase runs: their mean is how full the workers keep the
      * bound on calls at once. With {@code -Dtrace=true}, prints the mean of each 100 samples (about a second), the time
-     * since the phase began and the shard queues' ready requests to stderr: where a phase loses its rate (a slow
-     * start, a shard left alone at the end).
+     * since the phase began and the ready requests of the request queue and of each shard queue to stderr: where a
+     * phase loses its rate (a slow start, a shard left alone at the end).
      */
     private static final class XSampler {
         private final Thread thread;
@@ -432,13 +432,13 @@ public final class WorkerThroughput {
                         secondSum += now;
                         if (++secondSamples == 100) {
                             if (ch != null) {
-                                StringBuilder depths = new StringBuilder();
+                                StringBuilder depths = new StringBuilder(" " + ch.messageCount(queue) + " |");
                                 for (int k = 0; k < 16; k++) {
                                     depths.append(' ').append(ch.messageCount(queue + ".shard." + k));
                                 }
                                 System.err.printf(
                                         Locale.ROOT,
-                                        "%5.1f s: X in flight %4d, shards ready%s%n",
+                                        "%5.1f s: X in flight %4d, ready in the request queue | in each shard%s%n",
                                         (System.nanoTime() - began) / 1e9,
                                         secondSum / 100,
                                         depths);
