@@ -469,15 +469,15 @@ final class RequestHandler implements Shard.Handler {
     }
 
     /**
-     * Waits for a turn to call X ({@link #turns}). False, without a turn, once the shard is lost or the request has
-     * been held past {@code holdLimit}.
+     * Waits for a turn to call X ({@link #turns}). False, without a turn, once the shard is lost, the request has been
+     * held past {@code holdLimit} or the thread is interrupted.
      */
     private boolean takeTurn(Shard shard, Instant holdLimit) {
         if (!turns.take(shard, () -> shard.isLost() || Instant.now().isAfter(holdLimit))) {
             return false;
         }
-        if (shard.isLost()) {
-            turns.give(shard);
+        if (shard.isLost() || Thread.currentThread().isInterrupted()) {
+            turns.give(shard); // an interrupt stops the worker: the request goes back with the shard
             return false;
         }
         return true;
