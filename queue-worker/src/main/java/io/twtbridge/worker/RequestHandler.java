@@ -303,6 +303,7 @@ final class RequestHandler implements Shard.Handler {
                 }
                 continue; // held past the limit: answered above
             }
+            now = Instant.now(); // the wait for a turn may have been long
             Decision decision;
             try {
                 if (!repeatable) {

@@ -229,9 +229,8 @@ public record WorkerConfig(
      * prefetch): twice the shard's even share ({@link #shardPrefetch(int)}), at most the whole prefetch, and all of a
      * worker's shards together at most twice {@link #maxInFlight()} ({@code Worker} caps a shard it takes while it
      * holds shards taken with a larger share). At most {@link #maxInFlight()} call X at once, so a busy shard uses
-     * what idle ones leave: with an even
-     * share each, a worker's throughput was that of its busiest shard (users hash unevenly: one worker, 16 shards,
-     * 1,000 users, 76 % of what its requests in flight allow, benchmarks/README.md).
+     * what idle ones leave: with an even share each, a worker's throughput was that of its busiest shard (users hash
+     * unevenly: one worker, 16 shards, 1,000 users, 76 % of what its requests in flight allow, benchmarks/README.md).
      */
     public int shardDeliveries(int owned) {
         return Math.min(Math.max(prefetch, shardPrefetch(owned)), 2 * shardPrefetch(owned));

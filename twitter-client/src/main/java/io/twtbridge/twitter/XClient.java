@@ -399,7 +399,6 @@ public final class XClient {
         }
     }
 
-    /** Whether a path may hold an id (a digit after the {@code /2/} of the API version): most calls skip the pattern. */
     /** The URI to call, parsed once for a path without an id (Helidon's {@code uri(String)} parses it per call). */
     private URI uri(String target, String endpointPath) {
         URI uri = uris.get(target);
@@ -412,6 +411,7 @@ public final class XClient {
         return uri;
     }
 
+    /** Whether a path may hold an id (a digit after the {@code /2/} of the API version): most calls skip the pattern. */
     private static boolean hasId(String path) {
         for (int i = 3; i < path.length(); i++) {
             if (Character.isDigit(path.charAt(i))) {

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The connections an X client keeps, over real HTTP to the sandbox (which counts the connections it is called on). */
 class XConnectionsTest {
@@ -109,17 +111,9 @@ class XConnectionsTest {
      * Without the check the pool would hand out the closed connection, and a post sent on it would fail after being
      * written, with no way to know whether X had it. Over plain HTTP and over TLS, as X is reached.
      */
-    @Test
-    void aConnectionXClosedWhileIdleIsNotUsedAgain() throws Exception {
-        connectionClosedByX(false);
-    }
-
-    @Test
-    void aConnectionXClosedWhileIdleIsNotUsedAgainOverTls() throws Exception {
-        connectionClosedByX(true);
-    }
-
-    private static void connectionClosedByX(boolean tls) throws Exception {
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectionXClosedWhileIdleIsNotUsedAgain(boolean tls) throws Exception {
         try (Server x = Server.start(tls)) {
             AtomicLong now = new AtomicLong();
             XConnections pool = x.pool(now);
@@ -136,17 +130,9 @@ class XConnectionsTest {
      * The check leaves a connection X keeps open usable: taken again after {@link XConnections#CHECK_AFTER} (checked)
      * and used for a call, over plain HTTP and over TLS (a timed-out read must not break the TLS session).
      */
-    @Test
-    void aConnectionXKeepsOpenIsCheckedAndUsedAgain() throws Exception {
-        connectionKeptByX(false);
-    }
-
-    @Test
-    void aConnectionXKeepsOpenIsCheckedAndUsedAgainOverTls() throws Exception {
-        connectionKeptByX(true);
-    }
-
-    private static void connectionKeptByX(boolean tls) throws Exception {
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectionXKeepsOpenIsCheckedAndUsedAgain(boolean tls) throws Exception {
         try (Server x = Server.start(tls)) {
             AtomicLong now = new AtomicLong();
             XConnections pool = x.pool(now);
