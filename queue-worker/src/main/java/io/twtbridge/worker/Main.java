@@ -85,12 +85,17 @@ public final class Main {
 
     /**
      * {@value #TRAINING_RUN}: loads what a worker loads to start (configuration, X client, web server, health and
-     * metrics, one request to them) and to work (a legacy and a JSON request decoded, their replies encoded, a post
-     * signed and sent to X's endpoint as served here, a connection attempt with the AMQP client), and exits, without
-     * a broker. The image build runs it once to record the ahead-of-time cache ({@code -XX:AOTCacheOutput}), so that
-     * each real start finds those classes loaded and linked.
+     * metrics, one request to them) and runs what it runs for every post, {@value #TRAINING_POSTS} times (a legacy and
+     * a JSON request decoded, their replies encoded, a post signed and sent to X's endpoint as served here), tries
+     * the AMQP client once, and exits, without a broker. The image build runs it once to record the ahead-of-time
+     * cache ({@code -XX:AOTCacheOutput}): each real start finds those classes loaded and linked, and the methods the
+     * training compiled are compiled again as soon as they are first counted (JDK 25's training data), instead of
+     * after the thresholds a start's long compile queue raises.
      */
     static final String TRAINING_RUN = "--training-run";
+
+    /** Posts of the training run: enough that what runs once per post or less is compiled during it. */
+    static final int TRAINING_POSTS = 10_000;
 
     private static void trainingRun(WebServerConfig.Builder server, XClientConfig x) {
         server.routing(r -> r.post("/2/tweets", (req, res) -> {
@@ -111,21 +116,27 @@ public final class Main {
             System.err.println("queue-worker: training run could not reach its own health endpoint");
         }
         try {
-            Request.Post post = new Request.Post(
-                    "training", new Tokens("training", "training"), "training", List.of(), Optional.empty());
-            for (QueueFormat format : List.of(LegacyQueueFormat.INSTANCE, JsonQueueFormat.INSTANCE)) {
-                format.decode(format.encodeRequest(post));
-                format.encodeReply(post.id(), post.command(), Outcome.Posted.of("1", XClient.tweetUrl("1")));
+            XClient client = new XClient(XClientConfig.builder()
+                    .baseUri(local)
+                    .consumer(x.consumerKey(), x.consumerSecret())
+                    .callback(x.callback())
+                    .connectTimeout(x.connectTimeout())
+                    .readTimeout(x.readTimeout())
+                    .mediaProcessingMaxWait(x.mediaProcessingMaxWait())
+                    .build());
+            for (int i = 0; i < TRAINING_POSTS; i++) {
+                Request.Post post = new Request.Post(
+                        "training-" + i,
+                        new Tokens("training", "training"),
+                        "training post " + i,
+                        List.of(),
+                        Optional.empty());
+                for (QueueFormat format : List.of(LegacyQueueFormat.INSTANCE, JsonQueueFormat.INSTANCE)) {
+                    format.decode(format.encodeRequest(post));
+                    format.encodeReply(post.id(), post.command(), Outcome.Posted.of("1", XClient.tweetUrl("1")));
+                }
+                client.post(post.user(), post.text(), List.of(), Optional.empty());
             }
-            new XClient(XClientConfig.builder()
-                            .baseUri(local)
-                            .consumer(x.consumerKey(), x.consumerSecret())
-                            .callback(x.callback())
-                            .connectTimeout(x.connectTimeout())
-                            .readTimeout(x.readTimeout())
-                            .mediaProcessingMaxWait(x.mediaProcessingMaxWait())
-                            .build())
-                    .post(post.user(), post.text(), List.of(), Optional.empty());
             ConnectionFactory amqp =
                     Worker.connectionFactory(URI.create("amqp://training:training@127.0.0.1:" + web.port()));
             amqp.setConnectionTimeout(2_000);
