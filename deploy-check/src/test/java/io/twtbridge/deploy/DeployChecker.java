@@ -550,15 +550,16 @@ final class DeployChecker {
             return;
         }
         String text = Files.readString(dockerfile);
-        Matcher copied =
-                Pattern.compile("cp (" + Pattern.quote(app) + "/target/[^ ]+) ").matcher(text);
+        // Every file the build stage copies from the sources: a module's build output, or a script of the repository.
+        Matcher copied = Pattern.compile(" ([a-z][\\w-]*/(?:target/[^ \\n]+|[\\w.-]+\\.sh))(?= )")
+                .matcher(text);
         int found = 0;
         while (copied.find()) {
-            found++;
+            found += copied.group(1).startsWith(app + "/target/") ? 1 : 0;
             String path = copied.group(1).replace("*.jar", "");
             Path p = repo.resolve(path);
             if (!Files.exists(p) || Files.isDirectory(p) && isEmpty(p)) {
-                problems.add(app + "/Dockerfile copies " + copied.group(1) + ", which mvn package does not produce");
+                problems.add(app + "/Dockerfile copies " + copied.group(1) + ", which is not there after mvn package");
             }
         }
         if (found == 0) {

@@ -15,7 +15,8 @@ import org.apache.qpid.server.model.SystemConfig;
 
 /**
  * An in-memory AMQP 0-9-1 broker (Apache Qpid Broker-J) on 127.0.0.1, user guest/guest, default virtual host.
- * Not RabbitMQ: it refuses RabbitMQ's queue arguments, so the worker talks to it with broker profile {@code plain}.
+ * Not RabbitMQ: it refuses RabbitMQ's queue arguments, so the worker talks to it with broker profile {@code plain};
+ * {@link #ignoringRabbitMqArguments} makes one that takes them without their meaning, for training.
  */
 public final class EmbeddedBroker implements AutoCloseable {
     private final SystemLauncher launcher;
@@ -30,6 +31,19 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Starts a broker on this port (0: a free one). */
     public static EmbeddedBroker start(int port) {
+        return start(port, false);
+    }
+
+    /**
+     * Starts a broker on this port (0: a free one) that accepts the queue arguments of the worker's {@code rabbitmq}
+     * profile and ignores those it does not know (quorum queues, delivery limits, length limits): their guarantees are
+     * absent. Only for running the worker's code as it runs on RabbitMQ, as its ahead-of-time training does.
+     */
+    public static EmbeddedBroker ignoringRabbitMqArguments(int port) {
+        return start(port, true);
+    }
+
+    private static EmbeddedBroker start(int port, boolean ignoreUnknownQueueArguments) {
         try {
             int p = port != 0 ? port : freePort();
             Path work = Files.createTempDirectory("twt-qpid");
@@ -40,6 +54,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             Map<String, String> context = new HashMap<>();
             context.put("qpid.amqp_port", String.valueOf(p));
             context.put("qpid.amqp_host", "127.0.0.1");
+            if (ignoreUnknownQueueArguments) {
+                context.put("queue.behaviourOnUnknownDeclareArgument", "IGNORE");
+            }
             context.put("qpid.work_dir", work.toString());
             context.put("qpid.home_dir", work.toString());
             Map<String, Object> attributes = new HashMap<>();

@@ -1,33 +1,16 @@
 package io.twtbridge.worker;
 
-import com.rabbitmq.client.ConnectionFactory;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
-import io.twtbridge.protocol.JsonQueueFormat;
-import io.twtbridge.protocol.LegacyQueueFormat;
-import io.twtbridge.protocol.Outcome;
-import io.twtbridge.protocol.QueueFormat;
-import io.twtbridge.protocol.Request;
-import io.twtbridge.protocol.Tokens;
-import io.twtbridge.twitter.XClient;
 import io.twtbridge.twitter.XClientConfig;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Runs the queue-worker: {@code java -jar queue-worker/target/queue-worker.jar}. Its configuration is
@@ -47,10 +30,6 @@ public final class Main {
         } catch (IllegalStateException | ConfigException e) { // a missing setting, or a value of the wrong type
             System.err.println("queue-worker: " + e.getMessage());
             System.exit(2);
-            return;
-        }
-        if (List.of(args).contains(TRAINING_RUN)) {
-            trainingRun(server.port(0), XClientConfig.from(config.get("twitter")));
             return;
         }
         // Connecting to the broker and starting the web server overlap: consuming begins as soon as it can.
@@ -81,72 +60,6 @@ public final class Main {
         Worker worker = new Worker(WorkerConfig.from(config), x);
         observe(server, worker);
         return worker;
-    }
-
-    /**
-     * {@value #TRAINING_RUN}: loads what a worker loads to start (configuration, X client, web server, health and
-     * metrics, one request to them) and runs what it runs for every post, {@value #TRAINING_POSTS} times (a legacy and
-     * a JSON request decoded, their replies encoded, a post signed and sent to X's endpoint as served here), tries
-     * the AMQP client once, and exits, without a broker. The image build runs it once to record the ahead-of-time
-     * cache ({@code -XX:AOTCacheOutput}): each real start finds those classes loaded and linked, and the methods the
-     * training compiled are compiled again as soon as they are first counted (JDK 25's training data), instead of
-     * after the thresholds a start's long compile queue raises.
-     */
-    static final String TRAINING_RUN = "--training-run";
-
-    /** Posts of the training run: enough that what runs once per post or less is compiled during it. */
-    static final int TRAINING_POSTS = 10_000;
-
-    private static void trainingRun(WebServerConfig.Builder server, XClientConfig x) {
-        server.routing(r -> r.post("/2/tweets", (req, res) -> {
-            req.content().consume();
-            res.status(Status.CREATED_201)
-                    .header(HeaderNames.CONTENT_TYPE, "application/json")
-                    .send("{\"data\":{\"id\":\"1\",\"text\":\"training\"}}");
-        }));
-        WebServer web = server.build().start();
-        URI local = URI.create("http://127.0.0.1:" + web.port());
-        try {
-            HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(local.resolve("/observe/health"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding());
-        } catch (IOException | InterruptedException e) {
-            System.err.println("queue-worker: training run could not reach its own health endpoint");
-        }
-        try {
-            XClient client = new XClient(XClientConfig.builder()
-                    .baseUri(local)
-                    .consumer(x.consumerKey(), x.consumerSecret())
-                    .callback(x.callback())
-                    .connectTimeout(x.connectTimeout())
-                    .readTimeout(x.readTimeout())
-                    .mediaProcessingMaxWait(x.mediaProcessingMaxWait())
-                    .build());
-            for (int i = 0; i < TRAINING_POSTS; i++) {
-                Request.Post post = new Request.Post(
-                        "training-" + i,
-                        new Tokens("training", "training"),
-                        "training post " + i,
-                        List.of(),
-                        Optional.empty());
-                for (QueueFormat format : List.of(LegacyQueueFormat.INSTANCE, JsonQueueFormat.INSTANCE)) {
-                    format.decode(format.encodeRequest(post));
-                    format.encodeReply(post.id(), post.command(), Outcome.Posted.of("1", XClient.tweetUrl("1")));
-                }
-                client.post(post.user(), post.text(), List.of(), Optional.empty());
-            }
-            ConnectionFactory amqp =
-                    Worker.connectionFactory(URI.create("amqp://training:training@127.0.0.1:" + web.port()));
-            amqp.setConnectionTimeout(2_000);
-            amqp.setHandshakeTimeout(2_000);
-            amqp.newConnection("training").abort(); // refused: the web server speaks no AMQP
-        } catch (Exception e) {
-            // expected for the AMQP attempt; the cache holds whatever got loaded
-        }
-        web.stop();
-        System.exit(0);
     }
 
     /**
