@@ -147,10 +147,16 @@ public final class Worker implements AutoCloseable {
         int workers =
                 Math.max(1, control.queueDeclarePassive(config.rosterQueue()).getConsumerCount());
         int share = (config.shards() + workers - 1) / workers;
-        // Beyond its share, a worker gives shards back, quiet ones first (a busy one hands its backlog over too: its
-        // calls under way finish, the rest goes back to the queue in order).
+        // Beyond its share, a worker gives shards back (a busy one hands its backlog over too: its calls under way
+        // finish, the rest goes back to the queue in order). First those it took beyond its share with what was left
+        // of its deliveries: a shard keeps the prefetch it subscribed with, and at a few requests in flight a busy one
+        // drained alone for seconds after the others (3 workers, benchmarks/README.md); whoever takes it next hands it
+        // its share. Then quiet ones.
+        int fullShare = config.shardDeliveries(share);
         List<Shard> mine = new ArrayList<>(owned.values());
-        mine.sort(Comparator.comparing((Shard s) -> !s.quietFor(quiet)).thenComparing(s -> -s.index));
+        mine.sort(Comparator.comparing((Shard s) -> s.deliveries >= fullShare / 2)
+                .thenComparing(s -> !s.quietFor(quiet))
+                .thenComparing(s -> -s.index));
         for (int i = 0; owned.size() > share && i < mine.size() && !closing; i++) {
             Shard s = mine.get(i);
             owned.remove(s.index);
@@ -182,7 +188,7 @@ public final class Worker implements AutoCloseable {
             int deliveries = Math.max(8, Math.min(config.shardDeliveries(share), 2 * config.maxInFlight() - held));
             try {
                 owned.put(k, Shard.acquire(connection, config, k, deliveries, executor, handler));
-                LOG.log(Level.INFO, "consuming shard " + k);
+                LOG.log(Level.INFO, "consuming shard " + k + " (" + deliveries + " requests handed at a time)");
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "shard " + k + " taken by another worker");
             }

@@ -163,6 +163,43 @@ class WorkerBehaviourTest {
         assertEquals("free\u00FFtwt\u00FFupload_post\u00FF0", h.nextReply(T).text(), "answered before the resets");
     }
 
+    /**
+     * A shard taken beyond the worker's share keeps the few deliveries left then (a consumer's prefetch is fixed when it
+     * subscribes), so it is the first given back, even busy, before quiet shards with their full share. Here the
+     * roster counts two workers (share: 2 of 4 shards); the worker takes shards 0 and 1 with 40 deliveries each, and 2
+     * and 3, which the test held until they went quiet, beyond its share with 8 each, as posts wait for them.
+     */
+    @Test
+    void aShardTakenBeyondTheShareWithFewDeliveriesIsGivenBackFirst() throws Exception {
+        WorkerConfig c = h.config(Map.of("worker.prefetch", "40", "worker.rebalance-interval", "PT0.2S"));
+        Topology.declare(h.connection, h.channel, c);
+        Channel other = h.connection.createChannel(); // another worker, as the roster and shards 2 and 3 see it
+        other.basicConsume(c.rosterQueue(), true, new DefaultConsumer(other));
+        Channel held = h.connection.createChannel();
+        held.basicQos(1);
+        for (int k : List.of(2, 3)) {
+            held.basicConsume(c.shardQueue(k), false, "held-" + k, false, true, null, new DefaultConsumer(held));
+        }
+        List<Tokens> users = usersOfShards(c, Set.of(2, 3), 8);
+        Worker w = h.startWorker(c);
+        Harness.await("shards 0 and 1 taken", T, () -> w.ownedShards().equals(Set.of(0, 1)));
+        assertEquals(40, c.shardDeliveries(2));
+        // Longer than a shard must be without deliveries to count as quiet: 3 rounds and 2 s.
+        Thread.sleep(c.rebalanceInterval().multipliedBy(3).plusSeconds(3).toMillis());
+        h.sandbox.faults().latency(Duration.ofSeconds(3));
+        held.close(); // shards 2 and 3 free: taken beyond the share after two rounds
+        for (int i = 0; i < users.size(); i++) {
+            Tokens u = users.get(i);
+            h.send(legacy("busy-" + i, "upload_post", u.token(), u.secret(), "busy " + i, ""));
+        }
+        Harness.await(
+                "shards 2 and 3 taken beyond the share",
+                T,
+                () -> w.ownedShards().size() == 4);
+        Harness.await("back to its share", T, () -> w.ownedShards().size() == 2);
+        assertEquals(Set.of(0, 1), w.ownedShards(), "kept its quiet shards with their full share");
+    }
+
     /** {@code count} new users, as evenly as they come among {@code shards} (each user's token decides its shard). */
     private List<Tokens> usersOfShards(WorkerConfig c, Set<Integer> shards, int count) {
         Map<Integer, Integer> per = new HashMap<>();
