@@ -37,11 +37,17 @@ public final class Main {
             }
             LocalStack.Settings settings = LocalStack.Settings.fromEnvironment(System.getenv());
             int posts = args.length > 2 ? Integer.parseInt(args[2]) : WorkerTraining.POSTS;
-            int posted = WorkerTraining.run(settings.brokerPort(), settings.sandboxPort(), URI.create(args[1]), posts);
-            System.out.println("local-stack: " + posted + " of " + posts + " training posts answered as posted");
+            // The line aot-training.sh waits for before it stops the worker (then the broker stops).
+            int posted = WorkerTraining.run(
+                    settings.brokerPort(),
+                    settings.sandboxPort(),
+                    URI.create(args[1]),
+                    posts,
+                    n -> System.out.println(
+                            "local-stack: " + n + " of " + posts + " training posts answered as posted"));
             return posted == posts ? 0 : 1;
         } catch (Exception e) {
-            System.err.println("local-stack: training failed: " + e.getMessage());
+            System.err.println("local-stack: training failed: " + e);
             return 1;
         }
     }

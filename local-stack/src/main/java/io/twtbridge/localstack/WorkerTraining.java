@@ -24,10 +24,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * What a queue-worker records its ahead-of-time cache on ({@code queue-worker/aot-training.sh}, run by the image build
@@ -51,9 +54,11 @@ final class WorkerTraining {
 
     /**
      * Trains the worker whose web server is {@code worker}; the broker and the sandbox on these ports. Returns the
-     * posts answered as posted (all of them, or fewer when the worker failed some or stopped answering).
+     * posts answered once and as posted (all of them, or fewer when the worker failed some, answered one twice or
+     * stopped answering). {@code answered} is told the result before the broker stops, which waits until the worker
+     * is gone (its last moments are its stop, not a lost connection).
      */
-    static int run(int brokerPort, int sandboxPort, URI worker, int posts)
+    static int run(int brokerPort, int sandboxPort, URI worker, int posts, IntConsumer answered)
             throws IOException, InterruptedException, TimeoutException {
         try (EmbeddedBroker broker = EmbeddedBroker.ignoringRabbitMqArguments(brokerPort);
                 TwitterSandbox sandbox =
@@ -64,11 +69,32 @@ final class WorkerTraining {
                 users.add(new Tokens(u.accessToken(), u.accessTokenSecret()));
             }
             awaitReady(worker);
+            int posted;
             try (Connection connection =
                     Worker.connectionFactory(broker.amqpUri()).newConnection("twt-worker-training")) {
                 awaitQueue(connection, "twt");
-                return publishAndCount(connection, users, posts);
+                posted = publishAndCount(connection, users, posts);
             }
+            answered.accept(posted);
+            awaitGone(worker);
+            return posted;
+        }
+    }
+
+    /** Waits (at most {@code READY_WITHIN}) until the worker's web server no longer answers: it has stopped. */
+    private static void awaitGone(URI worker) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest live = HttpRequest.newBuilder(worker.resolve("/observe/health/live"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                http.send(live, HttpResponse.BodyHandlers.discarding());
+            } catch (IOException gone) {
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -116,10 +142,16 @@ final class WorkerTraining {
         Channel replies = connection.createChannel();
         replies.queueDeclare("to_server", true, false, false, null); // as the worker and the main server declare it
         CountDownLatch answered = new CountDownLatch(posts);
+        Set<String> ids = ConcurrentHashMap.newKeySet();
         AtomicInteger posted = new AtomicInteger();
+        AtomicInteger twice = new AtomicInteger();
         replies.basicConsume("to_server", true, new DefaultConsumer(replies) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                if (!ids.add(replyId(body))) {
+                    twice.incrementAndGet(); // a request answered twice: the training fails
+                    return;
+                }
                 if (isPosted(body)) {
                     posted.incrementAndGet();
                 }
@@ -141,8 +173,26 @@ final class WorkerTraining {
                     format.encodeRequest(post));
         }
         requests.waitForConfirmsOrDie(ANSWERED_WITHIN.toMillis());
-        answered.await(ANSWERED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        if (!answered.await(ANSWERED_WITHIN.toMillis(), TimeUnit.MILLISECONDS)) {
+            System.err.println(
+                    "local-stack: " + answered.getCount() + " training posts unanswered after " + ANSWERED_WITHIN);
+        }
+        if (twice.get() > 0) {
+            System.err.println("local-stack: " + twice.get() + " training posts answered twice");
+            return 0;
+        }
         return posted.get();
+    }
+
+    /** A reply's request id: the legacy format's first field, the JSON format's first member. */
+    private static String replyId(byte[] reply) {
+        String text = new String(reply, StandardCharsets.UTF_8);
+        if (text.startsWith("{\"id\":\"")) {
+            int end = text.indexOf('"', 7);
+            return end < 0 ? text : text.substring(7, end);
+        }
+        List<String> fields = LegacyQueueFormat.replyFields(reply);
+        return fields.isEmpty() ? "" : fields.getFirst();
     }
 
     /** A reply saying "posted", in either format ({@code RPC_FORMAT.md}). */

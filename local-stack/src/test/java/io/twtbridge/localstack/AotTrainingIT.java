@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,9 @@ class AotTrainingIT {
                 .keySet()
                 .removeIf(k -> k.startsWith("TWITTER_") || k.startsWith("AMQP") || k.startsWith("WORKER_"));
         pb.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
+        for (String port : List.of("BROKER", "SANDBOX", "WORKER")) { // the script's own, free ones here
+            pb.environment().put("AOT_TRAINING_" + port + "_PORT", String.valueOf(freePort()));
+        }
         Process p = pb.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -85,6 +89,12 @@ class AotTrainingIT {
             fail("still running after " + seconds + " s: " + Files.readString(log, StandardCharsets.UTF_8));
         }
         return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** queue-worker/Dockerfile's JAVA_TOOL_OPTIONS, without its -XX:AOTCache (the training adds its output). */

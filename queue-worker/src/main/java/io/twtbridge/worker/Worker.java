@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The consuming side of the worker: one connection to the broker, and which queues this worker consumes. Requests
@@ -52,6 +54,14 @@ public final class Worker implements AutoCloseable {
     private volatile Instant lastTick = Instant.now();
     /** Shards the last round found without a consumer. */
     private Set<Integer> freeBefore = Set.of();
+    /**
+     * Shards given back for holding few requests, and when (nanoTime): not again for {@link #STARVED_AGAIN_AFTER}, so
+     * that a shard nobody else takes (the roster counting a worker that holds none) does not change hands every round,
+     * each a delivery of its backlog towards the delivery limit.
+     */
+    private final Map<Integer, Long> givenBackStarved = new HashMap<>();
+
+    private static final Duration STARVED_AGAIN_AFTER = Duration.ofMinutes(1);
 
     /** A worker talking to X as configured; call {@link #start()}. */
     public Worker(WorkerConfig config, XClientConfig x) {
@@ -151,14 +161,20 @@ public final class Worker implements AutoCloseable {
         // finish, the rest goes back to the queue in order). First those it took beyond its share with what was left
         // of its deliveries: a shard keeps the prefetch it subscribed with, and at a few requests in flight a busy one
         // drained alone for seconds after the others (3 workers, benchmarks/README.md); whoever takes it next hands it
-        // its share. Then quiet ones.
+        // its share (each such shard at most once a minute). Then quiet ones.
         int fullShare = config.shardDeliveries(share);
+        long now = System.nanoTime();
+        givenBackStarved.values().removeIf(at -> now - at > STARVED_AGAIN_AFTER.toNanos());
+        Predicate<Shard> starved = s -> s.deliveries < fullShare / 2 && !givenBackStarved.containsKey(s.index);
         List<Shard> mine = new ArrayList<>(owned.values());
-        mine.sort(Comparator.comparing((Shard s) -> s.deliveries >= fullShare / 2)
+        mine.sort(Comparator.comparing((Shard s) -> !starved.test(s))
                 .thenComparing(s -> !s.quietFor(quiet))
                 .thenComparing(s -> -s.index));
         for (int i = 0; owned.size() > share && i < mine.size() && !closing; i++) {
             Shard s = mine.get(i);
+            if (starved.test(s)) {
+                givenBackStarved.put(s.index, now);
+            }
             owned.remove(s.index);
             executor.submit(() -> s.release(config.shutdownGrace()));
             LOG.log(
