@@ -161,13 +161,13 @@ public final class Worker implements AutoCloseable {
         // finish, the rest goes back to the queue in order). First those it took beyond its share with what was left
         // of its deliveries: a shard keeps the prefetch it subscribed with, and at a few requests in flight a busy one
         // drained alone for seconds after the others (3 workers, benchmarks/README.md); whoever takes it next hands it
-        // its share (each such shard at most once a minute). Then quiet ones.
+        // its share (the fewest first; each such shard at most once a minute). Then quiet ones.
         int fullShare = config.shardDeliveries(share);
         long now = System.nanoTime();
         givenBackStarved.values().removeIf(at -> now - at > STARVED_AGAIN_AFTER.toNanos());
         Predicate<Shard> starved = s -> s.deliveries < fullShare / 2 && !givenBackStarved.containsKey(s.index);
         List<Shard> mine = new ArrayList<>(owned.values());
-        mine.sort(Comparator.comparing((Shard s) -> !starved.test(s))
+        mine.sort(Comparator.comparingInt((Shard s) -> starved.test(s) ? s.deliveries : Integer.MAX_VALUE)
                 .thenComparing(s -> !s.quietFor(quiet))
                 .thenComparing(s -> -s.index));
         for (int i = 0; owned.size() > share && i < mine.size() && !closing; i++) {
@@ -204,6 +204,8 @@ public final class Worker implements AutoCloseable {
             int deliveries = Math.max(8, Math.min(config.shardDeliveries(share), 2 * config.maxInFlight() - held));
             try {
                 owned.put(k, Shard.acquire(connection, config, k, deliveries, executor, handler));
+                // Not free at the end of this round: given back later, it is not "free for two rounds" at once.
+                free.remove(k);
                 LOG.log(Level.INFO, "consuming shard " + k + " (" + deliveries + " requests handed at a time)");
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "shard " + k + " taken by another worker");
