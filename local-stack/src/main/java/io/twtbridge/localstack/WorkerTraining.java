@@ -148,12 +148,16 @@ final class WorkerTraining {
         replies.basicConsume("to_server", true, new DefaultConsumer(replies) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-                if (!ids.add(replyId(body))) {
-                    twice.incrementAndGet(); // a request answered twice: the training fails
-                    return;
-                }
-                if (isPosted(body)) {
-                    posted.incrementAndGet();
+                try {
+                    if (!ids.add(replyId(body))) {
+                        twice.incrementAndGet(); // a request answered twice: the training fails
+                        return;
+                    }
+                    if (isPosted(body)) {
+                        posted.incrementAndGet();
+                    }
+                } catch (RuntimeException unreadable) {
+                    // a reply neither format reads: counted as answered, not as posted (the training fails)
                 }
                 answered.countDown();
             }

@@ -158,10 +158,11 @@ public final class Worker implements AutoCloseable {
                 Math.max(1, control.queueDeclarePassive(config.rosterQueue()).getConsumerCount());
         int share = (config.shards() + workers - 1) / workers;
         // Beyond its share, a worker gives shards back (a busy one hands its backlog over too: its calls under way
-        // finish, the rest goes back to the queue in order). First those it took beyond its share with what was left
-        // of its deliveries: a shard keeps the prefetch it subscribed with, and at a few requests in flight a busy one
-        // drained alone for seconds after the others (3 workers, benchmarks/README.md); whoever takes it next hands it
-        // its share (the fewest first; each such shard at most once a minute). Then quiet ones.
+        // finish, the rest goes back to the queue in order). First those it holds with less than half of their share,
+        // the fewest first, each at most once a minute: a shard keeps the prefetch it subscribed with (e.g. one taken
+        // beyond the share with what was left), and at a few requests in flight a busy one drained alone for seconds
+        // after the others (3 workers, benchmarks/README.md); whoever takes it next hands it its share. Then quiet
+        // ones.
         int fullShare = config.shardDeliveries(share);
         long now = System.nanoTime();
         givenBackStarved.values().removeIf(at -> now - at > STARVED_AGAIN_AFTER.toNanos());
